@@ -1,0 +1,22 @@
+package dev.yoq.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The admin API token of this node, loaded once at start by {@code ServerStartup}. Until it is loaded (or when
+ * loading failed) every presented token is refused.
+ */
+@ApplicationScoped
+public class ApiTokens {
+
+    private volatile String adminToken;
+
+    public void useAdminToken(String token) {
+        this.adminToken = token;
+    }
+
+    /** Whether {@code presented} is this node's admin token, compared in constant time. */
+    public boolean isAdminToken(String presented) {
+        return TokenComparison.matches(adminToken, presented);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.yoq.server;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import dev.yoq.node.protocol.DataLayout;
+
+/**
+ * The settings a server starts with, read from MicroProfile Config (system properties, environment, server.xml
+ * variables). Each value is checked here so that a bad setting stops the start with a message naming it.
+ *
+ * @param layout    where the data lives ({@code yoq.data.dir}, else {@code YOQ_HOME}, else ~/.local/share/yoq)
+ * @param role      {@code server} (consensus, API, scheduler) or {@code agent} ({@code yoq.role})
+ * @param apiHost   the address the API listens on ({@code yoq.api.host}, default 127.0.0.1)
+ * @param apiPort   the API port ({@code yoq.api.port}, default 7700)
+ */
+public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort) {
+
+    public static final int DEFAULT_API_PORT = 7700;
+
+    public static ServerSettings from(Function<String, Optional<String>> config, Map<String, String> env,
+                                      String userHome) {
+        DataLayout layout = DataLayout.resolve(config.apply(DataLayout.DATA_DIR_PROPERTY).orElse(null), env, userHome);
+        String role = config.apply("yoq.role").orElse("server").strip();
+        if (!role.equals("server") && !role.equals("agent")) {
+            throw new IllegalArgumentException("yoq.role: must be server or agent, got " + role);
+        }
+        String host = config.apply("yoq.api.host").orElse("127.0.0.1").strip();
+        int port = parsePort(config.apply("yoq.api.port").orElse(String.valueOf(DEFAULT_API_PORT)));
+        return new ServerSettings(layout, role, host, port);
+    }
+
+    private static int parsePort(String raw) {
+        try {
+            int port = Integer.parseInt(raw.strip());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the offending text
+        }
+        throw new IllegalArgumentException("yoq.api.port: must be 1-65535, got " + raw);
+    }
+}

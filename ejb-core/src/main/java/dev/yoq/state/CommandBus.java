@@ -1,0 +1,91 @@
+package dev.yoq.state;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one way to change state. On a single server it applies commands locally, in submission order, one at a
+ * time; later a consensus log stands in front of the same state machine.
+ *
+ * <p>Being the only writer is also how yoq avoids SQLite's "database is locked": a transaction that reads and
+ * then writes fails at once with SQLITE_BUSY when another connection holds the write lock, whatever the busy
+ * timeout. With every write going through this bus, no two yoq transactions write at the same time; readers use
+ * WAL snapshots and never block. SQLITE_BUSY can then only come from another process (a backup, the sqlite3
+ * shell), so it is retried with backoff for a bounded time.
+ */
+public final class CommandBus {
+
+    /** How the bus waits between retries; tests pass a recording sleeper. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
+    private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
+
+    private final ReentrantLock writer = new ReentrantLock(true);
+    private final StateMachine machine;
+    private final TransactionRunner transactions;
+    private final Duration busyBudget;
+    private final Sleeper sleeper;
+
+    public CommandBus(StateMachine machine, TransactionRunner transactions) {
+        this(machine, transactions, Duration.ofSeconds(10), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
+    }
+
+    public CommandBus(StateMachine machine, TransactionRunner transactions, Duration busyBudget, Sleeper sleeper) {
+        this.machine = machine;
+        this.transactions = transactions;
+        this.busyBudget = busyBudget;
+        this.sleeper = sleeper;
+    }
+
+    /** Applies {@code command} durably and returns its result, or throws {@link CommandRejectedException}. */
+    public <R> R submit(Command<R> command) {
+        writer.lock();
+        try {
+            return applyRetryingWhileBusy(command);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private <R> R applyRetryingWhileBusy(Command<R> command) {
+        Duration waited = Duration.ZERO;
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            try {
+                return transactions.inNewTransaction(em -> machine.apply(command, em));
+            } catch (RuntimeException e) {
+                if (!isBusy(e) || waited.compareTo(busyBudget) >= 0) {
+                    throw e;
+                }
+            }
+            try {
+                sleeper.sleep(backoff);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the database was busy", interrupted);
+            }
+            waited = waited.plus(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** SQLITE_BUSY (5) or SQLITE_LOCKED (6) anywhere in the cause chain, however the container wrapped it. */
+    static boolean isBusy(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException sql && (sql.getErrorCode() == 5 || sql.getErrorCode() == 6)) {
+                return true;
+            }
+            String m = c.getMessage();
+            if (m != null && (m.contains("SQLITE_BUSY") || m.contains("database is locked"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.yoq.state.schema;
+
+import java.util.List;
+
+/** Every schema migration yoq knows, in order. Append new ones; never edit one that has shipped. */
+public final class Migrations {
+
+    private Migrations() {
+    }
+
+    public static List<Migration> all() {
+        return List.of(
+                Migration.fromResource(1, "foundation", "V001__foundation.sql"));
+    }
+
+    public static int latestVersion() {
+        List<Migration> all = all();
+        return all.get(all.size() - 1).version();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.yoq.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class ServerSettingsTest {
+
+    static ServerSettings settings(Map<String, String> config, Map<String, String> env) {
+        return ServerSettings.from(k -> Optional.ofNullable(config.get(k)), env, "/home/ada");
+    }
+
+    @Test
+    void defaultsMatchASingleNodeServer() {
+        ServerSettings s = settings(Map.of(), Map.of());
+
+        assertThat(s.layout().root()).isEqualTo(Path.of("/home/ada/.local/share/yoq"));
+        assertThat(s.role()).isEqualTo("server");
+        assertThat(s.apiHost()).isEqualTo("127.0.0.1");
+        assertThat(s.apiPort()).isEqualTo(7700);
+    }
+
+    @Test
+    void configOverridesEveryDefault() {
+        ServerSettings s = settings(Map.of("yoq.data.dir", "/srv/yoq", "yoq.role", "agent",
+                "yoq.api.host", "0.0.0.0", "yoq.api.port", "7800"), Map.of("YOQ_HOME", "/ignored"));
+
+        assertThat(s.layout().root()).isEqualTo(Path.of("/srv/yoq"));
+        assertThat(s.role()).isEqualTo("agent");
+        assertThat(s.apiHost()).isEqualTo("0.0.0.0");
+        assertThat(s.apiPort()).isEqualTo(7800);
+    }
+
+    @Test
+    void yoqHomeFromTheEnvironmentIsTheDataDir() {
+        assertThat(settings(Map.of(), Map.of("YOQ_HOME", "/var/lib/yoq")).layout().root())
+                .isEqualTo(Path.of("/var/lib/yoq"));
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThatThrownBy(() -> settings(Map.of("yoq.api.port", "70000"), Map.of()))
+                .hasMessage("yoq.api.port: must be 1-65535, got 70000");
+        assertThatThrownBy(() -> settings(Map.of("yoq.api.port", "http"), Map.of()))
+                .hasMessage("yoq.api.port: must be 1-65535, got http");
+        assertThatThrownBy(() -> settings(Map.of("yoq.role", "leader"), Map.of()))
+                .hasMessage("yoq.role: must be server or agent, got leader");
+    }
+}

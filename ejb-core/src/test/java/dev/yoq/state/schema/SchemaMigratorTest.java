@@ -1,0 +1,126 @@
+package dev.yoq.state.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaMigratorTest {
+
+    @TempDir
+    Path dir;
+
+    Connection open() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("yoq.db"));
+    }
+
+    static List<String> tables(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (var rs = c.createStatement().executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void aFreshDatabaseGetsTheWholeSchemaAndItsVersion() throws Exception {
+        try (Connection c = open()) {
+            int version = new SchemaMigrator(Migrations.all(), () -> 77L).migrate(c);
+
+            assertThat(version).isEqualTo(Migrations.latestVersion()).isEqualTo(1);
+            assertThat(tables(c)).contains("schema_version", "nodes", "audit_log", "containers", "images",
+                    "deployments");
+            try (var rs = c.createStatement().executeQuery("SELECT description, applied_at, checksum FROM schema_version")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("foundation");
+                assertThat(rs.getLong(2)).isEqualTo(77L);
+                assertThat(rs.getString(3)).hasSize(64);
+            }
+        }
+    }
+
+    @Test
+    void runningAgainChangesNothing() throws Exception {
+        try (Connection c = open()) {
+            new SchemaMigrator(Migrations.all(), () -> 1L).migrate(c);
+            c.createStatement().executeUpdate("INSERT INTO audit_log (recorded_at, actor, action) VALUES (1, 'a', 'b')");
+
+            int version = new SchemaMigrator(Migrations.all(), () -> 2L).migrate(c);
+
+            assertThat(version).isEqualTo(1);
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM audit_log")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void pendingMigrationsApplyInOrderOnTopOfOldOnes() throws Exception {
+        List<Migration> v2 = new ArrayList<>(Migrations.all());
+        v2.add(new Migration(2, "widgets", "CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n"
+                + "-- a comment\nCREATE INDEX widgets_id ON widgets (id);\n"));
+        try (Connection c = open()) {
+            new SchemaMigrator(Migrations.all(), () -> 1L).migrate(c);
+            assertThat(new SchemaMigrator(v2, () -> 2L).migrate(c)).isEqualTo(2);
+            assertThat(tables(c)).contains("widgets");
+        }
+    }
+
+    @Test
+    void aFailingMigrationLeavesNoTraceAndNamesItself() throws Exception {
+        List<Migration> broken = new ArrayList<>(Migrations.all());
+        broken.add(new Migration(2, "half", "CREATE TABLE half (id INTEGER);\nTHIS IS NOT SQL;\n"));
+        try (Connection c = open()) {
+            new SchemaMigrator(Migrations.all(), () -> 1L).migrate(c);
+
+            assertThatThrownBy(() -> new SchemaMigrator(broken, () -> 2L).migrate(c))
+                    .isInstanceOf(SchemaMigrator.SchemaException.class)
+                    .hasMessageContaining("schema migration 2 (half) failed");
+            assertThat(tables(c)).doesNotContain("half");
+            assertThat(SchemaMigrator.currentVersion(c)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerYoqIsRefused() throws Exception {
+        try (Connection c = open()) {
+            new SchemaMigrator(Migrations.all(), () -> 1L).migrate(c);
+            c.createStatement().executeUpdate(
+                    "INSERT INTO schema_version VALUES (9, 'future', 'x', 3)");
+
+            assertThatThrownBy(() -> new SchemaMigrator(Migrations.all(), () -> 2L).migrate(c))
+                    .hasMessageContaining("schema version 9")
+                    .hasMessageContaining("knows only up to 1");
+        }
+    }
+
+    @Test
+    void aMigrationEditedAfterItWasAppliedIsRefused() throws Exception {
+        try (Connection c = open()) {
+            new SchemaMigrator(Migrations.all(), () -> 1L).migrate(c);
+            Migration edited = new Migration(1, "foundation", Migrations.all().get(0).sql() + "\n-- edited\n");
+
+            assertThatThrownBy(() -> new SchemaMigrator(List.of(edited), () -> 2L).migrate(c))
+                    .hasMessageContaining("was changed after it was applied");
+        }
+    }
+
+    @Test
+    void statementsAreSplitAtLineEndSemicolonsWithoutComments() {
+        Migration m = new Migration(1, "x", "-- head\nCREATE TABLE a (\n  x TEXT DEFAULT ';'\n);\nCREATE INDEX i ON a (x);\n");
+
+        assertThat(m.statements()).containsExactly("CREATE TABLE a (\n  x TEXT DEFAULT ';'\n)", "CREATE INDEX i ON a (x)");
+    }
+}

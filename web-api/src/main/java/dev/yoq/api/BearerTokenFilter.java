@@ -1,0 +1,56 @@
+package dev.yoq.api;
+
+import java.util.Set;
+
+import dev.yoq.security.ApiTokens;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Every route needs {@code Authorization: Bearer <token>} except {@code GET /version}. Runs before matching, so
+ * an unknown route without a token is a 401, not a hint that the route does not exist. The {@code Bearer }
+ * prefix is case-sensitive and an empty token is refused, as in the original.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class BearerTokenFilter implements ContainerRequestFilter {
+
+    static final String CHALLENGE = "Bearer realm=\"yoq\"";
+    private static final Set<String> PUBLIC_GET = Set.of("version");
+
+    @Inject
+    ApiTokens tokens;
+
+    @Inject
+    ApiMetrics metrics;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath().replaceAll("^/+|/+$", "");
+        String method = request.getMethod();
+        if (PUBLIC_GET.contains(path) && (method.equals("GET") || method.equals("HEAD"))) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.startsWith("Bearer ")) {
+            refuse(request, "missing");
+            return;
+        }
+        if (!tokens.isAdminToken(header.substring("Bearer ".length()))) {
+            refuse(request, "invalid");
+        }
+    }
+
+    private void refuse(ContainerRequestContext request, String reason) {
+        metrics.authFailure(reason);
+        request.abortWith(jakarta.ws.rs.core.Response.fromResponse(ErrorBody.response(401, "unauthorized", null))
+                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build());
+    }
+}

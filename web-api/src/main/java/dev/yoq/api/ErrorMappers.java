@@ -1,0 +1,65 @@
+package dev.yoq.api;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.yoq.state.CommandRejectedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** Every error leaves as JSON in the original's shape, never as a stack trace or an HTML page. */
+public final class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
+
+    private ErrorMappers() {
+    }
+
+    /** JAX-RS's own errors (unknown route, wrong method, bad media type) with the original's messages. */
+    @Provider
+    public static class WebErrors implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            return ErrorBody.response(status, message(status), null);
+        }
+
+        static String message(int status) {
+            return switch (status) {
+                case 400 -> "bad request";
+                case 404 -> "not found";
+                case 405 -> "method not allowed";
+                case 406 -> "not acceptable";
+                case 415 -> "unsupported media type";
+                default -> {
+                    Response.Status type = Response.Status.fromStatusCode(status);
+                    yield type == null ? "error " + status : type.getReasonPhrase().toLowerCase(Locale.ROOT);
+                }
+            };
+        }
+    }
+
+    /** A command the state machine refused: the request conflicts with the current state. */
+    @Provider
+    public static class Rejected implements ExceptionMapper<CommandRejectedException> {
+        @Override
+        public Response toResponse(CommandRejectedException e) {
+            return ErrorBody.response(409, e.getMessage(), "conflict");
+        }
+    }
+
+    /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            String traceId = UUID.randomUUID().toString().substring(0, 8);
+            LOG.log(Level.SEVERE, "internal error " + traceId, e);
+            return ErrorBody.response(500, "internal error", "trace-" + traceId);
+        }
+    }
+}

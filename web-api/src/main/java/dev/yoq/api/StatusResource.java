@@ -1,0 +1,48 @@
+package dev.yoq.api;
+
+import java.util.List;
+
+import dev.yoq.server.NodeStatus;
+import dev.yoq.server.StatusService;
+import jakarta.ejb.EJB;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /v1/status}: this node's state. */
+@Path("v1/status")
+public class StatusResource {
+
+    @EJB
+    StatusService status;
+
+    @JsonbPropertyOrder({"node_id", "role", "version", "uptime_secs", "data_dir", "schema_version", "ready",
+            "apps", "containers", "images", "services"})
+    public record StatusView(
+            @JsonbProperty("node_id") String nodeId,
+            String role,
+            String version,
+            @JsonbProperty("uptime_secs") long uptimeSecs,
+            @JsonbProperty("data_dir") String dataDir,
+            @JsonbProperty("schema_version") int schemaVersion,
+            boolean ready,
+            long apps,
+            long containers,
+            long images,
+            List<Object> services) {
+
+        static StatusView of(NodeStatus s) {
+            return new StatusView(s.nodeId(), s.role(), s.version(), s.uptimeSecs(), s.dataDir(), s.schemaVersion(),
+                    s.ready(), s.apps(), s.containers(), s.images(), List.of());
+        }
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public StatusView get() {
+        return StatusView.of(status.status());
+    }
+}
