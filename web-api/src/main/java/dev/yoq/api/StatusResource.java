@@ -19,7 +19,8 @@ public class StatusResource {
     @EJB
     StatusService status;
 
-    @JsonbPropertyOrder({"node_id", "role", "version", "uptime_secs", "data_dir", "schema_version", "ready",
+    // Yasson orders by Java property names, not by the renamed JSON names
+    @JsonbPropertyOrder({"nodeId", "role", "version", "uptimeSecs", "dataDir", "schemaVersion", "ready",
             "apps", "containers", "images", "services"})
     public record StatusView(
             @JsonbProperty("node_id") String nodeId,

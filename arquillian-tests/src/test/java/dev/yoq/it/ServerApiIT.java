@@ -1,0 +1,186 @@
+package dev.yoq.it;
+
+import static dev.yoq.it.YoqServer.get;
+import static dev.yoq.it.YoqServer.json;
+import static dev.yoq.it.YoqServer.send;
+import static dev.yoq.it.YoqServer.token;
+import static dev.yoq.it.YoqServer.uri;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The real EAR on a managed Liberty server, driven over HTTP as a user's tools would. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerApiIT {
+
+    @Deployment(testable = false)
+    static EnterpriseArchive deployment() {
+        return YoqServer.ear();
+    }
+
+    @Test
+    @Order(1)
+    void readinessIsUpOnceTheDatabaseIsMigrated() throws Exception {
+        HttpResponse<String> r = get("/health/ready", null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("checks").toString()).contains("\"name\":\"database\"").contains("\"schema_version\":1");
+        assertThat(get("/health", null).statusCode()).isEqualTo(200);
+        assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(get("/health/started", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void firstStartCreatedTheDataDirectory() throws Exception {
+        assertThat(YoqServer.DATA_DIR.resolve("yoq.db")).isRegularFile();
+        assertThat(YoqServer.DATA_DIR.resolve("blobs/sha256")).isDirectory();
+        assertThat(YoqServer.DATA_DIR.resolve("s3")).isDirectory();
+        assertThat(token()).matches("[0-9a-f]{64}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(YoqServer.DATA_DIR.resolve("api_token"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void statusWithoutATokenIs401WithAJsonErrorAndAChallenge() throws Exception {
+        HttpResponse<String> r = get("/v1/status", null);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).isEqualTo("{\"error\":\"unauthorized\"}");
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"yoq\"");
+    }
+
+    @Test
+    void statusWithAWrongOrMalformedTokenIs401() throws Exception {
+        assertThat(get("/v1/status", "0".repeat(64)).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/status", token() + "0").statusCode()).isEqualTo(401);
+        HttpRequest.Builder lowercaseScheme = HttpRequest.newBuilder(uri("/v1/status"))
+                .header("Authorization", "bearer " + token());
+        assertThat(send(lowercaseScheme, null).statusCode()).as("the Bearer prefix is case-sensitive").isEqualTo(401);
+    }
+
+    @Test
+    void statusWithTheTokenDescribesTheNode() throws Exception {
+        HttpResponse<String> r = get("/v1/status", token());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode s = json(r);
+        assertThat(s.path("node_id").asText()).matches("[0-9a-f]{12}");
+        assertThat(s.path("role").asText()).isEqualTo("server");
+        assertThat(s.path("version").asText()).isEqualTo(System.getProperty("yoq.test.version"));
+        assertThat(s.path("data_dir").asText()).isEqualTo(YoqServer.DATA_DIR.toString());
+        assertThat(s.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(s.path("ready").asBoolean()).isTrue();
+        assertThat(s.path("uptime_secs").isIntegralNumber()).isTrue();
+        assertThat(s.path("apps").asLong()).isZero();
+        assertThat(s.path("containers").asLong()).isZero();
+        assertThat(s.path("images").asLong()).isZero();
+        assertThat(s.path("services").isArray()).isTrue();
+        List<String> keys = new ArrayList<>();
+        s.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("node_id", "role", "version", "uptime_secs", "data_dir", "schema_version",
+                "ready", "apps", "containers", "images", "services");
+    }
+
+    @Test
+    void versionIsPublicAndReal() throws Exception {
+        HttpResponse<String> r = get("/version", null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"version\":\"" + System.getProperty("yoq.test.version") + "\"}");
+    }
+
+    @Test
+    void openApiDocumentIsPublic() throws Exception {
+        HttpResponse<String> r = get("/openapi", null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("/v1/status").contains("/version").contains("bearer");
+    }
+
+    @Test
+    void unknownRoutesAreJson404WithATokenAnd401Without() throws Exception {
+        HttpResponse<String> withToken = get("/v1/no-such-thing", token());
+        assertThat(withToken.statusCode()).isEqualTo(404);
+        assertThat(withToken.body()).isEqualTo("{\"error\":\"not found\"}");
+
+        assertThat(get("/v1/no-such-thing", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongMethodIsJson405() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/status")).DELETE(), token());
+
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.body()).isEqualTo("{\"error\":\"method not allowed\"}");
+    }
+
+    @Test
+    void metricsCountAuthFailuresAndRequestsByRoute() throws Exception {
+        double before = authFailures("invalid");
+        get("/v1/status", "f".repeat(64));
+        get("/v1/status", token());
+
+        String metrics = get("/metrics", null).body();
+        assertThat(authFailures("invalid")).isEqualTo(before + 1);
+        assertThat(metrics).containsPattern(
+                "yoq_api_requests_total\\{[^}]*route=\"/v1/status\",status=\"200\"");
+    }
+
+    @Test
+    void oversizedRequestsAreRefusedWithTheOriginalsMessages() throws Exception {
+        HttpResponse<String> longUri = get("/v1/status?q=" + "a".repeat(2100), token());
+        assertThat(longUri.statusCode()).isEqualTo(400);
+        assertThat(longUri.body()).isEqualTo("{\"error\":\"request uri too long\"}");
+
+        HttpResponse<String> bigHeaders = send(HttpRequest.newBuilder(uri("/version"))
+                .header("X-Padding", "a".repeat(17 * 1024)), null);
+        assertThat(bigHeaders.statusCode()).isEqualTo(431);
+        assertThat(bigHeaders.body()).isEqualTo("{\"error\":\"headers too large\"}");
+    }
+
+    @Test
+    @Order(100)
+    void moreThanFiftyRequestsInOneSecondFromOneAddressAre429() throws Exception {
+        int refused = 0;
+        String body = null;
+        for (int i = 0; i < 120 && refused == 0; i++) {
+            HttpResponse<String> r = get("/version", null);
+            if (r.statusCode() == 429) {
+                refused++;
+                body = r.body();
+            }
+        }
+        assertThat(refused).as("a 429 within 120 back-to-back requests").isPositive();
+        assertThat(body).isEqualTo("{\"error\":\"rate limit exceeded\"}");
+        Thread.sleep(1100); // leave the next test class a fresh window
+    }
+
+    private static double authFailures(String reason) throws Exception {
+        Matcher m = Pattern.compile("yoq_api_auth_failures_total\\{[^}]*reason=\"" + reason + "\",?\\} ([0-9.E]+)")
+                .matcher(get("/metrics", null).body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.yoq.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.yoq.node.protocol.DataLayout;
+
+/**
+ * The Open Liberty server "yoq" on this machine, driven through Liberty's own {@code bin/server} script. The
+ * runtime is the one the build assembled ({@code liberty-config/target/liberty/wlp} under the checkout the
+ * launcher runs from), or {@code $YOQ_LIBERTY_HOME}.
+ */
+public final class LocalServer {
+
+    public static final String SERVER_NAME = "yoq";
+
+    private final Path wlp;
+    private final DataLayout layout;
+    private final Map<String, String> env;
+
+    public LocalServer(Path wlp, DataLayout layout, Map<String, String> env) {
+        this.wlp = wlp;
+        this.layout = layout;
+        this.env = env;
+    }
+
+    public static LocalServer locate(GlobalOptions options) {
+        Map<String, String> env = options.env();
+        String home = env.get("YOQ_LIBERTY_HOME");
+        Path wlp;
+        if (home != null && !home.isBlank()) {
+            wlp = Path.of(home);
+        } else {
+            String install = System.getProperty("yoq.install.dir");
+            if (install == null) {
+                throw new CliException("cannot find the yoq server runtime: run yoq through its launcher (bin/yoq) "
+                        + "or set YOQ_LIBERTY_HOME to the Liberty directory (…/wlp)");
+            }
+            wlp = Path.of(install, "liberty-config", "target", "liberty", "wlp");
+        }
+        if (!Files.isExecutable(wlp.resolve("bin/server"))) {
+            throw new CliException("no Liberty runtime at " + wlp + ": build it first with "
+                    + "'mvn -DskipTests install' in the yoq checkout, or set YOQ_LIBERTY_HOME");
+        }
+        return new LocalServer(wlp, options.layout(), env);
+    }
+
+    public Path messagesLog() {
+        return wlp.resolve("usr/servers").resolve(SERVER_NAME).resolve("logs/messages.log");
+    }
+
+    public DataLayout layout() {
+        return layout;
+    }
+
+    /** Whether Liberty's process for this server is running ({@code server status}: 0 running, 1 stopped). */
+    public boolean running() {
+        return script("status").exitCode() == 0;
+    }
+
+    public Result start() {
+        return script("start");
+    }
+
+    public Result stop() {
+        return script("stop");
+    }
+
+    /** The outcome of one {@code bin/server} call, with its combined output for error messages. */
+    public record Result(int exitCode, String output) {
+    }
+
+    private Result script(String action) {
+        List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, SERVER_NAME));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> childEnv = pb.environment();
+        childEnv.put(DataLayout.DATA_DIR_ENV, layout.root().toString());
+        childEnv.put("YOQ_LOG_FORMAT", logFormat(env.get("YOQ_LOG_FORMAT")));
+        try {
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Result(p.waitFor(), output.strip());
+        } catch (IOException e) {
+            throw new CliException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+    }
+
+    /** Liberty's names for the two formats we offer: JSON lines, or its plain text ("simple"). */
+    static String logFormat(String requested) {
+        return requested != null && requested.strip().toLowerCase(Locale.ROOT).equals("json") ? "json" : "simple";
+    }
+}

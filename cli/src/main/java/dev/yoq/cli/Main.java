@@ -1,0 +1,82 @@
+package dev.yoq.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+
+import picocli.CommandLine;
+
+/**
+ * Entry point. Exit status: 0 success, 1 a failure the message explains, 2 a usage error (unknown command, bad
+ * flag), as a one-line message on stderr.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("__warm-up")) {
+            warmUp();
+            return;
+        }
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new YoqCommand(env, out, err), new Factory(env, out, err));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println(usageMessage(e) + " (see 'yoq --help')");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof CliException) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    private static String usageMessage(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            String where = u.getCommandLine().getCommandName();
+            return where.equals("yoq") ? "unknown command: " + u.getUnmatched().get(0)
+                    : "unknown argument for '" + where + "': " + u.getUnmatched().get(0);
+        }
+        String message = e.getMessage().strip();
+        if (message.endsWith(".")) {
+            message = message.substring(0, message.length() - 1);
+        }
+        return "error: " + Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
+    /** Creates commands with the process's streams and environment, so tests can run the CLI in-process. */
+    private record Factory(Map<String, String> env, PrintStream out, PrintStream err)
+            implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == GlobalOptions.class) {
+                return cls.cast(new GlobalOptions(env));
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    /**
+     * Run at build time under -XX:ArchiveClassesAtExit: loads what a typical command loads (picocli model, help,
+     * HTTP client, JSON) so the class-data-sharing archive covers it.
+     */
+    private static void warmUp() {
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        run(new String[] {"version"}, Map.of(), sink, sink);
+        run(new String[] {"--help"}, Map.of(), sink, sink);
+        run(new String[] {"status", "--server", "127.0.0.1:1", "--token", "x"}, Map.of(), sink, sink);
+        run(new String[] {"no-such-command"}, Map.of(), sink, sink);
+    }
+}
