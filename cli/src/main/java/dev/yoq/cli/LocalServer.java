@@ -14,18 +14,21 @@ import dev.yoq.node.protocol.DataLayout;
 /**
  * The Open Liberty server "yoq" on this machine, driven through Liberty's own {@code bin/server} script. The
  * runtime is the one the build assembled ({@code liberty-config/target/liberty/wlp} under the checkout the
- * launcher runs from), or {@code $YOQ_LIBERTY_HOME}.
+ * launcher runs from), or {@code $YOQ_LIBERTY_HOME}; the server is {@code yoq}, or {@code $YOQ_SERVER_NAME} to run
+ * several on one host.
  */
 public final class LocalServer {
 
-    public static final String SERVER_NAME = "yoq";
+    public static final String DEFAULT_SERVER_NAME = "yoq";
 
     private final Path wlp;
+    private final String name;
     private final DataLayout layout;
     private final Map<String, String> env;
 
-    public LocalServer(Path wlp, DataLayout layout, Map<String, String> env) {
+    public LocalServer(Path wlp, String name, DataLayout layout, Map<String, String> env) {
         this.wlp = wlp;
+        this.name = name;
         this.layout = layout;
         this.env = env;
     }
@@ -48,11 +51,16 @@ public final class LocalServer {
             throw new CliException("no Liberty runtime at " + wlp + ": build it first with "
                     + "'mvn -DskipTests install' in the yoq checkout, or set YOQ_LIBERTY_HOME");
         }
-        return new LocalServer(wlp, options.layout(), env);
+        String name = env.getOrDefault("YOQ_SERVER_NAME", DEFAULT_SERVER_NAME);
+        if (!name.matches("[A-Za-z0-9._-]+") || !Files.isDirectory(wlp.resolve("usr/servers").resolve(name))) {
+            throw new CliException("no Liberty server named '" + name + "' in " + wlp.resolve("usr/servers")
+                    + " (YOQ_SERVER_NAME)");
+        }
+        return new LocalServer(wlp, name, options.layout(), env);
     }
 
     public Path messagesLog() {
-        return wlp.resolve("usr/servers").resolve(SERVER_NAME).resolve("logs/messages.log");
+        return wlp.resolve("usr/servers").resolve(name).resolve("logs/messages.log");
     }
 
     public DataLayout layout() {
@@ -77,7 +85,7 @@ public final class LocalServer {
     }
 
     private Result script(String action) {
-        List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, SERVER_NAME));
+        List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, name));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> childEnv = pb.environment();
         childEnv.put(DataLayout.DATA_DIR_ENV, layout.root().toString());

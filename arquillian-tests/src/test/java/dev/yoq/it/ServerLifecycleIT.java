@@ -1,0 +1,111 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `yoq server start|status|logs|stop` on a real Liberty server: a copy of the production server definition
+ * ("yoq", with its EAR) under another name and port, so a developer's own server is never touched.
+ */
+class ServerLifecycleIT {
+
+    static final String NAME = "yoqcli";
+    static final int PORT = 7790;
+    static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
+
+    @TempDir
+    static Path home;
+
+    static Map<String, String> env(String... extra) {
+        Map<String, String> env = new HashMap<>(Map.of("YOQ_SERVER_NAME", NAME, "YOQ_API_PORT",
+                String.valueOf(PORT), "YOQ_HOME", home.toString()));
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    @BeforeAll
+    static void copyTheProductionServer() throws Exception {
+        Path from = SERVERS.resolve("yoq");
+        Path to = SERVERS.resolve(NAME);
+        deleteTree(to);
+        Files.createDirectories(to.resolve("apps"));
+        for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env",
+                "apps/yoq-ear.ear")) {
+            Files.copy(from.resolve(file), to.resolve(file));
+        }
+    }
+
+    @AfterAll
+    static void stopAndRemove() throws Exception {
+        CliIT.yoq(env(), "server", "stop");
+        deleteTree(SERVERS.resolve(NAME));
+    }
+
+    @Test
+    void startIsIdempotentStatusAndLogsReportItAndStopIsIdempotent() throws Exception {
+        CliIT.Run start = CliIT.yoq(env(), "server", "start");
+        assertThat(start.exit()).as(start.err()).isZero();
+        assertThat(start.out()).isEqualTo("yoq server ready at http://127.0.0.1:" + PORT + " (data dir " + home + ")\n");
+        assertThat(home.resolve("api_token")).isRegularFile();
+
+        CliIT.Run again = CliIT.yoq(env(), "server", "start");
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("already running");
+
+        CliIT.Run status = CliIT.yoq(env(), "server", "status");
+        assertThat(status.exit()).isZero();
+        assertThat(status.out()).contains("running and ready");
+
+        CliIT.Run api = CliIT.yoq(env(), "status");
+        assertThat(api.exit()).as(api.err()).isZero();
+        assertThat(api.out()).contains("data dir:       " + home);
+
+        CliIT.Run logs = CliIT.yoq(env(), "server", "logs", "--tail", "200");
+        assertThat(logs.out()).contains("CWWKF0011I");
+
+        CliIT.Run stop = CliIT.yoq(env(), "server", "stop");
+        assertThat(stop.exit()).isZero();
+        assertThat(stop.out()).isEqualTo("yoq server stopped\n");
+        assertThat(CliIT.yoq(env(), "server", "stop").out()).isEqualTo("yoq server is not running\n");
+
+        CliIT.Run stopped = CliIT.yoq(env(), "server", "status");
+        assertThat(stopped.exit()).isEqualTo(1);
+        assertThat(stopped.out()).isEqualTo("yoq server is not running\n");
+    }
+
+    @Test
+    void jsonLogFormatWritesJsonLines() throws Exception {
+        CliIT.Run start = CliIT.yoq(env("YOQ_LOG_FORMAT", "json"), "server", "start");
+        assertThat(start.exit()).as(start.err()).isZero();
+
+        List<String> lines = Files.readAllLines(SERVERS.resolve(NAME).resolve("logs/messages.log"));
+        String ready = lines.stream().filter(l -> l.contains("CWWKF0011I")).reduce((a, b) -> b).orElseThrow();
+        assertThat(YoqServer.JSON.readTree(ready).path("ibm_messageId").asText()).isEqualTo("CWWKF0011I");
+
+        assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
