@@ -3,6 +3,8 @@ package dev.yoq.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real `yoq` launcher (bin/yoq) against the real server, as a user types it. */
 @ExtendWith(ArquillianExtension.class)
@@ -88,6 +91,18 @@ class CliIT {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("error: the server at " + server() + " refused the API token (401 unauthorized)")
                 .contains("--token");
+    }
+
+    @Test
+    void aSymlinkOnThePathRunsTheSameCli(@TempDir Path bin) throws Exception {
+        Path link = Files.createSymbolicLink(bin.resolve("yoq"), YoqServer.REPO.resolve("bin/yoq"));
+        ProcessBuilder pb = new ProcessBuilder(link.toString(), "status", "--server", server()).redirectErrorStream(true);
+        pb.environment().put("YOQ_HOME", YoqServer.DATA_DIR.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("ready:          yes");
     }
 
     @Test

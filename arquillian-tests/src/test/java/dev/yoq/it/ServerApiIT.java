@@ -150,6 +150,23 @@ class ServerApiIT {
     }
 
     @Test
+    void prometheusTextBehindTheTokenHasEveryScope() throws Exception {
+        assertThat(get("/v1/metrics?format=prometheus", null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> r = get("/v1/metrics?format=prometheus", token());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(r.body()).contains("# TYPE yoq_api_requests_total counter")
+                .containsPattern("yoq_api_auth_failures_total\\{mp_scope=\"application\",reason=\"(missing|invalid)\"\\} [0-9.]+")
+                .contains("mp_scope=\"base\"")
+                .contains("mp_scope=\"vendor\"");
+        HttpResponse<String> other = get("/v1/metrics", token());
+        assertThat(other.statusCode()).isEqualTo(501);
+        assertThat(json(other).path("code").asText()).isEqualTo("not_implemented");
+    }
+
+    @Test
     void oversizedRequestsAreRefusedWithTheOriginalsMessages() throws Exception {
         HttpResponse<String> longUri = get("/v1/status?q=" + "a".repeat(2100), token());
         assertThat(longUri.statusCode()).isEqualTo(400);
@@ -159,6 +176,19 @@ class ServerApiIT {
                 .header("X-Padding", "a".repeat(17 * 1024)), null);
         assertThat(bigHeaders.statusCode()).isEqualTo(431);
         assertThat(bigHeaders.body()).isEqualTo("{\"error\":\"headers too large\"}");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", YoqServer.PORT)) {
+            socket.setSoTimeout(10_000);
+            String request = "POST /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (256L * 1024 * 1024 + 1) + "\r\n\r\n{";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(response).startsWith("HTTP/1.1 413 ").endsWith("{\"error\":\"request body too large\"}");
+        }
     }
 
     @Test

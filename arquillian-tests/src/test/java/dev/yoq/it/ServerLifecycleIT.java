@@ -2,8 +2,12 @@ package dev.yoq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +102,46 @@ class ServerLifecycleIT {
         assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
     }
 
+    @Test
+    void metricsAuthenticationClosesMetricsAndTheTokenRouteServesThem() throws Exception {
+        CliIT.Run start = CliIT.yoq(env("YOQ_METRICS_AUTHENTICATION", "true"), "server", "start");
+        assertThat(start.exit()).as(start.err()).isZero();
+        String base = "http://127.0.0.1:" + PORT;
+        String token = Files.readString(home.resolve("api_token")).strip();
+
+        var open = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(open.statusCode()).as("/metrics without credentials").isNotEqualTo(200);
+        assertThat(open.body()).doesNotContain("yoq_api_requests_total");
+
+        var withToken = YoqServer.HTTP.send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/metrics?format=prometheus"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withToken.statusCode()).isEqualTo(200);
+        assertThat(withToken.body()).contains("mp_scope=\"base\"");
+
+        assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+    }
+
+    @Test
+    void aBadSettingKeepsTheServerUnreadyAndStartSaysWhy() throws Exception {
+        CliIT.Run start = CliIT.yoq(env("YOQ_ROLE", "leader"), "server", "start");
+
+        assertThat(start.exit()).isEqualTo(1);
+        assertThat(start.err()).contains("the server started but is not ready: yoq.role: must be server or agent, got leader");
+        CliIT.Run status = CliIT.yoq(env(), "server", "status");
+        assertThat(status.exit()).isEqualTo(1);
+        assertThat(status.out()).contains("running but not ready: yoq.role: must be server or agent, got leader");
+
+        assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+    }
+
     private static void deleteTree(Path root) throws Exception {
         if (!Files.exists(root)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import dev.yoq.model.NodeRecord;
+import dev.yoq.node.protocol.BuildInfo;
 import dev.yoq.security.ApiTokens;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
@@ -69,7 +70,7 @@ public class ServerStartup {
             int schemaVersion = migrate();
             String nodeId = recordStart(startedAt);
             report = new StartupReport(true, nodeId, schemaVersion, startedAt, null);
-            LOG.info(() -> "yoq " + YoqVersion.get() + " ready: node " + nodeId + ", data dir "
+            LOG.info(() -> "yoq " + BuildInfo.version() + " ready: node " + nodeId + ", data dir "
                     + settings.layout().root() + ", schema version " + schemaVersion);
         } catch (Exception e) {
             report = StartupReport.failed(startedAt, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -99,11 +100,11 @@ public class ServerStartup {
             byte[] id = new byte[6];
             new SecureRandom().nextBytes(id);
             nodeId = bus.submit(new Command.RegisterNode(HexFormat.of().formatHex(id), settings.role(),
-                    Hostname.read(), YoqVersion.get(), at));
+                    Hostname.read(), BuildInfo.version(), at));
         } else {
             nodeId = nodes.get(0).getId();
         }
-        bus.submit(new Command.RecordServerStart(nodeId, YoqVersion.get(), at));
+        bus.submit(new Command.RecordServerStart(nodeId, BuildInfo.version(), at));
         return nodeId;
     }
 }

@@ -2,6 +2,7 @@ package dev.yoq.server;
 
 import java.time.Clock;
 
+import dev.yoq.node.protocol.BuildInfo;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -29,10 +30,10 @@ public class StatusService {
         String role = settings == null ? "server" : settings.role();
         String dataDir = settings == null ? null : settings.layout().root().toString();
         if (!report.ready()) {
-            return new NodeStatus(report.nodeId(), role, YoqVersion.get(), uptime, dataDir, report.schemaVersion(),
+            return new NodeStatus(report.nodeId(), role, BuildInfo.version(), uptime, dataDir, report.schemaVersion(),
                     false, 0, 0, 0);
         }
-        return new NodeStatus(report.nodeId(), role, YoqVersion.get(), uptime, dataDir, report.schemaVersion(),
+        return new NodeStatus(report.nodeId(), role, BuildInfo.version(), uptime, dataDir, report.schemaVersion(),
                 true,
                 count("SELECT COUNT(DISTINCT app_name) FROM deployments WHERE app_name IS NOT NULL"),
                 count("SELECT COUNT(*) FROM containers"),

@@ -1,6 +1,6 @@
 package dev.yoq.api;
 
-import dev.yoq.server.YoqVersion;
+import dev.yoq.node.protocol.BuildInfo;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,6 +16,6 @@ public class VersionResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public VersionView version() {
-        return new VersionView(YoqVersion.get());
+        return new VersionView(BuildInfo.version());
     }
 }

@@ -1,23 +1,26 @@
-package dev.yoq.server;
+package dev.yoq.node.protocol;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this build, taken from the Maven project version at build time. */
-public final class YoqVersion {
+/**
+ * The version of this build (the Maven project version), one source for the server, the helper and the CLI so
+ * that `yoq version`, `GET /version` and the helper handshake always agree.
+ */
+public final class BuildInfo {
 
     private static final String VERSION = load();
 
-    private YoqVersion() {
+    private BuildInfo() {
     }
 
-    public static String get() {
+    public static String version() {
         return VERSION;
     }
 
     private static String load() {
-        try (InputStream in = YoqVersion.class.getResourceAsStream("version.properties")) {
+        try (InputStream in = BuildInfo.class.getResourceAsStream("build.properties")) {
             Properties p = new Properties();
             if (in != null) {
                 p.load(in);
