@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "yoq", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "yoq: containers, apps and clusters in one system.",
-        subcommands = {VersionCommand.class, StatusCommand.class, ServerCommand.class,
+        subcommands = {VersionCommand.class, StatusCommand.class, ServerCommand.class, ValidateCommand.class,
+                InitCommand.class, UpCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'yoq <command> --help' for a command's options."})
 public class YoqCommand implements Callable<Integer> {
