@@ -2,7 +2,7 @@ package dev.yoq.manifest;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -43,10 +43,19 @@ final class DependencyOrder {
     }
 
     static List<Service> of(Manifest m) {
+        List<Service> order = kahn(m);
+        if (order.size() != m.services().size()) {
+            throw new IllegalStateException("dependency cycle: validate the manifest first");
+        }
+        return order;
+    }
+
+    /** Kahn's algorithm; services on or behind a cycle are left out of the result. */
+    private static List<Service> kahn(Manifest m) {
         List<Service> services = m.services();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < services.size(); i++) {
-            index.put(services.get(i).name(), i);
+            index.putIfAbsent(services.get(i).name(), i);
         }
         int[] waiting = new int[services.size()];
         List<List<Integer>> dependents = new ArrayList<>();
@@ -77,50 +86,36 @@ final class DependencyOrder {
                 }
             }
         }
-        if (order.size() != services.size()) {
-            throw new IllegalStateException("dependency cycle: validate the manifest first");
-        }
         return order;
     }
 
-    /** A cycle among services (self-loops excluded: reported on their own), as names, first name repeated last. */
+    /**
+     * A cycle as names, first name repeated last; empty when there is none. Every service Kahn's algorithm could
+     * not place waits on another unplaced one, so walking those waits from any of them must come back round.
+     * Iterative: a 10,000-service chain must not exhaust the stack.
+     */
     private static List<String> findCycle(Manifest m, Set<String> services) {
-        Map<String, List<String>> edges = new LinkedHashMap<>();
-        m.services().forEach(s -> edges.put(s.name(), s.dependsOn().stream()
-                .filter(d -> services.contains(d) && !d.equals(s.name())).toList()));
-        Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
-        for (String start : edges.keySet()) {
-            List<String> path = new ArrayList<>();
-            if (visit(start, edges, state, path)) {
-                return path;
-            }
+        Set<String> placed = new HashSet<>();
+        kahn(m).forEach(s -> placed.add(s.name()));
+        Map<String, Service> byName = new HashMap<>();
+        m.services().forEach(s -> byName.putIfAbsent(s.name(), s));
+        Service start = m.services().stream().filter(s -> !placed.contains(s.name())).findFirst().orElse(null);
+        if (start == null) {
+            return List.of();
         }
-        return List.of();
-    }
-
-    private static boolean visit(String node, Map<String, List<String>> edges, Map<String, Integer> state,
-                                 List<String> path) {
-        Integer s = state.get(node);
-        if (s != null && s == 2) {
-            return false;
+        List<String> path = new ArrayList<>();
+        Map<String, Integer> position = new HashMap<>();
+        String current = start.name();
+        while (!position.containsKey(current)) {
+            position.put(current, path.size());
+            path.add(current);
+            Service s = byName.get(current);
+            current = s.dependsOn().stream()
+                    .filter(d -> services.contains(d) && !d.equals(s.name()) && !placed.contains(d))
+                    .findFirst().orElseThrow();
         }
-        if (s != null && s == 1) {
-            int from = path.indexOf(node);
-            List<String> cycle = new ArrayList<>(path.subList(from, path.size()));
-            cycle.add(node);
-            path.clear();
-            path.addAll(cycle);
-            return true;
-        }
-        state.put(node, 1);
-        path.add(node);
-        for (String next : edges.getOrDefault(node, List.of())) {
-            if (visit(next, edges, state, path)) {
-                return true;
-            }
-        }
-        path.remove(path.size() - 1);
-        state.put(node, 2);
-        return false;
+        List<String> cycle = new ArrayList<>(path.subList(position.get(current), path.size()));
+        cycle.add(current);
+        return cycle;
     }
 }

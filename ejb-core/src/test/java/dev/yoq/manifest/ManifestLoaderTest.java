@@ -86,6 +86,21 @@ class ManifestLoaderTest {
                 .containsExactly("UnknownDependency service.web.depends_on: 'ghost' is not a service or worker of this manifest");
     }
 
+    @Test
+    void longDependencyChainsNeitherOverflowNorSlowDown() {
+        StringBuilder chain = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            chain.append("[service.s").append(i).append("]\nimage = \"x\"\n");
+            chain.append("depends_on = [\"s").append(i == 0 ? 9_999 : i - 1).append("\"]\n");
+        }
+        List<String> ring = errors(chain.toString());
+        assertThat(ring).hasSize(1);
+        assertThat(ring.get(0)).startsWith("CircularDependency service.s0.depends_on: dependency cycle: s0 -> s9999 -> s9998");
+
+        Manifest line = load(chain.toString().replaceFirst("depends_on = \\[\"s9999\"]\n", ""));
+        assertThat(ManifestRules.startOrder(line).get(9_999).name()).isEqualTo("s9999");
+    }
+
     @ParameterizedTest
     @CsvSource({"80:8080, 80, 8080", "443:443, 443, 443", "65535:1, 65535, 1"})
     void portsParse(String spec, int host, int container) {
