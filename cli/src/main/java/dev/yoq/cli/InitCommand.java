@@ -37,8 +37,7 @@ public class InitCommand implements Callable<Integer> {
         String service = ask(in, "service name", "app");
         String image = ask(in, "image", "nginx:latest");
         String port = ask(in, "port", "none");
-        if (!port.equals("none") && !port.matches("\\d{1,5}") || !port.equals("none") && (Integer.parseInt(port) < 1
-                || Integer.parseInt(port) > 65535)) {
+        if (!port.equals("none") && !validPort(port)) {
             throw new CliException("port: must be 1-65535 or none, got '" + port + "'");
         }
         if (!service.matches("[A-Za-z0-9_-]+")) {
@@ -70,6 +69,10 @@ public class InitCommand implements Callable<Integer> {
         yoq.err.flush();
         String answer = in.readLine();
         return answer == null || answer.isBlank() ? fallback : answer.strip();
+    }
+
+    private static boolean validPort(String text) {
+        return text.matches("\\d{1,5}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= 65535;
     }
 
     private static String escape(String s) {

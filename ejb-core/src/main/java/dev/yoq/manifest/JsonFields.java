@@ -41,7 +41,7 @@ final class JsonFields {
         return v == null || v.isNull() ? null : v;
     }
 
-    private <T> T typed(String key, boolean required, boolean ok, JsonNode v, T value, String expected) {
+    private <T> T typed(String key, boolean ok, JsonNode v, T value, String expected) {
         if (v == null) {
             return null;
         }
@@ -54,30 +54,30 @@ final class JsonFields {
 
     String string(String key, boolean required) {
         JsonNode v = get(key, required);
-        return typed(key, required, v != null && v.isTextual(), v, v == null ? null : v.asText(), "a string");
+        return typed(key, v != null && v.isTextual(), v, v == null ? null : v.asText(), "a string");
     }
 
     long integer(String key, long fallback) {
         JsonNode v = get(key, true);
-        Long value = typed(key, true, v != null && v.isIntegralNumber() && v.canConvertToLong(), v,
+        Long value = typed(key, v != null && v.isIntegralNumber() && v.canConvertToLong(), v,
                 v == null ? null : v.asLong(), "an integer");
         return value == null ? fallback : value;
     }
 
     Long optionalInteger(String key) {
         JsonNode v = get(key, false);
-        return typed(key, false, v != null && v.isIntegralNumber() && v.canConvertToLong(), v,
+        return typed(key, v != null && v.isIntegralNumber() && v.canConvertToLong(), v,
                 v == null ? null : v.asLong(), "an integer");
     }
 
     Double optionalNumber(String key) {
         JsonNode v = get(key, false);
-        return typed(key, false, v != null && v.isNumber(), v, v == null ? null : v.asDouble(), "a number");
+        return typed(key, v != null && v.isNumber(), v, v == null ? null : v.asDouble(), "a number");
     }
 
     boolean bool(String key) {
         JsonNode v = get(key, true);
-        Boolean value = typed(key, true, v != null && v.isBoolean(), v, v != null && v.asBoolean(), "true or false");
+        Boolean value = typed(key, v != null && v.isBoolean(), v, v != null && v.asBoolean(), "true or false");
         return value != null && value;
     }
 

@@ -43,7 +43,7 @@ final class ServiceReader {
         String restart = t.string("restart");
         Service s = new Service(name, reader.common(t), ports, t.stringsOrEmpty("depends_on"),
                 restart == null ? "none" : restart, healthCheck(t.table("health_check")), rollout(t.table("rollout")),
-                tls(t.table("tls")), routes(t), gpu(t), gpuMesh(t),
+                tls(t.table("tls")), routes(name, t), gpu(t), gpuMesh(t),
                 (int) Math.min(Integer.MAX_VALUE, ManifestReader.orDefault(t.integer("replicas"), 1)),
                 cpu(t), memory(t), t.stringsOrEmpty("required_labels"), alerts(t.table("alerts")));
         t.reportUnknownKeys();
@@ -128,7 +128,7 @@ final class ServiceReader {
         return tls;
     }
 
-    private List<HttpRoute> routes(Table service) {
+    private List<HttpRoute> routes(String owner, Table service) {
         Table proxy = service.table("http_proxy");
         Table routes = service.table("http_routes");
         if (proxy != null && routes != null) {
@@ -136,21 +136,21 @@ final class ServiceReader {
         }
         List<HttpRoute> out = new ArrayList<>();
         if (proxy != null) {
-            out.add(route("default", service, proxy));
+            out.add(route("default", owner, proxy));
         } else if (routes != null) {
             Map<String, Table> named = routes.children();
             if (named.isEmpty()) {
                 service.error("InvalidHttpProxyConfig", "http_routes", "needs at least one [" + routes.path() + ".<name>] table");
             }
-            named.forEach((name, t) -> out.add(route(name, service, t)));
+            named.forEach((name, t) -> out.add(route(name, owner, t)));
         }
         return out;
     }
 
-    private HttpRoute route(String name, Table service, Table t) {
+    private HttpRoute route(String name, String owner, Table t) {
         List<Backend> backends = new ArrayList<>();
         if (!t.has("backend_services")) {
-            backends.add(new Backend(service.path().substring(service.path().indexOf('.') + 1), 100));
+            backends.add(new Backend(owner, 100));
         } else {
             for (var kv : reader.keyValues(t, "backend_services", "InvalidHttpProxyConfig")) {
                 if (!kv.value().matches("\\d{1,4}")) {
