@@ -64,8 +64,8 @@ public final class ManifestLoader {
                     + ", the limit for manifests");
         }
         String expanded = VariableExpansion.expand(text, env);
-        ObjectNode root = parseToml(expanded, fileName);
         List<Problem> problems = new ArrayList<>();
+        ObjectNode root = parseToml(expanded, fileName, problems);
         Manifest manifest = new ManifestReader(problems).read(root, defaultAppName);
         ManifestRules.check(manifest, problems);
         // placing problems on lines reads the whole text again: only worth it when there is something to place
@@ -77,10 +77,10 @@ public final class ManifestLoader {
         return new Result(manifest, located);
     }
 
-    private static ObjectNode parseToml(String text, String fileName) {
+    private static ObjectNode parseToml(String text, String fileName, List<Problem> problems) {
         JsonNode root;
         try {
-            root = TOML.readTree(text);
+            root = readTreeJoiningReopenedTables(text, problems);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String message = e.getOriginalMessage().replaceAll("\\s+", " ").strip();
@@ -98,6 +98,23 @@ public final class ManifestLoader {
             throw fail(fileName, "ParseFailed", "tables nest deeper than " + MAX_TABLE_DEPTH + " levels");
         }
         return (ObjectNode) root;
+    }
+
+    /** TOML 1.0, except that a table opened twice is joined (with a warning) as the original did. */
+    private static JsonNode readTreeJoiningReopenedTables(String text, List<Problem> problems) throws JacksonException {
+        try {
+            return TOML.readTree(text);
+        } catch (JacksonException e) {
+            ReopenedTables.Merged merged = e.getOriginalMessage().contains("Table redefined")
+                    ? ReopenedTables.merge(text) : null;
+            if (merged == null) {
+                throw e;
+            }
+            JsonNode root = TOML.readTree(merged.text());
+            merged.reopened().forEach(t -> problems.add(Problem.warning(t, "table [" + t + "] appears more than "
+                    + "once; its parts are joined (TOML 1.0 forbids this: keep each table in one place)")));
+            return root;
+        }
     }
 
     private static int depth(JsonNode node) {

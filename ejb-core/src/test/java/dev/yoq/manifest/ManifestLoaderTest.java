@@ -253,6 +253,17 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aTableOpenedTwiceIsJoinedAsTheOriginalDid() {
+        String toml = "[service.web]\nimage = \"n\"\n[service.db]\nimage = \"p\"\n[service.web]\nrestart = \"always\"\n"
+                + "[service.web.health_check]\ntype = \"tcp\"\nport = 80\n";
+        Manifest m = load(toml);
+        assertThat(m.services()).extracting(Service::name).containsExactly("web", "db");
+        assertThat(m.services().get(0).restart()).isEqualTo("always");
+        assertThat(Manifests.problems(toml)).extracting(p -> p.line() + " " + p.message()).containsExactly(
+                "1 table [service.web] appears more than once; its parts are joined (TOML 1.0 forbids this: keep each table in one place)");
+    }
+
+    @Test
     void tableDepthIsCapped() {
         String deep63 = "[" + "a.".repeat(62) + "b]\nx = 1\n";
         assertThat(errors(WEB + deep63)).isEmpty();
