@@ -32,6 +32,25 @@ class ValidateCliIT {
     }
 
     @Test
+    void initAsksItsFourQuestionsOnATerminal(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("manifest.toml");
+        // script(1) gives yoq a terminal, as a user typing the answers would
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", YoqServer.REPO.resolve("bin/yoq") + " init -f " + f, "/dev/null")
+                .redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().write("shop\nweb\nnginx:1.27\n8080\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("project name [").contains("service name [app]: ").contains("image [nginx:latest]: ")
+                .contains("port [none]: ");
+        assertThat(Files.readString(f)).contains("app = \"shop\"").contains("[service.web]\nimage = \"nginx:1.27\"\n"
+                + "ports = [\"8080:8080\"]\nrestart = \"on_failure\"\n");
+        assertThat(CliIT.yoq(Map.of(), "validate", "-q", "-f", f.toString()).exit()).isZero();
+    }
+
+    @Test
     void anInvalidManifestFailsWithTheLineAndField(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("manifest.toml"), "[service.api]\nimage = \"x\"\nports = [\"80:99999\"]\n");
 
