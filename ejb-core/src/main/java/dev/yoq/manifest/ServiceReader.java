@@ -138,7 +138,7 @@ final class ServiceReader {
         if (proxy != null) {
             out.add(route("default", owner, proxy));
         } else if (routes != null) {
-            Map<String, Table> named = routes.children();
+            Map<String, Table> named = routes.children("InvalidHttpProxyConfig");
             if (named.isEmpty()) {
                 service.error("InvalidHttpProxyConfig", "http_routes", "needs at least one [" + routes.path() + ".<name>] table");
             }

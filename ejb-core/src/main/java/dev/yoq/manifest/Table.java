@@ -103,17 +103,23 @@ final class Table {
         return v.isObject() ? new Table((ObjectNode) v, at(key), problems) : wrongType(key, "a table", v);
     }
 
-    /** The sub-tables of this table in file order; other entries are reported and skipped. */
+    /** The sub-tables of this table in file order; other entries are warned about and skipped. */
     Map<String, Table> children() {
+        return children(null);
+    }
+
+    /** As {@link #children()}, but an entry that is not a table is an error of {@code kind} when kind is set. */
+    Map<String, Table> children(String kind) {
         Map<String, Table> out = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> {
             read.add(e.getKey());
             if (e.getValue().isObject()) {
                 out.put(e.getKey(), new Table((ObjectNode) e.getValue(), at(e.getKey()), problems));
-            } else {
-                problems.add(Problem.warning(at(e.getKey()), "expected a table [" + at(e.getKey())
-                        + "], got " + typeName(e.getValue()) + " (ignored)"));
+                return;
             }
+            String message = "expected a table [" + at(e.getKey()) + "], got " + typeName(e.getValue());
+            problems.add(kind == null ? Problem.warning(at(e.getKey()), message + " (ignored)")
+                    : Problem.error(kind, at(e.getKey()), message));
         });
         return out;
     }

@@ -41,6 +41,9 @@ class RoutesAndTlsTest {
         assertError(p + "path_prefix = \"api\"\n", "InvalidHttpProxyConfig");
         assertError(p + "circuit_breaker_threshold = 11\n", "InvalidHttpProxyConfig");
         assertError(API + "[service.api.http_proxy]\npath_prefix = \"/\"\n", "InvalidHttpProxyConfig");
+        assertThat(errors(API + "[service.api.http_routes]\nmain = \"demo.local\"\n")).containsExactly(
+                "InvalidHttpProxyConfig service.api.http_routes.main: expected a table [service.api.http_routes.main], got a string",
+                "InvalidHttpProxyConfig service.api.http_routes: needs at least one [service.api.http_routes.<name>] table");
     }
 
     @Test
