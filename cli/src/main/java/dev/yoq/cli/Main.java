@@ -25,7 +25,15 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new YoqCommand(env, out, err), new Factory(env, out, err));
+        Factory factory = new Factory(env, out, err);
+        CommandLine cli = new CommandLine(new YoqCommand(env, out, err), factory);
+        String invoked = commandName(args);
+        YoqCommand.COMMANDS.forEach((name, type) -> {
+            if (invoked == null || invoked.equals("help") || invoked.equals(name)
+                    || !YoqCommand.COMMANDS.containsKey(invoked)) {
+                cli.addSubcommand(name, new CommandLine(type, factory));
+            }
+        });
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -40,6 +48,19 @@ public final class Main {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The first argument that is not a global option or its value: the subcommand's name, or null. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--server") || a.equals("--token")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private static String usageMessage(CommandLine.ParameterException e) {

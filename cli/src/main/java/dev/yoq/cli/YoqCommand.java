@@ -9,15 +9,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** The root {@code yoq} command; with no subcommand it prints the usage. */
+/**
+ * The root {@code yoq} command; with no subcommand it prints the usage. Its subcommands are registered by
+ * {@link Main} from {@link #COMMANDS}, only the one being run when that is known: picocli builds a command's
+ * model by reflection, and start-up should not grow with the number of commands.
+ */
 @Command(name = "yoq", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "yoq: containers, apps and clusters in one system.",
-        subcommands = {VersionCommand.class, StatusCommand.class, ServerCommand.class, ValidateCommand.class,
-                InitCommand.class, UpCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Run 'yoq <command> --help' for a command's options."})
 public class YoqCommand implements Callable<Integer> {
+
+    /** Every subcommand, in the order help lists them. */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> c = new java.util.LinkedHashMap<>();
+        c.put("version", VersionCommand.class);
+        c.put("status", StatusCommand.class);
+        c.put("server", ServerCommand.class);
+        c.put("validate", ValidateCommand.class);
+        c.put("init", InitCommand.class);
+        c.put("up", UpCommand.class);
+        c.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(c);
+    }
 
     @Mixin
     GlobalOptions options;

@@ -60,6 +60,21 @@ class MainTest {
     }
 
     @Test
+    void theInvokedCommandIsFoundPastGlobalOptions() {
+        assertThat(Main.commandName(new String[] {"--server", "h:1", "--token", "t", "--json", "status", "x"})).isEqualTo("status");
+        assertThat(Main.commandName(new String[] {"--server=h:1", "version"})).isEqualTo("version");
+        assertThat(Main.commandName(new String[] {"--json"})).isNull();
+        assertThat(Main.commandName(new String[] {})).isNull();
+    }
+
+    @Test
+    void helpStillListsEveryCommand() {
+        assertThat(run(Map.of(), "help")).isZero();
+        assertThat(out()).contains("version").contains("status").contains("server").contains("validate")
+                .contains("init").contains("up");
+    }
+
+    @Test
     void unknownCommandIsAOneLineUsageError() {
         assertThat(run(Map.of(), "deploy-everything")).isEqualTo(2);
         assertThat(err()).isEqualTo("unknown command: deploy-everything (see 'yoq --help')" + System.lineSeparator());
