@@ -64,6 +64,19 @@ final class JsonFields {
         return value == null ? fallback : value;
     }
 
+    /** An integer that the original's snapshots do not carry: absent means {@code fallback}. */
+    long integerOr(String key, long fallback) {
+        Long v = optionalInteger(key);
+        return v == null ? fallback : v;
+    }
+
+    /** A boolean that the original's snapshots do not carry: absent means {@code fallback}. */
+    boolean boolOr(String key, boolean fallback) {
+        JsonNode v = get(key, false);
+        Boolean value = typed(key, v != null && v.isBoolean(), v, v != null && v.asBoolean(), "true or false");
+        return value == null ? fallback : value;
+    }
+
     Long optionalInteger(String key) {
         JsonNode v = get(key, false);
         return typed(key, v != null && v.isIntegralNumber() && v.canConvertToLong(), v,

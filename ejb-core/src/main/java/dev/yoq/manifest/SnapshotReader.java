@@ -11,7 +11,9 @@ import dev.yoq.manifest.Manifest.Mount;
 
 /**
  * Reads an app snapshot (the JSON {@link AppSnapshot} writes, and what {@code POST /apps/apply} receives) back into
- * a {@link Manifest}, strictly, then applies the same {@link ManifestRules} as a TOML manifest.
+ * a {@link Manifest}, strictly, then applies the same {@link ManifestRules} as a TOML manifest. The fields yoq adds
+ * to the original's snapshot (replicas, read_only, tls.peer, alerts, volumes, backup) may be absent, so snapshots
+ * from the original's CLI are accepted as they are.
  */
 public final class SnapshotReader {
 
@@ -66,7 +68,7 @@ public final class SnapshotReader {
 
     private Common common(JsonFields o) {
         List<Mount> mounts = o.objects("volumes", (m, i) -> new Mount(m.string("source", true), m.string("target", true),
-                m.string("kind", true), m.bool("read_only")));
+                m.string("kind", true), m.boolOr("read_only", false)));
         return new Common(o.string("image", true), o.strings("command", true),
                 o.strings("env", true), mounts, o.string("working_dir", false));
     }
@@ -78,7 +80,7 @@ public final class SnapshotReader {
         var deps = o.strings("depends_on", true);
         int cpu = (int) o.integer("cpu_limit", 1000);
         int memory = (int) o.integer("memory_limit_mb", 256);
-        int replicas = (int) o.integer("replicas", 1);
+        int replicas = (int) o.integerOr("replicas", 1);
         String restart = o.string("restart", true);
         JsonFields r = o.object("rollout", true);
         Manifest.Rollout rollout = Manifest.Rollout.DEFAULT;
@@ -128,7 +130,8 @@ public final class SnapshotReader {
             acme = new Manifest.Acme(a.string("email", true), a.string("directory_url", true), a.string("challenge", true), dns);
             a.rejectUnknown();
         }
-        Manifest.Tls tls = new Manifest.Tls(t.string("domain", true), t.string("peer", true), acme);
+        String peer = t.string("peer", false);
+        Manifest.Tls tls = new Manifest.Tls(t.string("domain", true), peer == null ? "off" : peer, acme);
         t.rejectUnknown();
         return tls;
     }

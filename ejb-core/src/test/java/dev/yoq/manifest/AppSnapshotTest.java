@@ -51,6 +51,27 @@ class AppSnapshotTest {
     }
 
     @Test
+    void aSnapshotInTheOriginalsShapeIsAccepted() {
+        String original = "{\"app_name\":\"shop\",\"services\":[{\"name\":\"web\",\"image\":\"nginx\",\"command\":[],"
+                + "\"ports\":[{\"host_port\":80,\"container_port\":8080}],\"env\":[\"A=1\"],\"depends_on\":[],"
+                + "\"cpu_limit\":1000,\"memory_limit_mb\":256,\"volumes\":[{\"source\":\"data\",\"target\":\"/d\",\"kind\":\"named\"}],"
+                + "\"restart\":\"always\",\"rollout\":{\"strategy\":\"rolling\",\"parallelism\":1,\"delay_between_batches\":0,"
+                + "\"failure_action\":\"rollback\",\"health_check_timeout\":0},"
+                + "\"tls\":{\"domain\":\"a.com\",\"acme\":null},\"http_routes\":[]}],"
+                + "\"workers\":[],\"crons\":[{\"name\":\"c\",\"image\":\"x\",\"command\":[],\"env\":[],\"volumes\":[],\"every\":60}],"
+                + "\"training_jobs\":[]}";
+
+        Manifest m = SnapshotReader.read(original);
+
+        Manifest.Service web = m.services().get(0);
+        assertThat(web.replicas()).isEqualTo(1);
+        assertThat(web.common().volumes().get(0).readOnly()).isFalse();
+        assertThat(web.tls().peer()).isEqualTo("off");
+        assertThat(m.crons().get(0).every()).isEqualTo(60);
+        assertThat(m.volumes()).isEmpty();
+    }
+
+    @Test
     void badSnapshotsAreRefusedNamingTheField() {
         String good = AppSnapshot.json(Manifests.load("[service.web]\nimage = \"n\"\nports = [\"80:80\"]\n"));
 
