@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,12 @@ class ServerLifecycleIT {
         }
     }
 
+    /** Each test starts the server itself; whatever happened, it is stopped before the next one. */
+    @AfterEach
+    void stop() throws Exception {
+        CliIT.yoq(env(), "server", "stop");
+    }
+
     @AfterAll
     static void stopAndRemove() throws Exception {
         CliIT.yoq(env(), "server", "stop");
@@ -79,6 +86,10 @@ class ServerLifecycleIT {
 
         CliIT.Run logs = CliIT.yoq(env(), "server", "logs", "--tail", "200");
         assertThat(logs.out()).contains("CWWKF0011I");
+        assertThat(followedLogsStayOpen()).contains("CWWKF0011I");
+
+        CliIT.Run statusJson = CliIT.yoq(env(), "--json", "server", "status");
+        assertThat(YoqServer.JSON.readTree(statusJson.out()).path("state").asText()).isEqualTo("ready");
 
         CliIT.Run stop = CliIT.yoq(env(), "server", "stop");
         assertThat(stop.exit()).isZero();
@@ -134,6 +145,23 @@ class ServerLifecycleIT {
         assertThat(status.out()).contains("running but not ready: yoq.role: must be server or agent, got leader");
 
         assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+    }
+
+    /** `yoq server logs -f` prints the log and keeps following it until stopped. */
+    private static String followedLogsStayOpen() throws Exception {
+        Path captured = Files.createTempFile(home, "follow", ".log");
+        ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "server", "logs", "-f",
+                "--tail", "50").redirectErrorStream(true).redirectOutput(captured.toFile());
+        pb.environment().putAll(env());
+        Process p = pb.start();
+        try {
+            Thread.sleep(3000);
+            assertThat(p.isAlive()).as("still following").isTrue();
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+        return Files.readString(captured);
     }
 
     private static void deleteTree(Path root) throws Exception {
