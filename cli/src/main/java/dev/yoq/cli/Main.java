@@ -13,6 +13,9 @@ import picocli.CommandLine;
  */
 public final class Main {
 
+    /** As in the original: longer command names are refused before anything else. */
+    static final int MAX_COMMAND_NAME = 256;
+
     private Main() {
     }
 
@@ -25,9 +28,14 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String invokedName = commandName(args);
+        if (invokedName != null && invokedName.length() > MAX_COMMAND_NAME) {
+            err.println("error: command name longer than " + MAX_COMMAND_NAME + " characters (see 'yoq --help')");
+            return 2;
+        }
         Factory factory = new Factory(env, out, err);
         CommandLine cli = new CommandLine(new YoqCommand(env, out, err), factory);
-        String invoked = commandName(args);
+        String invoked = invokedName;
         YoqCommand.COMMANDS.forEach((name, type) -> {
             if (invoked == null || invoked.equals("help") || invoked.equals(name)
                     || !YoqCommand.COMMANDS.containsKey(invoked)) {

@@ -82,6 +82,12 @@ class MainTest {
     }
 
     @Test
+    void overlongCommandNamesAreRefused() {
+        assertThat(run(Map.of(), "x".repeat(257))).isEqualTo(2);
+        assertThat(err()).startsWith("error: command name longer than 256 characters");
+    }
+
+    @Test
     void badFlagIsAOneLineUsageError() {
         assertThat(run(Map.of(), "status", "--frobnicate")).isEqualTo(2);
         assertThat(err()).startsWith("error: unknown option: '--frobnicate'").hasLineCount(1);

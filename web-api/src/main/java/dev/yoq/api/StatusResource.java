@@ -11,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code GET /v1/status}: this node's state. */
 @Path("v1/status")
@@ -43,6 +44,7 @@ public class StatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "This node's state: identity, version, uptime, data directory, schema version, counts")
     public StatusView get() {
         return StatusView.of(status.status());
     }

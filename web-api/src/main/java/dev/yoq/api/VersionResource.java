@@ -5,6 +5,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /** {@code GET /version}: public, the real version of this build. */
 @Path("version")
@@ -15,6 +17,8 @@ public class VersionResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The version of the running build (public)")
+    @SecurityRequirements
     public VersionView version() {
         return new VersionView(BuildInfo.version());
     }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * {@code GET /v1/metrics?format=prometheus}: every metric of the server (base, vendor, application) as
@@ -35,6 +36,7 @@ public class MetricsResource {
 
     @GET
     @Produces({PROMETHEUS, "application/json"})
+    @Operation(summary = "Every metric of the server as Prometheus text (format=prometheus)")
     public Response get(@QueryParam("format") String format, @QueryParam("mode") String mode) {
         if (!"prometheus".equals(format)) {
             return ErrorBody.response(501, "only format=prometheus is available so far; network, pairs, "
