@@ -117,7 +117,9 @@ class ServerApiIT {
         HttpResponse<String> r = get("/openapi", null);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("/v1/status").contains("/version").contains("bearer");
+        assertThat(r.body()).contains("/v1/status").contains("/version").contains("bearer")
+                .contains("This node's state");
+        assertThat(get("/openapi/ui/", null).statusCode()).as("the OpenAPI UI operations.md points to").isEqualTo(200);
     }
 
     @Test

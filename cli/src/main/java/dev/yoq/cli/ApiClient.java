@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,14 +21,12 @@ public class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServerAddress server;
-    private final String token;
-    private final Supplier<String> tokenSource;
+    private final GlobalOptions.Credential credential;
     private final HttpClient http;
 
-    public ApiClient(ServerAddress server, String token, Supplier<String> tokenSource) {
+    public ApiClient(ServerAddress server, GlobalOptions.Credential credential) {
         this.server = server;
-        this.token = token;
-        this.tokenSource = tokenSource;
+        this.credential = credential;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -60,8 +57,8 @@ public class ApiClient {
 
     private Reply send(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        if (credential.token() != null) {
+            request.header("Authorization", "Bearer " + credential.token());
         }
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -82,7 +79,7 @@ public class ApiClient {
     private CliException failure(Reply reply) {
         if (reply.status() == 401) {
             return new CliException("the server at " + server + " refused the API token (401 unauthorized); "
-                    + "token used: " + tokenSource.get() + ". Pass --token, set YOQ_TOKEN, or use the token in "
+                    + "token used: " + credential.source() + ". Pass --token, set YOQ_TOKEN, or use the token in "
                     + "the server's data directory (api_token)");
         }
         String message = null;

@@ -1,8 +1,8 @@
 package dev.yoq.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.yoq.node.protocol.ApiTokenFile;
@@ -55,37 +55,33 @@ public class GlobalOptions {
                 : ServerAddress.parse("127.0.0.1:" + port.strip());
     }
 
-    /** The token to send; a missing token file is not an error here, the server's 401 explains it. */
-    public String token() {
+    /** The token to send and where it came from (for error messages); the token is null when there is none. */
+    public record Credential(String token, String source) {
+    }
+
+    /**
+     * {@code --token}, else {@code YOQ_TOKEN}, else the data directory's token file. A missing file is not an
+     * error here: the server's 401 explains it, naming the source.
+     */
+    public Credential credential() {
         if (token != null && !token.isBlank()) {
-            return token.strip();
+            return new Credential(token.strip(), "--token");
         }
         String fromEnv = env.get("YOQ_TOKEN");
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv.strip();
+            return new Credential(fromEnv.strip(), "YOQ_TOKEN");
         }
+        Path file = layout().apiToken();
         try {
-            return ApiTokenFile.read(layout().apiToken());
+            return new Credential(ApiTokenFile.read(file), file.toString());
         } catch (NoSuchFileException missing) {
-            return null;
+            return new Credential(null, "no token (" + file + " does not exist)");
         } catch (IOException e) {
             throw new CliException("cannot use the API token: " + e.getMessage());
         }
     }
 
-    /** Where the token came from, for error messages. */
-    public String tokenSource() {
-        if (token != null && !token.isBlank()) {
-            return "--token";
-        }
-        if (env.get("YOQ_TOKEN") != null && !env.get("YOQ_TOKEN").isBlank()) {
-            return "YOQ_TOKEN";
-        }
-        return Files.exists(layout().apiToken()) ? layout().apiToken().toString()
-                : "no token (" + layout().apiToken() + " does not exist)";
-    }
-
     public ApiClient client() {
-        return new ApiClient(server(), token(), this::tokenSource);
+        return new ApiClient(server(), credential());
     }
 }

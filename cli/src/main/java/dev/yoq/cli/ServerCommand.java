@@ -28,7 +28,7 @@ public class ServerCommand {
     }
 
     Readiness readiness() {
-        ApiClient client = new ApiClient(yoq.options.server(), null, () -> "none");
+        ApiClient client = new ApiClient(yoq.options.server(), new GlobalOptions.Credential(null, "none"));
         try {
             ApiClient.Reply reply = client.probe("/health/ready");
             if (reply.status() == 200) {

@@ -59,7 +59,9 @@ public final class ManifestLoader {
      */
     public static Result parse(String text, String fileName, String defaultAppName, Function<String, String> env,
                                int maxBytes) {
-        if (text.length() > maxBytes || text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+        // UTF-8 takes at most 3 bytes per char: only text that could exceed the bound is encoded to measure it
+        if (text.length() > maxBytes
+                || (long) text.length() * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
             throw fail(fileName, "ReadFailed", "is larger than " + (maxBytes == MAX_BYTES ? "1 MiB" : maxBytes + " bytes")
                     + ", the limit for manifests");
         }

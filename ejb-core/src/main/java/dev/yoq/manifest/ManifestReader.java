@@ -22,8 +22,6 @@ import dev.yoq.manifest.Manifest.Worker;
  */
 final class ManifestReader {
 
-    static final List<String> SECTIONS = List.of("app", "service", "worker", "cron", "training", "volume", "backup");
-
     private final List<Problem> problems;
 
     ManifestReader(List<Problem> problems) {

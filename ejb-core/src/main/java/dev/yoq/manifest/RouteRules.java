@@ -9,6 +9,8 @@ import dev.yoq.manifest.Manifest.HttpRoute;
 /** Rules of one HTTP route (spec §3.9). */
 final class RouteRules {
 
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
+
     private final ManifestRules rules;
     private final String at;
     private final String owner;
@@ -31,7 +33,7 @@ final class RouteRules {
         }
         Set<String> methods = new HashSet<>();
         for (String m : r.matchMethods()) {
-            if (!ServiceRules.methods().contains(m)) {
+            if (!METHODS.contains(m)) {
                 error(".match_methods", "'" + m + "' is not one of GET, HEAD, POST, PUT, DELETE");
             } else if (!methods.add(m)) {
                 error(".match_methods", "'" + m + "' is listed twice");

@@ -15,8 +15,6 @@ import dev.yoq.manifest.Manifest.Tls;
 /** Rules of one {@code [service.<name>]}: ports, restart, health check, rollout, TLS/ACME, HTTP routes, resources. */
 final class ServiceRules {
 
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
-
     private final ManifestRules rules;
     private String path;
 
@@ -186,9 +184,5 @@ final class ServiceRules {
         if (v < min || v > max) {
             rules.error(kind, at, "must be " + min + "-" + max + ", got " + v);
         }
-    }
-
-    static Set<String> methods() {
-        return METHODS;
     }
 }

@@ -1,5 +1,7 @@
 package dev.yoq.api;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,28 +20,10 @@ public record ErrorBody(String error, String code) {
 
     /** The same body for places that write the response themselves (servlet filters). */
     public String toJson() {
-        StringBuilder b = new StringBuilder("{\"error\":").append(quote(error));
+        JsonObjectBuilder body = Json.createObjectBuilder().add("error", error);
         if (code != null) {
-            b.append(",\"code\":").append(quote(code));
+            body.add("code", code);
         }
-        return b.append('}').toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return body.build().toString();
     }
 }

@@ -1,6 +1,8 @@
 package dev.yoq.api;
 
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -17,6 +19,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public class RequestMetricsFilter implements ContainerResponseFilter {
+
+    /** Route templates are fixed per resource method: computed once each, not on every request. */
+    private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
 
     @Context
     ResourceInfo resource;
@@ -35,6 +40,10 @@ public class RequestMetricsFilter implements ContainerResponseFilter {
         if (type == null || method == null) {
             return "unmatched";
         }
+        return TEMPLATES.computeIfAbsent(method, m -> template(type, m));
+    }
+
+    private static String template(Class<?> type, Method method) {
         StringBuilder route = new StringBuilder();
         append(route, type.getAnnotation(Path.class));
         append(route, method.getAnnotation(Path.class));
