@@ -44,4 +44,6 @@ public record DataLayout(Path root) {
     public Path s3() { return root.resolve("s3"); }
     public Path containers() { return root.resolve("containers"); }
     public Path volumes() { return root.resolve("volumes"); }
+    public Path logs() { return root.resolve("logs"); }
+    public Path containerLog(String id) { return logs().resolve(id + ".log"); }
 }

@@ -1,0 +1,91 @@
+package dev.yoq.node.daemon;
+
+import dev.yoq.node.daemon.cgroup.CgroupDriver;
+import dev.yoq.node.daemon.container.ContainerManager;
+import dev.yoq.node.protocol.BuildInfo;
+import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.MessageCodec;
+import dev.yoq.node.protocol.Wire;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * yoq-node: {@code yoq-node [--socket PATH] [--data-dir DIR] [--init PATH] [--allow-user NAME]
+ * [--cgroup-root DIR]}. Settings also come from YOQ_NODE_SOCKET, YOQ_HOME and YOQ_INIT. Runs as root.
+ */
+public final class HelperMain {
+    private HelperMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Path socket = Path.of(env("YOQ_NODE_SOCKET", Wire.DEFAULT_SOCKET));
+        String dataDir = null;
+        Path init = defaultInit();
+        Path cgroupRoot = Path.of("/sys/fs/cgroup");
+        Set<String> users = new HashSet<>(Set.of("root"));
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--socket" -> socket = Path.of(required(args[i], value));
+                case "--data-dir" -> dataDir = required(args[i], value);
+                case "--init" -> init = Path.of(required(args[i], value));
+                case "--allow-user" -> users.add(required(args[i], value));
+                case "--cgroup-root" -> cgroupRoot = Path.of(required(args[i], value));
+                case "--version" -> { System.out.println("yoq-node " + BuildInfo.version()); return; }
+                default -> exit("unknown option " + args[i]);
+            }
+            i++;
+        }
+        if (!Files.isExecutable(init)) exit("yoq-init not found at " + init + " (set YOQ_INIT or --init)");
+        DataLayout data = DataLayout.resolve(dataDir, System.getenv(), System.getProperty("user.home"));
+        Consumer<String> log = line -> System.err.println(Instant.now() + " yoq-node " + line);
+        EventHub events = new EventHub(log);
+        CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot);
+        ContainerManager containers = new ContainerManager(data, init, cgroups, events, new MessageCodec().mapper(), log);
+        containers.recover();
+        HelperServer server = new HelperServer(socket, users, containers, events, log);
+        server.bind();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                // exiting anyway; containers keep running
+            }
+        }));
+        log.accept("listening on " + socket + " (data " + data.root() + ", cgroups " + cgroups.layout().wireName()
+                + ", init " + init + ")");
+        server.serve();
+    }
+
+    /** The yoq-init beside the helper's jar (libexec layout), or the one the build produced. */
+    private static Path defaultInit() {
+        String configured = System.getenv("YOQ_INIT");
+        if (configured != null && !configured.isBlank()) return Path.of(configured);
+        try {
+            Path jar = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path beside = jar.resolveSibling("yoq-init");
+            if (Files.exists(beside)) return beside;
+            return jar.getParent().resolve("../../init/target/yoq-init").normalize();
+        } catch (Exception e) {
+            return Path.of("yoq-init");
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static String required(String option, String value) {
+        if (value == null) exit(option + " needs a value");
+        return value;
+    }
+
+    private static void exit(String message) {
+        System.err.println("yoq-node: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.yoq.node.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.yoq.node.daemon.container.ContainerManager;
+import dev.yoq.node.protocol.BuildInfo;
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.ExecRequest;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.node.protocol.MessageCodec;
+import dev.yoq.node.protocol.Wire;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/** One client connection: the hello handshake, then requests answered in order, or an event subscription. */
+final class Session implements Runnable {
+    private final InputStream in;
+    private final OutputStream out;
+    private final MessageCodec codec;
+    private final ContainerManager containers;
+    private final EventHub events;
+    private final Runnable close;
+    private boolean greeted;
+    private boolean keepOpen;
+
+    Session(InputStream in, OutputStream out, MessageCodec codec, ContainerManager containers, EventHub events, Runnable close) {
+        this.in = new BufferedInputStream(in);
+        this.out = out;
+        this.codec = codec;
+        this.containers = containers;
+        this.events = events;
+        this.close = close;
+    }
+
+    @Override
+    public void run() {
+        try {
+            Wire.Request request;
+            while ((request = codec.read(in, Wire.Request.class)) != null) {
+                if ("subscribe".equals(request.op()) && greeted) {
+                    reply(request.id(), JsonNodeFactory.instance.objectNode(), null);
+                    streamEvents();
+                    return;
+                }
+                handle(request);
+            }
+        } catch (IOException e) {
+            // the client went away or sent garbage: nothing to answer
+        } finally {
+            if (!keepOpen) close.run();
+        }
+    }
+
+    private void handle(Wire.Request request) throws IOException {
+        try {
+            reply(request.id(), dispatch(request), null);
+        } catch (HelperException e) {
+            reply(request.id(), null, e.error());
+        } catch (IOException | RuntimeException e) {
+            reply(request.id(), null, new HelperError(HelperError.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private JsonNode dispatch(Wire.Request r) throws IOException {
+        if (!greeted && !"hello".equals(r.op())) throw new HelperException(HelperError.VERSION, "send hello first");
+        JsonNode body = r.body() == null ? JsonNodeFactory.instance.objectNode() : r.body();
+        return switch (r.op()) {
+            case "hello" -> hello(body);
+            case "create" -> codec.tree(containers.create(codec.convert(body, ContainerSpec.class)));
+            case "run" -> codec.tree(containers.run(codec.convert(body, ContainerSpec.class)));
+            case "start" -> codec.tree(containers.start(id(body)));
+            case "stop" -> {
+                Wire.StopBody stop = codec.convert(body, Wire.StopBody.class);
+                yield codec.tree(containers.stop(stop.id(), stop.graceMs() > 0 ? stop.graceMs() : 10_000));
+            }
+            case "kill" -> {
+                Wire.KillBody kill = codec.convert(body, Wire.KillBody.class);
+                containers.kill(kill.id(), kill.signal() > 0 ? kill.signal() : 15);
+                yield JsonNodeFactory.instance.objectNode();
+            }
+            case "remove" -> {
+                containers.remove(id(body));
+                yield JsonNodeFactory.instance.objectNode();
+            }
+            case "get" -> codec.tree(containers.get(id(body)));
+            case "list" -> codec.tree(containers.list());
+            case "wait" -> {
+                Wire.WaitBody wait = codec.convert(body, Wire.WaitBody.class);
+                yield codec.tree(containers.await(wait.id(), wait.timeoutMs()));
+            }
+            case "exec" -> codec.tree(containers.exec(codec.convert(body, ExecRequest.class)));
+            case "stats" -> codec.tree(containers.stats(id(body)));
+            default -> throw new HelperException(HelperError.INVALID, "unknown operation: " + r.op());
+        };
+    }
+
+    private JsonNode hello(JsonNode body) {
+        int version = body.path("version").asInt(-1);
+        if (version != Wire.VERSION) {
+            throw new HelperException(HelperError.VERSION,
+                    "protocol version " + version + " is not supported; this helper speaks " + Wire.VERSION);
+        }
+        greeted = true;
+        return codec.tree(Map.of("version", Wire.VERSION, "helper", BuildInfo.version(),
+                "cgroups", containers.cgroups().layout().wireName()));
+    }
+
+    private String id(JsonNode body) { return codec.convert(body, Wire.IdBody.class).id(); }
+
+    private void reply(long id, JsonNode result, HelperError error) throws IOException {
+        synchronized (out) {
+            codec.write(out, new Wire.Reply(id, result, error));
+        }
+    }
+
+    /**
+     * Hands the connection to the event hub. Nothing is read from it any more: a blocking read would hold the
+     * channel's lock and stall every write of an event. A closed subscriber is noticed at the next event.
+     */
+    private void streamEvents() {
+        keepOpen = true;
+        events.subscribe(event -> {
+            try {
+                synchronized (out) {
+                    codec.write(out, event);
+                }
+                return true;
+            } catch (IOException e) {
+                close.run();
+                return false;
+            }
+        });
+    }
+}

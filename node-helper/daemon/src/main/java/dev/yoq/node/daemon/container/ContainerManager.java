@@ -1,0 +1,307 @@
+package dev.yoq.node.daemon.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yoq.node.daemon.EventHub;
+import dev.yoq.node.daemon.cgroup.CgroupDriver;
+import dev.yoq.node.daemon.cgroup.Placement;
+import dev.yoq.node.daemon.seccomp.SeccompCompiler;
+import dev.yoq.node.daemon.seccomp.SeccompPolicy;
+import dev.yoq.node.daemon.sys.LibC;
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.ContainerState;
+import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.ExecRequest;
+import dev.yoq.node.protocol.ExecResult;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.node.protocol.Wire;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The helper's containers: creates, starts, stops, removes and execs into them through yoq-init, and reports
+ * their exits. It keeps no fact only in memory: the spec is in state.json, runtime facts are in the files
+ * yoq-init writes, so {@link #recover()} after a restart finds every container again.
+ */
+public final class ContainerManager {
+    private static final long KILL_WAIT_MS = 2_000;
+
+    private final DataLayout data;
+    private final Path init;
+    private final CgroupDriver cgroups;
+    private final SeccompCompiler seccomp;
+    private final byte[] seccompPolicy = SeccompPolicy.defaultPolicyBytes();
+    private final EventHub events;
+    private final Consumer<String> log;
+    private final ObjectMapper json;
+    private final Map<String, Tracked> containers = new ConcurrentHashMap<>();
+
+    public ContainerManager(DataLayout data, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json, Consumer<String> log) {
+        this.data = data;
+        this.init = init;
+        this.cgroups = cgroups;
+        this.seccomp = new SeccompCompiler(data.root().resolve("seccomp"));
+        this.events = events;
+        this.json = json;
+        this.log = log;
+    }
+
+    public CgroupDriver cgroups() { return cgroups; }
+
+    /** Finds every container of an earlier helper life: running ones are watched again, ended ones reported. */
+    public void recover() throws IOException {
+        Files.createDirectories(data.containers());
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(data.containers(), Files::isDirectory)) {
+            for (Path dir : dirs) {
+                ContainerDirs d = new ContainerDirs(dir);
+                if (!Files.exists(d.state())) continue;
+                ContainerSpec spec = json.readValue(d.state().toFile(), StateFile.class).spec();
+                Tracked t = new Tracked(spec, d);
+                containers.put(spec.id(), t);
+                JsonNode running = readJson(d.running());
+                if (running != null && !Files.exists(d.exit())) {
+                    int initPid = running.path("init_pid").asInt();
+                    if (InitProcess.isInitFor(initPid, d.initConfig())) {
+                        t.pid = running.path("pid").asInt();
+                        watch(t, InitProcess.onExit(initPid));
+                        log.accept("re-adopted running container " + spec.id() + " (pid " + t.pid + ")");
+                    } else {
+                        log.accept("container " + spec.id() + " lost its yoq-init while the helper was down");
+                    }
+                }
+            }
+        }
+    }
+
+    public ContainerState create(ContainerSpec spec) throws IOException {
+        SpecRules.check(spec);
+        ContainerDirs d = new ContainerDirs(data.containers().resolve(spec.id()));
+        Tracked t = new Tracked(spec, d);
+        if (containers.putIfAbsent(spec.id(), t) != null) {
+            throw new HelperException(HelperError.CONFLICT, "container " + spec.id() + " already exists");
+        }
+        try {
+            for (Path p : List.of(d.upper(), d.work(), d.rootfs())) Files.createDirectories(p);
+            writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())));
+        } catch (IOException | RuntimeException e) {
+            containers.remove(spec.id());
+            throw e;
+        }
+        return state(t);
+    }
+
+    public ContainerState start(String id) throws IOException {
+        Tracked t = tracked(id);
+        synchronized (t) {
+            ContainerState now = state(t);
+            if (now.running()) throw new HelperException(HelperError.CONFLICT, "container " + id + " is already running");
+            Files.deleteIfExists(t.dirs.exit());
+            Files.deleteIfExists(t.dirs.running());
+            cgroups.remove(id);
+            Placement placement = cgroups.create(id, t.spec.limits());
+            Files.createDirectories(data.logs());
+            String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id));
+            writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            InitProcess.Started started;
+            try {
+                started = InitProcess.start(init, t.dirs.initConfig());
+            } catch (HelperException | IOException e) {
+                cgroups.remove(id);
+                throw e;
+            }
+            t.pid = started.containerPid();
+            watch(t, InitProcess.onExit(started.process()));
+            ContainerState state = state(t);
+            events.publish(new Wire.Event("started", state));
+            return state;
+        }
+    }
+
+    public ContainerState run(ContainerSpec spec) throws IOException {
+        create(spec);
+        try {
+            return start(spec.id());
+        } catch (HelperException | IOException e) {
+            remove(spec.id());
+            throw e;
+        }
+    }
+
+    /** SIGTERM (forwarded by yoq-init), then SIGKILL to the whole cgroup once the grace period is over. */
+    public ContainerState stop(String id, long graceMs) throws IOException {
+        Tracked t = tracked(id);
+        ContainerState now = state(t);
+        if (!now.running()) throw new HelperException(HelperError.CONFLICT, "container is not running");
+        signalInit(t, LibC.SIGTERM);
+        if (!awaitExit(t, graceMs)) {
+            cgroups.killAll(id);
+            if (t.pid > 0) LibC.signal(t.pid, LibC.SIGKILL);
+            awaitExit(t, KILL_WAIT_MS);
+        }
+        return state(t);
+    }
+
+    public void kill(String id, int signal) throws IOException {
+        Tracked t = tracked(id);
+        if (!state(t).running()) throw new HelperException(HelperError.CONFLICT, "container is not running");
+        signalInit(t, signal);
+    }
+
+    public void remove(String id) throws IOException {
+        Tracked t = tracked(id);
+        synchronized (t) {
+            if (state(t).running()) throw new HelperException(HelperError.CONFLICT, "cannot remove running container");
+            cgroups.remove(id);
+            deleteTree(t.dirs.root());
+            Files.deleteIfExists(data.containerLog(id));
+            Files.deleteIfExists(Path.of(data.containerLog(id) + ".1"));
+            containers.remove(id);
+        }
+        events.publish(new Wire.Event("removed", new ContainerState(id, "removed", null, null, null, false, null, null)));
+    }
+
+    public ContainerState get(String id) { return state(tracked(id)); }
+
+    public List<ContainerState> list() {
+        return containers.values().stream().map(this::state).sorted(Comparator.comparing(ContainerState::id)).toList();
+    }
+
+    /** Waits until the container has exited, or the timeout passes; returns its state either way. */
+    public ContainerState await(String id, long timeoutMs) {
+        Tracked t = tracked(id);
+        awaitExit(t, timeoutMs);
+        return state(t);
+    }
+
+    public ExecResult exec(ExecRequest request) throws IOException {
+        Tracked t = tracked(request.id());
+        if (!state(t).running()) throw new HelperException(HelperError.CONFLICT, "container is not running");
+        String config = InitConfig.forExec(request, t.pid, cgroups.placement(request.id()), seccomp.compiled(seccompPolicy), t.spec.user());
+        return ExecRunner.run(init, t.dirs.root(), config, request.timeoutMs());
+    }
+
+    public Map<String, Object> stats(String id) {
+        tracked(id);
+        return cgroups.stats(id);
+    }
+
+    // ---- internals ----
+
+    private Tracked tracked(String id) {
+        SpecRules.requireValidId(id);
+        Tracked t = containers.get(id);
+        if (t == null) throw new HelperException(HelperError.NOT_FOUND, "no such container: " + id);
+        return t;
+    }
+
+    private void watch(Tracked t, java.util.concurrent.CompletableFuture<Void> initExit) {
+        t.exit = initExit.thenApply(v -> {
+            ContainerState state = state(t);
+            try {
+                // yoq-init gone without exit.json (kill -9): take the container down with it, nothing runs untracked.
+                if (!Files.exists(t.dirs.exit())) cgroups.killAll(t.spec.id());
+                cgroups.remove(t.spec.id());
+            } catch (IOException e) {
+                log.accept("container " + t.spec.id() + ": " + e.getMessage());
+            }
+            if (state.oomKilled()) events.publish(new Wire.Event("oom", state));
+            events.publish(new Wire.Event("exited", state));
+            return state;
+        });
+    }
+
+    private boolean awaitExit(Tracked t, long timeoutMs) {
+        var exit = t.exit;
+        if (exit == null) return true;
+        try {
+            exit.get(Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    private void signalInit(Tracked t, int signal) throws IOException {
+        JsonNode running = readJson(t.dirs.running());
+        int initPid = running == null ? 0 : running.path("init_pid").asInt();
+        if (initPid <= 0 || !LibC.signal(initPid, signal)) {
+            throw new HelperException(HelperError.CONFLICT, "container is not running");
+        }
+    }
+
+    /** The container's state from the files: exit.json wins, then a live init, else created. */
+    private ContainerState state(Tracked t) {
+        String id = t.spec.id();
+        JsonNode exit = readJson(t.dirs.exit());
+        JsonNode running = readJson(t.dirs.running());
+        Long started = running == null ? null : running.path("started_at_ms").asLong();
+        if (exit != null) {
+            return new ContainerState(id, ContainerState.EXITED, null, exit.path("exit_code").asInt(),
+                    exit.path("signal").asInt(), exit.path("oom_killed").asBoolean(), started, exit.path("finished_at_ms").asLong());
+        }
+        if (running != null) {
+            boolean alive = t.exit == null || !t.exit.isDone();
+            if (alive && InitProcess.isInitFor(running.path("init_pid").asInt(), t.dirs.initConfig())) {
+                return new ContainerState(id, ContainerState.RUNNING, running.path("pid").asInt(), null, null, false, started, null);
+            }
+            // yoq-init died without writing exit.json (killed with -9): the container went with its cgroup.
+            return new ContainerState(id, ContainerState.EXITED, null, 255, null, false, started, null);
+        }
+        return new ContainerState(id, ContainerState.CREATED, null, null, null, false, null, null);
+    }
+
+    private JsonNode readJson(Path file) {
+        try {
+            return Files.exists(file) ? json.readTree(file.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** What state.json holds. */
+    public record StateFile(ContainerSpec spec, long createdAtMs) {}
+
+    private static final class Tracked {
+        final ContainerSpec spec;
+        final ContainerDirs dirs;
+        volatile int pid;
+        volatile java.util.concurrent.CompletableFuture<ContainerState> exit;
+
+        Tracked(ContainerSpec spec, ContainerDirs dirs) {
+            this.spec = spec;
+            this.dirs = dirs;
+        }
+    }
+}

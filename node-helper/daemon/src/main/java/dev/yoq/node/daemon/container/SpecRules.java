@@ -1,0 +1,63 @@
+package dev.yoq.node.daemon.container;
+
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The helper's own checks of a spec. The server validates first and gives users friendlier words; the helper
+ * checks again because it runs as root and must never act on a forged or corrupt request.
+ */
+public final class SpecRules {
+    static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+    static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    static final int MAX_LIST = 256;
+    /** Bind targets that would replace what the container runtime itself sets up or what identity rests on. */
+    static final List<String> FORBIDDEN_TARGETS = List.of("/", "/etc", "/root", "/proc", "/sys", "/dev");
+
+    private SpecRules() {}
+
+    public static void requireValidId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new HelperException(HelperError.INVALID, "invalid container id: " + id);
+        }
+    }
+
+    public static void check(ContainerSpec spec) {
+        requireValidId(spec.id());
+        List<String> problems = new ArrayList<>(spec.limits().problems());
+        if (spec.lowerDirs().isEmpty()) problems.add("lower_dirs: at least one root filesystem layer is needed");
+        for (String lower : spec.lowerDirs()) {
+            if (!isCleanAbsolute(lower)) problems.add("lower_dirs: " + lower + " is not a clean absolute path");
+            else if (!Files.isDirectory(Path.of(lower))) problems.add("lower_dirs: " + lower + " is not a directory");
+        }
+        if (spec.command().isEmpty()) problems.add("command: empty");
+        if (spec.command().size() > MAX_LIST) problems.add("command: more than " + MAX_LIST + " arguments");
+        if (spec.env().size() > MAX_LIST) problems.add("env: more than " + MAX_LIST + " entries");
+        for (String e : spec.env()) if (e.indexOf('=') < 1) problems.add("env: " + e + " is not KEY=VALUE");
+        if (spec.hostname() != null && !HOSTNAME.matcher(spec.hostname()).matches()) problems.add("hostname: " + spec.hostname() + " is not a DNS label");
+        if (spec.workingDir() != null && !spec.workingDir().isEmpty() && !spec.workingDir().startsWith("/")) problems.add("working_dir: " + spec.workingDir() + " is not absolute");
+        if (spec.mounts().size() > MAX_LIST) problems.add("mounts: more than " + MAX_LIST);
+        for (ContainerSpec.Mount m : spec.mounts()) {
+            if (!isCleanAbsolute(m.source())) problems.add("mounts: source " + m.source() + " is not a clean absolute path");
+            else if (!Files.exists(Path.of(m.source()))) problems.add("mounts: source " + m.source() + " does not exist");
+            if (!isCleanAbsolute(m.target())) problems.add("mounts: target " + m.target() + " is not a clean absolute path");
+            else if (FORBIDDEN_TARGETS.contains(m.target()) || m.target().startsWith("/proc/") || m.target().startsWith("/sys/")) {
+                problems.add("mounts: bind mount onto " + m.target() + " is not allowed");
+            }
+        }
+        if (!problems.isEmpty()) throw new HelperException(HelperError.INVALID, String.join("; ", problems));
+    }
+
+    /** Absolute, no "." or ".." components, no control characters (they would break yoq-init's config lines). */
+    static boolean isCleanAbsolute(String path) {
+        if (path == null || !path.startsWith("/") || path.chars().anyMatch(c -> c < 0x20)) return false;
+        for (String part : path.split("/")) if (part.equals(".") || part.equals("..")) return false;
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.yoq.node.daemon;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Root filesystems for the privileged tests: busybox-static, plus a small C probe for syscalls busybox lacks. */
+final class Fixtures {
+    static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    private Fixtures() {}
+
+    /** Skips the calling test, loudly, when it cannot run here (not root, no busybox-static). */
+    static void requirePrivilegedLane() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean busybox = Files.isExecutable(BUSYBOX);
+        if (!root || !busybox) {
+            System.err.println("*** SKIPPED privileged container test: " + (root ? "" : "not running as root; ")
+                    + (busybox ? "" : "busybox-static is not installed (apt-get install busybox-static)") + " ***");
+        }
+        assumeTrue(root && busybox, "privileged lane needs root and busybox-static");
+    }
+
+    /** A rootfs with busybox and its applets in /bin, /etc/passwd with root and a user 1000, and the probe. */
+    static Path busyboxRootfs(Path dir) throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.copy(BUSYBOX, bin.resolve("busybox"));
+        Process list = new ProcessBuilder(BUSYBOX.toString(), "--list").start();
+        for (String applet : new String(list.getInputStream().readAllBytes()).split("\n")) {
+            if (!applet.isBlank() && !applet.equals("busybox")) Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+        }
+        list.waitFor();
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n");
+        Files.writeString(dir.resolve("etc/group"), "root:x:0:\napp:x:1000:\n");
+        compileProbe(bin.resolve("probe"));
+        return dir;
+    }
+
+    private static void compileProbe(Path out) throws IOException, InterruptedException {
+        Path source = Path.of("src/test/c/probe.c").toAbsolutePath();
+        Process gcc = new ProcessBuilder(List.of("gcc", "-static", "-O1", "-o", out.toString(), source.toString()))
+                .redirectErrorStream(true).start();
+        String output = new String(gcc.getInputStream().readAllBytes());
+        if (gcc.waitFor() != 0) throw new IOException("gcc probe.c failed: " + output);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.yoq.node;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.ContainerState;
+import dev.yoq.node.protocol.ExecRequest;
+import dev.yoq.node.protocol.ExecResult;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.node.protocol.MessageCodec;
+import dev.yoq.node.protocol.Wire;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The typed client of the node helper: the only code that talks to its socket. One connection, requests one at
+ * a time (calls are synchronized). Helper failures arrive as {@link HelperException} with the helper's code.
+ */
+public final class NodeClient implements AutoCloseable {
+    private final SocketChannel channel;
+    private final InputStream in;
+    private final OutputStream out;
+    private final MessageCodec codec = new MessageCodec();
+    private long nextId = 1;
+    private final JsonNode hello;
+
+    private NodeClient(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        this.in = new BufferedInputStream(Channels.newInputStream(channel));
+        this.out = Channels.newOutputStream(channel);
+        this.hello = call("hello", Map.of("version", Wire.VERSION));
+    }
+
+    public static NodeClient connect(Path socket) throws IOException {
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("the node helper (yoq-node) is not answering on " + socket + ": " + e.getMessage(), e);
+        }
+        try {
+            return new NodeClient(ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The helper's cgroup layout as it reported in the handshake (unified, hybrid or legacy). */
+    public String cgroupLayout() { return hello.path("cgroups").asText(); }
+
+    public String helperVersion() { return hello.path("helper").asText(); }
+
+    public ContainerState create(ContainerSpec spec) throws IOException { return call("create", spec, ContainerState.class); }
+
+    public ContainerState run(ContainerSpec spec) throws IOException { return call("run", spec, ContainerState.class); }
+
+    public ContainerState start(String id) throws IOException { return call("start", new Wire.IdBody(id), ContainerState.class); }
+
+    public ContainerState stop(String id, long graceMs) throws IOException {
+        return call("stop", new Wire.StopBody(id, graceMs), ContainerState.class);
+    }
+
+    public void kill(String id, int signal) throws IOException { call("kill", new Wire.KillBody(id, signal)); }
+
+    public void remove(String id) throws IOException { call("remove", new Wire.IdBody(id)); }
+
+    public ContainerState get(String id) throws IOException { return call("get", new Wire.IdBody(id), ContainerState.class); }
+
+    public List<ContainerState> list() throws IOException {
+        return codec.mapper().convertValue(call("list", Map.of()), new TypeReference<List<ContainerState>>() {});
+    }
+
+    /** Blocks until the container has exited or the timeout passed; returns its state then. */
+    public ContainerState await(String id, long timeoutMs) throws IOException {
+        return call("wait", new Wire.WaitBody(id, timeoutMs), ContainerState.class);
+    }
+
+    public ExecResult exec(ExecRequest request) throws IOException { return call("exec", request, ExecResult.class); }
+
+    public Map<String, Object> stats(String id) throws IOException {
+        return codec.mapper().convertValue(call("stats", new Wire.IdBody(id)), new TypeReference<Map<String, Object>>() {});
+    }
+
+    /**
+     * Turns this connection into an event stream: every event goes to the listener on a daemon thread until
+     * the connection closes (then onClose runs, so the caller can reconnect and reconcile).
+     */
+    public void subscribe(Consumer<Wire.Event> listener, Runnable onClose) throws IOException {
+        call("subscribe", Map.of());
+        Thread t = new Thread(() -> {
+            try {
+                Wire.Event event;
+                while ((event = codec.read(in, Wire.Event.class)) != null) listener.accept(event);
+            } catch (IOException e) {
+                // closed
+            } finally {
+                onClose.run();
+            }
+        }, "yoq-node-events");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private <T> T call(String op, Object body, Class<T> type) throws IOException {
+        return codec.convert(call(op, body), type);
+    }
+
+    private synchronized JsonNode call(String op, Object body) throws IOException {
+        long id = nextId++;
+        codec.write(out, new Wire.Request(id, op, codec.tree(body)));
+        Wire.Reply reply = codec.read(in, Wire.Reply.class);
+        if (reply == null) throw new IOException("the node helper closed the connection during " + op);
+        if (reply.error() != null) throw new HelperException(reply.error());
+        if (reply.id() != id) throw new HelperException(HelperError.INTERNAL, "reply " + reply.id() + " to request " + id);
+        return reply.result();
+    }
+
+    @Override
+    public void close() throws IOException { channel.close(); }
+}

@@ -1,0 +1,52 @@
+package dev.yoq.node.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The helper protocol, version {@value #VERSION}: one JSON object per line over the Unix socket
+ * ({@value #DEFAULT_SOCKET}, mode 0660). A client opens with {@code hello} (the helper refuses other versions),
+ * then sends requests with ids of its choosing and gets exactly one reply per request, in order. After
+ * {@code subscribe} the connection carries only {@link Event}s until it closes.
+ */
+public final class Wire {
+    public static final int VERSION = 1;
+    public static final String DEFAULT_SOCKET = "/run/yoq/node.sock";
+    /** No message is larger: a request with more is refused before it is parsed. */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+    private Wire() {}
+
+    /** Operations the helper answers; the body and result types are named beside each. */
+    public enum Op {
+        HELLO,      // {"version":1} -> {"version":1,"helper":"<version>","cgroups":"hybrid"}
+        CREATE,     // ContainerSpec -> ContainerState
+        START,      // {"id"} -> ContainerState (running), or start_failed with yoq-init's message
+        RUN,        // ContainerSpec -> ContainerState: create + start in one round trip
+        STOP,       // {"id","grace_ms"} -> ContainerState (exited)
+        KILL,       // {"id","signal"} -> {}
+        REMOVE,     // {"id"} -> {} ; refused while running
+        GET,        // {"id"} -> ContainerState
+        LIST,       // {} -> [ContainerState]
+        WAIT,       // {"id","timeout_ms"} -> ContainerState (exited, or still running at the timeout)
+        EXEC,       // ExecRequest -> ExecResult
+        STATS,      // {"id"} -> {"memory_bytes","pids","cpu_pressure","memory_pressure","io_pressure"}
+        SUBSCRIBE;  // {} -> {} then Events
+
+        public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    public record Request(long id, String op, JsonNode body) {}
+
+    public record Reply(long id, JsonNode result, HelperError error) {}
+
+    /** Types: {@code started}, {@code exited}, {@code oom} (sent before the matching exited), {@code removed}. */
+    public record Event(String event, ContainerState container) {}
+
+    public record IdBody(String id) {}
+
+    public record StopBody(String id, long graceMs) {}
+
+    public record KillBody(String id, int signal) {}
+
+    public record WaitBody(String id, long timeoutMs) {}
+}
