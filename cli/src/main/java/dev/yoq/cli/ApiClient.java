@@ -50,6 +50,29 @@ public class ApiClient {
         throw failure(reply);
     }
 
+    /** POST a JSON body (or none) and return the 2xx reply, else throw saying why. */
+    public Reply post(String path, Object body) {
+        try {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+            return ok(send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
+                    .POST(publisher)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
+    public Reply delete(String path) {
+        return ok(send(HttpRequest.newBuilder(server.uri(path)).DELETE()));
+    }
+
+    private Reply ok(Reply reply) {
+        if (reply.status() / 100 == 2) {
+            return reply;
+        }
+        throw failure(reply);
+    }
+
     /** GET without failing on non-2xx and without a token: for public routes such as health. */
     public Reply probe(String path) {
         return send(HttpRequest.newBuilder(server.uri(path)).GET());

@@ -59,6 +59,55 @@ public final class LocalServer {
         return new LocalServer(wlp, name, options.layout(), env);
     }
 
+    /** The node helper's socket: $YOQ_NODE_SOCKET, else /run/yoq/node.sock. */
+    public Path nodeSocket() {
+        String s = env.get("YOQ_NODE_SOCKET");
+        return Path.of(s == null || s.isBlank() ? dev.yoq.node.protocol.Wire.DEFAULT_SOCKET : s);
+    }
+
+    /**
+     * Starts yoq-node (bin/yoq-node beside the launcher) in its own session unless one already answers on the
+     * socket, and waits until it does. Returns what happened, for the user.
+     */
+    public String ensureNodeHelper() {
+        Path socket = nodeSocket();
+        if (nodeHelperAnswers(socket)) return "node helper already running on " + socket;
+        String install = System.getProperty("yoq.install.dir");
+        if (install == null) return "node helper not started: run yoq through bin/yoq, or start bin/yoq-node yourself";
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "node helper not started: it needs root (containers are unavailable until it runs)";
+        }
+        Path log = layout.logs().resolve("yoq-node.log");
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder pb = new ProcessBuilder("setsid", Path.of(install, "bin", "yoq-node").toString(),
+                    "--socket", socket.toString(), "--data-dir", layout.root().toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.start();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                if (nodeHelperAnswers(socket)) return "node helper started on " + socket + " (log " + log + ")";
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot start the node helper: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        throw new CliException("the node helper did not come up on " + socket + " within 20 s; see " + log);
+    }
+
+    static boolean nodeHelperAnswers(Path socket) {
+        try (dev.yoq.node.NodeClient c = dev.yoq.node.NodeClient.connect(socket)) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public Path messagesLog() {
         return wlp.resolve("usr/servers").resolve(name).resolve("logs/messages.log");
     }
@@ -90,6 +139,7 @@ public final class LocalServer {
         Map<String, String> childEnv = pb.environment();
         childEnv.put(DataLayout.DATA_DIR_ENV, layout.root().toString());
         childEnv.put("YOQ_LOG_FORMAT", logFormat(env.get("YOQ_LOG_FORMAT")));
+        childEnv.put("YOQ_NODE_SOCKET", nodeSocket().toString());
         try {
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,7 +39,9 @@ public final class Main {
         YoqCommand.COMMANDS.forEach((name, type) -> {
             if (invoked == null || invoked.equals("help") || invoked.equals(name)
                     || !YoqCommand.COMMANDS.containsKey(invoked)) {
-                cli.addSubcommand(name, new CommandLine(type, factory));
+                // run and exec: options come before the target; everything after it is the container's command
+                cli.addSubcommand(name, new CommandLine(type, factory)
+                        .setStopAtPositional(name.equals("run") || name.equals("exec")));
             }
         });
         cli.setOut(new PrintWriter(out, true));

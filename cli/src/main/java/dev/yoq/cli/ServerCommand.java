@@ -67,6 +67,7 @@ public class ServerCommand {
         public Integer call() throws InterruptedException {
             YoqCommand yoq = server.yoq;
             LocalServer local = LocalServer.locate(yoq.options);
+            yoq.err.println(local.ensureNodeHelper());
             if (server.readiness().up()) {
                 yoq.out.println("yoq server is already running at " + server.where());
                 return 0;
@@ -98,7 +99,7 @@ public class ServerCommand {
         }
     }
 
-    @Command(name = "stop", description = "Stop the local server (idempotent). Containers are not affected.")
+    @Command(name = "stop", description = "Stop the local server (idempotent). Containers and the node helper keep running.")
     static class Stop implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         ServerCommand server;

@@ -25,6 +25,13 @@ public class YoqCommand implements Callable<Integer> {
 
     private static Map<String, Class<?>> commands() {
         Map<String, Class<?>> c = new java.util.LinkedHashMap<>();
+        c.put("run", RunCommand.class);
+        c.put("ps", ContainerCommands.Ps.class);
+        c.put("logs", ContainerCommands.Logs.class);
+        c.put("stop", ContainerCommands.Stop.class);
+        c.put("rm", ContainerCommands.Rm.class);
+        c.put("restart", ContainerCommands.Restart.class);
+        c.put("exec", ContainerCommands.Exec.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);
         c.put("server", ServerCommand.class);

@@ -20,4 +20,34 @@ public sealed interface Command<R> {
     record RecordAudit(String actor, String action, String target, String outcome, long at)
             implements Command<Long> {
     }
+
+    /** A container this node will run; refused when the id or the name is taken. Returns the id. */
+    record CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
+                           String specJson, String restartPolicy, long at) implements Command<String> {
+    }
+
+    /**
+     * The helper reported the container running with this host pid since {@code at}. Ignored when that very run
+     * has already been recorded as ended (a fast exit's event can overtake the start's answer). Returns the
+     * restart count.
+     */
+    record RecordContainerStarted(String id, int pid, boolean restart, long at) implements Command<Integer> {
+    }
+
+    /**
+     * The container ended (or could not start: exitCode null, reason set). The status follows from the
+     * container's desired state and the outcome; returns it.
+     */
+    record RecordContainerEnded(String id, Integer exitCode, Integer signal, boolean oomKilled, String reason,
+                                Long startedAt, long at)
+            implements Command<String> {
+    }
+
+    /** A user asked for the container to stay stopped (stop) or to run (start, restart). */
+    record SetContainerDesiredState(String id, String desiredState) implements Command<Void> {
+    }
+
+    /** The container is gone from the node; its record goes too. Refused while it runs. */
+    record RemoveContainer(String id) implements Command<Void> {
+    }
 }

@@ -23,6 +23,13 @@ public final class StateMachine {
         if (command instanceof Command.RecordAudit c) {
             return (R) recordAudit(c, em);
         }
+        if (command instanceof Command.CreateContainer
+                || command instanceof Command.RecordContainerStarted
+                || command instanceof Command.RecordContainerEnded
+                || command instanceof Command.SetContainerDesiredState
+                || command instanceof Command.RemoveContainer) {
+            return (R) ContainerTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

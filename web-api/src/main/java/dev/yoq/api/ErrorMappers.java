@@ -52,6 +52,21 @@ public final class ErrorMappers {
         }
     }
 
+    /** A container request that cannot be done: the spec answers 400 for wrong states, 404 for unknown ids. */
+    @Provider
+    public static class Containers implements ExceptionMapper<dev.yoq.runtime.ContainerException> {
+        @Override
+        public Response toResponse(dev.yoq.runtime.ContainerException e) {
+            int status = switch (e.kind()) {
+                case INVALID, WRONG_STATE -> 400;
+                case NOT_FOUND -> 404;
+                case START_FAILED -> 422;
+                case UNAVAILABLE -> 503;
+            };
+            return ErrorBody.response(status, e.getMessage(), e.kind().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

@@ -1,0 +1,166 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Containers through the REST API and the CLI, on the real server with a real node helper (privileged lane:
+ * root and busybox-static; skipped loudly otherwise).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ContainersIT {
+    static final Path SOCKET = Path.of("/tmp/yoq-it-7781/node.sock");
+    @TempDir static Path tmp;
+    static Path rootfs;
+    static Process helper;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive deployment() {
+        return YoqServer.ear();
+    }
+
+    @BeforeAll
+    static void startHelper() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
+        if (!root || !busybox) System.err.println("*** SKIPPED ContainersIT (privileged lane): needs root and busybox-static ***");
+        assumeTrue(root && busybox);
+        rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
+        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true")) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+        Files.createDirectories(SOCKET.getParent());
+        helper = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
+                "--data-dir", YoqServer.DATA_DIR.toString())
+                .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString())).start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(SOCKET).as("helper socket").exists();
+    }
+
+    @AfterAll
+    static void stopHelper() throws Exception {
+        if (helper != null) {
+            helper.destroy();
+            helper.waitFor();
+        }
+    }
+
+    static CliIT.Run yoq(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--server";   // before the command: after `run TARGET` everything is the container's command
+        all[1] = CliIT.server();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliIT.yoq(Map.of(), all);
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return YoqServer.send(HttpRequest.newBuilder(YoqServer.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), YoqServer.token());
+    }
+
+    @Test
+    void the_rest_api_runs_a_container_and_serves_its_logs() throws Exception {
+        String name = "api-" + Long.toHexString(System.nanoTime());   // the test server's data outlives one run
+        HttpResponse<String> created = post("/containers", "{\"target\":\"" + rootfs + "\",\"command\":[\"sh\",\"-c\","
+                + "\"echo out; echo err >&2; exit 4\"],\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = YoqServer.json(created).path("id").asText();
+        assertThat(id).matches("[0-9a-f]{12}");
+        JsonNode end = YoqServer.json(post("/containers/" + id + "/wait?timeout_ms=10000", ""));
+        assertThat(end.path("status").asText()).isEqualTo("failed");
+        assertThat(end.path("exit_code").asInt()).isEqualTo(4);
+        assertThat(end.path("hostname").asText()).isEqualTo(name);
+        JsonNode logs = YoqServer.json(YoqServer.get("/containers/" + id + "/logs", YoqServer.token()));
+        assertThat(logs.path("logs").asText()).isEqualTo("out\nerr\n");
+        HttpResponse<String> stop = post("/containers/" + id + "/stop", "");
+        assertThat(stop.statusCode()).isEqualTo(400);
+        assertThat(YoqServer.json(stop).path("error").asText()).isEqualTo("container is not running");
+        HttpResponse<String> removed = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + id)).DELETE(), YoqServer.token());
+        assertThat(removed.body()).isEqualTo("{\"status\":\"removed\"}");
+        assertThat(YoqServer.get("/containers/" + id, YoqServer.token()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void bad_requests_name_the_field_and_change_nothing() throws Exception {
+        long before = YoqServer.json(YoqServer.get("/containers", YoqServer.token())).size();
+        HttpResponse<String> r = post("/containers", "{\"target\":\"" + rootfs + "\",\"command\":[\"true\"],"
+                + "\"memory_bytes\":1024,\"cpu_weight\":0,\"name\":\"-bad-\",\"env\":[\"NOEQ\"]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(YoqServer.json(r).path("error").asText()).contains("memory: 1024 bytes is below the minimum of 4 MiB")
+                .contains("cpu_weight: 0 is out of range").contains("name: -bad-").contains("env: NOEQ must be KEY=VALUE");
+        assertThat(YoqServer.get("/containers/NOT-HEX", YoqServer.token()).statusCode()).isEqualTo(400);
+        assertThat(YoqServer.json(YoqServer.get("/containers/NOT-HEX", YoqServer.token())).path("error").asText())
+                .isEqualTo("invalid container id");
+        assertThat(YoqServer.json(YoqServer.get("/containers", YoqServer.token())).size()).isEqualTo(before);
+    }
+
+    @Test
+    void the_cli_runs_attached_with_the_exit_code_and_detached_with_the_id() throws Exception {
+        CliIT.Run attached = yoq("run", rootfs.toString(), "sh", "-c", "echo hello from inside; exit 7");
+        assertThat(attached.exit()).as(attached.err()).isEqualTo(7);
+        assertThat(attached.out()).isEqualTo("hello from inside\n");
+
+        String name = "cli-" + Long.toHexString(System.nanoTime());
+        CliIT.Run detached = yoq("run", "-d", "--name", name, rootfs.toString(), "sleep", "60");
+        assertThat(detached.exit()).as(detached.err()).isZero();
+        String id = detached.out().strip();
+        assertThat(id).matches("[0-9a-f]{12}");
+        assertThat(yoq("ps").out()).contains(id).contains("running").contains(name);
+        CliIT.Run exec = yoq("exec", name, "sh", "-c", "hostname; exit 3");
+        assertThat(exec.exit()).isEqualTo(3);
+        assertThat(exec.out()).isEqualTo(name + "\n");
+        CliIT.Run rmRunning = yoq("rm", name);
+        assertThat(rmRunning.exit()).isEqualTo(1);
+        assertThat(rmRunning.err()).contains("cannot remove running container");
+        assertThat(yoq("stop", name).out().strip()).isEqualTo(id);
+        JsonNode ps = YoqServer.JSON.readTree(yoq("ps", "--json").out());
+        assertThat(ps.findValues("id").stream().map(JsonNode::asText)).contains(id);
+        assertThat(yoq("rm", name).exit()).isZero();
+        assertThat(yoq("ps").out()).doesNotContain(id);
+    }
+
+    @Test
+    void on_failure_restarts_with_backoff_until_stopped() throws Exception {
+        CliIT.Run run = yoq("run", "-d", "--restart", "on-failure", rootfs.toString(), "sh", "-c", "echo attempt; exit 1");
+        String id = run.out().strip();
+        JsonNode c = null;
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            c = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token()));
+            if (c.path("restart_count").asInt() >= 2) break;
+            Thread.sleep(200);
+        }
+        assertThat(c.path("restart_count").asInt()).as(c.toString()).isGreaterThanOrEqualTo(2);
+        assertThat(yoq("logs", id).out()).contains("attempt\nattempt\n");
+        assertThat(yoq("stop", id).exit()).isZero();
+        int count = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token())).path("restart_count").asInt();
+        Thread.sleep(5_000);   // past the next backoff (at most 4 s at this point)
+        JsonNode after = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token()));
+        assertThat(after.path("restart_count").asInt()).isLessThanOrEqualTo(count + 1);
+        assertThat(after.path("status").asText()).isNotEqualTo("running");
+        yoq("rm", id);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.yoq.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yoq.model.ContainerRecord;
+import dev.yoq.node.NodeClient;
+import dev.yoq.node.NodeConnector;
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.ContainerState;
+import dev.yoq.node.protocol.ExecRequest;
+import dev.yoq.node.protocol.ExecResult;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.server.ServerStartup;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Container lifecycle on this node: decides, records each step as a command, and has the helper carry it out.
+ * Exits and restarts are the {@link ContainerSupervisor}'s; this class answers users.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ContainerService {
+    /** spec §1.1 stop: SIGTERM, then SIGKILL; the grace period is 10 s. */
+    public static final long STOP_GRACE_MS = 10_000;
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    @Inject
+    CommandBus bus;
+
+    @Inject
+    NodeConnector node;
+
+    @EJB
+    ServerStartup startup;
+
+    public ContainerView run(RunRequest request) {
+        List<String> problems = RunRequestRules.problems(request);
+        if (!problems.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, String.join("; ", problems));
+        String id = newId();
+        ContainerSpec spec;
+        try {
+            spec = RunRequestRules.toSpec(id, request);
+            bus.submit(new Command.CreateContainer(id, request.name(), spec.lowerDirs().get(0), null,
+                    String.join(" ", request.command()), spec.hostname(), JSON.writeValueAsString(spec),
+                    RestartPolicy.parse(request.restart()).cliName(), System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
+        } catch (dev.yoq.state.CommandRejectedException e) {
+            throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
+        }
+        try (NodeClient client = node.open()) {
+            ContainerState state = client.run(spec);
+            bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
+        } catch (HelperException e) {
+            bus.submit(new Command.RecordContainerEnded(id, null, null, false, "start failed: " + e.getMessage(), null, System.currentTimeMillis()));
+            throw new ContainerException(ContainerException.Kind.START_FAILED, e.getMessage());
+        } catch (IOException e) {
+            bus.submit(new Command.RecordContainerEnded(id, null, null, false, "start failed: " + e.getMessage(), null, System.currentTimeMillis()));
+            throw unavailable(e);
+        }
+        return get(id);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ContainerView> list() {
+        return em.createQuery("SELECT r FROM ContainerRecord r ORDER BY r.createdAt, r.id", ContainerRecord.class)
+                .setHint("eclipselink.refresh", "true").getResultList().stream().map(ContainerView::of).toList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public ContainerView get(String id) {
+        return ContainerView.of(record(id));
+    }
+
+    /** Stops a running container; true when it had already ended by the time the answer came. */
+    public ContainerView stop(String id) {
+        ContainerRecord r = record(id);
+        boolean awaitingRestart = !"running".equals(r.getStatus()) && "running".equals(r.getDesiredState())
+                && RestartPolicy.parse(r.getRestartPolicy()) != RestartPolicy.NO && !"created".equals(r.getStatus());
+        if (awaitingRestart) {   // between two runs of a restart policy: stopping means "do not come back"
+            bus.submit(new Command.SetContainerDesiredState(id, "stopped"));
+            return get(id);
+        }
+        if (!"running".equals(r.getStatus())) throw notRunning();
+        bus.submit(new Command.SetContainerDesiredState(id, "stopped"));
+        try (NodeClient client = node.open()) {
+            ContainerState end = client.stop(id, STOP_GRACE_MS);
+            ContainerSupervisor.recordEnd(bus, end);
+        } catch (HelperException e) {
+            if (!HelperError.CONFLICT.equals(e.code())) throw new ContainerException(ContainerException.Kind.UNAVAILABLE, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+        return get(id);
+    }
+
+    public void remove(String id) {
+        ContainerRecord r = record(id);
+        if ("running".equals(r.getStatus())) {
+            throw new ContainerException(ContainerException.Kind.WRONG_STATE, "cannot remove running container");
+        }
+        try (NodeClient client = node.open()) {
+            client.remove(id);
+        } catch (HelperException e) {
+            if (HelperError.CONFLICT.equals(e.code())) throw new ContainerException(ContainerException.Kind.WRONG_STATE, e.getMessage());
+            if (!HelperError.NOT_FOUND.equals(e.code())) throw new ContainerException(ContainerException.Kind.UNAVAILABLE, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+        bus.submit(new Command.RemoveContainer(id));
+    }
+
+    /** Stops the container if it runs, then starts it again (same filesystem, same log). */
+    public ContainerView restart(String id) {
+        if (record(id).getStatus().equals("running")) stop(id);
+        bus.submit(new Command.SetContainerDesiredState(id, "running"));
+        try (NodeClient client = node.open()) {
+            ContainerState state = client.start(id);
+            bus.submit(new Command.RecordContainerStarted(id, state.pid(), true, state.startedAtMs()));
+        } catch (HelperException e) {
+            throw new ContainerException(ContainerException.Kind.START_FAILED, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+        return get(id);
+    }
+
+    /** Waits up to timeoutMs for a running container to end; returns it either way. */
+    public ContainerView await(String id, long timeoutMs) {
+        if (!"running".equals(record(id).getStatus())) return get(id);
+        try (NodeClient client = node.open()) {
+            ContainerSupervisor.recordEnd(bus, client.await(id, Math.min(Math.max(timeoutMs, 0), 60_000)));
+        } catch (HelperException e) {
+            throw new ContainerException(ContainerException.Kind.UNAVAILABLE, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+        return get(id);
+    }
+
+    public ExecResult exec(String id, List<String> command) {
+        if (command == null || command.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, "command: missing");
+        if (command.size() > 256) throw new ContainerException(ContainerException.Kind.INVALID, "command: more than 256 arguments");
+        if (!"running".equals(record(id).getStatus())) throw notRunning();
+        try (NodeClient client = node.open()) {
+            return client.exec(new ExecRequest(id, command, List.of(), "/", 0));
+        } catch (HelperException e) {
+            if (HelperError.CONFLICT.equals(e.code())) throw notRunning();
+            throw new ContainerException(ContainerException.Kind.START_FAILED, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The log text: the last {@code tail} lines, or (tail null) everything from {@code offset}. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public LogReader.Chunk logs(String id, Integer tail, long offset) {
+        record(id);
+        try {
+            var file = startup.settings().layout().containerLog(id);
+            return tail != null ? LogReader.tail(file, tail) : LogReader.from(file, offset);
+        } catch (IOException e) {
+            throw new ContainerException(ContainerException.Kind.UNAVAILABLE, "cannot read the log: " + e.getMessage());
+        }
+    }
+
+    private ContainerRecord record(String id) {
+        if (id == null || !ID.matcher(id).matches()) throw new ContainerException(ContainerException.Kind.INVALID, "invalid container id");
+        ContainerRecord r = em.find(ContainerRecord.class, id, ContainerSupervisor.FRESH);
+        if (r == null) throw new ContainerException(ContainerException.Kind.NOT_FOUND, "container not found");
+        return r;
+    }
+
+    private String newId() {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            byte[] b = new byte[6];
+            RANDOM.nextBytes(b);
+            String id = HexFormat.of().formatHex(b);
+            if (em.find(ContainerRecord.class, id) == null) return id;
+        }
+        throw new IllegalStateException("10 container id collisions in a row");
+    }
+
+    private static ContainerException notRunning() {
+        return new ContainerException(ContainerException.Kind.WRONG_STATE, "container is not running");
+    }
+
+    static ContainerException unavailable(IOException e) {
+        return new ContainerException(ContainerException.Kind.UNAVAILABLE, e.getMessage());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.yoq.runtime;
+
+import java.util.List;
+
+/**
+ * A request to run a container, as the REST route receives it (the CLI has already parsed sizes and made
+ * paths absolute). Null means "the default".
+ *
+ * @param target  a rootfs directory (absolute path); image references arrive with the image store
+ */
+public record RunRequest(
+        String target,
+        List<String> command,
+        String name,
+        List<String> env,
+        List<Volume> volumes,
+        List<String> ports,
+        Long memoryBytes,
+        Long pids,
+        Integer cpuWeight,
+        Double cpus,
+        String restart,
+        Boolean network) {
+
+    public RunRequest {
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? List.of() : List.copyOf(env);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A bind mount; read-only unless readOnly is false (spec §1.1: default read-only). */
+    public record Volume(String source, String target, Boolean readOnly) {}
+}

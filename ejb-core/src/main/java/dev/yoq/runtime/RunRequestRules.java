@@ -1,0 +1,99 @@
+package dev.yoq.runtime;
+
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.Limits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a {@link RunRequest} against the original yoq's rules (spec §1.1, §6.1, §6.2) and turns it into the
+ * helper's {@link ContainerSpec}. Every problem is reported, each naming its field.
+ */
+public final class RunRequestRules {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    /** Host paths a volume may not come from (spec §1.1), except yoq's own data under .local/share/yoq. */
+    static final List<String> BLOCKED_SOURCES = List.of("/etc", "/root", "/var/lib", "/home", "/proc", "/sys", "/dev",
+            "/boot", "/usr/sbin", "/sbin");
+    static final String DEFAULT_HOSTNAME = "container";
+
+    private RunRequestRules() {}
+
+    public static List<String> problems(RunRequest r) {
+        List<String> problems = new ArrayList<>();
+        if (r.target() == null || r.target().isBlank()) {
+            problems.add("target: missing (give a rootfs directory)");
+        } else if (!r.target().startsWith("/")) {
+            problems.add("target: " + r.target() + " is not a rootfs path; image references need the image store, which is not built yet");
+        } else if (!Files.isDirectory(Path.of(r.target()))) {
+            problems.add("target: rootfs directory " + r.target() + " does not exist");
+        }
+        if (r.command().isEmpty()) problems.add("command: missing (a rootfs has no default command; give one after the target)");
+        if (r.command().size() > 256) problems.add("command: more than 256 arguments");
+        if (r.name() != null && !NAME.matcher(r.name()).matches()) {
+            problems.add("name: " + r.name() + " must be 1-63 characters of A-Z a-z 0-9 and -, not starting or ending with -");
+        }
+        if (r.env().size() > 256) problems.add("env: more than 256 entries");
+        for (String e : r.env()) if (e.indexOf('=') < 1) problems.add("env: " + e + " must be KEY=VALUE");
+        for (RunRequest.Volume v : r.volumes()) problems.addAll(volumeProblems(v));
+        if (!r.ports().isEmpty()) problems.add("ports: port mapping arrives with container networking, which is not built yet");
+        if (r.cpus() != null && !(r.cpus() > 0)) problems.add("cpus: " + r.cpus() + " is out of range (0 < cpus <= 1024)");
+        else problems.addAll(limits(r).problems());
+        try {
+            RestartPolicy.parse(r.restart());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
+    }
+
+    static List<String> volumeProblems(RunRequest.Volume v) {
+        List<String> problems = new ArrayList<>();
+        String src = v.source();
+        if (src == null || !src.startsWith("/")) {
+            problems.add("volume: source " + src + " must be an absolute host path");
+            return problems;
+        }
+        Path canonical;
+        try {
+            canonical = Path.of(src).toRealPath();
+        } catch (Exception e) {
+            problems.add("volume: source " + src + " does not exist");
+            return problems;
+        }
+        String c = canonical.toString();
+        boolean yoqData = c.contains("/.local/share/yoq/");
+        for (String blocked : BLOCKED_SOURCES) {
+            if (!yoqData && (c.equals(blocked) || c.startsWith(blocked + "/"))) {
+                problems.add("volume: source " + src + " is under " + blocked + ", which may not be mounted into containers");
+            }
+        }
+        if (v.target() == null || !v.target().startsWith("/") || v.target().contains("/../") || v.target().endsWith("/..")) {
+            problems.add("volume: target " + v.target() + " must be an absolute container path without ..");
+        }
+        return problems;
+    }
+
+    public static Limits limits(RunRequest r) {
+        return new Limits(
+                r.memoryBytes() == null ? Limits.DEFAULT_MEMORY : r.memoryBytes(),
+                r.pids() == null ? Limits.DEFAULT_PIDS : r.pids(),
+                r.cpuWeight() == null ? Limits.DEFAULT_CPU_WEIGHT : r.cpuWeight(),
+                r.cpus() == null ? 0 : r.cpus());
+    }
+
+    /** The helper's spec for a valid request. */
+    public static ContainerSpec toSpec(String id, RunRequest r) throws java.io.IOException {
+        List<ContainerSpec.Mount> mounts = new ArrayList<>();
+        for (RunRequest.Volume v : r.volumes()) {
+            mounts.add(new ContainerSpec.Mount(Path.of(v.source()).toRealPath().toString(), v.target(), !Boolean.FALSE.equals(v.readOnly())));
+        }
+        String rootfs = Path.of(r.target()).toRealPath().toString();
+        return new ContainerSpec(id, r.name(), List.of(rootfs), r.command(), r.env(), hostname(r), "/", null, limits(r),
+                mounts, !Boolean.FALSE.equals(r.network()));
+    }
+
+    public static String hostname(RunRequest r) { return r.name() != null ? r.name() : DEFAULT_HOSTNAME; }
+}

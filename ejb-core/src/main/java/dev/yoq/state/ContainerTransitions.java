@@ -1,0 +1,70 @@
+package dev.yoq.state;
+
+import dev.yoq.model.ContainerRecord;
+import jakarta.persistence.EntityManager;
+
+/** The state machine's container commands (kept apart so that StateMachine stays a dispatcher). */
+final class ContainerTransitions {
+    private ContainerTransitions() {}
+
+    static Object apply(Command<?> command, EntityManager em) {
+        if (command instanceof Command.CreateContainer c) return create(c, em);
+        if (command instanceof Command.RecordContainerStarted c) return started(c, em);
+        if (command instanceof Command.RecordContainerEnded c) return ended(c, em);
+        if (command instanceof Command.SetContainerDesiredState c) {
+            find(c.id(), em).setDesiredState(c.desiredState());
+            return null;
+        }
+        if (command instanceof Command.RemoveContainer c) return remove(c, em);
+        throw new IllegalArgumentException(command.getClass().getName());
+    }
+
+    private static String create(Command.CreateContainer c, EntityManager em) {
+        if (em.find(ContainerRecord.class, c.id()) != null) {
+            throw new CommandRejectedException("container id " + c.id() + " is taken");
+        }
+        if (c.name() != null && !em.createQuery("SELECT r.id FROM ContainerRecord r WHERE r.name = :n", String.class)
+                .setParameter("n", c.name()).getResultList().isEmpty()) {
+            throw new CommandRejectedException("container name " + c.name() + " is already in use");
+        }
+        em.persist(new ContainerRecord(c.id(), c.name(), c.rootfs(), c.image(), c.command(), c.hostname(), c.specJson(),
+                c.restartPolicy(), c.at()));
+        return c.id();
+    }
+
+    private static Integer started(Command.RecordContainerStarted c, EntityManager em) {
+        ContainerRecord r = find(c.id(), em);
+        boolean alreadyEnded = r.getStartedAt() != null && r.getStartedAt() == c.at() && r.getFinishedAt() != null;
+        if (alreadyEnded) return r.getRestartCount();
+        if (c.restart()) r.countRestart();
+        r.started(c.pid(), c.at());
+        return r.getRestartCount();
+    }
+
+    private static String ended(Command.RecordContainerEnded c, EntityManager em) {
+        ContainerRecord r = find(c.id(), em);
+        if (c.startedAt() != null && r.getStartedAt() != null && c.startedAt() < r.getStartedAt()) {
+            return r.getStatus();   // news of an earlier run, overtaken by a restart
+        }
+        String status;
+        if ("stopped".equals(r.getDesiredState())) status = "stopped";
+        else if (c.exitCode() != null && c.exitCode() == 0 && !c.oomKilled()) status = "exited";
+        else status = "failed";
+        String reason = c.reason() != null ? c.reason() : c.oomKilled() ? "out of memory (OOM killed)" : null;
+        r.ended(status, c.exitCode(), c.signal(), c.oomKilled(), reason, c.startedAt(), c.at());
+        return status;
+    }
+
+    private static Void remove(Command.RemoveContainer c, EntityManager em) {
+        ContainerRecord r = find(c.id(), em);
+        if ("running".equals(r.getStatus())) throw new CommandRejectedException("cannot remove running container");
+        em.remove(r);
+        return null;
+    }
+
+    private static ContainerRecord find(String id, EntityManager em) {
+        ContainerRecord r = em.find(ContainerRecord.class, id);
+        if (r == null) throw new CommandRejectedException("no such container: " + id);
+        return r;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.yoq.api.container;
+
+import dev.yoq.runtime.ContainerService;
+import dev.yoq.runtime.LogReader;
+import jakarta.ejb.EJB;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * {@code /containers}: the spec's routes (list, get, logs, stop, delete) plus yoq's own for what the original
+ * did in-process (create and run, restart, wait, exec). Thin: parse, call {@link ContainerService}, shape JSON.
+ */
+@Path("containers")
+@Produces(MediaType.APPLICATION_JSON)
+public class ContainerResource {
+
+    @EJB
+    ContainerService containers;
+
+    @GET
+    @Operation(summary = "All containers on this node")
+    public Response list() {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        containers.list().forEach(c -> all.add(ContainerJson.of(c)));
+        return Response.ok(all.build()).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create and start a container (yoq's route; the original ran containers in the CLI). "
+            + "Body: target (rootfs directory), command[], name, env[], volumes[{source,target,read_only}], "
+            + "memory_bytes, pids, cpu_weight, cpus, restart (no|always|on-failure), network")
+    public Response run(JsonObject body) {
+        return Response.status(201).entity(ContainerJson.of(containers.run(ContainerJson.runRequest(body)))).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One container")
+    public JsonObject get(@PathParam("id") String id) {
+        return ContainerJson.of(containers.get(id));
+    }
+
+    @GET
+    @Path("{id}/logs")
+    @Operation(summary = "Captured stdout/stderr: the last `tail` lines, or everything from byte `offset` of the log "
+            + "(follow by passing back the returned offset)")
+    public JsonObject logs(@PathParam("id") String id, @QueryParam("tail") Integer tail, @QueryParam("offset") Long offset) {
+        LogReader.Chunk chunk = containers.logs(id, tail, offset == null ? 0 : offset);
+        return Json.createObjectBuilder().add("logs", chunk.text()).add("offset", chunk.offset()).build();
+    }
+
+    @POST
+    @Path("{id}/stop")
+    @Operation(summary = "SIGTERM, then SIGKILL after the grace period")
+    public JsonObject stop(@PathParam("id") String id) {
+        boolean ended = !containers.stop(id).running();
+        return Json.createObjectBuilder().add("status", ended ? "stopped" : "stopping").build();
+    }
+
+    @POST
+    @Path("{id}/restart")
+    @Operation(summary = "Stop if running, then start again (yoq's route)")
+    public JsonObject restart(@PathParam("id") String id) {
+        return ContainerJson.of(containers.restart(id));
+    }
+
+    @POST
+    @Path("{id}/wait")
+    @Operation(summary = "Wait up to timeout_ms (default 4000, at most 60000) for the container to end (yoq's route)")
+    public JsonObject await(@PathParam("id") String id, @QueryParam("timeout_ms") Long timeoutMs) {
+        return ContainerJson.of(containers.await(id, timeoutMs == null ? 4_000 : timeoutMs));
+    }
+
+    @POST
+    @Path("{id}/exec")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a command inside the running container (cwd /, empty environment); body {\"command\":[...]} (yoq's route)")
+    public JsonObject exec(@PathParam("id") String id, JsonObject body) {
+        return ContainerJson.of(containers.exec(id, ContainerJson.strings(body, "command")));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Remove a container that is not running: its files, log and record")
+    public JsonObject remove(@PathParam("id") String id) {
+        containers.remove(id);
+        return Json.createObjectBuilder().add("status", "removed").build();
+    }
+}
