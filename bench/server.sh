@@ -7,8 +7,12 @@ runs=${RUNS:-3}
 wlp=liberty-config/target/liberty/wlp
 servers=$wlp/usr/servers
 tmp=$(mktemp -d)
-export YOQ_SERVER_NAME=yoqbench YOQ_API_PORT=7796 YOQ_HOME=$tmp/home
-cleanup() { bin/yoq server stop >/dev/null 2>&1 || true; rm -rf "$servers/yoqbench" "$tmp"; }
+export YOQ_SERVER_NAME=yoqbench YOQ_API_PORT=7796 YOQ_HOME=$tmp/home YOQ_NODE_SOCKET=$tmp/node.sock
+cleanup() {
+  bin/yoq server stop >/dev/null 2>&1 || true
+  pkill -f "yoq-node.jar --socket $tmp/node.sock" 2>/dev/null || true
+  rm -rf "$servers/yoqbench" "$tmp"
+}
 trap cleanup EXIT
 rm -rf "$servers/yoqbench"; mkdir -p "$servers/yoqbench/apps"
 for f in server.xml common.xml jvm.options bootstrap.properties server.env apps/yoq-ear.ear; do

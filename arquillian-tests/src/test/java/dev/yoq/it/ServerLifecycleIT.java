@@ -34,7 +34,7 @@ class ServerLifecycleIT {
 
     static Map<String, String> env(String... extra) {
         Map<String, String> env = new HashMap<>(Map.of("YOQ_SERVER_NAME", NAME, "YOQ_API_PORT",
-                String.valueOf(PORT), "YOQ_HOME", home.toString()));
+                String.valueOf(PORT), "YOQ_HOME", home.toString(), "YOQ_NODE_SOCKET", nodeSocket().toString()));
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
@@ -62,7 +62,54 @@ class ServerLifecycleIT {
     @AfterAll
     static void stopAndRemove() throws Exception {
         CliIT.yoq(env(), "server", "stop");
+        // `yoq server start` started a node helper (as root) on this test's socket; it outlives the server by design
+        new ProcessBuilder("pkill", "-f", "yoq-node.jar --socket " + nodeSocket()).start().waitFor();
         deleteTree(SERVERS.resolve(NAME));
+    }
+
+    static Path nodeSocket() {
+        return home.resolve("node.sock");
+    }
+
+    @Test
+    void containersKeepRunningAndLoggingWhileTheServerRestarts() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || !Files.isExecutable(Path.of("/bin/busybox"))) {
+            System.err.println("*** SKIPPED containersKeepRunningAndLoggingWhileTheServerRestarts: needs root and busybox-static ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
+        Path rootfs = Files.createDirectories(home.resolve("rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
+        for (String applet : List.of("sh", "echo", "sleep")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        CliIT.Run run = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "run", "-d", rootfs.getParent().toString(),
+                "sh", "-c", "echo before; sleep 25; echo after");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String id = run.out().strip();
+        String pidBefore = containerField(id, "pid");
+
+        assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        assertThat(containerField(id, "status")).isEqualTo("running");
+        assertThat(containerField(id, "pid")).as("the very same process").isEqualTo(pidBefore);
+
+        String status = "running";
+        for (int i = 0; i < 150 && status.equals("running"); i++) {
+            Thread.sleep(200);
+            status = containerField(id, "status");
+        }
+        assertThat(status).isEqualTo("exited");
+        CliIT.Run logs = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "logs", id);
+        assertThat(logs.out()).isEqualTo("before\nafter\n");
+        CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "rm", id);
+    }
+
+    static String containerField(String id, String field) throws Exception {
+        CliIT.Run ps = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "--json", "ps");
+        for (com.fasterxml.jackson.databind.JsonNode c : YoqServer.JSON.readTree(ps.out())) {
+            if (c.path("id").asText().equals(id)) return c.path(field).asText();
+        }
+        throw new AssertionError("container " + id + " not listed: " + ps.out() + ps.err());
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.yoq.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.node.protocol.ContainerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunRequestRulesTest {
+    @TempDir Path dir;
+
+    RunRequest request(String target, List<String> cmd, String name, List<RunRequest.Volume> volumes, Long memory, Double cpus) {
+        return new RunRequest(target, cmd, name, List.of("A=1"), volumes, List.of(), memory, null, null, cpus, null, null);
+    }
+
+    @Test
+    void a_good_request_becomes_the_helpers_spec_with_defaults() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        RunRequest r = request(dir.toString(), List.of("sh"), "web", List.of(new RunRequest.Volume(data.toString(), "/data", null)), null, null);
+        assertThat(RunRequestRules.problems(r)).isEmpty();
+        ContainerSpec spec = RunRequestRules.toSpec("abc123abc123", r);
+        assertThat(spec.hostname()).isEqualTo("web");
+        assertThat(spec.limits().memoryBytes()).isEqualTo(512L << 20);
+        assertThat(spec.limits().pids()).isEqualTo(4096);
+        assertThat(spec.mounts()).containsExactly(new ContainerSpec.Mount(data.toRealPath().toString(), "/data", true));
+        assertThat(RunRequestRules.hostname(request(dir.toString(), List.of("sh"), null, List.of(), null, null))).isEqualTo("container");
+    }
+
+    @Test
+    void each_bad_field_is_named() {
+        RunRequest r = new RunRequest("nginx:latest", List.of(), "-web", List.of("=x"),
+                List.of(new RunRequest.Volume("/etc", "/x", true), new RunRequest.Volume("relative", "/y", true),
+                        new RunRequest.Volume(dir.toString(), "z", true)),
+                List.of("80:80"), 1L, 0L, 10_001, 0.0, "sometimes", null);
+        assertThat(String.join("\n", RunRequestRules.problems(r)))
+                .contains("target: nginx:latest is not a rootfs path")
+                .contains("command: missing")
+                .contains("name: -web must be 1-63 characters")
+                .contains("env: =x must be KEY=VALUE")
+                .contains("volume: source /etc is under /etc")
+                .contains("volume: source relative must be an absolute host path")
+                .contains("volume: target z must be an absolute container path")
+                .contains("ports: port mapping arrives with container networking")
+                .contains("cpus: 0.0 is out of range")
+                .contains("restart: must be no, always or on-failure, got sometimes");
+        RunRequest limits = new RunRequest(dir.toString(), List.of("sh"), null, List.of(), List.of(), List.of(), 1L, 0L, 10_001, null, null, null);
+        assertThat(String.join("\n", RunRequestRules.problems(limits)))
+                .contains("memory: 1 bytes is below the minimum of 4 MiB").contains("pids: 0 is out of range")
+                .contains("cpu_weight: 10001 is out of range (1 to 10000)");
+    }
+
+    @Test
+    void a_volume_through_a_symlink_into_a_blocked_path_is_refused() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("sneaky"), Path.of("/etc"));
+        assertThat(RunRequestRules.volumeProblems(new RunRequest.Volume(link.toString(), "/x", true)))
+                .anyMatch(p -> p.contains("is under /etc"));
+    }
+
+    @Test
+    void a_missing_rootfs_is_named() {
+        assertThat(RunRequestRules.problems(request(dir.resolve("nope").toString(), List.of("sh"), null, List.of(), null, null)))
+                .anyMatch(p -> p.startsWith("target: rootfs directory") && p.endsWith("does not exist"));
+    }
+}
