@@ -10,13 +10,15 @@ for t in crun runc /bin/busybox; do command -v "$t" >/dev/null || { echo "runtim
 wlp=liberty-config/target/liberty/wlp
 servers=$wlp/usr/servers
 tmp=$(mktemp -d /tmp/yoq-bench-rt.XXXXXX)
-export YOQ_SERVER_NAME=yoqbenchrt YOQ_API_PORT=7797 YOQ_HOME=$tmp/home YOQ_NODE_SOCKET=$tmp/node.sock
+# The API's 50 requests/s per address limit would throttle the loop itself: off for this server only.
+export YOQ_SERVER_NAME=yoqbenchrt YOQ_API_PORT=7797 YOQ_HOME=$tmp/home YOQ_NODE_SOCKET=$tmp/node.sock YOQ_API_RATE_LIMIT=0
 cleanup() {
   bin/yoq server stop >/dev/null 2>&1 || true
   pkill -f "yoq-node.jar --socket $tmp/node.sock" 2>/dev/null || true
   rm -rf "$servers/yoqbenchrt" "$tmp"
 }
 trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT
 rm -rf "$servers/yoqbenchrt"; mkdir -p "$servers/yoqbenchrt/apps"
 for f in server.xml common.xml jvm.options bootstrap.properties server.env apps/yoq-ear.ear; do
   cp "$servers/yoq/$f" "$servers/yoqbenchrt/$f"

@@ -62,15 +62,18 @@ static void write_file(const char *path, const char *text) {
     close(fd);
 }
 
-/* Writes name in dir through a temporary file and a rename, with fsync: a reader sees all of it or nothing. */
+/* Writes name in dir through a temporary file and a rename: a reader sees all of it or nothing. No fsync: these
+ * files describe processes, which a power loss ends anyway (the server then reconciles them as lost), and an
+ * fsync here would sit on every container's start and exit path. */
 static void write_atomic(const char *dir, const char *name, const char *text) {
     char tmp[4096], final[4096];
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
     snprintf(final, sizeof final, "%s/%s", dir, name);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return;
-    if (write(fd, text, strlen(text)) >= 0) fsync(fd);
+    ssize_t w = write(fd, text, strlen(text));
     close(fd);
+    if (w < 0) return;
     rename(tmp, final);
 }
 

@@ -103,7 +103,9 @@ public class ContainerSupervisor {
     private void onExit(ContainerState s) {
         ContainerRecord r = em.find(ContainerRecord.class, s.id(), FRESH);
         if (r == null) return;   // not ours (or removed meanwhile)
-        recordEnd(bus, s);
+        boolean alreadyRecorded = !"running".equals(r.getStatus()) && s.finishedAtMs() != null
+                && s.finishedAtMs().equals(r.getFinishedAt());   // by a stop or a wait that saw it first
+        if (!alreadyRecorded) recordEnd(bus, s);
         RestartPolicy policy = RestartPolicy.parse(r.getRestartPolicy());
         if (!policy.restarts("stopped".equals(r.getDesiredState()), s.exitCode(), s.oomKilled())) return;
         long ran = s.startedAtMs() == null || s.finishedAtMs() == null ? 0 : s.finishedAtMs() - s.startedAtMs();

@@ -30,7 +30,7 @@ public final class NodeClient implements AutoCloseable {
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec = MessageCodec.SHARED;
     private long nextId = 1;
     private final JsonNode hello;
 

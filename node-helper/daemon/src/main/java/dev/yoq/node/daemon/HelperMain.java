@@ -44,7 +44,7 @@ public final class HelperMain {
         Consumer<String> log = line -> System.err.println(Instant.now() + " yoq-node " + line);
         EventHub events = new EventHub(log);
         CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot);
-        ContainerManager containers = new ContainerManager(data, init, cgroups, events, new MessageCodec().mapper(), log);
+        ContainerManager containers = new ContainerManager(data, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
         containers.recover();
         HelperServer server = new HelperServer(socket, users, containers, events, log);
         server.bind();

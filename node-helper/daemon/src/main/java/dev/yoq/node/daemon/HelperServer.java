@@ -26,7 +26,7 @@ public final class HelperServer implements AutoCloseable {
     private final ContainerManager containers;
     private final EventHub events;
     private final Consumer<String> log;
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec = MessageCodec.SHARED;
     private ServerSocketChannel server;
 
     public HelperServer(Path socket, Set<String> allowedUsers, ContainerManager containers, EventHub events, Consumer<String> log) {

@@ -16,6 +16,12 @@ import java.io.OutputStream;
  * {@link Wire#MAX_MESSAGE_BYTES}: a longer line is an error, not a memory problem.
  */
 public final class MessageCodec {
+    /**
+     * One codec per process is enough (an ObjectMapper is thread-safe) and much cheaper: a new mapper learns
+     * every record type again, which cost milliseconds per helper connection.
+     */
+    public static final MessageCodec SHARED = new MessageCodec();
+
     private final ObjectMapper json = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)

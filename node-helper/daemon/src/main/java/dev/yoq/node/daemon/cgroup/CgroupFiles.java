@@ -62,13 +62,13 @@ final class CgroupFiles {
     /** rmdir of a cgroup directory: the kernel files in it go with it; child cgroups go first. */
     static void removeDir(Path dir) throws IOException {
         if (dir == null || !Files.isDirectory(dir)) return;
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            for (Path child : children) removeDir(child);
-        }
         try {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+                for (Path child : children) removeDir(child);
+            }
             Files.delete(dir);
         } catch (NoSuchFileException e) {
-            // already gone
+            // already gone: removal after an exit and an explicit remove may meet here
         }
     }
 

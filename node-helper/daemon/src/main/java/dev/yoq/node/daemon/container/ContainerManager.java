@@ -35,6 +35,12 @@ import java.util.function.Consumer;
  */
 public final class ContainerManager {
     private static final long KILL_WAIT_MS = 2_000;
+    /** Cleanup after exits and removals runs here, off the answer's path, one task at a time. */
+    private static final java.util.concurrent.ExecutorService CLEANUP = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "yoq-node-cleanup");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final DataLayout data;
     private final Path init;
@@ -63,6 +69,10 @@ public final class ContainerManager {
         Files.createDirectories(data.containers());
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(data.containers(), Files::isDirectory)) {
             for (Path dir : dirs) {
+                if (dir.getFileName().toString().startsWith(".removed-")) {
+                    CLEANUP.execute(() -> deleteQuietly(dir));   // a removal the last helper did not finish
+                    continue;
+                }
                 ContainerDirs d = new ContainerDirs(dir);
                 if (!Files.exists(d.state())) continue;
                 ContainerSpec spec = json.readValue(d.state().toFile(), StateFile.class).spec();
@@ -92,7 +102,7 @@ public final class ContainerManager {
         }
         try {
             for (Path p : List.of(d.upper(), d.work(), d.rootfs())) Files.createDirectories(p);
-            writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())));
+            writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
         } catch (IOException | RuntimeException e) {
             containers.remove(spec.id());
             throw e;
@@ -111,7 +121,7 @@ public final class ContainerManager {
             Placement placement = cgroups.create(id, t.spec.limits());
             Files.createDirectories(data.logs());
             String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id));
-            writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
             InitProcess.Started started;
             try {
                 started = InitProcess.start(init, t.dirs.initConfig());
@@ -120,9 +130,13 @@ public final class ContainerManager {
                 throw e;
             }
             t.pid = started.containerPid();
-            watch(t, InitProcess.onExit(started.process()));
-            ContainerState state = state(t);
+            // The answer describes the start, even when a quick command (/bin/true) has already ended by now:
+            // its end follows as an event and through wait.
+            JsonNode running = readJson(t.dirs.running());
+            ContainerState state = new ContainerState(id, ContainerState.RUNNING, started.containerPid(), null, null, false,
+                    running == null ? System.currentTimeMillis() : running.path("started_at_ms").asLong(), null);
             events.publish(new Wire.Event("started", state));
+            watch(t, InitProcess.onExit(started.process()));
             return state;
         }
     }
@@ -162,10 +176,13 @@ public final class ContainerManager {
         synchronized (t) {
             if (state(t).running()) throw new HelperException(HelperError.CONFLICT, "cannot remove running container");
             cgroups.remove(id);
-            deleteTree(t.dirs.root());
+            // Renamed away at once (the id is free again), deleted in the background: an upper layer can be large.
+            Path trash = data.containers().resolve(".removed-" + id + "-" + System.nanoTime());
+            Files.move(t.dirs.root(), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(data.containerLog(id));
             Files.deleteIfExists(Path.of(data.containerLog(id) + ".1"));
             containers.remove(id);
+            CLEANUP.execute(() -> deleteQuietly(trash));
         }
         events.publish(new Wire.Event("removed", new ContainerState(id, "removed", null, null, null, false, null, null)));
     }
@@ -204,9 +221,13 @@ public final class ContainerManager {
         return t;
     }
 
+    /**
+     * Completes the container's exit future as soon as yoq-init has gone (waiters answer at once), then
+     * cleans up its cgroups and tells subscribers.
+     */
     private void watch(Tracked t, java.util.concurrent.CompletableFuture<Void> initExit) {
-        t.exit = initExit.thenApply(v -> {
-            ContainerState state = state(t);
+        t.exit = initExit.thenApply(v -> state(t));
+        t.exit.thenAcceptAsync(state -> {
             try {
                 // yoq-init gone without exit.json (kill -9): take the container down with it, nothing runs untracked.
                 if (!Files.exists(t.dirs.exit())) cgroups.killAll(t.spec.id());
@@ -216,8 +237,7 @@ public final class ContainerManager {
             }
             if (state.oomKilled()) events.publish(new Wire.Event("oom", state));
             events.publish(new Wire.Event("exited", state));
-            return state;
-        });
+        }, CLEANUP);
     }
 
     private boolean awaitExit(Tracked t, long timeoutMs) {
@@ -273,20 +293,22 @@ public final class ContainerManager {
         }
     }
 
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    /** Temporary file + rename; durable (fsync) only where a power loss must not lose it: the spec. */
+    static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
+            if (durable) ch.force(true);
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
+    private void deleteQuietly(Path root) {
         try (var walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.accept("cannot delete " + root + ": " + e.getMessage());
         }
     }
 
