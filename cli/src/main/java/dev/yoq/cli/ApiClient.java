@@ -2,12 +2,7 @@ package dev.yoq.cli;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
+import java.net.SocketTimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,12 +17,12 @@ public class ApiClient {
 
     private final ServerAddress server;
     private final GlobalOptions.Credential credential;
-    private final HttpClient http;
+    private final HttpLite http;
 
     public ApiClient(ServerAddress server, GlobalOptions.Credential credential) {
         this.server = server;
         this.credential = credential;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = new HttpLite(server.host(), server.port());
     }
 
     /** A response as received. */
@@ -43,27 +38,20 @@ public class ApiClient {
 
     /** GET {@code path} and return the reply if it is a 2xx, else throw a {@link CliException} saying why. */
     public Reply get(String path) {
-        Reply reply = send(HttpRequest.newBuilder(server.uri(path)).GET());
-        if (reply.status() / 100 == 2) {
-            return reply;
-        }
-        throw failure(reply);
+        return ok(send("GET", path, null, true));
     }
 
     /** POST a JSON body (or none) and return the 2xx reply, else throw saying why. */
     public Reply post(String path, Object body) {
         try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-            return ok(send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
-                    .POST(publisher)));
+            return ok(send("POST", path, body == null ? null : JSON.writeValueAsBytes(body), true));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CliException("cannot encode the request: " + e.getMessage(), e);
         }
     }
 
     public Reply delete(String path) {
-        return ok(send(HttpRequest.newBuilder(server.uri(path)).DELETE()));
+        return ok(send("DELETE", path, null, true));
     }
 
     private Reply ok(Reply reply) {
@@ -75,27 +63,22 @@ public class ApiClient {
 
     /** GET without failing on non-2xx and without a token: for public routes such as health. */
     public Reply probe(String path) {
-        return send(HttpRequest.newBuilder(server.uri(path)).GET());
+        return send("GET", path, null, false);
     }
 
-    private Reply send(HttpRequest.Builder request) {
-        request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (credential.token() != null) {
-            request.header("Authorization", "Bearer " + credential.token());
-        }
+    private Reply send(String method, String path, byte[] body, boolean withToken) {
         try {
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
+            HttpLite.Response r = http.send(method, path, withToken ? credential.token() : null, body);
+            return new Reply(r.status(), r.body());
+        } catch (ConnectException e) {
             throw new CliException("cannot reach the yoq server at " + server + " (" + describe(e)
                     + "); is it running? start it with: yoq server start", e);
-        } catch (HttpTimeoutException e) {
-            throw new CliException("the yoq server at " + server + " did not answer within 30 s", e);
+        } catch (SocketTimeoutException e) {
+            throw new CliException(e.getMessage() != null && e.getMessage().contains("connect")
+                    ? "cannot reach the yoq server at " + server + " (connect timed out); is it running? start it with: yoq server start"
+                    : "the yoq server at " + server + " did not answer within 30 s", e);
         } catch (IOException e) {
             throw new CliException("talking to the yoq server at " + server + " failed: " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted", e);
         }
     }
 

@@ -109,5 +109,29 @@ public final class Main {
         run(new String[] {"--help"}, Map.of(), sink, sink);
         run(new String[] {"status", "--server", "127.0.0.1:1", "--token", "x"}, Map.of(), sink, sink);
         run(new String[] {"no-such-command"}, Map.of(), sink, sink);
+        for (String command : new String[] {"run", "ps", "logs", "exec"}) {
+            run(new String[] {command, "--help"}, Map.of(), sink, sink);
+        }
+        // A canned server on loopback, so the archive also holds the HTTP client and JSON reading and writing.
+        try (java.net.ServerSocket canned = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                byte[] body = "[{\"id\":\"0123456789ab\",\"name\":null,\"status\":\"running\",\"ip\":null,\"command\":\"sh\",\"pid\":1,\"created_at\":1}]"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                try (java.net.Socket s = canned.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write(body);
+                } catch (java.io.IOException ignored) {
+                    // the warm-up is best effort
+                }
+            });
+            answer.start();
+            run(new String[] {"ps", "--json", "--server", "127.0.0.1:" + canned.getLocalPort(), "--token", "x"}, Map.of(), sink, sink);
+            answer.join(2_000);
+            ApiClient.JSON.writeValueAsBytes(Map.of("target", "/", "command", java.util.List.of("true")));
+        } catch (Exception ignored) {
+            // best effort: a missing class only costs start-up time
+        }
     }
 }
