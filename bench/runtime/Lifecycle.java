@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Container lifecycle latency (create + start + exit + remove of /bin/true on one busybox rootfs), interleaved
  * in one run: yoq through the helper socket, yoq through the REST API, crun, runc, and every 10th round the
- * `yoq run` CLI. Run by bench/runtime.sh, which prepares the rootfs, the OCI bundle and a server.
+ * `yoq run` CLI and (when installed) `podman run --rootfs`. Run by bench/runtime.sh, which prepares the rootfs, the OCI bundle and a server.
  * Args: socket rootfs bundle apiPort token runs yoqLauncher
  */
 public class Lifecycle {
@@ -26,7 +26,8 @@ public class Lifecycle {
         String rootfs = a[1], bundle = a[2], port = a[3], token = a[4], yoq = a[6];
         int runs = Integer.parseInt(a[5]);
         Map<String, List<Double>> ms = new LinkedHashMap<>();
-        for (String k : List.of("yoq helper socket", "yoq REST API", "crun run", "runc run", "yoq run (CLI)")) ms.put(k, new ArrayList<>());
+        for (String k : List.of("yoq helper socket", "yoq REST API", "crun run", "runc run", "yoq run (CLI)", "podman run --rootfs")) ms.put(k, new ArrayList<>());
+        boolean podman = new java.io.File("/usr/bin/podman").canExecute();
         HttpClient http = HttpClient.newHttpClient();
         try (NodeClient helper = NodeClient.connect(socket)) {
             for (int i = -5; i < runs; i++) {   // 5 warm-up rounds, not counted
@@ -36,6 +37,10 @@ public class Lifecycle {
                 record(ms, "crun run", count, () -> exec("crun", "run", "--bundle", bundle, "b" + id()));
                 record(ms, "runc run", count, () -> exec("runc", "run", "--bundle", bundle, "b" + id()));
                 if (i % 10 == 0) record(ms, "yoq run (CLI)", count, () -> exec(yoq, "--server", "127.0.0.1:" + port, "run", rootfs, "/bin/true"));
+                // podman as STACK-NOTES says it works on this host; --rootfs: the same directory, no image store
+                if (i % 10 == 0 && podman) record(ms, "podman run --rootfs", count, () -> exec("podman", "--runtime", "runc",
+                        "--cgroup-manager", "cgroupfs", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+                        "--ulimit", "nproc=4096:4096", "--rootfs", rootfs, "/bin/true"));
             }
         }
         double crun = median(ms.get("crun run"));

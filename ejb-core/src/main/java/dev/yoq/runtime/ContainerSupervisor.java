@@ -140,8 +140,11 @@ public class ContainerSupervisor {
     private void ensureSubscribed() {
         if (subscription != null) return;
         try {
-            NodeClient client = node.open();
-            client.subscribe(events::add, this::closeSubscription);
+            NodeClient client = NodeClient.connect(node.socket());   // its own connection, never pooled
+            client.subscribe(events::add, () -> {
+                node.forgetConnections();
+                closeSubscription();
+            });
             subscription = client;
             warnedUnavailable = false;
             LOG.info("subscribed to the node helper's events (" + client.helperVersion() + ", cgroups " + client.cgroupLayout() + ")");

@@ -33,6 +33,8 @@ public final class NodeClient implements AutoCloseable {
     private final MessageCodec codec = MessageCodec.SHARED;
     private long nextId = 1;
     private final JsonNode hello;
+    private volatile java.util.function.Predicate<NodeClient> returnTo;
+    private volatile boolean broken;
 
     private NodeClient(SocketChannel channel) throws IOException {
         this.channel = channel;
@@ -118,14 +120,39 @@ public final class NodeClient implements AutoCloseable {
 
     private synchronized JsonNode call(String op, Object body) throws IOException {
         long id = nextId++;
-        codec.write(out, new Wire.Request(id, op, codec.tree(body)));
-        Wire.Reply reply = codec.read(in, Wire.Reply.class);
+        Wire.Reply reply;
+        try {
+            codec.write(out, new Wire.Request(id, op, codec.tree(body)));
+            reply = codec.read(in, Wire.Reply.class);
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
         if (reply == null) throw new IOException("the node helper closed the connection during " + op);
         if (reply.error() != null) throw new HelperException(reply.error());
         if (reply.id() != id) throw new HelperException(HelperError.INTERNAL, "reply " + reply.id() + " to request " + id);
         return reply.result();
     }
 
+    /**
+     * Makes {@link #close()} hand this connection to {@code pool} instead of closing it (the pool answers false
+     * when it is full); a connection that failed is always closed.
+     */
+    public NodeClient returningTo(java.util.function.Predicate<NodeClient> pool) {
+        this.returnTo = pool;
+        return this;
+    }
+
     @Override
-    public void close() throws IOException { channel.close(); }
+    public void close() throws IOException {
+        var pool = returnTo;
+        if (pool != null && !broken && channel.isOpen() && pool.test(this)) return;
+        channel.close();
+    }
+
+    /** Closes the connection even if it belongs to a pool. */
+    public void disconnect() throws IOException {
+        returnTo = null;
+        channel.close();
+    }
 }
