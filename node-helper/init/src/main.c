@@ -110,7 +110,7 @@ static int exit_code_of(int status) {
 
 /* ---- run mode: the container's child side ---- */
 
-static void container_child(const struct config *cfg, int sync_fd, int err_fd, int out_fd, int errout_fd) {
+static void container_child(const struct config *cfg, int sync_fd, int userns_fd, int err_fd, int out_fd, int errout_fd) {
     reset_signals();
     set_error_fd(err_fd, "");
     /* If this yoq-init dies (kill -9), the container dies with it instead of running untracked. */
@@ -121,8 +121,6 @@ static void container_child(const struct config *cfg, int sync_fd, int err_fd, i
     dup2(errout_fd, 2);
     char go;
     if (read(sync_fd, &go, 1) != 1) _exit(1);   /* the parent died before placing us */
-    if (cfg->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-        fail("become root in the user namespace: %s", strerror(errno));
     if (cfg->netns_path) {
         int ns = open(cfg->netns_path, O_RDONLY | O_CLOEXEC);
         if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) fail("join network namespace %s: %s", cfg->netns_path, strerror(errno));
@@ -133,6 +131,13 @@ static void container_child(const struct config *cfg, int sync_fd, int err_fd, i
     rootfs_setup(cfg);
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         fail("sethostname %s: %s", cfg->hostname, strerror(errno));
+    if (cfg->userns) {
+        /* Last, after every mount: the namespaces above stay owned by the host, so the container's root can
+         * change nothing about them; it is root only over what its own uid range owns. */
+        if (unshare(CLONE_NEWUSER) < 0) fail("new user namespace: %s", strerror(errno));
+        if (write(userns_fd, "u", 1) != 1 || read(sync_fd, &go, 1) != 1) _exit(1);   /* parent writes our maps */
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) fail("become root in the user namespace: %s", strerror(errno));
+    }
     enter_workdir(cfg->cwd);
     lock_down(cfg, err_fd);
     environ = (char **)cfg->env;
@@ -140,9 +145,9 @@ static void container_child(const struct config *cfg, int sync_fd, int err_fd, i
     fail("exec %s: %s", cfg->argv[0], strerror(errno));
 }
 
-static void place_child(const struct config *cfg, pid_t pid) {
+static void map_user_namespace(const struct config *cfg, pid_t pid) {
     char path[256], text[128];
-    if (cfg->userns) {
+    {
         snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
         write_file(path, "deny");
         snprintf(text, sizeof text, "0 %u %u\n", cfg->userns_uid, cfg->userns_count);
@@ -152,6 +157,10 @@ static void place_child(const struct config *cfg, pid_t pid) {
         snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
         write_file(path, text);
     }
+}
+
+static void place_child(const struct config *cfg, pid_t pid) {
+    char text[32];
     snprintf(text, sizeof text, "%d", pid);
     for (int i = 0; i < cfg->ncgroup; i++) write_file(cfg->cgroup_procs[i], text);
 }
@@ -200,26 +209,32 @@ static int run_container(const struct config *cfg) {
     setsid();   /* the helper's session and process group may be signalled as a whole; containers must not be */
     int sigfd = signal_fd();
     load_seccomp(cfg->seccomp);
-    int out[2], err[2], errp[2], sync[2];
-    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(sync, O_CLOEXEC))
+    int out[2], err[2], errp[2], sync[2], uns[2];
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(sync, O_CLOEXEC)
+        || pipe2(uns, O_CLOEXEC))
         fail("pipe: %s", strerror(errno));
     long oom_before = read_counter(cfg->oom_file, cfg->oom_key);
 
     struct clone_args args = {0};
     args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (!cfg->netns_path) args.flags |= CLONE_NEWNET;
-    if (cfg->userns) args.flags |= CLONE_NEWUSER;
     args.exit_signal = SIGCHLD;
     long pid = syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) fail("clone3: %s%s", strerror(errno), cfg->userns && errno == EPERM ? " (user namespaces refused by the kernel)" : "");
+    if (pid < 0) fail("clone3: %s", strerror(errno));
     if (pid == 0) {
-        close(out[0]); close(err[0]); close(errp[0]); close(sync[1]);
-        container_child(cfg, sync[0], errp[1], out[1], err[1]);
+        close(out[0]); close(err[0]); close(errp[0]); close(sync[1]); close(uns[0]);
+        container_child(cfg, sync[0], uns[1], errp[1], out[1], err[1]);
     }
-    close(out[1]); close(err[1]); close(errp[1]); close(sync[0]);
+    close(out[1]); close(err[1]); close(errp[1]); close(sync[0]); close(uns[1]);
     place_child(cfg, (pid_t)pid);
     if (write(sync[1], "x", 1) != 1) fail("release the container: %s", strerror(errno));
+    char asked;
+    if (cfg->userns && read(uns[0], &asked, 1) == 1) {   /* EOF instead: the child failed, its error follows */
+        map_user_namespace(cfg, (pid_t)pid);
+        if (write(sync[1], "x", 1) != 1) fail("release the container: %s", strerror(errno));
+    }
     close(sync[1]);
+    close(uns[0]);
 
     char msg[2048];
     ssize_t n, got = 0;
@@ -252,16 +267,17 @@ static int run_container(const struct config *cfg) {
 
 /* ---- exec mode ---- */
 
-static void join_namespace(pid_t target, const char *name, int type) {
+/* Opens the target's namespace file; -1 when we already share it (e.g. no user namespace). */
+static int open_namespace(pid_t target, const char *name) {
     char path[64], self[64];
     snprintf(path, sizeof path, "/proc/%d/ns/%s", target, name);
     snprintf(self, sizeof self, "/proc/self/ns/%s", name);
     struct stat a, b;
     if (stat(path, &a) < 0) fail("container process %d is gone: %s", target, strerror(errno));
-    if (stat(self, &b) == 0 && a.st_ino == b.st_ino) return;   /* already there (e.g. a shared netns) */
+    if (stat(self, &b) == 0 && a.st_ino == b.st_ino) return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || setns(fd, type) < 0) fail("join %s namespace of %d: %s", name, target, strerror(errno));
-    close(fd);
+    if (fd < 0) fail("open %s: %s", path, strerror(errno));
+    return fd;
 }
 
 static int run_exec(const struct config *cfg) {
@@ -271,10 +287,18 @@ static int run_exec(const struct config *cfg) {
     char text[32];
     snprintf(text, sizeof text, "%d", getpid());
     for (int i = 0; i < cfg->ncgroup; i++) write_file(cfg->cgroup_procs[i], text);
-    static const struct { const char *name; int type; } order[] = {{"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
+    /* The user namespace last: the others belong to the host's, and joining it first would drop the right to. */
+    static const struct { const char *name; int type; } order[] = {{"ipc", CLONE_NEWIPC},
         {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"pid", CLONE_NEWPID}, {"cgroup", CLONE_NEWCGROUP},
-        {"mnt", CLONE_NEWNS}};
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) join_namespace(cfg->target_pid, order[i].name, order[i].type);
+        {"mnt", CLONE_NEWNS}, {"user", CLONE_NEWUSER}};
+    enum { NS = sizeof order / sizeof order[0] };
+    int fds[NS];
+    for (size_t i = 0; i < NS; i++) fds[i] = open_namespace(cfg->target_pid, order[i].name);   /* all before any setns */
+    for (size_t i = 0; i < NS; i++) {
+        if (fds[i] >= 0 && setns(fds[i], order[i].type) < 0)
+            fail("join %s namespace of %d: %s", order[i].name, cfg->target_pid, strerror(errno));
+        if (fds[i] >= 0) close(fds[i]);
+    }
     pid_t pid = fork();
     if (pid < 0) fail("fork: %s", strerror(errno));
     if (pid == 0) {

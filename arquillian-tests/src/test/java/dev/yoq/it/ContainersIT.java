@@ -143,6 +143,16 @@ class ContainersIT {
     }
 
     @Test
+    void userns_runs_container_root_as_an_unprivileged_host_uid() throws Exception {
+        CliIT.Run run = yoq("run", "--userns", rootfs.toString(), "sh", "-c", "cat /proc/self/uid_map");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String[] map = run.out().trim().split("\\s+");
+        assertThat(map[0]).isEqualTo("0");
+        assertThat(Long.parseLong(map[1])).isGreaterThanOrEqualTo(1L << 20);
+        assertThat(map[2]).isEqualTo("65536");
+    }
+
+    @Test
     void on_failure_restarts_with_backoff_until_stopped() throws Exception {
         CliIT.Run run = yoq("run", "-d", "--restart", "on-failure", rootfs.toString(), "sh", "-c", "echo attempt; exit 1");
         String id = run.out().strip();

@@ -63,6 +63,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--net", description = "networking on (the default)")
     boolean net;
 
+    @Option(names = "--userns", description = "yoq's addition: run in a user namespace (root inside is an unprivileged host uid)")
+    boolean userns;
+
     @Parameters(index = "0", paramLabel = "TARGET", description = "rootfs directory (/..., ./..., ../..., . or ..)")
     String target;
 
@@ -100,6 +103,7 @@ public class RunCommand implements Callable<Integer> {
         if (cpus != null) body.put("cpus", cpus);
         if (restart != null) body.put("restart", restart);
         body.put("network", !noNet);
+        if (userns) body.put("user_namespace", true);
         return body;
     }
 

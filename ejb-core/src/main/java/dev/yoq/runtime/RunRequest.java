@@ -7,6 +7,7 @@ import java.util.List;
  * paths absolute). Null means "the default".
  *
  * @param target  a rootfs directory (absolute path); image references arrive with the image store
+ * @param userNamespace  yoq's addition: container root is an unprivileged host uid range
  */
 public record RunRequest(
         String target,
@@ -20,7 +21,14 @@ public record RunRequest(
         Integer cpuWeight,
         Double cpus,
         String restart,
-        Boolean network) {
+        Boolean network,
+        Boolean userNamespace) {
+
+    public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
+                      List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
+                      Boolean network) {
+        this(target, command, name, env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network, null);
+    }
 
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);

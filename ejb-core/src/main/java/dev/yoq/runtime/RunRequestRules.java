@@ -92,7 +92,7 @@ public final class RunRequestRules {
         }
         String rootfs = Path.of(r.target()).toRealPath().toString();
         return new ContainerSpec(id, r.name(), List.of(rootfs), r.command(), r.env(), hostname(r), "/", null, limits(r),
-                mounts, !Boolean.FALSE.equals(r.network()));
+                mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()));
     }
 
     public static String hostname(RunRequest r) { return r.name() != null ? r.name() : DEFAULT_HOSTNAME; }

@@ -50,13 +50,13 @@ final class ContainerJson {
         for (JsonValue v : array(o, "volumes")) {
             if (!(v instanceof JsonObject vo)) throw invalid("volumes: each entry must be an object");
             volumes.add(new RunRequest.Volume(string(vo, "source"), string(vo, "target"),
-                    vo.containsKey("read_only") ? vo.getBoolean("read_only") : null));
+                    bool(vo, "read_only")));
         }
         return new RunRequest(string(o, "target"), strings(o, "command"), string(o, "name"), strings(o, "env"), volumes,
                 strings(o, "ports"), longValue(o, "memory_bytes"), longValue(o, "pids"),
                 o.containsKey("cpu_weight") && !o.isNull("cpu_weight") ? (int) Math.min(Integer.MAX_VALUE, longValue(o, "cpu_weight")) : null,
                 o.containsKey("cpus") && !o.isNull("cpus") ? number(o, "cpus").doubleValue() : null,
-                string(o, "restart"), o.containsKey("network") && !o.isNull("network") ? o.getBoolean("network") : null);
+                string(o, "restart"), bool(o, "network"), bool(o, "user_namespace"));
     }
 
     static List<String> strings(JsonObject o, String key) {
@@ -90,6 +90,13 @@ final class ContainerJson {
         JsonNumber n = number(o, key);
         if (!n.isIntegral()) throw invalid(key + ": must be a whole number");
         return n.longValue();
+    }
+
+    private static Boolean bool(JsonObject o, String key) {
+        if (!o.containsKey(key) || o.isNull(key)) return null;
+        JsonValue v = o.get(key);
+        if (v != JsonValue.TRUE && v != JsonValue.FALSE) throw invalid(key + ": must be true or false");
+        return v == JsonValue.TRUE;
     }
 
     private static ContainerException invalid(String message) {

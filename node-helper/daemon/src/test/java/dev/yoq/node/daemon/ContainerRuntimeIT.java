@@ -212,6 +212,24 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void a_user_namespace_maps_container_root_to_an_unprivileged_host_range() throws IOException {
+        ContainerSpec base = spec(newId(), "sh", "-c",
+                "id -u; cat /proc/self/uid_map; echo hi > /made-inside; cat /made-inside; hostname; sleep 30");
+        ContainerSpec s = new ContainerSpec(base.id(), null, base.lowerDirs(), base.command(), List.of(), "userns-box", "/",
+                null, Limits.DEFAULT, List.of(), true, true);
+        client.run(s);
+        ExecResult r = client.exec(new ExecRequest(s.id(), List.of("sh", "-c", "id -u; grep CapEff /proc/self/status"), null, null, 10_000));
+        client.stop(s.id(), 100);
+        long hostRoot = s.userNamespaceBase();
+        assertThat(logText(s.id())).startsWith("0\n").containsPattern("\\s+0\\s+" + hostRoot + "\\s+65536\n")
+                .contains("hi\n").contains("userns-box\n");
+        assertThat(Files.getAttribute(helper.data.resolve("containers").resolve(s.id()).resolve("upper/made-inside"), "unix:uid"))
+                .as("a file root made inside belongs to the unprivileged host uid").isEqualTo((int) hostRoot);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).startsWith("0\n").contains("CapEff:\t00000000000024e3");
+    }
+
+    @Test
     void symlinks_in_the_rootfs_cannot_point_mounts_outside_it() throws Exception {
         Path evil = Files.createDirectories(tmp.resolve("evil-proc"));
         Files.createDirectories(evil.resolve("bin"));

@@ -11,6 +11,7 @@ import java.util.List;
  * @param command     argv; the first element is looked up in the container's PATH
  * @param env         KEY=VALUE entries
  * @param network     true: a new network namespace (the networking issue adds interfaces); false: loopback only
+ * @param userNamespace  run in a user namespace: container root is an unprivileged uid range on the host
  */
 public record ContainerSpec(
         String id,
@@ -23,7 +24,25 @@ public record ContainerSpec(
         String user,
         Limits limits,
         List<Mount> mounts,
-        boolean network) {
+        boolean network,
+        boolean userNamespace) {
+
+    /** Host uids and gids a user-namespaced container maps (root inside is the first of them). */
+    public static final int USERNS_RANGE = 65_536;
+
+    public ContainerSpec(String id, String name, List<String> lowerDirs, List<String> command, List<String> env,
+                         String hostname, String workingDir, String user, Limits limits, List<Mount> mounts,
+                         boolean network) {
+        this(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, false);
+    }
+
+    /**
+     * The first host uid of this container's range: 2^20 + 65536 × (a slot from the id), so containers do not
+     * share ids with the host's users (below 2^20) nor, but for a 1-in-16384 chance, with each other.
+     */
+    public long userNamespaceBase() {
+        return (1L << 20) + USERNS_RANGE * (Long.parseLong(id.substring(0, Math.min(8, id.length())), 16) % 16_384);
+    }
 
     public ContainerSpec {
         lowerDirs = List.copyOf(lowerDirs);

@@ -102,6 +102,14 @@ public final class ContainerManager {
         }
         try {
             for (Path p : List.of(d.upper(), d.work(), d.rootfs())) Files.createDirectories(p);
+            if (spec.userNamespace()) {
+                // The container's root is an unprivileged host uid: it must own what overlay writes to.
+                int base = (int) spec.userNamespaceBase();
+                for (Path p : List.of(d.upper(), d.work())) {
+                    Files.setAttribute(p, "unix:uid", base);
+                    Files.setAttribute(p, "unix:gid", base);
+                }
+            }
             writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
         } catch (IOException | RuntimeException e) {
             containers.remove(spec.id());
@@ -203,7 +211,7 @@ public final class ContainerManager {
     public ExecResult exec(ExecRequest request) throws IOException {
         Tracked t = tracked(request.id());
         if (!state(t).running()) throw new HelperException(HelperError.CONFLICT, "container is not running");
-        String config = InitConfig.forExec(request, t.pid, cgroups.placement(request.id()), seccomp.compiled(seccompPolicy), t.spec.user());
+        String config = InitConfig.forExec(request, t.pid, cgroups.placement(request.id()), seccomp.compiled(seccompPolicy), t.spec);
         return ExecRunner.run(init, t.dirs.root(), config, request.timeoutMs());
     }
 

@@ -28,6 +28,7 @@ public final class InitConfig {
         for (String lower : spec.lowerDirs()) c.put("lower", lower);
         c.put("upper", dirs.upper().toString()).put("work", dirs.work().toString());
         c.put("hostname", spec.hostname() == null ? spec.id() : spec.hostname());
+        if (spec.userNamespace()) c.userns(spec);
         c.placement(placement);
         for (ContainerSpec.Mount m : spec.mounts()) c.put("bind", (m.readOnly() ? "ro" : "rw") + "\t" + m.source() + "\t" + m.target());
         c.put("rlimit", "nofile 1024 1048576");
@@ -39,14 +40,21 @@ public final class InitConfig {
         return c.out.toString();
     }
 
-    public static String forExec(ExecRequest request, int containerPid, Placement placement, Path seccomp, String user) {
+    public static String forExec(ExecRequest request, int containerPid, Placement placement, Path seccomp, ContainerSpec spec) {
         InitConfig c = new InitConfig();
         c.put("mode", "exec").put("id", request.id()).put("target_pid", Integer.toString(containerPid));
+        if (spec.userNamespace()) c.userns(spec);
+        String user = spec.user();
         c.placement(placement);
         c.put("cwd", request.workingDir());
         if (user != null && !user.isBlank()) c.put("user", user);
         c.common(seccomp, request.env(), request.command());
         return c.out.toString();
+    }
+
+    private void userns(ContainerSpec spec) {
+        long base = spec.userNamespaceBase();
+        put("userns", base + " " + base + " " + ContainerSpec.USERNS_RANGE);
     }
 
     private void placement(Placement placement) {

@@ -44,8 +44,23 @@ class InitConfigTest {
     @Test
     void an_explicit_path_is_kept_and_exec_uses_root_cwd_and_empty_env() {
         assertThat(InitConfig.withDefaultPath(List.of("PATH=/opt/bin"))).containsExactly("PATH=/opt/bin");
-        String exec = InitConfig.forExec(new ExecRequest("abc", List.of("ls"), null, null, 0), 4242, PLACEMENT, null, null);
-        assertThat(exec).contains("mode exec\n", "target_pid 4242\n", "cwd /\n", "arg ls\n").doesNotContain("env ");
+        ContainerSpec plain = new ContainerSpec("abc", null, List.of("/l"), List.of("sh"), List.of(), null, "/", null,
+                Limits.DEFAULT, List.of(), true);
+        String exec = InitConfig.forExec(new ExecRequest("abc", List.of("ls"), null, null, 0), 4242, PLACEMENT, null, plain);
+        assertThat(exec).contains("mode exec\n", "target_pid 4242\n", "cwd /\n", "arg ls\n").doesNotContain("env ", "userns");
+    }
+
+    @Test
+    void a_user_namespace_maps_a_range_above_the_hosts_users() {
+        ContainerSpec spec = new ContainerSpec("0000ff00ff00", null, List.of("/l"), List.of("sh"), List.of(), null, "/", null,
+                Limits.DEFAULT, List.of(), true, true);
+        long base = spec.userNamespaceBase();
+        assertThat(base).isEqualTo((1L << 20) + 65_536L * (0xff00L % 16_384));
+        assertThat(base + ContainerSpec.USERNS_RANGE).isLessThan(1L << 31);
+        String run = InitConfig.forRun(spec, new ContainerDirs(Path.of("/d/c")), PLACEMENT, null, Path.of("/d/l"));
+        assertThat(run).contains("userns " + base + " " + base + " 65536\n");
+        String exec = InitConfig.forExec(new ExecRequest("0000ff00ff00", List.of("id"), null, null, 0), 7, PLACEMENT, null, spec);
+        assertThat(exec).contains("userns " + base + " " + base + " 65536\n");
     }
 
     @Test
