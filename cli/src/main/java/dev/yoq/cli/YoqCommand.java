@@ -32,6 +32,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("rm", ContainerCommands.Rm.class);
         c.put("restart", ContainerCommands.Restart.class);
         c.put("exec", ContainerCommands.Exec.class);
+        c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);
         c.put("server", ServerCommand.class);
