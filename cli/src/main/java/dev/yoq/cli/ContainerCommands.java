@@ -110,58 +110,42 @@ final class ContainerCommands {
         }
     }
 
-    @Command(name = "stop", description = "Stop a running container: SIGTERM, then SIGKILL after 10 s.")
-    static class Stop implements Callable<Integer> {
+    /** A command that acts on one container by id, id prefix or name, then prints its id. */
+    abstract static class OnOne implements Callable<Integer> {
         @ParentCommand
         YoqCommand yoq;
 
         @Parameters(index = "0", paramLabel = "ID|NAME")
         String ref;
 
+        abstract void act(ApiClient api, String id);
+
         @Override
         public Integer call() {
             ApiClient api = yoq.options.client();
             String id = ContainerRef.resolve(api, ref);
-            api.post("/containers/" + id + "/stop", null);
+            act(api, id);
             yoq.out.println(id);
             return 0;
         }
+    }
+
+    @Command(name = "stop", description = "Stop a running container: SIGTERM, then SIGKILL after 10 s.")
+    static class Stop extends OnOne {
+        @Override
+        void act(ApiClient api, String id) { api.post("/containers/" + id + "/stop", null); }
     }
 
     @Command(name = "rm", description = "Remove a container that is not running (files, log, record).")
-    static class Rm implements Callable<Integer> {
-        @ParentCommand
-        YoqCommand yoq;
-
-        @Parameters(index = "0", paramLabel = "ID|NAME")
-        String ref;
-
+    static class Rm extends OnOne {
         @Override
-        public Integer call() {
-            ApiClient api = yoq.options.client();
-            String id = ContainerRef.resolve(api, ref);
-            api.delete("/containers/" + id);
-            yoq.out.println(id);
-            return 0;
-        }
+        void act(ApiClient api, String id) { api.delete("/containers/" + id); }
     }
 
     @Command(name = "restart", description = "Stop a container if it runs, then start it again.")
-    static class Restart implements Callable<Integer> {
-        @ParentCommand
-        YoqCommand yoq;
-
-        @Parameters(index = "0", paramLabel = "ID|NAME")
-        String ref;
-
+    static class Restart extends OnOne {
         @Override
-        public Integer call() {
-            ApiClient api = yoq.options.client();
-            String id = ContainerRef.resolve(api, ref);
-            api.post("/containers/" + id + "/restart", null);
-            yoq.out.println(id);
-            return 0;
-        }
+        void act(ApiClient api, String id) { api.post("/containers/" + id + "/restart", null); }
     }
 
     @Command(name = "exec", description = "Run a command inside a running container (cwd /, empty environment).")
