@@ -143,6 +143,21 @@ class ContainersIT {
     }
 
     @Test
+    void logs_follow_to_the_end_and_stats_show_usage_and_pressure() throws Exception {
+        CliIT.Run run = yoq("run", "-d", "--memory", "64m", rootfs.toString(), "sh", "-c", "echo one; sleep 2; echo two");
+        String id = run.out().strip();
+        JsonNode stats = YoqServer.json(YoqServer.get("/containers/" + id + "/stats", YoqServer.token()));
+        assertThat(stats.path("memory_bytes").asLong()).isPositive();
+        assertThat(stats.path("pids").asLong()).isBetween(1L, 10L);
+        assertThat(stats.has("memory_pressure")).as("PSI from the v2 directory on this hybrid host: " + stats).isTrue();
+        CliIT.Run follow = yoq("logs", "-f", id);
+        assertThat(follow.exit()).isZero();
+        assertThat(follow.out()).isEqualTo("one\ntwo\n");
+        assertThat(YoqServer.get("/containers/" + id + "/stats", YoqServer.token()).statusCode()).isEqualTo(400);
+        yoq("rm", id);
+    }
+
+    @Test
     void userns_runs_container_root_as_an_unprivileged_host_uid() throws Exception {
         CliIT.Run run = yoq("run", "--userns", rootfs.toString(), "sh", "-c", "cat /proc/self/uid_map");
         assertThat(run.exit()).as(run.err()).isZero();

@@ -170,6 +170,18 @@ public class ContainerService {
         }
     }
 
+    /** Current memory, pids and pressure (PSI avg10, where the kernel has it) of a running container. */
+    public java.util.Map<String, Object> stats(String id) {
+        if (!"running".equals(record(id).getStatus())) throw notRunning();
+        try (NodeClient client = node.open()) {
+            return client.stats(id);
+        } catch (HelperException e) {
+            throw new ContainerException(ContainerException.Kind.UNAVAILABLE, e.getMessage());
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** The log text: the last {@code tail} lines, or (tail null) everything from {@code offset}. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public LogReader.Chunk logs(String id, Integer tail, long offset) {

@@ -62,6 +62,18 @@ public class ContainerResource {
         return Json.createObjectBuilder().add("logs", chunk.text()).add("offset", chunk.offset()).build();
     }
 
+    @GET
+    @Path("{id}/stats")
+    @Operation(summary = "Memory and pids in use, and cpu/memory/io pressure (PSI avg10) where the kernel gives it (yoq's route)")
+    public JsonObject stats(@PathParam("id") String id) {
+        var b = Json.createObjectBuilder();
+        containers.stats(id).forEach((k, v) -> {
+            if (v instanceof Number n && !(v instanceof Double)) b.add(k, n.longValue());
+            else if (v instanceof Number n) b.add(k, n.doubleValue());
+        });
+        return b.build();
+    }
+
     @POST
     @Path("{id}/stop")
     @Operation(summary = "SIGTERM, then SIGKILL after the grace period")
