@@ -46,6 +46,15 @@ public final class HelperServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        for (String user : allowedUsers) {
+            if (user.equals("root")) continue;
+            try {   // the service user reaches the 0660 socket through its group (Debian: a group of the same name)
+                var group = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(user);
+                Files.getFileAttributeView(socket, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
+            } catch (IOException e) {
+                log.accept("cannot give the socket to group " + user + ": " + e.getMessage() + "; only root can connect");
+            }
+        }
     }
 
     /** Accepts connections until the server is closed. */

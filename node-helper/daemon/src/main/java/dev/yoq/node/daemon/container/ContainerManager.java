@@ -75,7 +75,13 @@ public final class ContainerManager {
                 }
                 ContainerDirs d = new ContainerDirs(dir);
                 if (!Files.exists(d.state())) continue;
-                ContainerSpec spec = json.readValue(d.state().toFile(), StateFile.class).spec();
+                ContainerSpec spec;
+                try {
+                    spec = json.readValue(d.state().toFile(), StateFile.class).spec();
+                } catch (IOException e) {   // one damaged container must not keep the helper (and all others) down
+                    log.accept("skipping " + dir + ": unreadable state.json (" + e.getMessage() + ")");
+                    continue;
+                }
                 Tracked t = new Tracked(spec, d);
                 containers.put(spec.id(), t);
                 JsonNode running = readJson(d.running());
