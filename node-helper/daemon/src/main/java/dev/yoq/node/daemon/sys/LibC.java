@@ -25,6 +25,19 @@ public interface LibC extends Library {
 
     int open(String path, int flags, int mode) throws LastErrorException;
 
+    int mknod(String path, int mode, long dev) throws LastErrorException;
+
+    int chmod(String path, int mode) throws LastErrorException;
+
+    int lchown(String path, int uid, int gid) throws LastErrorException;
+
+    int lsetxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
+
+    long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+
+    int S_IFCHR = 0020000;
+    int S_IFIFO = 0010000;
+
     int O_WRONLY = 1;
     int O_CREAT = 0100;
     int O_TRUNC = 01000;
