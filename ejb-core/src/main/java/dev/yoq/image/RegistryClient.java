@@ -1,0 +1,206 @@
+package dev.yoq.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Pulls images over the OCI distribution protocol: manifests (all four media types; an index resolves to the
+ * configured platform), then config and layers, at most 4 at a time, each verified against its digest while it
+ * streams into the {@link BlobStore}; blobs already stored are not fetched again. Auth: anonymous, HTTP basic,
+ * and the bearer token flow (401 with {@code WWW-Authenticate: Bearer realm,service,scope} → token → retry).
+ * Plain HTTP only for loopback registries and those listed as insecure. Caps (spec §6.3): manifest 10 MiB, blob
+ * 512 MiB, auth answer 64 KiB, refused before reading past them.
+ */
+public final class RegistryClient {
+    public static final long MAX_MANIFEST = 10L << 20;
+    public static final long MAX_BLOB = 512L << 20;
+    public static final long MAX_AUTH = 64L << 10;
+    public static final int PARALLEL = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Credentials(String username, String password) {}
+
+    public record Pulled(ImageReference reference, String manifestDigest, String configDigest,
+                         List<Manifests.Descriptor> layers, long totalSize, int blobsFetched) {}
+
+    private final HttpClient http;
+    private final Function<String, Credentials> credentials;
+    private final Set<String> insecure;
+    private final String platform;
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    public RegistryClient(Function<String, Credentials> credentials, Set<String> insecure, String platform) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.credentials = credentials;
+        this.insecure = insecure;
+        this.platform = platform;
+    }
+
+    public Pulled pull(ImageReference ref, BlobStore store) throws IOException, InterruptedException {
+        Fetched m = manifest(ref, ref.manifestReference());
+        Manifests.Parsed parsed = Manifests.parse(m.body, m.contentType);
+        String manifestDigest = m.digest;
+        if (ref.digest() != null && !ref.digest().equals(manifestDigest)) {
+            throw new IOException("digest mismatch for " + ref + ": the registry's manifest hashes to " + manifestDigest);
+        }
+        if (parsed.isIndex()) {
+            Manifests.Descriptor chosen = Manifests.pick(parsed, platform);
+            m = manifest(ref, chosen.digest());
+            if (!m.digest.equals(chosen.digest())) {
+                throw new IOException("digest mismatch for " + chosen.digest() + ": the registry's manifest hashes to " + m.digest);
+            }
+            parsed = Manifests.parse(m.body, m.contentType);
+            if (parsed.isIndex()) throw new IOException("an index inside an index is not supported (" + chosen.digest() + ")");
+            manifestDigest = chosen.digest();
+        }
+        store.put(new ByteArrayInputStream(m.body), manifestDigest, MAX_MANIFEST);
+        List<Manifests.Descriptor> blobs = new ArrayList<>();
+        blobs.add(parsed.config());
+        blobs.addAll(parsed.layers());
+        int fetched = fetchAll(ref, blobs, store);
+        long total = 0;
+        for (Manifests.Descriptor d : blobs) total += Math.max(0, d.size());
+        return new Pulled(ref, manifestDigest, parsed.config().digest(), parsed.layers(), total, fetched);
+    }
+
+    private int fetchAll(ImageReference ref, List<Manifests.Descriptor> blobs, BlobStore store) throws IOException, InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
+            Thread t = new Thread(r, "yoq-pull");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Boolean>> jobs = new ArrayList<>();
+            for (Manifests.Descriptor d : blobs) jobs.add(pool.submit(() -> fetchBlob(ref, d, store)));
+            int fetched = 0;
+            for (Future<Boolean> job : jobs) {
+                try {
+                    if (job.get()) fetched++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) throw io;
+                    throw new IOException(cause.getMessage(), cause);
+                }
+            }
+            return fetched;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean fetchBlob(ImageReference ref, Manifests.Descriptor d, BlobStore store) throws IOException, InterruptedException {
+        if (store.has(d.digest())) return false;
+        if (d.size() > MAX_BLOB) throw new IOException("blob " + d.digest() + " (" + d.size() + " bytes) is larger than the limit of 512 MiB");
+        HttpResponse<InputStream> r = send(ref, "/blobs/" + d.digest(), null, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 200) throw new IOException("blob " + d.digest() + ": registry answered " + r.statusCode());
+            long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length > MAX_BLOB) throw new IOException("blob " + d.digest() + " is larger than the limit of 512 MiB");
+            long got = store.put(in, d.digest(), MAX_BLOB);
+            if (d.size() >= 0 && got != d.size()) {
+                store.delete(d.digest());
+                throw new IOException("blob " + d.digest() + ": " + got + " bytes, the manifest says " + d.size());
+            }
+        }
+        return true;
+    }
+
+    private record Fetched(byte[] body, String contentType, String digest) {}
+
+    private Fetched manifest(ImageReference ref, String reference) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = send(ref, "/manifests/" + reference, Manifests.ACCEPT, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() == 404) throw new IOException("image " + ref + " not found in " + ref.registry());
+            if (r.statusCode() != 200) throw new IOException("manifest of " + ref + ": registry answered " + r.statusCode());
+            long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length > MAX_MANIFEST) throw new IOException("the manifest of " + ref + " is larger than the limit of 10 MiB");
+            byte[] body = in.readNBytes((int) MAX_MANIFEST + 1);
+            if (body.length > MAX_MANIFEST) throw new IOException("the manifest of " + ref + " is larger than the limit of 10 MiB");
+            return new Fetched(body, r.headers().firstValue("Content-Type").orElse(null), BlobStore.digestOf(body));
+        }
+    }
+
+    /** A GET on the repository's API, answering one auth challenge (bearer token or basic) and retrying once. */
+    private <T> HttpResponse<T> send(ImageReference ref, String path, String accept, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        URI uri = URI.create(base(ref) + "/v2/" + ref.repository() + path);
+        String key = ref.registry() + " " + ref.repository();
+        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key)), body);
+        if (r.statusCode() != 401) return r;
+        if (r.body() instanceof InputStream s) s.close();
+        BearerChallenge challenge = BearerChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
+        Credentials creds = credentials.apply(ref.registry());
+        String auth;
+        if (challenge.bearer()) {
+            auth = "Bearer " + token(challenge, ref, creds);
+        } else if (challenge.scheme().equals("basic") && creds != null) {
+            auth = basic(creds);
+        } else {
+            throw new IOException("registry " + ref.registry() + " wants credentials: run yoq login " + ref.registry());
+        }
+        tokens.put(key, auth);
+        HttpResponse<T> again = http.send(request(uri, accept, auth), body);
+        if (again.statusCode() == 401) {
+            if (again.body() instanceof InputStream s) s.close();
+            throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
+        }
+        return again;
+    }
+
+    private String token(BearerChallenge c, ImageReference ref, Credentials creds) throws IOException, InterruptedException {
+        String scope = c.scope() != null ? c.scope() : "repository:" + ref.repository() + ":pull";
+        StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?")
+                .append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        if (c.service() != null) url.append("&service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET();
+        if (creds != null) b.header("Authorization", basic(creds));
+        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] answer;
+        try (InputStream in = r.body()) {
+            answer = in.readNBytes((int) MAX_AUTH + 1);
+        }
+        if (answer.length > MAX_AUTH) throw new IOException("the token service of " + ref.registry() + " answered more than 64 KiB");
+        if (r.statusCode() != 200) throw new IOException("the token service of " + ref.registry() + " answered " + r.statusCode());
+        JsonNode json = JSON.readTree(answer);
+        String token = json.path("token").asText(json.path("access_token").asText(""));
+        if (token.isEmpty()) throw new IOException("the token service of " + ref.registry() + " gave no token");
+        return token;
+    }
+
+    private static HttpRequest request(URI uri, String accept, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
+        if (accept != null) b.header("Accept", accept);
+        if (authorization != null) b.header("Authorization", authorization);
+        return b.build();
+    }
+
+    private static String basic(Credentials c) {
+        return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String base(ImageReference ref) {
+        boolean plain = ref.loopback() || insecure.contains(ref.registry());
+        return (plain ? "http://" : "https://") + ref.registry();
+    }
+}
