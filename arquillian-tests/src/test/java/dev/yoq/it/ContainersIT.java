@@ -157,6 +157,62 @@ class ContainersIT {
         yoq("rm", id);
     }
 
+    /** Images: a real registry (docker-registry), an image built by umoci and pushed by skopeo, pulled and run by yoq. */
+    @Test
+    void an_image_pushed_by_skopeo_is_pulled_and_run_with_its_config() throws Exception {
+        for (String tool : List.of("/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci")) {
+            if (!Files.isExecutable(Path.of(tool))) System.err.println("*** SKIPPED image test: " + tool + " missing ***");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(tool)));
+        }
+        Path reg = Files.createDirectories(tmp.resolve("registry"));
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(reg.resolve("config.yml"), "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+                + "    rootdirectory: " + reg.resolve("storage") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+        Process registry = new ProcessBuilder("docker-registry", "serve", reg.resolve("config.yml").toString())
+                .redirectErrorStream(true).redirectOutput(reg.resolve("log").toFile()).start();
+        try {
+            sh(reg, "umoci init --layout oci && umoci new --image oci:t && umoci unpack --image oci:t bundle"
+                    + " && cp -a " + rootfs + "/. bundle/rootfs/ && umoci repack --image oci:t bundle"
+                    + " && umoci config --image oci:t --config.cmd sh --config.cmd -c --config.cmd 'echo cwd=$(pwd) g=$GREETING'"
+                    + " --config.env GREETING=hi --config.workingdir /tmp"
+                    + " && sleep 0.3 && skopeo copy --quiet --dest-tls-verify=false oci:oci:t docker://127.0.0.1:" + port + "/it/box:1");
+            String image = "127.0.0.1:" + port + "/it/box:1";
+            String digest = sh(reg, "skopeo inspect --tls-verify=false --format '{{.Digest}}' docker://" + image).strip();
+            CliIT.Run pull = yoq("pull", image);
+            assertThat(pull.exit()).as(pull.err()).isZero();
+            assertThat(pull.out()).startsWith(image + " " + digest);
+            JsonNode images = YoqServer.JSON.readTree(yoq("--json", "images").out());
+            assertThat(images.findValuesAsText("manifest_digest")).contains(digest);
+            CliIT.Run run = yoq("run", image);
+            assertThat(run.out()).isEqualTo("cwd=/tmp g=hi\n");
+            CliIT.Run override = yoq("run", "-e", "GREETING=yo", image, "sh", "-c", "echo $GREETING; exit 5");
+            assertThat(override.exit()).isEqualTo(5);
+            assertThat(override.out()).isEqualTo("yo\n");
+            CliIT.Run inUse = yoq("rmi", image);
+            assertThat(inUse.exit()).isEqualTo(1);
+            assertThat(inUse.err()).contains("is used by 2 container(s)");
+            for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
+                if (c.path("command").asText().contains("GREETING") || c.path("command").asText().contains("cwd=")) yoq("rm", c.path("id").asText());
+            }
+            CliIT.Run rmi = yoq("rmi", image);
+            assertThat(rmi.out()).as(rmi.err()).isEqualTo("untagged: 127.0.0.1:" + port + "/it/box:1\n");
+            assertThat(yoq("run", "127.0.0.1:" + port + "/it/none:1", "true").err()).contains("not found");
+        } finally {
+            registry.destroy();
+            registry.waitFor();
+        }
+    }
+
+    static String sh(Path cwd, String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
     @Test
     void userns_runs_container_root_as_an_unprivileged_host_uid() throws Exception {
         CliIT.Run run = yoq("run", "--userns", rootfs.toString(), "sh", "-c", "cat /proc/self/uid_map");

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
  * the command. Attached (the default) it prints the container's output and exits with its exit code; {@code -d}
  * prints the 12-hex id once the container runs.
  */
-@Command(name = "run", description = "Create and run a container from a rootfs directory.")
+@Command(name = "run", description = "Create and run a container from an image (pulled if needed) or a rootfs directory.")
 public class RunCommand implements Callable<Integer> {
     static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)[bB]?");
 
@@ -66,7 +66,7 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--userns", description = "yoq's addition: run in a user namespace (root inside is an unprivileged host uid)")
     boolean userns;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "rootfs directory (/..., ./..., ../..., . or ..)")
+    @Parameters(index = "0", paramLabel = "TARGET", description = "image reference, or rootfs directory (/..., ./..., ../..., . or ..)")
     String target;
 
     @Parameters(index = "1..*", paramLabel = "CMD", description = "command and arguments")
@@ -134,13 +134,11 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** A rootfs path made absolute (it names a directory here), or an image reference passed on as typed. */
     static String rootfs(String target) {
         boolean pathLike = target.startsWith("/") || target.startsWith("./") || target.startsWith("../")
                 || target.equals(".") || target.equals("..");
-        if (!pathLike) {
-            throw new CliException("image references need the image store, which is not built yet; "
-                    + "give a rootfs directory (/..., ./..., ../...)");
-        }
+        if (!pathLike) return target;
         Path p = Path.of(target).toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) throw new CliException("rootfs directory " + target + " does not exist");
         return p.toString();

@@ -32,6 +32,10 @@ public class YoqCommand implements Callable<Integer> {
         c.put("rm", ContainerCommands.Rm.class);
         c.put("restart", ContainerCommands.Restart.class);
         c.put("exec", ContainerCommands.Exec.class);
+        c.put("pull", ImageCommands.Pull.class);
+        c.put("images", ImageCommands.Images.class);
+        c.put("rmi", ImageCommands.Rmi.class);
+        c.put("inspect", ImageCommands.Inspect.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

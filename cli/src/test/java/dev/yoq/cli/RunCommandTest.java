@@ -35,9 +35,9 @@ class RunCommandTest {
     }
 
     @Test
-    void the_target_is_a_rootfs_path_until_images_exist() {
+    void the_target_is_a_rootfs_path_or_an_image() {
         assertThat(RunCommand.rootfs(dir.toString())).isEqualTo(dir.toString());
-        assertThatThrownBy(() -> RunCommand.rootfs("nginx:latest")).hasMessageContaining("image references need the image store");
+        assertThat(RunCommand.rootfs("nginx:latest")).isEqualTo("nginx:latest");
         assertThatThrownBy(() -> RunCommand.rootfs(dir.resolve("none").toString())).hasMessageContaining("does not exist");
     }
 }

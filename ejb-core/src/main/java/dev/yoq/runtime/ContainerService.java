@@ -1,6 +1,7 @@
 package dev.yoq.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yoq.image.ImageService;
 import dev.yoq.model.ContainerRecord;
 import dev.yoq.node.NodeClient;
 import dev.yoq.node.NodeConnector;
@@ -51,17 +52,21 @@ public class ContainerService {
     @EJB
     ServerStartup startup;
 
+    @EJB
+    ImageService images;
+
     public ContainerView run(RunRequest request) {
         List<String> problems = RunRequestRules.problems(request);
         if (!problems.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, String.join("; ", problems));
         String id = newId();
+        ImageService.Resolved image = RunRequestRules.isPath(request.target()) ? null : images.resolve(request.target());
         ContainerSpec spec;
         try {
-            spec = RunRequestRules.toSpec(id, request);
-            bus.submit(new Command.CreateContainer(id, request.name(), spec.lowerDirs().get(0), null,
-                    String.join(" ", request.command()), spec.hostname(), JSON.writeValueAsString(spec),
-                    RestartPolicy.parse(request.restart()).cliName(), System.currentTimeMillis()));
-        } catch (IOException e) {
+            spec = RunRequestRules.toSpec(id, request, image);
+            bus.submit(new Command.CreateContainer(id, request.name(), image != null ? "" : spec.lowerDirs().get(0),
+                    image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
+                    JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), System.currentTimeMillis()));
+        } catch (IOException | IllegalArgumentException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         } catch (dev.yoq.state.CommandRejectedException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());

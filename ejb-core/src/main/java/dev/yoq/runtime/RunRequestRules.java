@@ -24,13 +24,17 @@ public final class RunRequestRules {
     public static List<String> problems(RunRequest r) {
         List<String> problems = new ArrayList<>();
         if (r.target() == null || r.target().isBlank()) {
-            problems.add("target: missing (give a rootfs directory)");
-        } else if (!r.target().startsWith("/")) {
-            problems.add("target: " + r.target() + " is not a rootfs path; image references need the image store, which is not built yet");
-        } else if (!Files.isDirectory(Path.of(r.target()))) {
-            problems.add("target: rootfs directory " + r.target() + " does not exist");
+            problems.add("target: missing (give an image or a rootfs directory)");
+        } else if (isPath(r.target())) {
+            if (!Files.isDirectory(Path.of(r.target()))) problems.add("target: rootfs directory " + r.target() + " does not exist");
+            if (r.command().isEmpty()) problems.add("command: missing (a rootfs has no default command; give one after the target)");
+        } else {
+            try {
+                dev.yoq.image.ImageReference.parse(r.target());
+            } catch (IllegalArgumentException e) {
+                problems.add("target: " + e.getMessage());
+            }
         }
-        if (r.command().isEmpty()) problems.add("command: missing (a rootfs has no default command; give one after the target)");
         if (r.command().size() > 256) problems.add("command: more than 256 arguments");
         if (r.name() != null && !NAME.matcher(r.name()).matches()) {
             problems.add("name: " + r.name() + " must be 1-63 characters of A-Z a-z 0-9 and -, not starting or ending with -");
@@ -84,14 +88,24 @@ public final class RunRequestRules {
                 r.cpus() == null ? 0 : r.cpus());
     }
 
-    /** The helper's spec for a valid request. */
-    public static ContainerSpec toSpec(String id, RunRequest r) throws java.io.IOException {
+    /** A rootfs directory (what the original accepted: /…, ./…, ../…, . or ..), as opposed to an image reference. */
+    public static boolean isPath(String target) {
+        return target.startsWith("/") || target.startsWith("./") || target.startsWith("../") || target.equals(".") || target.equals("..");
+    }
+
+    /** The helper's spec for a valid request; {@code image} is null for a rootfs target. */
+    public static ContainerSpec toSpec(String id, RunRequest r, dev.yoq.image.ImageService.Resolved image) throws java.io.IOException {
         List<ContainerSpec.Mount> mounts = new ArrayList<>();
         for (RunRequest.Volume v : r.volumes()) {
             mounts.add(new ContainerSpec.Mount(Path.of(v.source()).toRealPath().toString(), v.target(), !Boolean.FALSE.equals(v.readOnly())));
         }
-        String rootfs = Path.of(r.target()).toRealPath().toString();
-        return new ContainerSpec(id, r.name(), List.of(rootfs), r.command(), r.env(), hostname(r), "/", null, limits(r),
+        List<String> lower = image != null ? image.lowerDirs() : List.of(Path.of(r.target()).toRealPath().toString());
+        List<String> command = image != null ? image.config().command(r.command()) : r.command();
+        if (command.isEmpty()) throw new IllegalArgumentException("command: the image has no Entrypoint or Cmd; give one after the image");
+        List<String> env = image != null ? image.config().environment(r.env()) : r.env();
+        String cwd = image != null && !image.config().workingDir().isEmpty() ? image.config().workingDir() : "/";
+        String user = image != null && !image.config().user().isEmpty() ? image.config().user() : null;
+        return new ContainerSpec(id, r.name(), lower, command, env, hostname(r), cwd, user, limits(r),
                 mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()));
     }
 

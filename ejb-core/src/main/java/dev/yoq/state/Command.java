@@ -50,4 +50,14 @@ public sealed interface Command<R> {
     /** The container is gone from the node; its record goes too. Refused while it runs. */
     record RemoveContainer(String id) implements Command<Void> {
     }
+
+    /** An image tag was pulled: its row is created or brought up to date (a re-pull moves the tag). Returns the id. */
+    record RecordImage(String id, String registry, String repository, String tag, String reference, String manifestDigest,
+                       String configDigest, long totalSize, String layersJson, String configJson, long at)
+            implements Command<String> {
+    }
+
+    /** Untags an image; refused while a container made from it exists. */
+    record RemoveImage(String id) implements Command<Void> {
+    }
 }

@@ -30,6 +30,9 @@ public final class StateMachine {
                 || command instanceof Command.RemoveContainer) {
             return (R) ContainerTransitions.apply(command, em);
         }
+        if (command instanceof Command.RecordImage || command instanceof Command.RemoveImage) {
+            return (R) ImageTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

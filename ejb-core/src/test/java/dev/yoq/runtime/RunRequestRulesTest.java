@@ -21,7 +21,7 @@ class RunRequestRulesTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         RunRequest r = request(dir.toString(), List.of("sh"), "web", List.of(new RunRequest.Volume(data.toString(), "/data", null)), null, null);
         assertThat(RunRequestRules.problems(r)).isEmpty();
-        ContainerSpec spec = RunRequestRules.toSpec("abc123abc123", r);
+        ContainerSpec spec = RunRequestRules.toSpec("abc123abc123", r, null);
         assertThat(spec.hostname()).isEqualTo("web");
         assertThat(spec.limits().memoryBytes()).isEqualTo(512L << 20);
         assertThat(spec.limits().pids()).isEqualTo(4096);
@@ -36,8 +36,7 @@ class RunRequestRulesTest {
                         new RunRequest.Volume(dir.toString(), "z", true)),
                 List.of("80:80"), 1L, 0L, 10_001, 0.0, "sometimes", null);
         assertThat(String.join("\n", RunRequestRules.problems(r)))
-                .contains("target: nginx:latest is not a rootfs path")
-                .contains("command: missing")
+                .doesNotContain("target: nginx")
                 .contains("name: -web must be 1-63 characters")
                 .contains("env: =x must be KEY=VALUE")
                 .contains("volume: source /etc is under /etc")
@@ -57,6 +56,25 @@ class RunRequestRulesTest {
         Path link = Files.createSymbolicLink(dir.resolve("sneaky"), Path.of("/etc"));
         assertThat(RunRequestRules.volumeProblems(new RunRequest.Volume(link.toString(), "/x", true)))
                 .anyMatch(p -> p.contains("is under /etc"));
+    }
+
+    @Test
+    void an_image_target_gets_the_image_defaults_with_the_users_overrides() throws Exception {
+        var config = new dev.yoq.image.ImageConfig(List.of("/entry"), List.of("serve"), List.of("A=image", "B=image"), "/srv",
+                "app", List.of("80/tcp"));
+        var image = new dev.yoq.image.ImageService.Resolved("nginx:latest", List.of("/layers/top", "/layers/base"), config);
+        RunRequest r = new RunRequest("nginx", List.of(), null, List.of("A=mine"), List.of(), List.of(), null, null, null, null, null, null);
+        assertThat(RunRequestRules.problems(r)).isEmpty();
+        ContainerSpec spec = RunRequestRules.toSpec("abc123abc123", r, image);
+        assertThat(spec.command()).containsExactly("/entry", "serve");
+        assertThat(spec.env()).containsExactly("B=image", "A=mine");
+        assertThat(spec.workingDir()).isEqualTo("/srv");
+        assertThat(spec.user()).isEqualTo("app");
+        assertThat(spec.lowerDirs()).containsExactly("/layers/top", "/layers/base");
+        RunRequest args = new RunRequest("nginx", List.of("debug", "-v"), null, List.of(), List.of(), List.of(), null, null, null, null, null, null);
+        assertThat(RunRequestRules.toSpec("abc123abc123", args, image).command()).containsExactly("/entry", "debug", "-v");
+        assertThat(RunRequestRules.problems(new RunRequest("Bad Image", List.of(), null, List.of(), List.of(), List.of(),
+                null, null, null, null, null, null))).anyMatch(p -> p.startsWith("target: image reference"));
     }
 
     @Test

@@ -67,6 +67,21 @@ public final class ErrorMappers {
         }
     }
 
+    /** An image request that cannot be done; a registry's failure is a bad gateway. */
+    @Provider
+    public static class Images implements ExceptionMapper<dev.yoq.image.ImageException> {
+        @Override
+        public Response toResponse(dev.yoq.image.ImageException e) {
+            int status = switch (e.kind()) {
+                case INVALID, IN_USE -> 400;
+                case NOT_FOUND -> 404;
+                case REGISTRY -> 502;
+                case UNAVAILABLE -> 503;
+            };
+            return ErrorBody.response(status, e.getMessage(), e.kind().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

@@ -11,7 +11,8 @@ public final class Migrations {
     public static List<Migration> all() {
         return List.of(
                 Migration.fromResource(1, "foundation", "V001__foundation.sql"),
-                Migration.fromResource(2, "containers", "V002__containers.sql"));
+                Migration.fromResource(2, "containers", "V002__containers.sql"),
+                Migration.fromResource(3, "images", "V003__images.sql"));
     }
 
     public static int latestVersion() {

@@ -90,6 +90,11 @@ public final class NodeClient implements AutoCloseable {
 
     public ExecResult exec(ExecRequest request) throws IOException { return call("exec", request, ExecResult.class); }
 
+    /** Unpacks a stored layer blob (if not done before) and returns the directory, for overlay lowerdirs. */
+    public Path unpack(String digest) throws IOException {
+        return Path.of(call("unpack", new Wire.DigestBody(digest)).path("path").asText());
+    }
+
     public Map<String, Object> stats(String id) throws IOException {
         return codec.mapper().convertValue(call("stats", new Wire.IdBody(id)), new TypeReference<Map<String, Object>>() {});
     }

@@ -46,7 +46,7 @@ public final class HelperMain {
         CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot);
         ContainerManager containers = new ContainerManager(data, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
         containers.recover();
-        HelperServer server = new HelperServer(socket, users, containers, events, log);
+        HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -25,15 +25,18 @@ public final class HelperServer implements AutoCloseable {
     private final Set<String> allowedUsers;
     private final ContainerManager containers;
     private final EventHub events;
+    private final dev.yoq.node.daemon.image.LayerStore layers;
     private final Consumer<String> log;
     private final MessageCodec codec = MessageCodec.SHARED;
     private ServerSocketChannel server;
 
-    public HelperServer(Path socket, Set<String> allowedUsers, ContainerManager containers, EventHub events, Consumer<String> log) {
+    public HelperServer(Path socket, Set<String> allowedUsers, ContainerManager containers, EventHub events,
+                        dev.yoq.node.daemon.image.LayerStore layers, Consumer<String> log) {
         this.socket = socket;
         this.allowedUsers = allowedUsers;
         this.containers = containers;
         this.events = events;
+        this.layers = layers;
         this.log = log;
     }
 
@@ -70,7 +73,7 @@ public final class HelperServer implements AutoCloseable {
                     continue;
                 }
                 Thread t = new Thread(new Session(Channels.newInputStream(ch), Channels.newOutputStream(ch), codec,
-                        containers, events, () -> closeQuietly(ch)), "yoq-node-session");
+                        containers, events, layers, () -> closeQuietly(ch)), "yoq-node-session");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {

@@ -23,16 +23,19 @@ final class Session implements Runnable {
     private final MessageCodec codec;
     private final ContainerManager containers;
     private final EventHub events;
+    private final dev.yoq.node.daemon.image.LayerStore layers;
     private final Runnable close;
     private boolean greeted;
     private boolean keepOpen;
 
-    Session(InputStream in, OutputStream out, MessageCodec codec, ContainerManager containers, EventHub events, Runnable close) {
+    Session(InputStream in, OutputStream out, MessageCodec codec, ContainerManager containers, EventHub events,
+            dev.yoq.node.daemon.image.LayerStore layers, Runnable close) {
         this.in = new BufferedInputStream(in);
         this.out = out;
         this.codec = codec;
         this.containers = containers;
         this.events = events;
+        this.layers = layers;
         this.close = close;
     }
 
@@ -94,6 +97,8 @@ final class Session implements Runnable {
             }
             case "exec" -> codec.tree(containers.exec(codec.convert(body, ExecRequest.class)));
             case "stats" -> codec.tree(containers.stats(id(body)));
+            case "unpack" -> codec.tree(Map.of("path",
+                    layers.unpacked(codec.convert(body, Wire.DigestBody.class).digest()).toString()));
             default -> throw new HelperException(HelperError.INVALID, "unknown operation: " + r.op());
         };
     }

@@ -30,6 +30,7 @@ public final class Wire {
         WAIT,       // {"id","timeout_ms"} -> ContainerState (exited, or still running at the timeout)
         EXEC,       // ExecRequest -> ExecResult
         STATS,      // {"id"} -> {"memory_bytes","pids","cpu_pressure","memory_pressure","io_pressure"}
+        UNPACK,     // {"digest"} -> {"path"}: the layer blob unpacked under <data>/layers/sha256/ (once per digest)
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -43,6 +44,8 @@ public final class Wire {
     public record Event(String event, ContainerState container) {}
 
     public record IdBody(String id) {}
+
+    public record DigestBody(String digest) {}
 
     public record StopBody(String id, long graceMs) {}
 

@@ -1,0 +1,112 @@
+package dev.yoq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code yoq pull|images|rmi|inspect} (spec §1.2), over the REST API. */
+final class ImageCommands {
+    private ImageCommands() {}
+
+    @Command(name = "pull", description = "Pull an image from an OCI / Docker v2 registry (linux/amd64).")
+    static class Pull implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Override
+        public Integer call() {
+            yoq.err.println("pulling " + image + "...");
+            JsonNode i = yoq.options.client().post("/images/pull", Map.of("reference", image)).json();
+            if (yoq.options.json()) {
+                yoq.out.println(i);
+            } else {
+                yoq.out.println(i.path("reference").asText() + " " + i.path("manifest_digest").asText() + " ("
+                        + i.path("layers").asInt() + " layers, " + mb(i.path("size_bytes").asLong()) + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "images", description = "List images.")
+    static class Images implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Override
+        public Integer call() {
+            JsonNode all = yoq.options.client().get("/images").json();
+            if (yoq.options.json()) {
+                var rows = ApiClient.JSON.createArrayNode();
+                for (JsonNode i : all) {
+                    rows.addObject().put("repository", i.path("repository").asText()).put("tag", i.path("tag").asText())
+                            .put("id", i.path("id").asText()).put("manifest_digest", i.path("manifest_digest").asText())
+                            .put("config_digest", i.path("config_digest").asText()).put("size_bytes", i.path("size_bytes").asLong())
+                            .put("created_at", i.path("created_at").asLong());
+                }
+                yoq.out.println(rows);
+                return 0;
+            }
+            if (all.isEmpty()) {
+                yoq.out.println("no images");
+                return 0;
+            }
+            String format = "%-40s %-16s %-14s %s%n";
+            yoq.out.printf(format, "REPOSITORY", "TAG", "IMAGE ID", "SIZE");
+            for (JsonNode i : all) {
+                yoq.out.printf(format, i.path("repository").asText(), i.path("tag").asText(), i.path("id").asText(),
+                        mb(i.path("size_bytes").asLong()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rmi", description = "Remove an image (refused while a container uses it).")
+    static class Rmi implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Override
+        public Integer call() {
+            ApiClient api = yoq.options.client();
+            JsonNode i = api.get("/images/" + image).json();
+            api.delete("/images/" + i.path("id").asText());
+            yoq.out.println("untagged: " + i.path("repository").asText() + ":" + i.path("tag").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", description = "Show an image: digests, size, layers.")
+    static class Inspect implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Override
+        public Integer call() {
+            JsonNode i = yoq.options.client().get("/images/" + image).json();
+            if (yoq.options.json()) {
+                yoq.out.println(i);
+                return 0;
+            }
+            for (String f : new String[] {"reference", "id", "manifest_digest", "config_digest", "layers", "size_bytes"}) {
+                yoq.out.printf("%-17s%s%n", f.replace('_', ' ') + ":", i.path(f).asText());
+            }
+            return 0;
+        }
+    }
+
+    static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.yoq.image;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The runtime defaults an image config carries (OCI and Docker use the same {@code config} object):
+ * Entrypoint, Cmd, Env, WorkingDir, User, ExposedPorts. Parsed with a nesting limit of 64 (spec §6.3).
+ */
+public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
+                          List<String> exposedPorts) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    public static ImageConfig parse(byte[] json) throws IOException {
+        JsonNode c = JSON.readTree(json).path("config");
+        List<String> ports = new ArrayList<>();
+        for (Iterator<String> it = c.path("ExposedPorts").fieldNames(); it.hasNext(); ) ports.add(it.next());
+        return new ImageConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
+                c.path("WorkingDir").asText(""), c.path("User").asText(""), ports);
+    }
+
+    public static ImageConfig read(String json) throws IOException { return JSON.readValue(json, ImageConfig.class); }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Docker's rule: arguments after the image replace Cmd; the Entrypoint stays in front. */
+    public List<String> command(List<String> args) {
+        List<String> out = new ArrayList<>(entrypoint);
+        out.addAll(args.isEmpty() ? cmd : args);
+        return out;
+    }
+
+    /** The image's environment with the user's entries replacing those of the same name. */
+    public List<String> environment(List<String> overrides) {
+        List<String> out = new ArrayList<>();
+        for (String e : env) {
+            String key = e.substring(0, Math.max(0, e.indexOf('=')));
+            if (overrides.stream().noneMatch(o -> o.startsWith(key + "="))) out.add(e);
+        }
+        out.addAll(overrides);
+        return out;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array.isArray()) for (JsonNode n : array) out.add(n.asText());
+        return out;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.yoq.image;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yoq.model.ImageRecord;
+import dev.yoq.node.NodeClient;
+import dev.yoq.node.NodeConnector;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.server.ServerStartup;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.CommandRejectedException;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Images on this node: pull (registry → blob store → layers unpacked by the helper → a record by command), list,
+ * inspect, remove, and what {@code yoq run IMAGE} needs. Registries: anonymous or token flow for now; plain HTTP
+ * for loopback ones.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ImageService {
+    public static final String PLATFORM = "linux/amd64";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Object> FRESH = Map.of("eclipselink.refresh", "true");
+
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    @Inject
+    CommandBus bus;
+
+    @Inject
+    NodeConnector node;
+
+    @EJB
+    ServerStartup startup;
+
+    /** What a container made from an image gets: its layers (top first) and its config defaults. */
+    public record Resolved(String reference, List<String> lowerDirs, ImageConfig config) {}
+
+    public ImageView pull(String text) {
+        ImageReference ref = parse(text);
+        BlobStore store = new BlobStore(startup.settings().layout().blobs());
+        RegistryClient.Pulled pulled;
+        try {
+            pulled = new RegistryClient(registry -> null, Set.of(), PLATFORM).pull(ref, store);
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": interrupted");
+        }
+        List<String> layers = new ArrayList<>();
+        try (NodeClient client = node.open()) {
+            for (Manifests.Descriptor layer : pulled.layers()) {
+                client.unpack(layer.digest());
+                layers.add(layer.digest());
+            }
+        } catch (HelperException e) {
+            throw new ImageException(ImageException.Kind.INVALID, "pull " + ref + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, e.getMessage());
+        }
+        ImageConfig config;
+        try (InputStream in = store.open(pulled.configDigest())) {
+            config = ImageConfig.parse(in.readAllBytes());
+            bus.submit(new Command.RecordImage(idOf(ref), ref.registry(), ref.repository(), tagOf(ref), ref.toString(),
+                    pulled.manifestDigest(), pulled.configDigest(), pulled.totalSize(), JSON.writeValueAsString(layers),
+                    config.toJson(), System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": bad image config: " + e.getMessage());
+        }
+        return get(ref.toString());
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ImageView> list() {
+        return em.createQuery("SELECT r FROM ImageRecord r ORDER BY r.createdAt, r.id", ImageRecord.class)
+                .setHint("eclipselink.refresh", "true").getResultList().stream().map(ImageView::of).toList();
+    }
+
+    /** By id or by reference (as typed: "busybox", "127.0.0.1:5000/app:1"). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public ImageView get(String idOrReference) {
+        return ImageView.of(record(idOrReference));
+    }
+
+    public void remove(String idOrReference) {
+        try {
+            bus.submit(new Command.RemoveImage(record(idOrReference).getId()));
+        } catch (CommandRejectedException e) {
+            throw new ImageException(ImageException.Kind.IN_USE, e.getMessage());
+        }
+    }
+
+    /** The image's layers and defaults, pulling it first when it is not here yet. */
+    public Resolved resolve(String text) {
+        ImageRecord r = find(text);
+        if (r == null) {
+            pull(text);
+            r = record(text);
+        }
+        try {
+            List<String> digests = JSON.readValue(r.getLayersJson(), new TypeReference<List<String>>() {});
+            List<String> lower = new ArrayList<>();
+            try (NodeClient client = node.open()) {
+                for (String d : digests) lower.add(client.unpack(d).toString());   // present, or made again after a prune
+            }
+            Collections.reverse(lower);   // overlay wants the top layer first
+            return new Resolved(r.getReference(), lower, ImageConfig.read(r.getConfigJson()));
+        } catch (HelperException e) {
+            throw new ImageException(ImageException.Kind.INVALID, e.getMessage());
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    private ImageRecord record(String idOrReference) {
+        ImageRecord r = find(idOrReference);
+        if (r == null) throw new ImageException(ImageException.Kind.NOT_FOUND, "no such image: " + idOrReference);
+        return r;
+    }
+
+    private ImageRecord find(String idOrReference) {
+        if (idOrReference != null && idOrReference.matches("[0-9a-f]{12}")) {
+            ImageRecord byId = em.find(ImageRecord.class, idOrReference, FRESH);
+            if (byId != null) return byId;
+        }
+        String reference = parse(idOrReference).toString();
+        return em.createQuery("SELECT r FROM ImageRecord r WHERE r.reference = :ref", ImageRecord.class)
+                .setParameter("ref", reference).setHint("eclipselink.refresh", "true")
+                .getResultStream().findFirst().orElse(null);
+    }
+
+    private static ImageReference parse(String text) {
+        try {
+            return ImageReference.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(ImageException.Kind.INVALID, e.getMessage());
+        }
+    }
+
+    static String idOf(ImageReference ref) {
+        return BlobStore.digestOf(ref.toString().getBytes(StandardCharsets.UTF_8)).substring(7, 19);
+    }
+
+    private static String tagOf(ImageReference ref) {
+        return ref.tag() != null ? ref.tag() : ref.digest();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.yoq.api.image;
+
+import dev.yoq.image.ImageService;
+import dev.yoq.image.ImageView;
+import jakarta.ejb.EJB;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** {@code /images}: the spec's list and delete, plus yoq's pull and inspect. Thin: parse, call, shape. */
+@Path("images")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageResource {
+
+    @EJB
+    ImageService images;
+
+    @GET
+    @Operation(summary = "Images on this node")
+    public jakarta.json.JsonArray list() {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        images.list().forEach(i -> all.add(json(i)));
+        return all.build();
+    }
+
+    @POST
+    @Path("pull")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Pull an image: body {\"reference\":\"busybox:latest\"} (yoq's route)")
+    public JsonObject pull(JsonObject body) {
+        if (!(body.get("reference") instanceof JsonString ref)) {
+            throw new dev.yoq.image.ImageException(dev.yoq.image.ImageException.Kind.INVALID, "reference: must be a string");
+        }
+        return json(images.pull(ref.getString()));
+    }
+
+    @GET
+    @Path("{ref: .+}")
+    @Operation(summary = "One image, by id or reference (yoq's route)")
+    public JsonObject get(@PathParam("ref") String ref) {
+        return json(images.get(ref));
+    }
+
+    @DELETE
+    @Path("{ref: .+}")
+    @Operation(summary = "Untag an image (by id or reference); refused while a container uses it")
+    public JsonObject remove(@PathParam("ref") String ref) {
+        images.remove(ref);
+        return Json.createObjectBuilder().add("status", "removed").build();
+    }
+
+    static JsonObject json(ImageView i) {
+        return Json.createObjectBuilder().add("id", i.id()).add("reference", i.reference()).add("repository", i.repository())
+                .add("tag", i.tag()).add("manifest_digest", i.manifestDigest()).add("config_digest", i.configDigest())
+                .add("size", i.sizeBytes()).add("size_bytes", i.sizeBytes()).add("layers", i.layers())
+                .add("created_at", i.createdAt()).build();
+    }
+}
