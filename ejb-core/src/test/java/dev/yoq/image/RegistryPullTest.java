@@ -66,7 +66,14 @@ class RegistryPullTest {
         server.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();
             byte[] body;
-            if (path.endsWith("/manifests/ok")) body = manifest.getBytes(StandardCharsets.UTF_8);
+            if (path.endsWith("/manifests/cut")) body = manifest.replace(claimed, BlobStore.digestOf("0123456789".getBytes())).getBytes(StandardCharsets.UTF_8);
+            else if (path.endsWith(BlobStore.digestOf("0123456789".getBytes()))) {
+                ex.sendResponseHeaders(200, 10);   // promises 10 bytes, sends 4, hangs up
+                ex.getResponseBody().write("0123".getBytes());
+                ex.getResponseBody().flush();
+                ex.close();
+                return;
+            } else if (path.endsWith("/manifests/ok")) body = manifest.getBytes(StandardCharsets.UTF_8);
             else if (path.endsWith("/manifests/strange")) body = "{\"schemaVersion\":1,\"mediaType\":\"application/x-strange\"}".getBytes();
             else if (path.endsWith("/manifests/huge")) {
                 ex.sendResponseHeaders(200, (11L << 20));
@@ -91,6 +98,9 @@ class RegistryPullTest {
             assertThatThrownBy(() -> client(null).pull(ImageReference.parse(host + "/evil/app:ok"), store))
                     .hasMessageContaining("digest mismatch for " + claimed);
             assertThat(store.has(claimed)).isFalse();
+            assertThatThrownBy(() -> client(null).pull(ImageReference.parse(host + "/evil/app:cut"), store))
+                    .isInstanceOf(java.io.IOException.class);
+            assertThat(store.has(BlobStore.digestOf("0123456789".getBytes()))).as("a truncated blob is not stored").isFalse();
             assertThatThrownBy(() -> client(null).pull(ImageReference.parse(host + "/evil/app:strange"), store))
                     .hasMessageContaining("unsupported manifest media type application/x-strange");
             assertThatThrownBy(() -> client(null).pull(ImageReference.parse(host + "/evil/app:huge"), store))
