@@ -180,6 +180,7 @@ class ContainersIT {
                     + " --config.env GREETING=hi --config.workingdir /tmp"
                     + " && sleep 0.3 && skopeo copy --quiet --dest-tls-verify=false oci:oci:t docker://127.0.0.1:" + port + "/it/box:1");
             String image = "127.0.0.1:" + port + "/it/box:1";
+            yoq("prune");   // the test server's data outlives one run: start from a clean store
             String digest = sh(reg, "skopeo inspect --tls-verify=false --format '{{.Digest}}' docker://" + image).strip();
             CliIT.Run pull = yoq("pull", image);
             assertThat(pull.exit()).as(pull.err()).isZero();
@@ -199,6 +200,9 @@ class ContainersIT {
             }
             CliIT.Run rmi = yoq("rmi", image);
             assertThat(rmi.out()).as(rmi.err()).isEqualTo("untagged: 127.0.0.1:" + port + "/it/box:1\n");
+            CliIT.Run prune = yoq("prune");
+            assertThat(prune.out()).as(prune.err()).startsWith("pruned 3 blob(s), 1 layer(s), reclaimed ");
+            assertThat(yoq("prune").out()).isEqualTo("nothing to prune\n");
             assertThat(yoq("run", "127.0.0.1:" + port + "/it/none:1", "true").err()).contains("not found");
         } finally {
             registry.destroy();

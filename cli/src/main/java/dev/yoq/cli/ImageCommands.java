@@ -106,6 +106,26 @@ final class ImageCommands {
         }
     }
 
+    @Command(name = "prune", description = "Delete blobs and layers no image or container uses.")
+    static class Prune implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Override
+        public Integer call() {
+            JsonNode p = yoq.options.client().post("/images/prune", null).json();
+            if (yoq.options.json()) {
+                yoq.out.println(p);
+            } else if (p.path("blobs_removed").asLong() == 0 && p.path("layers_removed").asLong() == 0) {
+                yoq.out.println("nothing to prune");
+            } else {
+                yoq.out.printf("pruned %d blob(s), %d layer(s), reclaimed %s%n", p.path("blobs_removed").asLong(),
+                        p.path("layers_removed").asLong(), mb(p.path("bytes_reclaimed").asLong()));
+            }
+            return 0;
+        }
+    }
+
     static String mb(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
     }

@@ -36,6 +36,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("images", ImageCommands.Images.class);
         c.put("rmi", ImageCommands.Rmi.class);
         c.put("inspect", ImageCommands.Inspect.class);
+        c.put("prune", ImageCommands.Prune.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

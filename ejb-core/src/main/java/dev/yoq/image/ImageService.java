@@ -108,6 +108,37 @@ public class ImageService {
         }
     }
 
+    public record Pruned(long blobsRemoved, long layersRemoved, long bytesReclaimed) {}
+
+    /** Deletes blobs no image references and unpacked layers no image or container uses. */
+    public Pruned prune() {
+        Set<String> referenced = new java.util.HashSet<>();
+        Set<String> layers = new java.util.HashSet<>();
+        try {
+            for (ImageRecord r : em.createQuery("SELECT r FROM ImageRecord r", ImageRecord.class).setHint("eclipselink.refresh", "true").getResultList()) {
+                referenced.add(r.getManifestDigest());
+                referenced.add(r.getConfigDigest());
+                layers.addAll(JSON.readValue(r.getLayersJson(), new TypeReference<List<String>>() {}));
+            }
+            referenced.addAll(layers);
+            BlobStore store = new BlobStore(startup.settings().layout().blobs());
+            long blobs = 0, bytes = 0;
+            for (String digest : store.list()) {
+                if (referenced.contains(digest)) continue;
+                bytes += store.size(digest);
+                if (store.delete(digest)) blobs++;
+            }
+            try (NodeClient client = node.open()) {
+                Map<String, Long> unpacked = client.pruneLayers(layers);
+                return new Pruned(blobs, unpacked.getOrDefault("layers_removed", 0L), bytes + unpacked.getOrDefault("bytes", 0L));
+            }
+        } catch (HelperException e) {
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, e.getMessage());
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, "prune: " + e.getMessage());
+        }
+    }
+
     /** The image's layers and defaults, pulling it first when it is not here yet. */
     public Resolved resolve(String text) {
         ImageRecord r = find(text);

@@ -95,6 +95,12 @@ public final class NodeClient implements AutoCloseable {
         return Path.of(call("unpack", new Wire.DigestBody(digest)).path("path").asText());
     }
 
+    /** Deletes unpacked layers that are not in {@code keep} and that no container uses. */
+    public Map<String, Long> pruneLayers(java.util.Collection<String> keep) throws IOException {
+        return codec.mapper().convertValue(call("prune_layers", new Wire.PruneBody(List.copyOf(keep))),
+                new TypeReference<Map<String, Long>>() {});
+    }
+
     public Map<String, Object> stats(String id) throws IOException {
         return codec.mapper().convertValue(call("stats", new Wire.IdBody(id)), new TypeReference<Map<String, Object>>() {});
     }

@@ -44,6 +44,15 @@ public class ImageResource {
         return json(images.pull(ref.getString()));
     }
 
+    @POST
+    @Path("prune")
+    @Operation(summary = "Delete blobs and unpacked layers no image or container uses (yoq's route)")
+    public JsonObject prune() {
+        var p = images.prune();
+        return Json.createObjectBuilder().add("blobs_removed", p.blobsRemoved()).add("layers_removed", p.layersRemoved())
+                .add("bytes_reclaimed", p.bytesReclaimed()).build();
+    }
+
     @GET
     @Path("{ref: .+}")
     @Operation(summary = "One image, by id or reference (yoq's route)")

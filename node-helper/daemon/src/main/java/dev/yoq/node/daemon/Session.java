@@ -97,6 +97,8 @@ final class Session implements Runnable {
             }
             case "exec" -> codec.tree(containers.exec(codec.convert(body, ExecRequest.class)));
             case "stats" -> codec.tree(containers.stats(id(body)));
+            case "prune_layers" -> codec.tree(layers.prune(
+                    new java.util.HashSet<>(codec.convert(body, Wire.PruneBody.class).keep()), containers.lowerDirsInUse()));
             case "unpack" -> codec.tree(Map.of("path",
                     layers.unpacked(codec.convert(body, Wire.DigestBody.class).digest()).toString()));
             default -> throw new HelperException(HelperError.INVALID, "unknown operation: " + r.op());

@@ -31,6 +31,7 @@ public final class Wire {
         EXEC,       // ExecRequest -> ExecResult
         STATS,      // {"id"} -> {"memory_bytes","pids","cpu_pressure","memory_pressure","io_pressure"}
         UNPACK,     // {"digest"} -> {"path"}: the layer blob unpacked under <data>/layers/sha256/ (once per digest)
+        PRUNE_LAYERS, // {"keep":[digests]} -> {"layers_removed","bytes"}: unpacked layers neither kept nor used
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -46,6 +47,8 @@ public final class Wire {
     public record IdBody(String id) {}
 
     public record DigestBody(String digest) {}
+
+    public record PruneBody(java.util.List<String> keep) {}
 
     public record StopBody(String id, long graceMs) {}
 

@@ -221,6 +221,13 @@ public final class ContainerManager {
         return ExecRunner.run(init, t.dirs.root(), config, request.timeoutMs());
     }
 
+    /** Every lower dir any container here uses: layers that must survive a prune. */
+    public java.util.Set<String> lowerDirsInUse() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (Tracked t : containers.values()) all.addAll(t.spec.lowerDirs());
+        return all;
+    }
+
     public Map<String, Object> stats(String id) {
         tracked(id);
         return cgroups.stats(id);

@@ -42,4 +42,32 @@ public final class LayerStore {
             return target;
         }
     }
+
+    /**
+     * Deletes unpacked layers that are neither in {@code keep} nor under a container the helper knows
+     * ({@code inUse}: lower dirs of every container). Returns {layers_removed, bytes}.
+     */
+    public java.util.Map<String, Long> prune(java.util.Set<String> keep, java.util.Set<String> inUse) throws IOException {
+        Path dir = data.root().resolve("layers").resolve("sha256");
+        long removed = 0, bytes = 0;
+        if (!Files.isDirectory(dir)) return java.util.Map.of("layers_removed", 0L, "bytes", 0L);
+        try (var layers = Files.list(dir)) {
+            for (Path layer : layers.toList()) {
+                String digest = "sha256:" + layer.getFileName();
+                if (!DIGEST.matcher(digest).matches() || keep.contains(digest) || inUse.contains(layer.toString())) continue;
+                synchronized (locks.computeIfAbsent(layer.getFileName().toString(), k -> new Object())) {
+                    bytes += size(layer);
+                    LayerUnpacker.deleteTree(layer);
+                    removed++;
+                }
+            }
+        }
+        return java.util.Map.of("layers_removed", removed, "bytes", bytes);
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
 }
