@@ -182,6 +182,14 @@ class ContainersIT {
             String image = "127.0.0.1:" + port + "/it/box:1";
             yoq("prune");   // the test server's data outlives one run: start from a clean store
             String digest = sh(reg, "skopeo inspect --tls-verify=false --format '{{.Digest}}' docker://" + image).strip();
+            ProcessBuilder loginCommand = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "--server", CliIT.server(),
+                    "login", "127.0.0.1:" + port, "-u", "someone", "--password-stdin").redirectErrorStream(true);
+            loginCommand.environment().put("YOQ_HOME", YoqServer.DATA_DIR.toString());
+            Process login = loginCommand.start();
+            login.getOutputStream().write("any\n".getBytes());
+            login.getOutputStream().close();
+            assertThat(new String(login.getInputStream().readAllBytes())).isEqualTo("logged in to 127.0.0.1:" + port + "\n");
+            assertThat(login.waitFor()).isZero();
             CliIT.Run pull = yoq("pull", image);
             assertThat(pull.exit()).as(pull.err()).isZero();
             assertThat(pull.out()).startsWith(image + " " + digest);

@@ -37,6 +37,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("rmi", ImageCommands.Rmi.class);
         c.put("inspect", ImageCommands.Inspect.class);
         c.put("prune", ImageCommands.Prune.class);
+        c.put("login", LoginCommand.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

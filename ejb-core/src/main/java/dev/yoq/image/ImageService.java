@@ -58,7 +58,7 @@ public class ImageService {
         BlobStore store = new BlobStore(startup.settings().layout().blobs());
         RegistryClient.Pulled pulled;
         try {
-            pulled = new RegistryClient(registry -> null, Set.of(), PLATFORM).pull(ref, store);
+            pulled = new RegistryClient(credentials(), Set.of(), PLATFORM).pull(ref, store);
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -106,6 +106,28 @@ public class ImageService {
         } catch (CommandRejectedException e) {
             throw new ImageException(ImageException.Kind.IN_USE, e.getMessage());
         }
+    }
+
+    /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
+    public void login(String registry, String username, String password) {
+        if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");
+        if (username == null || username.isEmpty() || password == null) throw new ImageException(ImageException.Kind.INVALID, "username and password are needed");
+        RegistryClient.Credentials given = new RegistryClient.Credentials(username, password);
+        try {
+            new RegistryClient(r -> given, Set.of(), PLATFORM).login(registry);
+            credentials().save(registry, given);
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.REGISTRY, "login " + registry + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.REGISTRY, "login " + registry + ": interrupted");
+        }
+    }
+
+    private RegistryCredentials credentials() {
+        String home = System.getProperty("user.home");
+        return new RegistryCredentials(startup.settings().layout().root().resolve("registry_auth.json"),
+                home == null ? null : java.nio.file.Path.of(home, ".docker", "config.json"));
     }
 
     public record Pruned(long blobsRemoved, long layersRemoved, long bytesReclaimed) {}

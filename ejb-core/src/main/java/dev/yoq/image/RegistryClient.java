@@ -57,6 +57,24 @@ public final class RegistryClient {
         this.platform = platform;
     }
 
+    /** Checks credentials against the registry's API root ({@code GET /v2/}), answering its challenge. */
+    public void login(String registry) throws IOException, InterruptedException {
+        ImageReference probe = new ImageReference(registry, "yoq-login-check", "latest", null);
+        URI uri = URI.create(base(probe) + "/v2/");
+        HttpResponse<InputStream> r = http.send(request(uri, null, null), HttpResponse.BodyHandlers.ofInputStream());
+        r.body().close();
+        if (r.statusCode() == 200) return;
+        if (r.statusCode() != 401) throw new IOException("registry " + registry + " answered " + r.statusCode() + " at /v2/");
+        BearerChallenge challenge = BearerChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
+        Credentials creds = credentials.apply(registry);
+        if (creds == null) throw new IOException("no credentials for " + registry);
+        String auth = challenge.bearer() ? "Bearer " + token(new BearerChallenge("bearer", challenge.realm(), challenge.service(), null), probe, creds)
+                : basic(creds);
+        HttpResponse<InputStream> again = http.send(request(uri, null, auth), HttpResponse.BodyHandlers.ofInputStream());
+        again.body().close();
+        if (again.statusCode() != 200) throw new IOException("registry " + registry + " refused the credentials");
+    }
+
     public Pulled pull(ImageReference ref, BlobStore store) throws IOException, InterruptedException {
         Fetched m = manifest(ref, ref.manifestReference());
         Manifests.Parsed parsed = Manifests.parse(m.body, m.contentType);
@@ -169,10 +187,12 @@ public final class RegistryClient {
     }
 
     private String token(BearerChallenge c, ImageReference ref, Credentials creds) throws IOException, InterruptedException {
-        String scope = c.scope() != null ? c.scope() : "repository:" + ref.repository() + ":pull";
-        StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?")
-                .append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        if (c.service() != null) url.append("&service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
+        StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?");
+        if (c.scope() != null || !ref.repository().equals("yoq-login-check")) {
+            String scope = c.scope() != null ? c.scope() : "repository:" + ref.repository() + ":pull";
+            url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8)).append('&');
+        }
+        if (c.service() != null) url.append("service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET();
         if (creds != null) b.header("Authorization", basic(creds));
         HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -50,6 +50,9 @@ class RegistryPullTest {
             assertThatThrownBy(() -> client(null).pull(ref, store)).hasMessageContaining("wants credentials: run yoq login " + registry.host());
             assertThatThrownBy(() -> client(new RegistryClient.Credentials("alice", "wrong")).pull(ref, store)).hasMessageContaining("refused the credentials");
             assertThat(client(new RegistryClient.Credentials("alice", "s3cret")).pull(ref, store).manifestDigest()).isEqualTo(digest);
+            client(new RegistryClient.Credentials("alice", "s3cret")).login(registry.host());
+            assertThatThrownBy(() -> client(new RegistryClient.Credentials("alice", "nope")).login(registry.host()))
+                    .hasMessageContaining("refused the credentials").hasMessageNotContaining("nope");
         }
     }
 

@@ -74,4 +74,25 @@ public class ImageResource {
                 .add("size", i.sizeBytes()).add("size_bytes", i.sizeBytes()).add("layers", i.layers())
                 .add("created_at", i.createdAt()).build();
     }
+
+    /** {@code POST /registries/login} lives here too: it is the images' business. */
+    @Path("/registries")
+    public static class Registries {
+        @EJB
+        ImageService images;
+
+        @POST
+        @Path("login")
+        @Consumes(MediaType.APPLICATION_JSON)
+        @Produces(MediaType.APPLICATION_JSON)
+        @Operation(summary = "Check credentials with a registry and keep them for pulls: body {registry, username, password} (yoq's route)")
+        public JsonObject login(JsonObject body) {
+            images.login(text(body, "registry"), text(body, "username"), text(body, "password"));
+            return Json.createObjectBuilder().add("status", "logged in").build();
+        }
+
+        private static String text(JsonObject body, String key) {
+            return body.get(key) instanceof JsonString s ? s.getString() : null;
+        }
+    }
 }
