@@ -195,6 +195,11 @@ class ContainersIT {
             assertThat(pull.out()).startsWith(image + " " + digest);
             JsonNode images = YoqServer.JSON.readTree(yoq("--json", "images").out());
             assertThat(images.findValuesAsText("manifest_digest")).contains(digest);
+            CliIT.Run push = yoq("push", image, "127.0.0.1:" + port + "/it/copy:2");
+            assertThat(push.out()).as(push.err()).startsWith("pushed 127.0.0.1:" + port + "/it/copy:2 " + digest + " (0 uploaded, 2 mounted");   // config + one layer
+            assertThat(sh(reg, "skopeo inspect --tls-verify=false --format '{{.Digest}}' docker://127.0.0.1:" + port + "/it/copy:2").strip())
+                    .as("skopeo reads what yoq pushed").isEqualTo(digest);
+            assertThat(yoq("rmi", "127.0.0.1:" + port + "/it/copy:2").exit()).isZero();
             CliIT.Run run = yoq("run", image);
             assertThat(run.out()).isEqualTo("cwd=/tmp g=hi\n");
             CliIT.Run override = yoq("run", "-e", "GREETING=yo", image, "sh", "-c", "echo $GREETING; exit 5");

@@ -33,6 +33,32 @@ final class ImageCommands {
         }
     }
 
+    @Command(name = "push", description = "Push a stored image to a registry (target defaults to the source).")
+    static class Push implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Parameters(index = "0", paramLabel = "SOURCE")
+        String source;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET")
+        String target;
+
+        @Override
+        public Integer call() {
+            Map<String, String> body = new java.util.HashMap<>(Map.of("source", source));
+            if (target != null) body.put("target", target);
+            JsonNode p = yoq.options.client().post("/images/push", body).json();
+            if (yoq.options.json()) {
+                yoq.out.println(p);
+            } else {
+                yoq.out.printf("pushed %s %s (%d uploaded, %d mounted, %d already there)%n", target != null ? target : source,
+                        p.path("manifest_digest").asText(), p.path("uploaded").asInt(), p.path("mounted").asInt(), p.path("skipped").asInt());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "images", description = "List images.")
     static class Images implements Callable<Integer> {
         @ParentCommand

@@ -33,6 +33,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("restart", ContainerCommands.Restart.class);
         c.put("exec", ContainerCommands.Exec.class);
         c.put("pull", ImageCommands.Pull.class);
+        c.put("push", ImageCommands.Push.class);
         c.put("images", ImageCommands.Images.class);
         c.put("rmi", ImageCommands.Rmi.class);
         c.put("inspect", ImageCommands.Inspect.class);

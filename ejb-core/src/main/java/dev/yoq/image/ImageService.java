@@ -108,6 +108,28 @@ public class ImageService {
         }
     }
 
+    /** Pushes a stored image to {@code target} (default: where it came from); the target is recorded as a tag too. */
+    public RegistryPusher.Pushed push(String source, String target) {
+        ImageRecord r = record(source);
+        ImageReference from = parse(r.getReference());
+        ImageReference to = target == null || target.isBlank() ? from : parse(target);
+        BlobStore store = new BlobStore(startup.settings().layout().blobs());
+        try {
+            RegistryPusher.Pushed pushed = new RegistryPusher(credentials(), 16L << 20).push(to, from, r.getManifestDigest(), store);
+            if (!to.toString().equals(r.getReference())) {
+                bus.submit(new Command.RecordImage(idOf(to), to.registry(), to.repository(), tagOf(to), to.toString(),
+                        r.getManifestDigest(), r.getConfigDigest(), r.getTotalSize(), r.getLayersJson(), r.getConfigJson(),
+                        System.currentTimeMillis()));
+            }
+            return pushed;
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": interrupted");
+        }
+    }
+
     /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
     public void login(String registry, String username, String password) {
         if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");

@@ -37,12 +37,20 @@ public final class Manifests {
         }
         String type = root.path("mediaType").asText(null);
         if (type == null && contentType != null) type = contentType.split(";")[0].trim();
+        if (type == null) type = inferred(root);   // OCI allows leaving mediaType out (umoci does)
         if (type == null) throw new IOException("the manifest names no media type");
         return switch (type) {
             case OCI_MANIFEST, DOCKER_MANIFEST -> new Parsed(type, descriptor(root.path("config")), descriptors(root.path("layers")), List.of());
             case OCI_INDEX, DOCKER_LIST -> new Parsed(type, null, List.of(), descriptors(root.path("manifests")));
             default -> throw new IOException("unsupported manifest media type " + type);
         };
+    }
+
+    private static String inferred(JsonNode root) {
+        if (root.has("manifests")) return OCI_INDEX;
+        if (!root.has("layers")) return null;
+        String config = root.path("config").path("mediaType").asText("");
+        return config.equals("application/vnd.docker.container.image.v1+json") ? DOCKER_MANIFEST : OCI_MANIFEST;
     }
 
     /** The entry of an index for os/arch[/variant] (e.g. linux/amd64), or an error listing what there is. */

@@ -41,6 +41,35 @@ class RegistryPullTest {
     }
 
     @Test
+    void what_yoq_pushes_skopeo_pulls_with_equal_digests_mounting_or_uploading_in_chunks() throws Exception {
+        RegistryFixture.requireTools();
+        try (RegistryFixture one = RegistryFixture.start(Files.createDirectories(dir.resolve("one")), null, null);
+             RegistryFixture two = RegistryFixture.start(Files.createDirectories(dir.resolve("two")), "bob", "pw")) {
+            String digest = one.pushBusybox("src/app:1", 2, null);
+            BlobStore store = new BlobStore(dir.resolve("blobs/sha256"));
+            ImageReference source = ImageReference.parse(one.host() + "/src/app:1");
+            client(null).pull(source, store);
+
+            RegistryPusher.Pushed mounted = new RegistryPusher(r -> null, 64L << 20)
+                    .push(ImageReference.parse(one.host() + "/copy/app:2"), source, digest, store);
+            assertThat(mounted.mounted()).as("same registry: blobs mounted, not uploaded").isEqualTo(3);
+            assertThat(RegistryFixture.run(dir, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+                    "docker://" + one.host() + "/copy/app:2").strip()).isEqualTo(digest);
+
+            RegistryPusher.Pushed uploaded = new RegistryPusher(r -> new RegistryClient.Credentials("bob", "pw"), 256 << 10)
+                    .push(ImageReference.parse(two.host() + "/dest/app:3"), source, digest, store);
+            assertThat(uploaded.uploaded()).isEqualTo(3);
+            RegistryFixture.run(dir, "skopeo", "copy", "--quiet", "--src-tls-verify=false", "--src-creds", "bob:pw",
+                    "docker://" + two.host() + "/dest/app:3", "oci:" + dir.resolve("back") + ":t");
+            assertThat(RegistryFixture.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", "bob:pw", "--format", "{{.Digest}}",
+                    "docker://" + two.host() + "/dest/app:3").strip()).isEqualTo(digest);
+            RegistryPusher.Pushed again = new RegistryPusher(r -> new RegistryClient.Credentials("bob", "pw"), 256 << 10)
+                    .push(ImageReference.parse(two.host() + "/dest/app:3"), source, digest, store);
+            assertThat(again.skipped()).as("blobs the registry has are not sent again").isEqualTo(3);
+        }
+    }
+
+    @Test
     void basic_auth_registries_need_and_take_credentials() throws Exception {
         RegistryFixture.requireTools();
         try (RegistryFixture registry = RegistryFixture.start(Files.createDirectories(dir.resolve("reg")), "alice", "s3cret")) {

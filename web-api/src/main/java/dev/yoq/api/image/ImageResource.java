@@ -45,6 +45,20 @@ public class ImageResource {
     }
 
     @POST
+    @Path("push")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Push a stored image: body {\"source\":\"…\",\"target\":\"…\"} (target optional; yoq's route)")
+    public JsonObject push(JsonObject body) {
+        if (!(body.get("source") instanceof JsonString source)) {
+            throw new dev.yoq.image.ImageException(dev.yoq.image.ImageException.Kind.INVALID, "source: must be a string");
+        }
+        String target = body.get("target") instanceof JsonString t ? t.getString() : null;
+        var p = images.push(source.getString(), target);
+        return Json.createObjectBuilder().add("manifest_digest", p.manifestDigest()).add("uploaded", p.uploaded())
+                .add("mounted", p.mounted()).add("skipped", p.skipped()).build();
+    }
+
+    @POST
     @Path("prune")
     @Operation(summary = "Delete blobs and unpacked layers no image or container uses (yoq's route)")
     public JsonObject prune() {

@@ -1,0 +1,138 @@
+package dev.yoq.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Pushes a stored image over the OCI distribution protocol: each blob (config, layers) is skipped when the
+ * registry has it (HEAD), mounted from the source repository when both live on the same registry, else uploaded
+ * (monolithic PUT, or PATCH chunks then PUT for blobs over {@code chunkSize}); the manifest goes last, with its
+ * own media type. Basic auth or the bearer flow with push scope.
+ */
+public final class RegistryPusher {
+    public record Pushed(String manifestDigest, int uploaded, int mounted, int skipped) {}
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Function<String, RegistryClient.Credentials> credentials;
+    private final long chunkSize;
+
+    public RegistryPusher(Function<String, RegistryClient.Credentials> credentials, long chunkSize) {
+        this.credentials = credentials;
+        this.chunkSize = chunkSize;
+    }
+
+    public Pushed push(ImageReference target, ImageReference source, String manifestDigest, BlobStore store)
+            throws IOException, InterruptedException {
+        byte[] manifest;
+        try (InputStream in = store.open(manifestDigest)) {
+            manifest = in.readAllBytes();
+        }
+        Manifests.Parsed parsed = Manifests.parse(manifest, null);
+        List<Manifests.Descriptor> blobs = new ArrayList<>(parsed.layers());
+        blobs.add(0, parsed.config());
+        int uploaded = 0, mounted = 0, skipped = 0;
+        String auth = authorize(target);
+        for (Manifests.Descriptor d : blobs) {
+            if (!store.has(d.digest())) throw new IOException("blob " + d.digest() + " of " + source + " is not in the store");
+            HttpResponse<Void> head = http.send(req(target, "/blobs/" + d.digest(), auth).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (head.statusCode() == 200) {
+                skipped++;
+                continue;
+            }
+            String from = source != null && source.registry().equals(target.registry()) && !source.repository().equals(target.repository())
+                    ? "?mount=" + d.digest() + "&from=" + source.repository() : "";
+            HttpResponse<Void> start = http.send(req(target, "/blobs/uploads/" + from, auth).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (start.statusCode() == 201) {
+                mounted++;
+                continue;
+            }
+            if (start.statusCode() != 202) throw new IOException("upload of " + d.digest() + ": registry answered " + start.statusCode());
+            upload(target, d, store, location(target, start), auth);
+            uploaded++;
+        }
+        HttpResponse<String> put = http.send(req(target, "/manifests/" + target.manifestReference(), auth)
+                .header("Content-Type", parsed.mediaType()).PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 201) throw new IOException("manifest of " + target + ": registry answered " + put.statusCode() + " " + put.body());
+        return new Pushed(manifestDigest, uploaded, mounted, skipped);
+    }
+
+    private void upload(ImageReference target, Manifests.Descriptor d, BlobStore store, String location, String auth)
+            throws IOException, InterruptedException {
+        long size = store.size(d.digest());
+        String url = location;
+        if (size > chunkSize) {
+            try (InputStream in = store.open(d.digest())) {
+                for (long offset = 0; offset < size; ) {
+                    byte[] chunk = in.readNBytes((int) Math.min(chunkSize, size - offset));
+                    HttpResponse<Void> patch = http.send(with(HttpRequest.newBuilder(URI.create(url)), auth)
+                            .header("Content-Type", "application/octet-stream")
+                            .header("Content-Range", offset + "-" + (offset + chunk.length - 1))
+                            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (patch.statusCode() != 202) throw new IOException("chunk of " + d.digest() + ": registry answered " + patch.statusCode());
+                    url = location(target, patch);
+                    offset += chunk.length;
+                }
+            }
+            finish(url, d, auth, HttpRequest.BodyPublishers.noBody());
+        } else {
+            finish(url, d, auth, HttpRequest.BodyPublishers.ofFile(store.path(d.digest())));
+        }
+    }
+
+    private void finish(String url, Manifests.Descriptor d, String auth, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        String sep = url.contains("?") ? "&" : "?";
+        HttpResponse<String> put = http.send(with(HttpRequest.newBuilder(URI.create(url + sep + "digest=" + d.digest())), auth)
+                .header("Content-Type", "application/octet-stream").PUT(body).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 201) throw new IOException("upload of " + d.digest() + ": registry answered " + put.statusCode() + " " + put.body());
+    }
+
+    private String location(ImageReference target, HttpResponse<?> r) throws IOException {
+        String loc = r.headers().firstValue("Location").orElseThrow(() -> new IOException("registry gave no upload location"));
+        return loc.startsWith("http") ? loc : base(target) + loc;
+    }
+
+    /** Basic credentials up front; a bearer challenge is answered with a push+pull token. */
+    private String authorize(ImageReference target) throws IOException, InterruptedException {
+        RegistryClient.Credentials creds = credentials.apply(target.registry());
+        HttpResponse<Void> probe = http.send(HttpRequest.newBuilder(URI.create(base(target) + "/v2/")).GET().build(), HttpResponse.BodyHandlers.discarding());
+        if (probe.statusCode() != 401) return null;
+        BearerChallenge c = BearerChallenge.parse(probe.headers().firstValue("WWW-Authenticate").orElse(null));
+        if (creds == null) throw new IOException("registry " + target.registry() + " wants credentials: run yoq login " + target.registry());
+        String basic = "Basic " + Base64.getEncoder().encodeToString((creds.username() + ":" + creds.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!c.bearer()) return basic;
+        String url = c.realm() + (c.realm().contains("?") ? "&" : "?") + "scope="
+                + java.net.URLEncoder.encode("repository:" + target.repository() + ":pull,push", java.nio.charset.StandardCharsets.UTF_8)
+                + (c.service() == null ? "" : "&service=" + java.net.URLEncoder.encode(c.service(), java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", basic).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (token.statusCode() != 200 || token.body().length() > RegistryClient.MAX_AUTH) throw new IOException("the token service of " + target.registry() + " answered " + token.statusCode());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(token.body());
+        return "Bearer " + json.path("token").asText(json.path("access_token").asText(""));
+    }
+
+    private HttpRequest.Builder req(ImageReference target, String path, String auth) {
+        return with(HttpRequest.newBuilder(URI.create(base(target) + "/v2/" + target.repository() + path)), auth);
+    }
+
+    private static HttpRequest.Builder with(HttpRequest.Builder b, String auth) {
+        b.timeout(Duration.ofSeconds(300));
+        if (auth != null) b.header("Authorization", auth);
+        return b;
+    }
+
+    private static String base(ImageReference ref) {
+        return (ref.loopback() ? "http://" : "https://") + ref.registry();
+    }
+}
