@@ -97,7 +97,8 @@ class ServerApiIT {
         assertThat(s.path("apps").asLong()).isZero();
         assertThat(s.path("containers").asLong()).as("the count matches the containers route")
                 .isEqualTo(json(get("/containers", token())).size());
-        assertThat(s.path("images").asLong()).isZero();
+        assertThat(s.path("images").asLong()).as("the count matches the images route")
+                .isEqualTo(json(get("/images", token())).size());
         assertThat(s.path("services").isArray()).isTrue();
         List<String> keys = new ArrayList<>();
         s.fieldNames().forEachRemaining(keys::add);
