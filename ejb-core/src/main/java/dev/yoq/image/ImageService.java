@@ -66,16 +66,8 @@ public class ImageService {
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": interrupted");
         }
         List<String> layers = new ArrayList<>();
-        try (NodeClient client = node.open()) {
-            for (Manifests.Descriptor layer : pulled.layers()) {
-                client.unpack(layer.digest());
-                layers.add(layer.digest());
-            }
-        } catch (HelperException e) {
-            throw new ImageException(ImageException.Kind.INVALID, "pull " + ref + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, e.getMessage());
-        }
+        for (Manifests.Descriptor layer : pulled.layers()) layers.add(layer.digest());
+        unpackAll(ref, layers);
         ImageConfig config;
         try (InputStream in = store.open(pulled.configDigest())) {
             config = ImageConfig.parse(in.readAllBytes());
@@ -86,6 +78,33 @@ public class ImageService {
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": bad image config: " + e.getMessage());
         }
         return get(ref.toString());
+    }
+
+    /** Has the helper unpack the layers, up to 4 at once (one connection each): unpacking is CPU-bound. */
+    private void unpackAll(ImageReference ref, List<String> digests) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(RegistryClient.PARALLEL, Math.max(1, digests.size())));
+        try {
+            List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
+            for (String digest : digests) {
+                jobs.add(pool.submit(() -> {
+                    try (NodeClient client = node.open()) {
+                        client.unpack(digest);
+                    }
+                    return null;
+                }));
+            }
+            for (var job : jobs) job.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HelperException h) throw new ImageException(ImageException.Kind.INVALID, "pull " + ref + ": " + h.getMessage());
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, String.valueOf(cause.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, "interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
