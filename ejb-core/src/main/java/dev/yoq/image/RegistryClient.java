@@ -1,19 +1,14 @@
 package dev.yoq.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +31,6 @@ public final class RegistryClient {
     public static final long MAX_BLOB = 512L << 20;
     public static final long MAX_AUTH = 64L << 10;
     public static final int PARALLEL = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Credentials(String username, String password) {}
 
@@ -59,7 +53,7 @@ public final class RegistryClient {
 
     /** Checks credentials against the registry's API root ({@code GET /v2/}), answering its challenge. */
     public void login(String registry) throws IOException, InterruptedException {
-        ImageReference probe = new ImageReference(registry, "yoq-login-check", "latest", null);
+        ImageReference probe = new ImageReference(registry, "v2-root", "latest", null);   // only its registry matters
         URI uri = URI.create(base(probe) + "/v2/");
         HttpResponse<InputStream> r = http.send(request(uri, null, null), HttpResponse.BodyHandlers.ofInputStream());
         r.body().close();
@@ -68,8 +62,8 @@ public final class RegistryClient {
         BearerChallenge challenge = BearerChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
         Credentials creds = credentials.apply(registry);
         if (creds == null) throw new IOException("no credentials for " + registry);
-        String auth = challenge.bearer() ? "Bearer " + token(new BearerChallenge("bearer", challenge.realm(), challenge.service(), null), probe, creds)
-                : basic(creds);
+        String auth = challenge.bearer() ? RegistryAuth.bearer(http, challenge, challenge.scope(), registry, creds)
+                : RegistryAuth.basic(creds);
         HttpResponse<InputStream> again = http.send(request(uri, null, auth), HttpResponse.BodyHandlers.ofInputStream());
         again.body().close();
         if (again.statusCode() != 200) throw new IOException("registry " + registry + " refused the credentials");
@@ -171,9 +165,10 @@ public final class RegistryClient {
         Credentials creds = credentials.apply(ref.registry());
         String auth;
         if (challenge.bearer()) {
-            auth = "Bearer " + token(challenge, ref, creds);
+            String scope = challenge.scope() != null ? challenge.scope() : "repository:" + ref.repository() + ":pull";
+            auth = RegistryAuth.bearer(http, challenge, scope, ref.registry(), creds);
         } else if (challenge.scheme().equals("basic") && creds != null) {
-            auth = basic(creds);
+            auth = RegistryAuth.basic(creds);
         } else {
             throw new IOException("registry " + ref.registry() + " wants credentials: run yoq login " + ref.registry());
         }
@@ -186,37 +181,11 @@ public final class RegistryClient {
         return again;
     }
 
-    private String token(BearerChallenge c, ImageReference ref, Credentials creds) throws IOException, InterruptedException {
-        StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?");
-        if (c.scope() != null || !ref.repository().equals("yoq-login-check")) {
-            String scope = c.scope() != null ? c.scope() : "repository:" + ref.repository() + ":pull";
-            url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8)).append('&');
-        }
-        if (c.service() != null) url.append("service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET();
-        if (creds != null) b.header("Authorization", basic(creds));
-        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        byte[] answer;
-        try (InputStream in = r.body()) {
-            answer = in.readNBytes((int) MAX_AUTH + 1);
-        }
-        if (answer.length > MAX_AUTH) throw new IOException("the token service of " + ref.registry() + " answered more than 64 KiB");
-        if (r.statusCode() != 200) throw new IOException("the token service of " + ref.registry() + " answered " + r.statusCode());
-        JsonNode json = JSON.readTree(answer);
-        String token = json.path("token").asText(json.path("access_token").asText(""));
-        if (token.isEmpty()) throw new IOException("the token service of " + ref.registry() + " gave no token");
-        return token;
-    }
-
     private static HttpRequest request(URI uri, String accept, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
         if (accept != null) b.header("Accept", accept);
         if (authorization != null) b.header("Authorization", authorization);
         return b.build();
-    }
-
-    private static String basic(Credentials c) {
-        return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
     }
 
     private String base(ImageReference ref) {

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 
@@ -105,21 +104,13 @@ public final class RegistryPusher {
 
     /** Basic credentials up front; a bearer challenge is answered with a push+pull token. */
     private String authorize(ImageReference target) throws IOException, InterruptedException {
-        RegistryClient.Credentials creds = credentials.apply(target.registry());
         HttpResponse<Void> probe = http.send(HttpRequest.newBuilder(URI.create(base(target) + "/v2/")).GET().build(), HttpResponse.BodyHandlers.discarding());
         if (probe.statusCode() != 401) return null;
         BearerChallenge c = BearerChallenge.parse(probe.headers().firstValue("WWW-Authenticate").orElse(null));
+        RegistryClient.Credentials creds = credentials.apply(target.registry());
         if (creds == null) throw new IOException("registry " + target.registry() + " wants credentials: run yoq login " + target.registry());
-        String basic = "Basic " + Base64.getEncoder().encodeToString((creds.username() + ":" + creds.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (!c.bearer()) return basic;
-        String url = c.realm() + (c.realm().contains("?") ? "&" : "?") + "scope="
-                + java.net.URLEncoder.encode("repository:" + target.repository() + ":pull,push", java.nio.charset.StandardCharsets.UTF_8)
-                + (c.service() == null ? "" : "&service=" + java.net.URLEncoder.encode(c.service(), java.nio.charset.StandardCharsets.UTF_8));
-        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", basic).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (token.statusCode() != 200 || token.body().length() > RegistryClient.MAX_AUTH) throw new IOException("the token service of " + target.registry() + " answered " + token.statusCode());
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(token.body());
-        return "Bearer " + json.path("token").asText(json.path("access_token").asText(""));
+        return c.bearer() ? RegistryAuth.bearer(http, c, "repository:" + target.repository() + ":pull,push", target.registry(), creds)
+                : RegistryAuth.basic(creds);
     }
 
     private HttpRequest.Builder req(ImageReference target, String path, String auth) {
