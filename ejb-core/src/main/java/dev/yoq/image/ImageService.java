@@ -9,6 +9,7 @@ import dev.yoq.node.protocol.HelperException;
 import dev.yoq.server.ServerStartup;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
 import dev.yoq.state.CommandRejectedException;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
@@ -36,7 +37,6 @@ import java.util.Set;
 public class ImageService {
     public static final String PLATFORM = "linux/amd64";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Object> FRESH = Map.of("eclipselink.refresh", "true");
 
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
@@ -109,8 +109,8 @@ public class ImageService {
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ImageView> list() {
-        return em.createQuery("SELECT r FROM ImageRecord r ORDER BY r.createdAt, r.id", ImageRecord.class)
-                .setHint("eclipselink.refresh", "true").getResultList().stream().map(ImageView::of).toList();
+        return FreshReads.fresh(em.createQuery("SELECT r FROM ImageRecord r ORDER BY r.createdAt, r.id", ImageRecord.class))
+                .getResultList().stream().map(ImageView::of).toList();
     }
 
     /** By id or by reference (as typed: "busybox", "127.0.0.1:5000/app:1"). */
@@ -178,7 +178,7 @@ public class ImageService {
         Set<String> referenced = new java.util.HashSet<>();
         Set<String> layers = new java.util.HashSet<>();
         try {
-            for (ImageRecord r : em.createQuery("SELECT r FROM ImageRecord r", ImageRecord.class).setHint("eclipselink.refresh", "true").getResultList()) {
+            for (ImageRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ImageRecord r", ImageRecord.class)).getResultList()) {
                 referenced.add(r.getManifestDigest());
                 referenced.add(r.getConfigDigest());
                 layers.addAll(JSON.readValue(r.getLayersJson(), new TypeReference<List<String>>() {}));
@@ -232,13 +232,12 @@ public class ImageService {
 
     private ImageRecord find(String idOrReference) {
         if (idOrReference != null && idOrReference.matches("[0-9a-f]{12}")) {
-            ImageRecord byId = em.find(ImageRecord.class, idOrReference, FRESH);
+            ImageRecord byId = em.find(ImageRecord.class, idOrReference, FreshReads.FIND);
             if (byId != null) return byId;
         }
         String reference = parse(idOrReference).toString();
-        return em.createQuery("SELECT r FROM ImageRecord r WHERE r.reference = :ref", ImageRecord.class)
-                .setParameter("ref", reference).setHint("eclipselink.refresh", "true")
-                .getResultStream().findFirst().orElse(null);
+        return FreshReads.fresh(em.createQuery("SELECT r FROM ImageRecord r WHERE r.reference = :ref", ImageRecord.class))
+                .setParameter("ref", reference).getResultStream().findFirst().orElse(null);
     }
 
     private static ImageReference parse(String text) {

@@ -14,6 +14,7 @@ import dev.yoq.node.protocol.HelperException;
 import dev.yoq.server.ServerStartup;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -75,19 +76,24 @@ public class ContainerService {
             ContainerState state = client.run(spec);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
         } catch (HelperException e) {
-            bus.submit(new Command.RecordContainerEnded(id, null, null, false, "start failed: " + e.getMessage(), null, System.currentTimeMillis()));
+            recordStartFailure(id, e);
             throw new ContainerException(ContainerException.Kind.START_FAILED, e.getMessage());
         } catch (IOException e) {
-            bus.submit(new Command.RecordContainerEnded(id, null, null, false, "start failed: " + e.getMessage(), null, System.currentTimeMillis()));
+            recordStartFailure(id, e);
             throw unavailable(e);
         }
         return get(id);
     }
 
+    private void recordStartFailure(String id, Exception e) {
+        bus.submit(new Command.RecordContainerEnded(id, null, null, false, "start failed: " + e.getMessage(), null,
+                System.currentTimeMillis()));
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ContainerView> list() {
-        return em.createQuery("SELECT r FROM ContainerRecord r ORDER BY r.createdAt, r.id", ContainerRecord.class)
-                .setHint("eclipselink.refresh", "true").getResultList().stream().map(ContainerView::of).toList();
+        return FreshReads.fresh(em.createQuery("SELECT r FROM ContainerRecord r ORDER BY r.createdAt, r.id", ContainerRecord.class))
+                .getResultList().stream().map(ContainerView::of).toList();
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
@@ -95,7 +101,7 @@ public class ContainerService {
         return ContainerView.of(record(id));
     }
 
-    /** Stops a running container; true when it had already ended by the time the answer came. */
+    /** Stops a running container (SIGTERM, SIGKILL after the grace period), or ends a restart loop between runs. */
     public ContainerView stop(String id) {
         ContainerRecord r = record(id);
         boolean awaitingRestart = !"running".equals(r.getStatus()) && "running".equals(r.getDesiredState())
@@ -201,7 +207,7 @@ public class ContainerService {
 
     private ContainerRecord record(String id) {
         if (id == null || !ID.matcher(id).matches()) throw new ContainerException(ContainerException.Kind.INVALID, "invalid container id");
-        ContainerRecord r = em.find(ContainerRecord.class, id, ContainerSupervisor.FRESH);
+        ContainerRecord r = em.find(ContainerRecord.class, id, FreshReads.FIND);
         if (r == null) throw new ContainerException(ContainerException.Kind.NOT_FOUND, "container not found");
         return r;
     }

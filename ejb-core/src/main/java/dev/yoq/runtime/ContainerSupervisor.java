@@ -8,6 +8,7 @@ import dev.yoq.node.protocol.HelperException;
 import dev.yoq.node.protocol.Wire;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -57,12 +58,6 @@ public class ContainerSupervisor {
     @Inject
     NodeConnector node;
 
-    /**
-     * Outside a transaction the container's entity manager may hand back an instance it read earlier in the
-     * same call; commands change rows behind it, so every read asks the database again.
-     */
-    static final Map<String, Object> FRESH = Map.of("eclipselink.refresh", "true");
-
     private final Queue<Wire.Event> events = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> restartDue = new ConcurrentHashMap<>();
     private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
@@ -101,7 +96,7 @@ public class ContainerSupervisor {
     }
 
     private void onExit(ContainerState s) {
-        ContainerRecord r = em.find(ContainerRecord.class, s.id(), FRESH);
+        ContainerRecord r = em.find(ContainerRecord.class, s.id(), FreshReads.FIND);
         if (r == null) return;   // not ours (or removed meanwhile)
         boolean alreadyRecorded = !"running".equals(r.getStatus()) && s.finishedAtMs() != null
                 && s.finishedAtMs().equals(r.getFinishedAt());   // by a stop or a wait that saw it first
@@ -123,7 +118,7 @@ public class ContainerSupervisor {
             if (due.getValue() > now) continue;
             String id = due.getKey();
             restartDue.remove(id);
-            ContainerRecord r = em.find(ContainerRecord.class, id, FRESH);
+            ContainerRecord r = em.find(ContainerRecord.class, id, FreshReads.FIND);
             if (r == null || "stopped".equals(r.getDesiredState()) || "running".equals(r.getStatus())) continue;
             try (NodeClient client = node.open()) {
                 ContainerState state = client.start(id);
@@ -157,8 +152,8 @@ public class ContainerSupervisor {
 
     /** After a (re)connect: whatever ended while nobody listened is recorded now; nothing is left "running" by mistake. */
     private void reconcile() throws IOException {
-        List<ContainerRecord> running = em.createQuery("SELECT r FROM ContainerRecord r WHERE r.status = 'running'",
-                ContainerRecord.class).setHint("eclipselink.refresh", "true").getResultList();
+        List<ContainerRecord> running = FreshReads.fresh(em.createQuery(
+                "SELECT r FROM ContainerRecord r WHERE r.status = 'running'", ContainerRecord.class)).getResultList();
         if (running.isEmpty()) return;
         try (NodeClient client = node.open()) {
             Map<String, ContainerState> known = new ConcurrentHashMap<>();

@@ -40,7 +40,7 @@ public final class NodeClient implements AutoCloseable {
         this.channel = channel;
         this.in = new BufferedInputStream(Channels.newInputStream(channel));
         this.out = Channels.newOutputStream(channel);
-        this.hello = call("hello", Map.of("version", Wire.VERSION));
+        this.hello = call(Wire.Op.HELLO, Map.of("version", Wire.VERSION));
     }
 
     public static NodeClient connect(Path socket) throws IOException {
@@ -63,46 +63,46 @@ public final class NodeClient implements AutoCloseable {
 
     public String helperVersion() { return hello.path("helper").asText(); }
 
-    public ContainerState create(ContainerSpec spec) throws IOException { return call("create", spec, ContainerState.class); }
+    public ContainerState create(ContainerSpec spec) throws IOException { return call(Wire.Op.CREATE, spec, ContainerState.class); }
 
-    public ContainerState run(ContainerSpec spec) throws IOException { return call("run", spec, ContainerState.class); }
+    public ContainerState run(ContainerSpec spec) throws IOException { return call(Wire.Op.RUN, spec, ContainerState.class); }
 
-    public ContainerState start(String id) throws IOException { return call("start", new Wire.IdBody(id), ContainerState.class); }
+    public ContainerState start(String id) throws IOException { return call(Wire.Op.START, new Wire.IdBody(id), ContainerState.class); }
 
     public ContainerState stop(String id, long graceMs) throws IOException {
-        return call("stop", new Wire.StopBody(id, graceMs), ContainerState.class);
+        return call(Wire.Op.STOP, new Wire.StopBody(id, graceMs), ContainerState.class);
     }
 
-    public void kill(String id, int signal) throws IOException { call("kill", new Wire.KillBody(id, signal)); }
+    public void kill(String id, int signal) throws IOException { call(Wire.Op.KILL, new Wire.KillBody(id, signal)); }
 
-    public void remove(String id) throws IOException { call("remove", new Wire.IdBody(id)); }
+    public void remove(String id) throws IOException { call(Wire.Op.REMOVE, new Wire.IdBody(id)); }
 
-    public ContainerState get(String id) throws IOException { return call("get", new Wire.IdBody(id), ContainerState.class); }
+    public ContainerState get(String id) throws IOException { return call(Wire.Op.GET, new Wire.IdBody(id), ContainerState.class); }
 
     public List<ContainerState> list() throws IOException {
-        return codec.mapper().convertValue(call("list", Map.of()), new TypeReference<List<ContainerState>>() {});
+        return codec.mapper().convertValue(call(Wire.Op.LIST, Map.of()), new TypeReference<List<ContainerState>>() {});
     }
 
     /** Blocks until the container has exited or the timeout passed; returns its state then. */
     public ContainerState await(String id, long timeoutMs) throws IOException {
-        return call("wait", new Wire.WaitBody(id, timeoutMs), ContainerState.class);
+        return call(Wire.Op.WAIT, new Wire.WaitBody(id, timeoutMs), ContainerState.class);
     }
 
-    public ExecResult exec(ExecRequest request) throws IOException { return call("exec", request, ExecResult.class); }
+    public ExecResult exec(ExecRequest request) throws IOException { return call(Wire.Op.EXEC, request, ExecResult.class); }
 
     /** Unpacks a stored layer blob (if not done before) and returns the directory, for overlay lowerdirs. */
     public Path unpack(String digest) throws IOException {
-        return Path.of(call("unpack", new Wire.DigestBody(digest)).path("path").asText());
+        return Path.of(call(Wire.Op.UNPACK, new Wire.DigestBody(digest)).path("path").asText());
     }
 
     /** Deletes unpacked layers that are not in {@code keep} and that no container uses. */
     public Map<String, Long> pruneLayers(java.util.Collection<String> keep) throws IOException {
-        return codec.mapper().convertValue(call("prune_layers", new Wire.PruneBody(List.copyOf(keep))),
+        return codec.mapper().convertValue(call(Wire.Op.PRUNE_LAYERS, new Wire.PruneBody(List.copyOf(keep))),
                 new TypeReference<Map<String, Long>>() {});
     }
 
     public Map<String, Object> stats(String id) throws IOException {
-        return codec.mapper().convertValue(call("stats", new Wire.IdBody(id)), new TypeReference<Map<String, Object>>() {});
+        return codec.mapper().convertValue(call(Wire.Op.STATS, new Wire.IdBody(id)), new TypeReference<Map<String, Object>>() {});
     }
 
     /**
@@ -110,7 +110,7 @@ public final class NodeClient implements AutoCloseable {
      * the connection closes (then onClose runs, so the caller can reconnect and reconcile).
      */
     public void subscribe(Consumer<Wire.Event> listener, Runnable onClose) throws IOException {
-        call("subscribe", Map.of());
+        call(Wire.Op.SUBSCRIBE, Map.of());
         Thread t = new Thread(() -> {
             try {
                 Wire.Event event;
@@ -125,21 +125,21 @@ public final class NodeClient implements AutoCloseable {
         t.start();
     }
 
-    private <T> T call(String op, Object body, Class<T> type) throws IOException {
+    private <T> T call(Wire.Op op, Object body, Class<T> type) throws IOException {
         return codec.convert(call(op, body), type);
     }
 
-    private synchronized JsonNode call(String op, Object body) throws IOException {
+    private synchronized JsonNode call(Wire.Op op, Object body) throws IOException {
         long id = nextId++;
         Wire.Reply reply;
         try {
-            codec.write(out, new Wire.Request(id, op, codec.tree(body)));
+            codec.write(out, new Wire.Request(id, op.wireName(), codec.tree(body)));
             reply = codec.read(in, Wire.Reply.class);
         } catch (IOException e) {
             broken = true;
             throw e;
         }
-        if (reply == null) throw new IOException("the node helper closed the connection during " + op);
+        if (reply == null) throw new IOException("the node helper closed the connection during " + op.wireName());
         if (reply.error() != null) throw new HelperException(reply.error());
         if (reply.id() != id) throw new HelperException(HelperError.INTERNAL, "reply " + reply.id() + " to request " + id);
         return reply.result();

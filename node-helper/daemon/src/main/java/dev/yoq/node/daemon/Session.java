@@ -44,7 +44,7 @@ final class Session implements Runnable {
         try {
             Wire.Request request;
             while ((request = codec.read(in, Wire.Request.class)) != null) {
-                if ("subscribe".equals(request.op()) && greeted) {
+                if (Wire.Op.SUBSCRIBE.wireName().equals(request.op()) && greeted) {
                     reply(request.id(), JsonNodeFactory.instance.objectNode(), null);
                     streamEvents();
                     return;
@@ -69,39 +69,41 @@ final class Session implements Runnable {
     }
 
     private JsonNode dispatch(Wire.Request r) throws IOException {
-        if (!greeted && !"hello".equals(r.op())) throw new HelperException(HelperError.VERSION, "send hello first");
+        Wire.Op op = Wire.Op.parse(r.op());
+        if (op == null) throw new HelperException(HelperError.INVALID, "unknown operation: " + r.op());
+        if (!greeted && op != Wire.Op.HELLO) throw new HelperException(HelperError.VERSION, "send hello first");
         JsonNode body = r.body() == null ? JsonNodeFactory.instance.objectNode() : r.body();
-        return switch (r.op()) {
-            case "hello" -> hello(body);
-            case "create" -> codec.tree(containers.create(codec.convert(body, ContainerSpec.class)));
-            case "run" -> codec.tree(containers.run(codec.convert(body, ContainerSpec.class)));
-            case "start" -> codec.tree(containers.start(id(body)));
-            case "stop" -> {
+        JsonNode done = JsonNodeFactory.instance.objectNode();
+        return switch (op) {
+            case HELLO -> hello(body);
+            case CREATE -> codec.tree(containers.create(codec.convert(body, ContainerSpec.class)));
+            case RUN -> codec.tree(containers.run(codec.convert(body, ContainerSpec.class)));
+            case START -> codec.tree(containers.start(id(body)));
+            case STOP -> {
                 Wire.StopBody stop = codec.convert(body, Wire.StopBody.class);
                 yield codec.tree(containers.stop(stop.id(), stop.graceMs() > 0 ? stop.graceMs() : 10_000));
             }
-            case "kill" -> {
+            case KILL -> {
                 Wire.KillBody kill = codec.convert(body, Wire.KillBody.class);
                 containers.kill(kill.id(), kill.signal() > 0 ? kill.signal() : 15);
-                yield JsonNodeFactory.instance.objectNode();
+                yield done;
             }
-            case "remove" -> {
+            case REMOVE -> {
                 containers.remove(id(body));
-                yield JsonNodeFactory.instance.objectNode();
+                yield done;
             }
-            case "get" -> codec.tree(containers.get(id(body)));
-            case "list" -> codec.tree(containers.list());
-            case "wait" -> {
+            case GET -> codec.tree(containers.get(id(body)));
+            case LIST -> codec.tree(containers.list());
+            case WAIT -> {
                 Wire.WaitBody wait = codec.convert(body, Wire.WaitBody.class);
                 yield codec.tree(containers.await(wait.id(), wait.timeoutMs()));
             }
-            case "exec" -> codec.tree(containers.exec(codec.convert(body, ExecRequest.class)));
-            case "stats" -> codec.tree(containers.stats(id(body)));
-            case "prune_layers" -> codec.tree(layers.prune(
+            case EXEC -> codec.tree(containers.exec(codec.convert(body, ExecRequest.class)));
+            case STATS -> codec.tree(containers.stats(id(body)));
+            case UNPACK -> codec.tree(Map.of("path", layers.unpacked(codec.convert(body, Wire.DigestBody.class).digest()).toString()));
+            case PRUNE_LAYERS -> codec.tree(layers.prune(
                     new java.util.HashSet<>(codec.convert(body, Wire.PruneBody.class).keep()), containers.lowerDirsInUse()));
-            case "unpack" -> codec.tree(Map.of("path",
-                    layers.unpacked(codec.convert(body, Wire.DigestBody.class).digest()).toString()));
-            default -> throw new HelperException(HelperError.INVALID, "unknown operation: " + r.op());
+            case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
     }
 

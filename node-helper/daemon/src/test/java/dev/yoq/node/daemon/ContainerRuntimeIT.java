@@ -185,6 +185,18 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void kill_forwards_a_signal_through_yoq_init_to_the_container() throws IOException {
+        String id = newId();
+        client.run(spec(id, "sh", "-c", "trap 'echo got usr1; exit 4' USR1; while true; do sleep 0.1; done"));
+        sleepMs(300);
+        client.kill(id, 10);   // SIGUSR1
+        ContainerState end = client.await(id, 5_000);
+        assertThat(end.exitCode()).isEqualTo(4);
+        assertThat(logText(id)).contains("got usr1");
+        assertThatThrownBy(() -> client.kill(id, 10)).isInstanceOf(HelperException.class).hasMessage("container is not running");
+    }
+
+    @Test
     void the_container_survives_a_helper_crash_and_the_restarted_helper_reports_its_exit() throws Exception {
         String id = newId();
         client.run(spec(id, "sh", "-c", "echo before; sleep 2; echo after; exit 3"));

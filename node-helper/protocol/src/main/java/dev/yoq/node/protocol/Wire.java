@@ -35,6 +35,12 @@ public final class Wire {
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        /** The operation a request names, or null for one this version does not know. */
+        public static Op parse(String wireName) {
+            for (Op op : values()) if (op.wireName().equals(wireName)) return op;
+            return null;
+        }
     }
 
     public record Request(long id, String op, JsonNode body) {}

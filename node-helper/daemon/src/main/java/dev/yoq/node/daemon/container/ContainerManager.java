@@ -326,8 +326,8 @@ public final class ContainerManager {
     }
 
     private void deleteQuietly(Path root) {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            dev.yoq.node.daemon.sys.Trees.delete(root);
         } catch (IOException e) {
             log.accept("cannot delete " + root + ": " + e.getMessage());
         }

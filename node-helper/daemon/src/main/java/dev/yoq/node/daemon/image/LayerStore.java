@@ -57,7 +57,7 @@ public final class LayerStore {
                 if (!DIGEST.matcher(digest).matches() || keep.contains(digest) || inUse.contains(layer.toString())) continue;
                 synchronized (locks.computeIfAbsent(layer.getFileName().toString(), k -> new Object())) {
                     bytes += size(layer);
-                    LayerUnpacker.deleteTree(layer);
+                    dev.yoq.node.daemon.sys.Trees.delete(layer);
                     removed++;
                 }
             }

@@ -2,6 +2,7 @@ package dev.yoq.node.daemon.image;
 
 import com.github.luben.zstd.ZstdInputStream;
 import dev.yoq.node.daemon.sys.LibC;
+import dev.yoq.node.daemon.sys.Trees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -59,7 +59,7 @@ public final class LayerUnpacker {
             Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Result(u.entries, u.bytes);
         } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
+            if (Files.exists(tmp)) Trees.delete(tmp);
         }
     }
 
@@ -161,7 +161,7 @@ public final class LayerUnpacker {
 
     private void removeExisting(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) deleteTree(path);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) Trees.delete(path);
         else Files.delete(path);
     }
 
@@ -187,11 +187,5 @@ public final class LayerUnpacker {
 
     private void applyDirectoryTimes() throws IOException {
         for (int i = dirTimes.size() - 1; i >= 0; i--) Files.setLastModifiedTime(dirTimes.get(i).getKey(), dirTimes.get(i).getValue());
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }
