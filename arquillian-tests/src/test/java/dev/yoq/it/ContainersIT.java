@@ -179,6 +179,8 @@ class ContainersIT {
                     + " && umoci config --image oci:t --config.cmd sh --config.cmd -c --config.cmd 'echo cwd=$(pwd) g=$GREETING'"
                     + " --config.env GREETING=hi --config.workingdir /tmp"
                     + " && sleep 0.3 && skopeo copy --quiet --dest-tls-verify=false oci:oci:t docker://127.0.0.1:" + port + "/it/box:1");
+            OciLayouts.recompressZstd(reg.resolve("oci"), "t", "z");
+            sh(reg, "skopeo copy --quiet --dest-tls-verify=false oci:oci:z docker://127.0.0.1:" + port + "/it/zbox:1");
             String image = "127.0.0.1:" + port + "/it/box:1";
             yoq("prune");   // the test server's data outlives one run: start from a clean store
             String digest = sh(reg, "skopeo inspect --tls-verify=false --format '{{.Digest}}' docker://" + image).strip();
@@ -193,6 +195,15 @@ class ContainersIT {
             CliIT.Run pull = yoq("pull", image);
             assertThat(pull.exit()).as(pull.err()).isZero();
             assertThat(pull.out()).startsWith(image + " " + digest);
+            assertThat(pull.err()).as("not a terminal: a plain progress line per blob")
+                    .contains(digest.substring(7, 19) + ": downloaded ").containsPattern("(?m)^[0-9a-f]{12}: downloaded [0-9.]+ MB$");
+            CliIT.Run inspect = yoq("inspect", image);
+            assertThat(inspect.out()).contains("platform:        linux/amd64").contains("workdir:         /tmp")
+                    .contains("env:             [\"GREETING=hi\"]").containsPattern("created:         20[0-9-]+T");
+            CliIT.Run zstd = yoq("run", "127.0.0.1:" + port + "/it/zbox:1");
+            assertThat(zstd.out()).as("a zstd-compressed image pulls, unpacks and runs: " + zstd.err()).isEqualTo("cwd=/tmp g=hi\n");
+            String zstdManifest = sh(reg, "skopeo inspect --raw --tls-verify=false docker://127.0.0.1:" + port + "/it/zbox:1");
+            assertThat(zstdManifest).contains("tar+zstd");
             JsonNode images = YoqServer.JSON.readTree(yoq("--json", "images").out());
             assertThat(images.findValuesAsText("manifest_digest")).contains(digest);
             CliIT.Run push = yoq("push", image, "127.0.0.1:" + port + "/it/copy:2");
@@ -213,6 +224,10 @@ class ContainersIT {
             }
             CliIT.Run rmi = yoq("rmi", image);
             assertThat(rmi.out()).as(rmi.err()).isEqualTo("untagged: 127.0.0.1:" + port + "/it/box:1\n");
+            CliIT.Run keptForZstd = yoq("prune");
+            assertThat(keptForZstd.out()).as("the config is shared with the zstd image: manifest and layer go")
+                    .startsWith("pruned 2 blob(s), 1 layer(s), reclaimed ");
+            assertThat(yoq("rmi", "127.0.0.1:" + port + "/it/zbox:1").exit()).isZero();
             CliIT.Run prune = yoq("prune");
             assertThat(prune.out()).as(prune.err()).startsWith("pruned 3 blob(s), 1 layer(s), reclaimed ");
             assertThat(yoq("prune").out()).isEqualTo("nothing to prune\n");

@@ -25,6 +25,12 @@ public class ApiClient {
         this.http = new HttpLite(server.host(), server.port());
     }
 
+    /** This client waits up to an hour for answers: for pulls and pushes, whose answer comes when they end. */
+    public ApiClient patient() {
+        http.readTimeout(3_600_000);
+        return this;
+    }
+
     /** A response as received. */
     public record Reply(int status, String body) {
         public JsonNode json() {
@@ -59,6 +65,11 @@ public class ApiClient {
             return reply;
         }
         throw failure(reply);
+    }
+
+    /** GET with the token, without failing on non-2xx: for polling something that may not exist yet. */
+    public Reply probeWithToken(String path) {
+        return send("GET", path, null, true);
     }
 
     /** GET without failing on non-2xx and without a token: for public routes such as health. */

@@ -25,6 +25,7 @@ final class HttpLite implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private int readTimeoutMs = READ_TIMEOUT_MS;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -32,6 +33,11 @@ final class HttpLite implements AutoCloseable {
     HttpLite(String host, int port) {
         this.host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         this.port = port;
+    }
+
+    /** For requests that take as long as their work (a pull of a large image): the answer may come much later. */
+    void readTimeout(int ms) {
+        readTimeoutMs = ms;
     }
 
     /** One request; retried once on a fresh connection if a kept-alive one turned out to be closed. */
@@ -67,7 +73,7 @@ final class HttpLite implements AutoCloseable {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-        s.setSoTimeout(READ_TIMEOUT_MS);
+        s.setSoTimeout(readTimeoutMs);
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 16384);
         out = s.getOutputStream();

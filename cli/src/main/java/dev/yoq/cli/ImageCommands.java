@@ -1,9 +1,11 @@
 package dev.yoq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -11,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 final class ImageCommands {
     private ImageCommands() {}
 
-    @Command(name = "pull", description = "Pull an image from an OCI / Docker v2 registry (linux/amd64).")
+    @Command(name = "pull", description = "Pull an image from an OCI / Docker v2 registry (linux/amd64 unless --platform).")
     static class Pull implements Callable<Integer> {
         @ParentCommand
         YoqCommand yoq;
@@ -19,10 +21,18 @@ final class ImageCommands {
         @Parameters(index = "0", paramLabel = "IMAGE")
         String image;
 
+        @Option(names = "--insecure", description = "plain HTTP to this registry (loopback ones always are)")
+        boolean insecure;
+
+        @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "the variant of a multi-arch image to pull")
+        String platform;
+
         @Override
         public Integer call() {
             yoq.err.println("pulling " + image + "...");
-            JsonNode i = yoq.options.client().post("/images/pull", Map.of("reference", image)).json();
+            Map<String, Object> body = new HashMap<>(Map.of("reference", image, "insecure", insecure));
+            if (platform != null) body.put("platform", platform);
+            JsonNode i = display(yoq).run(yoq.options::client, "/images/pull", body);
             if (yoq.options.json()) {
                 yoq.out.println(i);
             } else {
@@ -44,11 +54,14 @@ final class ImageCommands {
         @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET")
         String target;
 
+        @Option(names = "--insecure", description = "plain HTTP to the target registry (loopback ones always are)")
+        boolean insecure;
+
         @Override
         public Integer call() {
-            Map<String, String> body = new java.util.HashMap<>(Map.of("source", source));
+            Map<String, Object> body = new HashMap<>(Map.of("source", source, "insecure", insecure));
             if (target != null) body.put("target", target);
-            JsonNode p = yoq.options.client().post("/images/push", body).json();
+            JsonNode p = display(yoq).run(yoq.options::client, "/images/push", body);
             if (yoq.options.json()) {
                 yoq.out.println(p);
             } else {
@@ -110,7 +123,12 @@ final class ImageCommands {
         }
     }
 
-    @Command(name = "inspect", description = "Show an image: digests, size, layers.")
+    /** Live bars when the user watches a terminal; plain lines when the output goes to a file or a pipe. */
+    static TransferDisplay display(YoqCommand yoq) {
+        return new TransferDisplay(yoq.err, System.console() != null && !yoq.options.json());
+    }
+
+    @Command(name = "inspect", description = "Show an image: digests, platform, created, size, layers, workdir, user, stop signal.")
     static class Inspect implements Callable<Integer> {
         @ParentCommand
         YoqCommand yoq;
@@ -125,9 +143,13 @@ final class ImageCommands {
                 yoq.out.println(i);
                 return 0;
             }
-            for (String f : new String[] {"reference", "id", "manifest_digest", "config_digest", "layers", "size_bytes"}) {
-                yoq.out.printf("%-17s%s%n", f.replace('_', ' ') + ":", i.path(f).asText());
+            for (String f : new String[] {"reference", "id", "manifest_digest", "config_digest", "platform", "created", "size_bytes",
+                    "layers", "workdir", "user", "stop_signal", "entrypoint", "cmd", "env", "exposed_ports", "labels"}) {
+                JsonNode v = i.path(f);
+                String text = v.isContainerNode() ? v.toString() : v.asText();
+                if (!text.isEmpty() && !text.equals("[]") && !text.equals("{}")) yoq.out.printf("%-17s%s%n", f.replace('_', ' ') + ":", text);
             }
+            for (JsonNode layer : i.path("layer_digests")) yoq.out.printf("  %s%n", layer.asText());
             return 0;
         }
     }

@@ -26,6 +26,9 @@ public class LoginCommand implements Callable<Integer> {
     @Option(names = "--password-stdin", description = "read the password from standard input (else a prompt)")
     boolean passwordStdin;
 
+    @Option(names = "--insecure", description = "plain HTTP to this registry (loopback ones always are)")
+    boolean insecure;
+
     @Override
     public Integer call() throws IOException {
         String password;
@@ -36,7 +39,8 @@ public class LoginCommand implements Callable<Integer> {
             password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (password == null) throw new CliException("no password on standard input");
         }
-        yoq.options.client().post("/registries/login", Map.of("registry", registry, "username", username, "password", password));
+        yoq.options.client().post("/registries/login", Map.of("registry", registry, "username", username, "password", password,
+                "insecure", insecure));
         yoq.out.println("logged in to " + registry);
         return 0;
     }

@@ -29,14 +29,14 @@ import java.util.Set;
 
 /**
  * Images on this node: pull (registry → blob store → layers unpacked by the helper → a record by command), list,
- * inspect, remove, and what {@code yoq run IMAGE} needs. Registries: anonymous or token flow for now; plain HTTP
- * for loopback ones.
+ * inspect, remove, push, login, prune, and what {@code yoq run IMAGE} needs. Registries: anonymous, basic or
+ * token flow; plain HTTP where {@link RegistrySettings} allows it.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ImageService {
-    public static final String PLATFORM = "linux/amd64";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ImageService.class.getName());
 
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
@@ -53,57 +53,84 @@ public class ImageService {
     /** What a container made from an image gets: its layers (top first) and its config defaults. */
     public record Resolved(String reference, List<String> lowerDirs, ImageConfig config) {}
 
+    /**
+     * How one pull or push talks to its registry: {@code insecure} allows plain HTTP to it (the CLI's
+     * {@code --insecure}), {@code platform} overrides the configured one, {@code progressId} names the transfer
+     * for {@code GET /transfers/{id}}. All optional.
+     */
+    public record TransferOptions(boolean insecure, String platform, String progressId) {
+        public static final TransferOptions NONE = new TransferOptions(false, null, null);
+    }
+
     public ImageView pull(String text) {
+        return pull(text, TransferOptions.NONE);
+    }
+
+    /** Registry → blob store (layers unpacked by the helper as they arrive) → an image record by command. */
+    public ImageView pull(String text, TransferOptions options) {
         ImageReference ref = parse(text);
-        BlobStore store = new BlobStore(startup.settings().layout().blobs());
-        RegistryClient.Pulled pulled;
+        RegistrySettings settings = settings(ref, options);
+        TransferProgress progress = Transfers.begin(options.progressId(), "pull", ref.toString());
+        String failure = "interrupted";
+        Transfers.STORE.readLock().lock();
+        try (LayerUnpacking unpacking = new LayerUnpacking(node, ref)) {
+            BlobStore store = new BlobStore(startup.settings().layout().blobs());
+            long start = System.nanoTime();
+            RegistryClient.Pulled pulled = fetch(ref, settings, store, new TransferListener() {
+                @Override public void blob(Manifests.Descriptor d) { progress.blob(d); }
+                @Override public void bytes(String digest, long n) { progress.bytes(digest, n); }
+                @Override public void done(Manifests.Descriptor d, boolean moved) { progress.done(d, moved); }
+                @Override public void layerStored(Manifests.Descriptor d) { unpacking.submit(d.digest()); }
+            });
+            long fetched = System.nanoTime();
+            unpacking.awaitAll();
+            long unpacked = System.nanoTime();
+            record(ref, pulled, store);
+            LOG.info(() -> String.format("pulled %s: %d of %d blobs fetched, %d MB; download %d ms, then unpack %d ms, record %d ms",
+                    ref, pulled.blobsFetched(), pulled.layers().size() + 1, pulled.totalSize() >> 20, (fetched - start) / 1_000_000,
+                    (unpacked - fetched) / 1_000_000, (System.nanoTime() - unpacked) / 1_000_000));
+            failure = null;
+            return get(ref.toString());
+        } catch (ImageException e) {
+            failure = e.getMessage();
+            throw e;
+        } finally {
+            Transfers.STORE.readLock().unlock();
+            Transfers.end(progress, failure);
+        }
+    }
+
+    private RegistryClient.Pulled fetch(ImageReference ref, RegistrySettings settings, BlobStore store, TransferListener listener) {
         try {
-            pulled = new RegistryClient(credentials(), Set.of(), PLATFORM).pull(ref, store);
+            return new RegistryClient(credentials(), settings).pull(ref, store, listener);
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": interrupted");
         }
+    }
+
+    private void record(ImageReference ref, RegistryClient.Pulled pulled, BlobStore store) {
         List<String> layers = new ArrayList<>();
         for (Manifests.Descriptor layer : pulled.layers()) layers.add(layer.digest());
-        unpackAll(ref, layers);
-        ImageConfig config;
         try (InputStream in = store.open(pulled.configDigest())) {
-            config = ImageConfig.parse(in.readAllBytes());
+            ImageConfig config = ImageConfig.parse(in.readAllBytes());
             bus.submit(new Command.RecordImage(idOf(ref), ref.registry(), ref.repository(), tagOf(ref), ref.toString(),
                     pulled.manifestDigest(), pulled.configDigest(), pulled.totalSize(), JSON.writeValueAsString(layers),
                     config.toJson(), System.currentTimeMillis()));
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": bad image config: " + e.getMessage());
         }
-        return get(ref.toString());
     }
 
-    /** Has the helper unpack the layers, up to 4 at once (one connection each): unpacking is CPU-bound. */
-    private void unpackAll(ImageReference ref, List<String> digests) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(RegistryClient.PARALLEL, Math.max(1, digests.size())));
+    private RegistrySettings settings(ImageReference ref, TransferOptions options) {
+        RegistrySettings s = startup.settings().registries();
+        if (options.insecure()) s = s.allowingPlainHttp(ref.registry());
         try {
-            List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
-            for (String digest : digests) {
-                jobs.add(pool.submit(() -> {
-                    try (NodeClient client = node.open()) {
-                        client.unpack(digest);
-                    }
-                    return null;
-                }));
-            }
-            for (var job : jobs) job.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HelperException h) throw new ImageException(ImageException.Kind.INVALID, "pull " + ref + ": " + h.getMessage());
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, String.valueOf(cause.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "interrupted");
-        } finally {
-            pool.shutdownNow();
+            return s.withPlatform(options.platform());
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(ImageException.Kind.INVALID, e.getMessage().replace("yoq.image.platform", "platform"));
         }
     }
 
@@ -128,34 +155,44 @@ public class ImageService {
     }
 
     /** Pushes a stored image to {@code target} (default: where it came from); the target is recorded as a tag too. */
-    public RegistryPusher.Pushed push(String source, String target) {
+    public RegistryPusher.Pushed push(String source, String target, TransferOptions options) {
         ImageRecord r = record(source);
         ImageReference from = parse(r.getReference());
         ImageReference to = target == null || target.isBlank() ? from : parse(target);
         BlobStore store = new BlobStore(startup.settings().layout().blobs());
+        TransferProgress progress = Transfers.begin(options.progressId(), "push", to.toString());
+        String failure = "interrupted";
+        Transfers.STORE.readLock().lock();
         try {
-            RegistryPusher.Pushed pushed = new RegistryPusher(credentials(), 16L << 20).push(to, from, r.getManifestDigest(), store);
+            RegistryPusher.Pushed pushed = new RegistryPusher(credentials(), 16L << 20, settings(to, options))
+                    .push(to, from, r.getManifestDigest(), store, progress);
             if (!to.toString().equals(r.getReference())) {
                 bus.submit(new Command.RecordImage(idOf(to), to.registry(), to.repository(), tagOf(to), to.toString(),
                         r.getManifestDigest(), r.getConfigDigest(), r.getTotalSize(), r.getLayersJson(), r.getConfigJson(),
                         System.currentTimeMillis()));
             }
+            failure = null;
             return pushed;
         } catch (IOException e) {
+            failure = e.getMessage();
             throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": interrupted");
+        } finally {
+            Transfers.STORE.readLock().unlock();
+            Transfers.end(progress, failure);
         }
     }
 
     /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
-    public void login(String registry, String username, String password) {
+    public void login(String registry, String username, String password, boolean insecure) {
         if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");
         if (username == null || username.isEmpty() || password == null) throw new ImageException(ImageException.Kind.INVALID, "username and password are needed");
         RegistryClient.Credentials given = new RegistryClient.Credentials(username, password);
         try {
-            new RegistryClient(r -> given, Set.of(), PLATFORM).login(registry);
+            RegistrySettings settings = startup.settings().registries();
+            new RegistryClient(r -> given, insecure ? settings.allowingPlainHttp(registry) : settings).login(registry);
             credentials().save(registry, given);
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.REGISTRY, "login " + registry + ": " + e.getMessage());
@@ -173,8 +210,27 @@ public class ImageService {
 
     public record Pruned(long blobsRemoved, long layersRemoved, long bytesReclaimed) {}
 
-    /** Deletes blobs no image references and unpacked layers no image or container uses. */
+    /**
+     * Deletes blobs no image references and unpacked layers no image or container uses. Waits (up to 20 s) for
+     * running pulls and pushes to end first, so it never takes a blob one of them is about to record.
+     */
     public Pruned prune() {
+        try {
+            if (!Transfers.STORE.writeLock().tryLock(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new ImageException(ImageException.Kind.IN_USE, "a pull or push is running: prune again when it has ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.UNAVAILABLE, "prune: interrupted");
+        }
+        try {
+            return pruneUnreferenced();
+        } finally {
+            Transfers.STORE.writeLock().unlock();
+        }
+    }
+
+    private Pruned pruneUnreferenced() {
         Set<String> referenced = new java.util.HashSet<>();
         Set<String> layers = new java.util.HashSet<>();
         try {

@@ -24,13 +24,16 @@ final class RegistryAuth {
     }
 
     /**
-     * Asks the challenge's realm for a token for {@code scope} (none when null), with basic credentials when
+     * Asks the challenge's realm for a token for {@code scope} (none when null; several separated by spaces, each
+     * sent as its own {@code scope} parameter as Docker does), with basic credentials when
      * given; the answer is capped at 64 KiB. Returns the Authorization header value.
      */
     static String bearer(HttpClient http, BearerChallenge c, String scope, String registry, RegistryClient.Credentials creds)
             throws IOException, InterruptedException {
         StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?");
-        if (scope != null) url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8)).append('&');
+        if (scope != null) {
+            for (String one : scope.split(" ")) url.append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8)).append('&');
+        }
         if (c.service() != null) url.append("service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET();
         if (creds != null) b.header("Authorization", basic(creds));
@@ -40,6 +43,10 @@ final class RegistryAuth {
             answer = in.readNBytes((int) RegistryClient.MAX_AUTH + 1);
         }
         if (answer.length > RegistryClient.MAX_AUTH) throw new IOException("the token service of " + registry + " answered more than 64 KiB");
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new IOException(creds == null ? "registry " + registry + " wants credentials: run yoq login " + registry
+                    : "registry " + registry + " refused the credentials (its token service answered " + r.statusCode() + ")");
+        }
         if (r.statusCode() != 200) throw new IOException("the token service of " + registry + " answered " + r.statusCode());
         JsonNode json = JSON.readTree(answer);
         String token = json.path("token").asText(json.path("access_token").asText(""));

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * configured platform), then config and layers, at most 4 at a time, each verified against its digest while it
  * streams into the {@link BlobStore}; blobs already stored are not fetched again. Auth: anonymous, HTTP basic,
  * and the bearer token flow (401 with {@code WWW-Authenticate: Bearer realm,service,scope} → token → retry).
- * Plain HTTP only for loopback registries and those listed as insecure. Caps (spec §6.3): manifest 10 MiB, blob
+ * Plain HTTP only where {@link RegistrySettings} allows it. Caps (spec §6.3): manifest 10 MiB, blob
  * 512 MiB, auth answer 64 KiB, refused before reading past them.
  */
 public final class RegistryClient {
@@ -39,22 +38,20 @@ public final class RegistryClient {
 
     private final HttpClient http;
     private final Function<String, Credentials> credentials;
-    private final Set<String> insecure;
-    private final String platform;
+    private final RegistrySettings settings;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    public RegistryClient(Function<String, Credentials> credentials, Set<String> insecure, String platform) {
+    public RegistryClient(Function<String, Credentials> credentials, RegistrySettings settings) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.credentials = credentials;
-        this.insecure = insecure;
-        this.platform = platform;
+        this.settings = settings;
     }
 
     /** Checks credentials against the registry's API root ({@code GET /v2/}), answering its challenge. */
     public void login(String registry) throws IOException, InterruptedException {
         ImageReference probe = new ImageReference(registry, "v2-root", "latest", null);   // only its registry matters
-        URI uri = URI.create(base(probe) + "/v2/");
+        URI uri = URI.create(settings.base(probe) + "/v2/");
         HttpResponse<InputStream> r = http.send(request(uri, null, null), HttpResponse.BodyHandlers.ofInputStream());
         r.body().close();
         if (r.statusCode() == 200) return;
@@ -70,6 +67,11 @@ public final class RegistryClient {
     }
 
     public Pulled pull(ImageReference ref, BlobStore store) throws IOException, InterruptedException {
+        return pull(ref, store, TransferListener.NONE);
+    }
+
+    /** Pulls, telling {@code listener} of every blob's bytes and of each layer as soon as it is stored. */
+    public Pulled pull(ImageReference ref, BlobStore store, TransferListener listener) throws IOException, InterruptedException {
         Fetched m = manifest(ref, ref.manifestReference());
         Manifests.Parsed parsed = Manifests.parse(m.body, m.contentType);
         String manifestDigest = m.digest;
@@ -77,7 +79,7 @@ public final class RegistryClient {
             throw new IOException("digest mismatch for " + ref + ": the registry's manifest hashes to " + manifestDigest);
         }
         if (parsed.isIndex()) {
-            Manifests.Descriptor chosen = Manifests.pick(parsed, platform);
+            Manifests.Descriptor chosen = Manifests.pick(parsed, settings.platform());
             m = manifest(ref, chosen.digest());
             if (!m.digest.equals(chosen.digest())) {
                 throw new IOException("digest mismatch for " + chosen.digest() + ": the registry's manifest hashes to " + m.digest);
@@ -86,17 +88,22 @@ public final class RegistryClient {
             if (parsed.isIndex()) throw new IOException("an index inside an index is not supported (" + chosen.digest() + ")");
             manifestDigest = chosen.digest();
         }
+        Manifests.Descriptor manifest = new Manifests.Descriptor(parsed.mediaType(), manifestDigest, m.body.length, null, null, null);
+        listener.blob(manifest);
         store.put(new ByteArrayInputStream(m.body), manifestDigest, MAX_MANIFEST);
+        listener.done(manifest, true);
         List<Manifests.Descriptor> blobs = new ArrayList<>();
         blobs.add(parsed.config());
         blobs.addAll(parsed.layers());
-        int fetched = fetchAll(ref, blobs, store);
+        for (Manifests.Descriptor d : blobs) listener.blob(d);
+        int fetched = fetchAll(ref, blobs, store, listener);
         long total = 0;
         for (Manifests.Descriptor d : blobs) total += Math.max(0, d.size());
         return new Pulled(ref, manifestDigest, parsed.config().digest(), parsed.layers(), total, fetched);
     }
 
-    private int fetchAll(ImageReference ref, List<Manifests.Descriptor> blobs, BlobStore store) throws IOException, InterruptedException {
+    private int fetchAll(ImageReference ref, List<Manifests.Descriptor> blobs, BlobStore store, TransferListener listener)
+            throws IOException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "yoq-pull");
             t.setDaemon(true);
@@ -104,7 +111,16 @@ public final class RegistryClient {
         });
         try {
             List<Future<Boolean>> jobs = new ArrayList<>();
-            for (Manifests.Descriptor d : blobs) jobs.add(pool.submit(() -> fetchBlob(ref, d, store)));
+            for (int i = 0; i < blobs.size(); i++) {
+                Manifests.Descriptor d = blobs.get(i);
+                boolean layer = i > 0;   // the first is the config
+                jobs.add(pool.submit(() -> {
+                    boolean moved = fetchBlob(ref, d, store, listener);
+                    listener.done(d, moved);
+                    if (layer) listener.layerStored(d);
+                    return moved;
+                }));
+            }
             int fetched = 0;
             for (Future<Boolean> job : jobs) {
                 try {
@@ -121,21 +137,52 @@ public final class RegistryClient {
         }
     }
 
-    private boolean fetchBlob(ImageReference ref, Manifests.Descriptor d, BlobStore store) throws IOException, InterruptedException {
+    private boolean fetchBlob(ImageReference ref, Manifests.Descriptor d, BlobStore store, TransferListener listener)
+            throws IOException, InterruptedException {
         if (store.has(d.digest())) return false;
         if (d.size() > MAX_BLOB) throw new IOException("blob " + d.digest() + " (" + d.size() + " bytes) is larger than the limit of 512 MiB");
-        HttpResponse<InputStream> r = send(ref, "/blobs/" + d.digest(), null, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
-            if (r.statusCode() != 200) throw new IOException("blob " + d.digest() + ": registry answered " + r.statusCode());
-            long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (length > MAX_BLOB) throw new IOException("blob " + d.digest() + " is larger than the limit of 512 MiB");
-            long got = store.put(in, d.digest(), MAX_BLOB);
+        URI uri = URI.create(settings.base(ref) + "/v2/" + ref.repository() + "/blobs/" + d.digest());
+        BlobDownload r = BlobDownload.open(uri, tokens.get(key(ref)));
+        if (r.status == 401) {
+            r.close();
+            r = BlobDownload.open(uri, answer(ref, r.header("WWW-Authenticate")));
+            if (r.status == 401) {
+                r.close();
+                throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
+            }
+        }
+        try (BlobDownload download = r) {
+            if (r.status != 200) throw new IOException("blob " + d.digest() + ": registry answered " + r.status);
+            if (r.contentLength() > MAX_BLOB) throw new IOException("blob " + d.digest() + " is larger than the limit of 512 MiB");
+            long got;
+            try (InputStream in = r.body()) {
+                got = store.put(new Counting(in, d.digest(), listener), d.digest(), MAX_BLOB);
+            }
             if (d.size() >= 0 && got != d.size()) {
                 store.delete(d.digest());
                 throw new IOException("blob " + d.digest() + ": " + got + " bytes, the manifest says " + d.size());
             }
         }
         return true;
+    }
+
+    /** Reports bytes as they are read, so a progress display sees a blob move. */
+    private static final class Counting extends java.io.FilterInputStream {
+        private final String digest;
+        private final TransferListener listener;
+
+        Counting(InputStream in, String digest, TransferListener listener) {
+            super(in);
+            this.digest = digest;
+            this.listener = listener;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) listener.bytes(digest, n);
+            return n;
+        }
     }
 
     private record Fetched(byte[] body, String contentType, String digest) {}
@@ -156,12 +203,26 @@ public final class RegistryClient {
     /** A GET on the repository's API, answering one auth challenge (bearer token or basic) and retrying once. */
     private <T> HttpResponse<T> send(ImageReference ref, String path, String accept, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
-        URI uri = URI.create(base(ref) + "/v2/" + ref.repository() + path);
-        String key = ref.registry() + " " + ref.repository();
-        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key)), body);
+        URI uri = URI.create(settings.base(ref) + "/v2/" + ref.repository() + path);
+        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key(ref))), body);
         if (r.statusCode() != 401) return r;
         if (r.body() instanceof InputStream s) s.close();
-        BearerChallenge challenge = BearerChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
+        String auth = answer(ref, r.headers().firstValue("WWW-Authenticate").orElse(null));
+        HttpResponse<T> again = http.send(request(uri, accept, auth), body);
+        if (again.statusCode() == 401) {
+            if (again.body() instanceof InputStream s) s.close();
+            throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
+        }
+        return again;
+    }
+
+    private static String key(ImageReference ref) {
+        return ref.registry() + " " + ref.repository();
+    }
+
+    /** Answers a 401's challenge: a token from the realm (bearer) or basic credentials; kept for the repository. */
+    private String answer(ImageReference ref, String challengeHeader) throws IOException, InterruptedException {
+        BearerChallenge challenge = BearerChallenge.parse(challengeHeader);
         Credentials creds = credentials.apply(ref.registry());
         String auth;
         if (challenge.bearer()) {
@@ -172,13 +233,8 @@ public final class RegistryClient {
         } else {
             throw new IOException("registry " + ref.registry() + " wants credentials: run yoq login " + ref.registry());
         }
-        tokens.put(key, auth);
-        HttpResponse<T> again = http.send(request(uri, accept, auth), body);
-        if (again.statusCode() == 401) {
-            if (again.body() instanceof InputStream s) s.close();
-            throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
-        }
-        return again;
+        tokens.put(key(ref), auth);
+        return auth;
     }
 
     private static HttpRequest request(URI uri, String accept, String authorization) {
@@ -186,10 +242,5 @@ public final class RegistryClient {
         if (accept != null) b.header("Accept", accept);
         if (authorization != null) b.header("Authorization", authorization);
         return b.build();
-    }
-
-    private String base(ImageReference ref) {
-        boolean plain = ref.loopback() || insecure.contains(ref.registry());
-        return (plain ? "http://" : "https://") + ref.registry();
     }
 }

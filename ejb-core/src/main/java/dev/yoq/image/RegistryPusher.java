@@ -23,14 +23,26 @@ public final class RegistryPusher {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Function<String, RegistryClient.Credentials> credentials;
     private final long chunkSize;
+    private final RegistrySettings settings;
 
     public RegistryPusher(Function<String, RegistryClient.Credentials> credentials, long chunkSize) {
+        this(credentials, chunkSize, RegistrySettings.DEFAULTS);
+    }
+
+    public RegistryPusher(Function<String, RegistryClient.Credentials> credentials, long chunkSize, RegistrySettings settings) {
         this.credentials = credentials;
         this.chunkSize = chunkSize;
+        this.settings = settings;
     }
 
     public Pushed push(ImageReference target, ImageReference source, String manifestDigest, BlobStore store)
             throws IOException, InterruptedException {
+        return push(target, source, manifestDigest, store, TransferListener.NONE);
+    }
+
+    /** Pushes, telling {@code listener} of each blob: skipped or mounted ones count as already there. */
+    public Pushed push(ImageReference target, ImageReference source, String manifestDigest, BlobStore store,
+                       TransferListener listener) throws IOException, InterruptedException {
         byte[] manifest;
         try (InputStream in = store.open(manifestDigest)) {
             manifest = in.readAllBytes();
@@ -39,25 +51,28 @@ public final class RegistryPusher {
         List<Manifests.Descriptor> blobs = new ArrayList<>(parsed.layers());
         blobs.add(0, parsed.config());
         int uploaded = 0, mounted = 0, skipped = 0;
-        String auth = authorize(target);
+        String auth = authorize(target, source);
+        for (Manifests.Descriptor d : blobs) listener.blob(d);
         for (Manifests.Descriptor d : blobs) {
             if (!store.has(d.digest())) throw new IOException("blob " + d.digest() + " of " + source + " is not in the store");
             HttpResponse<Void> head = http.send(req(target, "/blobs/" + d.digest(), auth).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding());
             if (head.statusCode() == 200) {
                 skipped++;
+                listener.done(d, false);
                 continue;
             }
-            String from = source != null && source.registry().equals(target.registry()) && !source.repository().equals(target.repository())
-                    ? "?mount=" + d.digest() + "&from=" + source.repository() : "";
+            String from = mountable(target, source) ? "?mount=" + d.digest() + "&from=" + source.repository() : "";
             HttpResponse<Void> start = http.send(req(target, "/blobs/uploads/" + from, auth).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding());
             if (start.statusCode() == 201) {
                 mounted++;
+                listener.done(d, false);
                 continue;
             }
             if (start.statusCode() != 202) throw new IOException("upload of " + d.digest() + ": registry answered " + start.statusCode());
-            upload(target, d, store, location(target, start), auth);
+            upload(target, d, store, location(target, start), auth, listener);
+            listener.done(d, true);
             uploaded++;
         }
         HttpResponse<String> put = http.send(req(target, "/manifests/" + target.manifestReference(), auth)
@@ -67,8 +82,8 @@ public final class RegistryPusher {
         return new Pushed(manifestDigest, uploaded, mounted, skipped);
     }
 
-    private void upload(ImageReference target, Manifests.Descriptor d, BlobStore store, String location, String auth)
-            throws IOException, InterruptedException {
+    private void upload(ImageReference target, Manifests.Descriptor d, BlobStore store, String location, String auth,
+                        TransferListener listener) throws IOException, InterruptedException {
         long size = store.size(d.digest());
         String url = location;
         if (size > chunkSize) {
@@ -82,11 +97,13 @@ public final class RegistryPusher {
                     if (patch.statusCode() != 202) throw new IOException("chunk of " + d.digest() + ": registry answered " + patch.statusCode());
                     url = location(target, patch);
                     offset += chunk.length;
+                    listener.bytes(d.digest(), chunk.length);
                 }
             }
             finish(url, d, auth, HttpRequest.BodyPublishers.noBody());
         } else {
             finish(url, d, auth, HttpRequest.BodyPublishers.ofFile(store.path(d.digest())));
+            listener.bytes(d.digest(), size);
         }
     }
 
@@ -102,15 +119,24 @@ public final class RegistryPusher {
         return loc.startsWith("http") ? loc : base(target) + loc;
     }
 
-    /** Basic credentials up front; a bearer challenge is answered with a push+pull token. */
-    private String authorize(ImageReference target) throws IOException, InterruptedException {
+    /**
+     * Basic credentials up front; a bearer challenge is answered with a push+pull token for the target, plus pull
+     * on the source repository when it lives on the same registry (a cross-repository mount needs both).
+     */
+    private String authorize(ImageReference target, ImageReference source) throws IOException, InterruptedException {
         HttpResponse<Void> probe = http.send(HttpRequest.newBuilder(URI.create(base(target) + "/v2/")).GET().build(), HttpResponse.BodyHandlers.discarding());
         if (probe.statusCode() != 401) return null;
         BearerChallenge c = BearerChallenge.parse(probe.headers().firstValue("WWW-Authenticate").orElse(null));
         RegistryClient.Credentials creds = credentials.apply(target.registry());
         if (creds == null) throw new IOException("registry " + target.registry() + " wants credentials: run yoq login " + target.registry());
-        return c.bearer() ? RegistryAuth.bearer(http, c, "repository:" + target.repository() + ":pull,push", target.registry(), creds)
+        String scope = "repository:" + target.repository() + ":pull,push";
+        if (mountable(target, source)) scope += " repository:" + source.repository() + ":pull";
+        return c.bearer() ? RegistryAuth.bearer(http, c, scope, target.registry(), creds)
                 : RegistryAuth.basic(creds);
+    }
+
+    private static boolean mountable(ImageReference target, ImageReference source) {
+        return source != null && source.registry().equals(target.registry()) && !source.repository().equals(target.repository());
     }
 
     private HttpRequest.Builder req(ImageReference target, String path, String auth) {
@@ -123,7 +149,7 @@ public final class RegistryPusher {
         return b;
     }
 
-    private static String base(ImageReference ref) {
-        return (ref.loopback() ? "http://" : "https://") + ref.registry();
+    private String base(ImageReference ref) {
+        return settings.base(ref);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.yoq.image.RegistrySettings;
 import dev.yoq.node.protocol.DataLayout;
 
 /**
@@ -14,8 +15,11 @@ import dev.yoq.node.protocol.DataLayout;
  * @param role      {@code server} (consensus, API, scheduler) or {@code agent} ({@code yoq.role})
  * @param apiHost   the address the API listens on ({@code yoq.api.host}, default 127.0.0.1)
  * @param apiPort   the API port ({@code yoq.api.port}, default 7700)
+ * @param registries the image registries' settings: plain-HTTP registries ({@code yoq.registries.insecure},
+ *                  comma-separated host[:port]) and the platform picked from multi-arch indexes
+ *                  ({@code yoq.image.platform}, default linux/amd64)
  */
-public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort) {
+public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries) {
 
     public static final int DEFAULT_API_PORT = 7700;
 
@@ -28,7 +32,9 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         }
         String host = config.apply("yoq.api.host").orElse("127.0.0.1").strip();
         int port = parsePort(config.apply("yoq.api.port").orElse(String.valueOf(DEFAULT_API_PORT)));
-        return new ServerSettings(layout, role, host, port);
+        RegistrySettings registries = RegistrySettings.of(config.apply("yoq.registries.insecure").orElse(""),
+                config.apply("yoq.image.platform").orElse(RegistrySettings.DEFAULT_PLATFORM));
+        return new ServerSettings(layout, role, host, port, registries);
     }
 
     private static int parsePort(String raw) {

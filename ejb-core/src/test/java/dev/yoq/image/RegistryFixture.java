@@ -17,10 +17,12 @@ import java.util.List;
 final class RegistryFixture implements AutoCloseable {
     final int port;
     final Path dir;
+    final String address;
     private final Process registry;
 
-    private RegistryFixture(Path dir, int port, Process registry) {
+    private RegistryFixture(Path dir, String address, int port, Process registry) {
         this.dir = dir;
+        this.address = address;
         this.port = port;
         this.registry = registry;
     }
@@ -36,24 +38,41 @@ final class RegistryFixture implements AutoCloseable {
 
     /** Starts a registry; with htpasswd (user, password) it wants basic auth. */
     static RegistryFixture start(Path dir, String user, String password) throws Exception {
+        return start(dir, user, password, "127.0.0.1");
+    }
+
+    /** The same, listening on {@code address} (a non-loopback one is where HTTPS is the default). */
+    static RegistryFixture start(Path dir, String user, String password, String address) throws Exception {
+        String auth = "";
+        if (user != null) {
+            Process h = new ProcessBuilder("htpasswd", "-Bbn", user, password).start();
+            Files.write(dir.resolve("htpasswd"), h.getInputStream().readAllBytes());
+            h.waitFor();
+            auth = "auth:\n  htpasswd:\n    realm: test\n    path: " + dir.resolve("htpasswd") + "\n";
+        }
+        return launch(dir, auth, address);
+    }
+
+    /** Starts a registry that wants bearer tokens from {@code issuer} (its {@code auth.token} mode). */
+    static RegistryFixture startWithTokens(Path dir, TokenIssuer issuer) throws Exception {
+        return launch(dir, "auth:\n  token:\n    realm: " + issuer.realm() + "\n    service: " + TokenIssuer.SERVICE
+                + "\n    issuer: " + TokenIssuer.ISSUER + "\n    rootcertbundle: " + issuer.certificate + "\n", "127.0.0.1");
+    }
+
+    private static RegistryFixture launch(Path dir, String auth, String address) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         StringBuilder config = new StringBuilder("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
-                + dir.resolve("storage") + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-        if (user != null) {
-            Process h = new ProcessBuilder("htpasswd", "-Bbn", user, password).start();
-            Files.write(dir.resolve("htpasswd"), h.getInputStream().readAllBytes());
-            h.waitFor();
-            config.append("auth:\n  htpasswd:\n    realm: test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
-        }
+                + dir.resolve("storage") + "\n  delete:\n    enabled: true\nhttp:\n  addr: " + address + ":" + port + "\n");
+        config.append(auth);
         Files.writeString(dir.resolve("config.yml"), config);
         Process p = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         for (int i = 0; i < 100; i++) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return new RegistryFixture(dir, port, p);
+            try (java.net.Socket s = new java.net.Socket(address, port)) {
+                return new RegistryFixture(dir, address, port, p);
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
@@ -62,7 +81,7 @@ final class RegistryFixture implements AutoCloseable {
         throw new IOException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
     }
 
-    String host() { return "127.0.0.1:" + port; }
+    String host() { return address + ":" + port; }
 
     /** Builds a busybox image with `layers` layers (umoci), pushes it (skopeo) as repo:tag, returns its digest. */
     String pushBusybox(String repoTag, int layers, String creds) throws Exception {

@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +16,7 @@ class RegistryPullTest {
     @TempDir Path dir;
 
     RegistryClient client(RegistryClient.Credentials creds) {
-        return new RegistryClient(registry -> creds, Set.of(), "linux/amd64");
+        return new RegistryClient(registry -> creds, RegistrySettings.DEFAULTS);
     }
 
     @Test
@@ -26,8 +25,18 @@ class RegistryPullTest {
         try (RegistryFixture registry = RegistryFixture.start(Files.createDirectories(dir.resolve("reg")), null, null)) {
             String digest = registry.pushBusybox("test/busybox:1", 3, null);
             BlobStore store = new BlobStore(dir.resolve("blobs/sha256"));
-            RegistryClient.Pulled pulled = client(null).pull(ImageReference.parse(registry.host() + "/test/busybox:1"), store);
+            java.util.Map<String, Long> bytes = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Set<String> layersStored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            RegistryClient.Pulled pulled = client(null).pull(ImageReference.parse(registry.host() + "/test/busybox:1"), store, new TransferListener() {
+                @Override public void bytes(String d, long n) { bytes.merge(d, n, Long::sum); }
+                @Override public void layerStored(Manifests.Descriptor d) {
+                    assertThat(store.has(d.digest())).as("a layer is handed over only once stored").isTrue();
+                    layersStored.add(d.digest());
+                }
+            });
             assertThat(pulled.manifestDigest()).isEqualTo(digest);
+            for (var layer : pulled.layers()) assertThat(bytes.get(layer.digest())).as("progress counted every byte").isEqualTo(layer.size());
+            assertThat(layersStored).containsExactlyInAnyOrderElementsOf(pulled.layers().stream().map(Manifests.Descriptor::digest).toList());
             assertThat(pulled.layers()).hasSize(3);
             assertThat(pulled.blobsFetched()).isEqualTo(4);   // config + 3 layers
             assertThat(store.list()).contains(digest, pulled.configDigest()).hasSize(5);
@@ -82,6 +91,55 @@ class RegistryPullTest {
             client(new RegistryClient.Credentials("alice", "s3cret")).login(registry.host());
             assertThatThrownBy(() -> client(new RegistryClient.Credentials("alice", "nope")).login(registry.host()))
                     .hasMessageContaining("refused the credentials").hasMessageNotContaining("nope");
+        }
+    }
+
+    /** A registry on a non-loopback address: HTTPS unless it is listed as insecure or the pull says --insecure. */
+    @Test
+    void plain_http_to_a_non_loopback_registry_only_when_allowed() throws Exception {
+        RegistryFixture.requireTools();
+        String address = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> !i.getName().equals("lo")).flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).map(java.net.InetAddress::getHostAddress)
+                .findFirst().orElse(null);
+        if (address == null) System.err.println("*** SKIPPED insecure-registry test: this machine has no non-loopback IPv4 address ***");
+        org.junit.jupiter.api.Assumptions.assumeTrue(address != null);
+        try (RegistryFixture registry = RegistryFixture.start(Files.createDirectories(dir.resolve("reg")), null, null, address)) {
+            String digest = registry.pushBusybox("lan/app:1", 1, null);
+            BlobStore store = new BlobStore(dir.resolve("blobs/sha256"));
+            ImageReference ref = ImageReference.parse(registry.host() + "/lan/app:1");
+            assertThatThrownBy(() -> client(null).pull(ref, store)).as("HTTPS is tried, and the plain-HTTP registry cannot answer it")
+                    .isInstanceOf(java.io.IOException.class);
+            assertThat(new RegistryClient(r -> null, RegistrySettings.DEFAULTS.allowingPlainHttp(registry.host())).pull(ref, store)
+                    .manifestDigest()).isEqualTo(digest);
+        }
+    }
+
+    @Test
+    void token_auth_registries_are_answered_through_their_token_service_for_pull_push_and_login() throws Exception {
+        RegistryFixture.requireTools();
+        var good = new RegistryClient.Credentials("carol", "t0ken");
+        try (TokenIssuer issuer = new TokenIssuer(Files.createDirectories(dir.resolve("issuer")), "carol", "t0ken");
+             RegistryFixture registry = RegistryFixture.startWithTokens(Files.createDirectories(dir.resolve("reg")), issuer)) {
+            String digest = registry.pushBusybox("team/app:1", 2, "carol:t0ken");
+            BlobStore store = new BlobStore(dir.resolve("blobs/sha256"));
+            ImageReference ref = ImageReference.parse(registry.host() + "/team/app:1");
+            assertThatThrownBy(() -> client(null).pull(ref, store)).hasMessageContaining("wants credentials: run yoq login " + registry.host());
+            assertThatThrownBy(() -> client(new RegistryClient.Credentials("carol", "nope")).pull(ref, store))
+                    .hasMessageContaining("refused the credentials").hasMessageNotContaining("nope");
+            assertThat(store.list()).as("nothing stored by refused pulls").isEmpty();
+
+            int before = issuer.tokensIssued.get();
+            RegistryClient.Pulled pulled = client(good).pull(ref, store);
+            assertThat(pulled.manifestDigest()).isEqualTo(digest);
+            assertThat(issuer.tokensIssued.get() - before).as("one token serves the whole pull").isEqualTo(1);
+            client(good).login(registry.host());
+
+            RegistryPusher.Pushed pushed = new RegistryPusher(r -> good, 64L << 20)
+                    .push(ImageReference.parse(registry.host() + "/team/copy:2"), ref, digest, store);
+            assertThat(pushed.mounted()).as("a token with pull on the source lets the registry mount").isEqualTo(3);
+            assertThat(RegistryFixture.run(dir, "skopeo", "inspect", "--tls-verify=false", "--creds", "carol:t0ken", "--format", "{{.Digest}}",
+                    "docker://" + registry.host() + "/team/copy:2").strip()).isEqualTo(digest);
         }
     }
 

@@ -61,7 +61,7 @@ class RunRequestRulesTest {
     @Test
     void an_image_target_gets_the_image_defaults_with_the_users_overrides() throws Exception {
         var config = new dev.yoq.image.ImageConfig(List.of("/entry"), List.of("serve"), List.of("A=image", "B=image"), "/srv",
-                "app", List.of("80/tcp"));
+                "app", List.of("80/tcp"), "SIGQUIT", java.util.Map.of(), "linux/amd64", "");
         var image = new dev.yoq.image.ImageService.Resolved("nginx:latest", List.of("/layers/top", "/layers/base"), config);
         RunRequest r = new RunRequest("nginx", List.of(), null, List.of("A=mine"), List.of(), List.of(), null, null, null, null, null, null);
         assertThat(RunRequestRules.problems(r)).isEmpty();

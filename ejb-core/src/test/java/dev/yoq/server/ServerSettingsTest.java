@@ -23,6 +23,19 @@ class ServerSettingsTest {
         assertThat(s.role()).isEqualTo("server");
         assertThat(s.apiHost()).isEqualTo("127.0.0.1");
         assertThat(s.apiPort()).isEqualTo(7700);
+        assertThat(s.registries().insecure()).isEmpty();
+        assertThat(s.registries().platform()).isEqualTo("linux/amd64");
+    }
+
+    @Test
+    void insecureRegistriesAndThePlatformAreReadAndChecked() {
+        ServerSettings s = settings(Map.of("yoq.registries.insecure", " registry.lan:5000, 10.0.0.7 ,", "yoq.image.platform", "linux/arm64/v8"), Map.of());
+        assertThat(s.registries().insecure()).containsExactly("10.0.0.7", "registry.lan:5000");
+        assertThat(s.registries().platform()).isEqualTo("linux/arm64/v8");
+        assertThatThrownBy(() -> settings(Map.of("yoq.registries.insecure", "http://registry.lan"), Map.of()))
+                .hasMessage("yoq.registries.insecure: not a host[:port]: http://registry.lan");
+        assertThatThrownBy(() -> settings(Map.of("yoq.image.platform", "amd64"), Map.of()))
+                .hasMessage("yoq.image.platform: must be os/architecture[/variant] (e.g. linux/amd64), got amd64");
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.yoq.api.image;
 
+import dev.yoq.image.ImageConfig;
+import dev.yoq.image.ImageException;
 import dev.yoq.image.ImageService;
 import dev.yoq.image.ImageView;
 import jakarta.ejb.EJB;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -36,24 +40,39 @@ public class ImageResource {
     @POST
     @Path("pull")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Pull an image: body {\"reference\":\"busybox:latest\"} (yoq's route)")
+    @Operation(summary = "Pull an image: body {\"reference\":\"busybox:latest\"}, optional insecure (plain HTTP), platform "
+            + "(os/arch[/variant]) and progress_id (then GET /transfers/{id} shows its progress) (yoq's route)")
     public JsonObject pull(JsonObject body) {
         if (!(body.get("reference") instanceof JsonString ref)) {
-            throw new dev.yoq.image.ImageException(dev.yoq.image.ImageException.Kind.INVALID, "reference: must be a string");
+            throw new ImageException(ImageException.Kind.INVALID, "reference: must be a string");
         }
-        return json(images.pull(ref.getString()));
+        return json(images.pull(ref.getString(), options(body)));
+    }
+
+    static ImageService.TransferOptions options(JsonObject body) {
+        JsonValue insecure = body.get("insecure");
+        if (insecure != null && insecure != JsonValue.TRUE && insecure != JsonValue.FALSE) {
+            throw new ImageException(ImageException.Kind.INVALID, "insecure: must be true or false");
+        }
+        return new ImageService.TransferOptions(insecure == JsonValue.TRUE, optionalText(body, "platform"), optionalText(body, "progress_id"));
+    }
+
+    private static String optionalText(JsonObject body, String key) {
+        JsonValue v = body.get(key);
+        if (v == null || v == JsonValue.NULL) return null;
+        if (v instanceof JsonString s) return s.getString();
+        throw new ImageException(ImageException.Kind.INVALID, key + ": must be a string");
     }
 
     @POST
     @Path("push")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Push a stored image: body {\"source\":\"…\",\"target\":\"…\"} (target optional; yoq's route)")
+    @Operation(summary = "Push a stored image: body {\"source\":\"…\",\"target\":\"…\"} (target, insecure, progress_id optional; yoq's route)")
     public JsonObject push(JsonObject body) {
         if (!(body.get("source") instanceof JsonString source)) {
-            throw new dev.yoq.image.ImageException(dev.yoq.image.ImageException.Kind.INVALID, "source: must be a string");
+            throw new ImageException(ImageException.Kind.INVALID, "source: must be a string");
         }
-        String target = body.get("target") instanceof JsonString t ? t.getString() : null;
-        var p = images.push(source.getString(), target);
+        var p = images.push(source.getString(), optionalText(body, "target"), options(body));
         return Json.createObjectBuilder().add("manifest_digest", p.manifestDigest()).add("uploaded", p.uploaded())
                 .add("mounted", p.mounted()).add("skipped", p.skipped()).build();
     }
@@ -83,10 +102,17 @@ public class ImageResource {
     }
 
     static JsonObject json(ImageView i) {
+        ImageConfig c = i.config();
+        JsonObjectBuilder labels = Json.createObjectBuilder();
+        c.labels().forEach(labels::add);
         return Json.createObjectBuilder().add("id", i.id()).add("reference", i.reference()).add("repository", i.repository())
                 .add("tag", i.tag()).add("manifest_digest", i.manifestDigest()).add("config_digest", i.configDigest())
                 .add("size", i.sizeBytes()).add("size_bytes", i.sizeBytes()).add("layers", i.layers())
-                .add("created_at", i.createdAt()).build();
+                .add("layer_digests", Json.createArrayBuilder(i.layerDigests())).add("created_at", i.createdAt())
+                .add("platform", c.platform()).add("created", c.created()).add("entrypoint", Json.createArrayBuilder(c.entrypoint()))
+                .add("cmd", Json.createArrayBuilder(c.cmd())).add("env", Json.createArrayBuilder(c.env()))
+                .add("workdir", c.workingDir()).add("user", c.user()).add("stop_signal", c.stopSignal())
+                .add("exposed_ports", Json.createArrayBuilder(c.exposedPorts())).add("labels", labels).build();
     }
 
     /** {@code POST /registries/login} lives here too: it is the images' business. */
@@ -101,7 +127,7 @@ public class ImageResource {
         @Produces(MediaType.APPLICATION_JSON)
         @Operation(summary = "Check credentials with a registry and keep them for pulls: body {registry, username, password} (yoq's route)")
         public JsonObject login(JsonObject body) {
-            images.login(text(body, "registry"), text(body, "username"), text(body, "password"));
+            images.login(text(body, "registry"), text(body, "username"), text(body, "password"), body.get("insecure") == JsonValue.TRUE);
             return Json.createObjectBuilder().add("status", "logged in").build();
         }
 

@@ -144,11 +144,16 @@ class LayerUnpackerTest {
     }
 
     @Test
-    void gzip_and_zstd_layers_unpack_like_plain_ones() throws Exception {
+    void gzip_zstd_xz_and_bzip2_layers_unpack_like_plain_ones() throws Exception {
         byte[] plain = tar(t -> file(t, "hello.txt", "hi\n", 0644, null));
-        for (String kind : new String[] {"gzip", "zstd"}) {
+        for (String kind : new String[] {"gzip", "zstd", "xz", "bzip2"}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (OutputStream c = kind.equals("gzip") ? new GzipCompressorOutputStream(out) : new ZstdOutputStream(out)) {
+            try (OutputStream c = switch (kind) {
+                case "gzip" -> new GzipCompressorOutputStream(out);
+                case "zstd" -> new ZstdOutputStream(out);
+                case "xz" -> new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(out);
+                default -> new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(out);
+            }) {
                 c.write(plain);
             }
             Path target = dir.resolve("layers/sha256/" + kind);
