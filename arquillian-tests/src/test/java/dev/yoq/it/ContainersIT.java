@@ -197,6 +197,7 @@ class ContainersIT {
             assertThat(pull.out()).startsWith(image + " " + digest);
             assertThat(pull.err()).as("not a terminal: a plain progress line per blob")
                     .contains(digest.substring(7, 19) + ": downloaded ").containsPattern("(?m)^[0-9a-f]{12}: downloaded [0-9.]+ MB$");
+            assertThat(yoq("tags", "127.0.0.1:" + port + "/it/box").out()).as("the registry's tag list").isEqualTo("1\n");
             CliIT.Run inspect = yoq("inspect", image);
             assertThat(inspect.out()).contains("platform:        linux/amd64").contains("workdir:         /tmp")
                     .contains("env:             [\"GREETING=hi\"]").containsPattern("created:         20[0-9-]+T");

@@ -174,6 +174,29 @@ final class ImageCommands {
         }
     }
 
+    @Command(name = "tags", description = "List a registry repository's tags.")
+    static class Tags implements Callable<Integer> {
+        @ParentCommand
+        YoqCommand yoq;
+
+        @Parameters(index = "0", paramLabel = "REPOSITORY", description = "e.g. 127.0.0.1:5000/team/app or busybox")
+        String repository;
+
+        @Option(names = "--insecure", description = "plain HTTP to this registry (loopback ones always are)")
+        boolean insecure;
+
+        @Override
+        public Integer call() {
+            JsonNode r = yoq.options.client().patient().post("/registries/tags", Map.of("repository", repository, "insecure", insecure)).json();
+            if (yoq.options.json()) {
+                yoq.out.println(r);
+            } else {
+                for (JsonNode t : r.path("tags")) yoq.out.println(t.asText());
+            }
+            return 0;
+        }
+    }
+
     static String mb(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
     }

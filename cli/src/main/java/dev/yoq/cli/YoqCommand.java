@@ -39,6 +39,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("inspect", ImageCommands.Inspect.class);
         c.put("prune", ImageCommands.Prune.class);
         c.put("login", LoginCommand.class);
+        c.put("tags", ImageCommands.Tags.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

@@ -185,6 +185,20 @@ public class ImageService {
         }
     }
 
+    /** The tags of a registry repository ({@code host/name}; a tag or digest in the text is ignored). */
+    public List<String> tags(String repository, boolean insecure) {
+        if (repository == null) throw new ImageException(ImageException.Kind.INVALID, "repository: must be a string");
+        ImageReference ref = parse(repository);
+        try {
+            return new RegistryClient(credentials(), settings(ref, new TransferOptions(insecure, null, null))).tags(ref);
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.REGISTRY, "tags of " + ref.registry() + "/" + ref.repository() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageException(ImageException.Kind.REGISTRY, "tags: interrupted");
+        }
+    }
+
     /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
     public void login(String registry, String username, String password, boolean insecure) {
         if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");

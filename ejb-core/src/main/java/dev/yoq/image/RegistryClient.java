@@ -30,6 +30,7 @@ public final class RegistryClient {
     public static final long MAX_BLOB = 512L << 20;
     public static final long MAX_AUTH = 64L << 10;
     public static final int PARALLEL = 4;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public record Credentials(String username, String password) {}
 
@@ -64,6 +65,42 @@ public final class RegistryClient {
         HttpResponse<InputStream> again = http.send(request(uri, null, auth), HttpResponse.BodyHandlers.ofInputStream());
         again.body().close();
         if (again.statusCode() != 200) throw new IOException("registry " + registry + " refused the credentials");
+    }
+
+    /** The repository's tags ({@code GET /v2/<name>/tags/list}), following the registry's {@code Link} pages. */
+    public List<String> tags(ImageReference ref) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        String path = "/tags/list?n=1000";
+        for (int page = 0; path != null && page < 100; page++) {
+            HttpResponse<InputStream> r = send(ref, path, "application/json", HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readNBytes((int) MAX_MANIFEST + 1);
+            }
+            if (r.statusCode() == 404) throw new IOException("repository " + ref.repository() + " not found in " + ref.registry());
+            if (r.statusCode() != 200) throw new IOException("tags of " + ref.repository() + ": registry answered " + r.statusCode());
+            if (body.length > MAX_MANIFEST) throw new IOException("the tag list of " + ref.repository() + " is larger than 10 MiB");
+            for (var tag : JSON.readTree(body).path("tags")) out.add(tag.asText());
+            path = nextPage(r.headers().firstValue("Link").orElse(null), ref);
+        }
+        return out;
+    }
+
+    /** {@code Link: </v2/name/tags/list?last=x&n=1000>; rel="next"} → the path after the repository, or null. */
+    static String nextPage(String link, ImageReference ref) {
+        if (link == null || !link.contains("rel=\"next\"")) return null;
+        String target = link.substring(link.indexOf('<') + 1, link.indexOf('>'));
+        String prefix = "/v2/" + ref.repository();
+        int at = target.indexOf(prefix + "/tags/list");
+        return at < 0 ? null : target.substring(at + prefix.length());
+    }
+
+    /** The manifest digest a tag points at, from a HEAD (no body moves), or null when the registry does not say. */
+    public String digest(ImageReference ref) throws IOException, InterruptedException {
+        HttpResponse<Void> r = send(ref, "/manifests/" + ref.manifestReference(), Manifests.ACCEPT, HttpResponse.BodyHandlers.discarding(), "HEAD");
+        if (r.statusCode() == 404) throw new IOException("image " + ref + " not found in " + ref.registry());
+        if (r.statusCode() != 200) throw new IOException("manifest of " + ref + ": registry answered " + r.statusCode());
+        return r.headers().firstValue("Docker-Content-Digest").orElse(null);
     }
 
     public Pulled pull(ImageReference ref, BlobStore store) throws IOException, InterruptedException {
@@ -203,12 +240,17 @@ public final class RegistryClient {
     /** A GET on the repository's API, answering one auth challenge (bearer token or basic) and retrying once. */
     private <T> HttpResponse<T> send(ImageReference ref, String path, String accept, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
+        return send(ref, path, accept, body, "GET");
+    }
+
+    private <T> HttpResponse<T> send(ImageReference ref, String path, String accept, HttpResponse.BodyHandler<T> body, String method)
+            throws IOException, InterruptedException {
         URI uri = URI.create(settings.base(ref) + "/v2/" + ref.repository() + path);
-        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key(ref))), body);
+        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key(ref)), method), body);
         if (r.statusCode() != 401) return r;
         if (r.body() instanceof InputStream s) s.close();
         String auth = answer(ref, r.headers().firstValue("WWW-Authenticate").orElse(null));
-        HttpResponse<T> again = http.send(request(uri, accept, auth), body);
+        HttpResponse<T> again = http.send(request(uri, accept, auth, method), body);
         if (again.statusCode() == 401) {
             if (again.body() instanceof InputStream s) s.close();
             throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
@@ -238,7 +280,11 @@ public final class RegistryClient {
     }
 
     private static HttpRequest request(URI uri, String accept, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
+        return request(uri, accept, authorization, "GET");
+    }
+
+    private static HttpRequest request(URI uri, String accept, String authorization, String method) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
         if (accept != null) b.header("Accept", accept);
         if (authorization != null) b.header("Authorization", authorization);
         return b.build();

@@ -35,6 +35,9 @@ class RegistryPullTest {
                 }
             });
             assertThat(pulled.manifestDigest()).isEqualTo(digest);
+            assertThat(client(null).digest(ImageReference.parse(registry.host() + "/test/busybox:1"))).as("HEAD gives the digest").isEqualTo(digest);
+            registry.pushBusybox("test/busybox:2", 1, null);
+            assertThat(client(null).tags(ImageReference.parse(registry.host() + "/test/busybox"))).containsExactlyInAnyOrder("1", "2");
             for (var layer : pulled.layers()) assertThat(bytes.get(layer.digest())).as("progress counted every byte").isEqualTo(layer.size());
             assertThat(layersStored).containsExactlyInAnyOrderElementsOf(pulled.layers().stream().map(Manifests.Descriptor::digest).toList());
             assertThat(pulled.layers()).hasSize(3);
@@ -92,6 +95,14 @@ class RegistryPullTest {
             assertThatThrownBy(() -> client(new RegistryClient.Credentials("alice", "nope")).login(registry.host()))
                     .hasMessageContaining("refused the credentials").hasMessageNotContaining("nope");
         }
+    }
+
+    @Test
+    void tag_list_pages_follow_the_link_header() {
+        ImageReference ref = ImageReference.parse("127.0.0.1:5000/team/app");
+        assertThat(RegistryClient.nextPage("</v2/team/app/tags/list?last=b&n=2>; rel=\"next\"", ref)).isEqualTo("/tags/list?last=b&n=2");
+        assertThat(RegistryClient.nextPage(null, ref)).isNull();
+        assertThat(RegistryClient.nextPage("</v2/other/tags/list?last=b>; rel=\"next\"", ref)).as("only this repository's list").isNull();
     }
 
     /** A registry on a non-loopback address: HTTPS unless it is listed as insecure or the pull says --insecure. */

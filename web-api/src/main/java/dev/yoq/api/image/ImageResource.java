@@ -131,6 +131,17 @@ public class ImageResource {
             return Json.createObjectBuilder().add("status", "logged in").build();
         }
 
+        @POST
+        @Path("tags")
+        @Consumes(MediaType.APPLICATION_JSON)
+        @Produces(MediaType.APPLICATION_JSON)
+        @Operation(summary = "A registry repository's tags: body {repository, insecure?} → {repository, tags} (yoq's route)")
+        public JsonObject tags(JsonObject body) {
+            String repository = text(body, "repository");
+            return Json.createObjectBuilder().add("repository", repository == null ? "" : repository)
+                    .add("tags", Json.createArrayBuilder(images.tags(repository, body.get("insecure") == JsonValue.TRUE))).build();
+        }
+
         private static String text(JsonObject body, String key) {
             return body.get(key) instanceof JsonString s ? s.getString() : null;
         }
