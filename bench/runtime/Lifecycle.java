@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Container lifecycle latency (create + start + exit + remove of /bin/true on one busybox rootfs), interleaved
- * in one run: yoq through the helper socket, yoq through the REST API, crun, runc, and every 10th round the
+ * in one run: yoq through the helper socket (without and with a bridge address: the difference is what network
+ * setup adds), yoq through the REST API (networked, as `yoq run` is by default), crun, runc, and every 10th round the
  * `yoq run` CLI and (when installed) `podman run --rootfs`. Run by bench/runtime.sh, which prepares the rootfs, the OCI bundle and a server.
  * Args: socket rootfs bundle apiPort token runs yoqLauncher
  */
@@ -26,13 +27,16 @@ public class Lifecycle {
         String rootfs = a[1], bundle = a[2], port = a[3], token = a[4], yoq = a[6];
         int runs = Integer.parseInt(a[5]);
         Map<String, List<Double>> ms = new LinkedHashMap<>();
-        for (String k : List.of("yoq helper socket", "yoq REST API", "crun run", "runc run", "yoq run (CLI)", "podman run --rootfs")) ms.put(k, new ArrayList<>());
+        for (String k : List.of("yoq helper socket", "yoq helper + bridge", "yoq REST API", "crun run", "runc run", "yoq run (CLI)", "podman run --rootfs")) ms.put(k, new ArrayList<>());
         boolean podman = new java.io.File("/usr/bin/podman").canExecute();
         HttpClient http = HttpClient.newHttpClient();
         try (NodeClient helper = NodeClient.connect(socket)) {
             for (int i = -5; i < runs; i++) {   // 5 warm-up rounds, not counted
                 boolean count = i >= 0;
-                record(ms, "yoq helper socket", count, () -> viaHelper(helper, rootfs));
+                record(ms, "yoq helper socket", count, () -> viaHelper(helper, rootfs, null));
+                int host = 2 + Math.floorMod(i, 250);
+                record(ms, "yoq helper + bridge", count, () -> viaHelper(helper, rootfs,
+                        new ContainerSpec.Net("10.42.251." + host + "/16", "10.42.0.1", List.of())));
                 record(ms, "yoq REST API", count, () -> viaRest(http, port, token, rootfs));
                 record(ms, "crun run", count, () -> exec("crun", "run", "--bundle", bundle, "b" + id()));
                 record(ms, "runc run", count, () -> exec("runc", "run", "--bundle", bundle, "b" + id()));
@@ -44,6 +48,8 @@ public class Lifecycle {
             }
         }
         double crun = median(ms.get("crun run"));
+        System.out.printf("%-22s median %7.1f ms   (bridge, veth, address, route; target < 10 ms)%n", "network setup added",
+                median(ms.get("yoq helper + bridge")) - median(ms.get("yoq helper socket")));
         for (var e : ms.entrySet()) {
             List<Double> xs = e.getValue();
             if (xs.isEmpty()) continue;
@@ -66,10 +72,10 @@ public class Lifecycle {
         return HexFormat.of().formatHex(b);
     }
 
-    static void viaHelper(NodeClient helper, String rootfs) throws Exception {
+    static void viaHelper(NodeClient helper, String rootfs, ContainerSpec.Net net) throws Exception {
         String id = id();
         helper.run(new ContainerSpec(id, null, List.of(rootfs), List.of("/bin/true"), List.of(), "bench", "/", null,
-                Limits.DEFAULT, List.of(), true));
+                Limits.DEFAULT, List.of(), true, false, net));
         ContainerState end = helper.await(id, 10_000);
         if (end.exitCode() == null || end.exitCode() != 0) throw new IllegalStateException("helper run failed: " + end);
         helper.remove(id);

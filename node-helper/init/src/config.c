@@ -49,6 +49,8 @@ static int set(struct config *c, char *key, char *v) {
     if (!strcmp(key, "work")) { c->work = v; return 0; }
     if (!strcmp(key, "hostname")) { c->hostname = v; return 0; }
     if (!strcmp(key, "netns")) { c->netns_path = v; return 0; }
+    if (!strcmp(key, "net_addr")) { c->net_addr = v; return 0; }
+    if (!strcmp(key, "net_gateway")) { c->net_gateway = v; return 0; }
     if (!strcmp(key, "userns")) {
         c->userns = 1;
         return sscanf(v, "%u %u %u", &c->userns_uid, &c->userns_gid, &c->userns_count) == 3 ? 0 : -1;

@@ -20,6 +20,7 @@ struct config {
     char *upper, *work;
     char *hostname;
     char *netns_path;              /* join this netns; otherwise a new, empty one */
+    char *net_addr, *net_gateway;  /* eth0's "a.b.c.d/len" and default route, inside the netns (else lo only) */
     int userns; uid_t userns_uid; gid_t userns_gid; uint32_t userns_count;
     char *cgroup_procs[MAX_LIST]; int ncgroup;
     char *oom_file, *oom_key;

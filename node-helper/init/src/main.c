@@ -10,6 +10,7 @@
 #include "config.h"
 #include "fail.h"
 #include "logfile.h"
+#include "net.h"
 #include "rootfs.h"
 #include "security.h"
 
@@ -126,6 +127,7 @@ static void container_child(const struct config *cfg, int sync_fd, int userns_fd
         if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) fail("join network namespace %s: %s", cfg->netns_path, strerror(errno));
         close(ns);
     }
+    net_setup(cfg->net_addr, cfg->net_gateway);
     /* After the parent moved us into our cgroups, so that they are the root of our cgroup namespace. */
     if (unshare(CLONE_NEWCGROUP) < 0) fail("new cgroup namespace: %s", strerror(errno));
     rootfs_setup(cfg);

@@ -48,7 +48,7 @@ class ContainersIT {
         rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true")) {
+        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         Files.createDirectories(SOCKET.getParent());
@@ -155,6 +155,41 @@ class ContainersIT {
         assertThat(follow.out()).isEqualTo("one\ntwo\n");
         assertThat(YoqServer.get("/containers/" + id + "/stats", YoqServer.token()).statusCode()).isEqualTo(400);
         yoq("rm", id);
+    }
+
+    /** Networking through the server: a lease per container, a published port from the host, both given back. */
+    @Test
+    void containers_get_bridge_addresses_publish_ports_and_give_both_back() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables is needed");
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(www.resolve("index.html"), "page\n");
+        CliIT.Run web = yoq("run", "-d", "--name", "web-" + Long.toHexString(System.nanoTime()), "-p", "18090:80", "-v", www + ":/www",
+                rootfs.toString(), "httpd", "-f", "-p", "80", "-h", "/www");
+        assertThat(web.exit()).as(web.err()).isZero();
+        String id = web.out().strip();
+        try {
+            JsonNode record = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token()));
+            String ip = record.path("ip").asText();
+            assertThat(ip).startsWith("10.42.");
+            CliIT.Run clash = yoq("run", "-d", "-p", "18090:80", rootfs.toString(), "true");
+            assertThat(clash.exit()).isEqualTo(1);
+            assertThat(clash.err()).contains("host port 18090/tcp is already published by container web-");
+            CliIT.Run caller = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + ip + "/");
+            assertThat(caller.out()).as(caller.err()).isEqualTo("page\n");
+            HttpResponse<String> fromHost = java.net.http.HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18090/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fromHost.body()).isEqualTo("page\n");
+            CliIT.Run isolated = yoq("run", "--no-net", rootfs.toString(), "ip", "-o", "link");
+            assertThat(isolated.out()).contains("lo:").doesNotContain("eth0");
+        } finally {
+            yoq("stop", id);
+            yoq("rm", id);
+        }
+        assertThat(ContainersIT.sh(tmp, "nft list table ip yoq")).doesNotContain("18090");
+        assertThat(Files.exists(Path.of("/run/netns/yoq-" + id))).isFalse();
+        for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
+            if (!c.path("status").asText().equals("running")) yoq("rm", c.path("id").asText());
+        }
     }
 
     /** Images: a real registry (docker-registry), an image built by umoci and pushed by skopeo, pulled and run by yoq. */

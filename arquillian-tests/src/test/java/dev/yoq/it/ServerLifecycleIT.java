@@ -80,10 +80,13 @@ class ServerLifecycleIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
         Path rootfs = Files.createDirectories(home.resolve("rootfs/bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
-        for (String applet : List.of("sh", "echo", "sleep")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        for (String applet : List.of("sh", "echo", "sleep", "[")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        // The container goes on when the test says so (a file in a bind mount), not after a fixed time: a
+        // server restart on a busy 2-core machine can take longer than any sleep chosen here.
+        Path flag = Files.createDirectories(home.resolve("flag"));
         assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
-        CliIT.Run run = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "run", "-d", rootfs.getParent().toString(),
-                "sh", "-c", "echo before; sleep 25; echo after");
+        CliIT.Run run = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "run", "-d", "-v", flag + ":/flag", rootfs.getParent().toString(),
+                "sh", "-c", "echo before; while [ ! -e /flag/go ]; do sleep 0.1; done; echo after");
         assertThat(run.exit()).as(run.err()).isZero();
         String id = run.out().strip();
         String pidBefore = containerField(id, "pid");
@@ -92,6 +95,7 @@ class ServerLifecycleIT {
         assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
         assertThat(containerField(id, "status")).isEqualTo("running");
         assertThat(containerField(id, "pid")).as("the very same process").isEqualTo(pidBefore);
+        Files.writeString(flag.resolve("go"), "");
 
         String status = "running";
         for (int i = 0; i < 150 && status.equals("running"); i++) {

@@ -5,7 +5,9 @@ import dev.yoq.image.ImageService;
 import dev.yoq.model.ContainerRecord;
 import dev.yoq.node.NodeClient;
 import dev.yoq.node.NodeConnector;
+import dev.yoq.network.Ipam;
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.PortMapping;
 import dev.yoq.node.protocol.ContainerState;
 import dev.yoq.node.protocol.ExecRequest;
 import dev.yoq.node.protocol.ExecResult;
@@ -64,9 +66,13 @@ public class ContainerService {
         ContainerSpec spec;
         try {
             spec = RunRequestRules.toSpec(id, request, image);
+            List<PortMapping> ports = RunRequestRules.ports(request);
             bus.submit(new Command.CreateContainer(id, request.name(), image != null ? "" : spec.lowerDirs().get(0),
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
-                    JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), System.currentTimeMillis()));
+                    JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), spec.network(), ports,
+                    System.currentTimeMillis()));
+            String ip = spec.network() ? record(id).getIpAddress() : null;
+            if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + Ipam.PREFIX, Ipam.GATEWAY, ports));
         } catch (IOException | IllegalArgumentException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         } catch (dev.yoq.state.CommandRejectedException e) {

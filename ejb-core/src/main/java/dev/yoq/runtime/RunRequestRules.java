@@ -2,6 +2,7 @@ package dev.yoq.runtime;
 
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.Limits;
+import dev.yoq.node.protocol.PortMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,14 @@ public final class RunRequestRules {
         if (r.env().size() > 256) problems.add("env: more than 256 entries");
         for (String e : r.env()) if (e.indexOf('=') < 1) problems.add("env: " + e + " must be KEY=VALUE");
         for (RunRequest.Volume v : r.volumes()) problems.addAll(volumeProblems(v));
-        if (!r.ports().isEmpty()) problems.add("ports: port mapping arrives with container networking, which is not built yet");
+        for (String p : r.ports()) {
+            try {
+                PortMapping.parse(p);
+            } catch (IllegalArgumentException e) {
+                problems.add("ports: " + e.getMessage());
+            }
+        }
+        if (!r.ports().isEmpty() && Boolean.FALSE.equals(r.network())) problems.add("ports: a --no-net container cannot publish ports");
         if (r.cpus() != null && !(r.cpus() > 0)) problems.add("cpus: " + r.cpus() + " is out of range (0 < cpus <= 1024)");
         else problems.addAll(limits(r).problems());
         try {
@@ -107,6 +115,10 @@ public final class RunRequestRules {
         String user = image != null && !image.config().user().isEmpty() ? image.config().user() : null;
         return new ContainerSpec(id, r.name(), lower, command, env, hostname(r), cwd, user, limits(r),
                 mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()));
+    }
+
+    public static List<PortMapping> ports(RunRequest r) {
+        return r.ports().stream().map(PortMapping::parse).toList();
     }
 
     public static String hostname(RunRequest r) { return r.name() != null ? r.name() : DEFAULT_HOSTNAME; }

@@ -1,5 +1,8 @@
 package dev.yoq.state;
 
+import dev.yoq.node.protocol.PortMapping;
+import java.util.List;
+
 /**
  * A change to durable, cluster-visible state. Commands are immutable and carry everything they need, including
  * the time, so that applying the same sequence to any database gives the same result (a Raft log can replay
@@ -21,9 +24,22 @@ public sealed interface Command<R> {
             implements Command<Long> {
     }
 
-    /** A container this node will run; refused when the id or the name is taken. Returns the id. */
+    /**
+     * A container this node will run; refused when the id or the name is taken, or a published port is. With
+     * {@code bridged}, it takes the lowest free bridge address in the same step (a lease lives exactly as long as
+     * the container row). Returns the id.
+     */
     record CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
-                           String specJson, String restartPolicy, long at) implements Command<String> {
+                           String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports, long at)
+            implements Command<String> {
+        public CreateContainer {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+
+        public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
+                               String specJson, String restartPolicy, long at) {
+            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, false, List.of(), at);
+        }
     }
 
     /**

@@ -1,6 +1,11 @@
 package dev.yoq.state;
 
 import dev.yoq.model.ContainerRecord;
+import dev.yoq.model.IpAllocation;
+import dev.yoq.model.PortMappingRecord;
+import dev.yoq.network.Ipam;
+import dev.yoq.node.protocol.PortMapping;
+import java.util.List;
 import jakarta.persistence.EntityManager;
 
 /** The state machine's container commands (kept apart so that StateMachine stays a dispatcher). */
@@ -27,9 +32,37 @@ final class ContainerTransitions {
                 .setParameter("n", c.name()).getResultList().isEmpty()) {
             throw new CommandRejectedException("container name " + c.name() + " is already in use");
         }
-        em.persist(new ContainerRecord(c.id(), c.name(), c.rootfs(), c.image(), c.command(), c.hostname(), c.specJson(),
-                c.restartPolicy(), c.at()));
+        ContainerRecord record = new ContainerRecord(c.id(), c.name(), c.rootfs(), c.image(), c.command(), c.hostname(), c.specJson(),
+                c.restartPolicy(), c.at());
+        if (c.bridged()) {
+            publish(c, em);
+            List<String> used = em.createQuery("SELECT a.ipAddress FROM IpAllocation a", String.class).getResultList();
+            String ip = Ipam.lowestFree(used);
+            if (ip == null) throw new CommandRejectedException("no free address left in 10.42.0.0/16");
+            em.persist(new IpAllocation(c.id(), ip, c.at()));
+            record.attach(ip, "veth_" + c.id().substring(0, Math.min(10, c.id().length())));
+        } else if (!c.ports().isEmpty()) {
+            throw new CommandRejectedException("ports: a container without a network (--no-net) cannot publish ports");
+        }
+        em.persist(record);
         return c.id();
+    }
+
+    /** Each (protocol, host port) leads to one container: a taken one is refused, naming who has it. */
+    private static void publish(Command.CreateContainer c, EntityManager em) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (PortMapping p : c.ports()) {
+            if (!seen.add(p.protocol() + "/" + p.hostPort())) {
+                throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is given twice");
+            }
+            PortMappingRecord owner = em.find(PortMappingRecord.class, new PortMappingRecord.Key(p.protocol(), p.hostPort()));
+            if (owner != null) {
+                ContainerRecord other = em.find(ContainerRecord.class, owner.getContainerId());
+                String who = other != null && other.getName() != null ? other.getName() + " (" + owner.getContainerId() + ")" : owner.getContainerId();
+                throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is already published by container " + who);
+            }
+            em.persist(new PortMappingRecord(p.protocol(), p.hostPort(), c.id(), p.containerPort()));
+        }
     }
 
     private static Integer started(Command.RecordContainerStarted c, EntityManager em) {
@@ -58,6 +91,9 @@ final class ContainerTransitions {
     private static Void remove(Command.RemoveContainer c, EntityManager em) {
         ContainerRecord r = find(c.id(), em);
         if ("running".equals(r.getStatus())) throw new CommandRejectedException("cannot remove running container");
+        IpAllocation lease = em.find(IpAllocation.class, c.id());
+        if (lease != null) em.remove(lease);
+        em.createQuery("DELETE FROM PortMappingRecord p WHERE p.containerId = :id").setParameter("id", c.id()).executeUpdate();
         em.remove(r);
         return null;
     }

@@ -34,7 +34,7 @@ class RunRequestRulesTest {
         RunRequest r = new RunRequest("nginx:latest", List.of(), "-web", List.of("=x"),
                 List.of(new RunRequest.Volume("/etc", "/x", true), new RunRequest.Volume("relative", "/y", true),
                         new RunRequest.Volume(dir.toString(), "z", true)),
-                List.of("80:80"), 1L, 0L, 10_001, 0.0, "sometimes", null);
+                List.of("80:80", "80", ":80", "99999:80", "8080:80/sctp", "a:b"), 1L, 0L, 10_001, 0.0, "sometimes", null);
         assertThat(String.join("\n", RunRequestRules.problems(r)))
                 .doesNotContain("target: nginx")
                 .contains("name: -web must be 1-63 characters")
@@ -42,7 +42,12 @@ class RunRequestRulesTest {
                 .contains("volume: source /etc is under /etc")
                 .contains("volume: source relative must be an absolute host path")
                 .contains("volume: target z must be an absolute container path")
-                .contains("ports: port mapping arrives with container networking")
+                .doesNotContain("ports: 80:80")
+                .contains("ports: 80 must be HOST:CONTAINER[/tcp|/udp]")
+                .contains("ports: :80 must be HOST:CONTAINER[/tcp|/udp]")
+                .contains("ports: host port must be 1-65535, got 99999")
+                .contains("ports: protocol must be tcp or udp, got sctp")
+                .contains("ports: a:b must be HOST:CONTAINER with numeric ports")
                 .contains("cpus: 0.0 is out of range")
                 .contains("restart: must be no, always or on-failure, got sometimes");
         RunRequest limits = new RunRequest(dir.toString(), List.of("sh"), null, List.of(), List.of(), List.of(), 1L, 0L, 10_001, null, null, null);

@@ -56,6 +56,9 @@ public class ContainerRecord {
     @Column(name = "ip_address")
     private String ipAddress;
 
+    @Column(name = "veth_host")
+    private String vethHost;
+
     @Column(name = "app_name")
     private String appName;
 
@@ -135,6 +138,14 @@ public class ContainerRecord {
     public Integer getExitSignal() { return exitSignal; }
     public boolean isOomKilled() { return oomKilled; }
     public String getIpAddress() { return ipAddress; }
+
+    public String getVethHost() { return vethHost; }
+
+    /** The container's bridge address and the host end of its veth pair, set when its lease is taken. */
+    public void attach(String ip, String vethHost) {
+        this.ipAddress = ip;
+        this.vethHost = vethHost;
+    }
     public String getAppName() { return appName; }
     public String getSpecJson() { return specJson; }
     public String getRestartPolicy() { return restartPolicy; }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param env         KEY=VALUE entries
  * @param network     true: a new network namespace (the networking issue adds interfaces); false: loopback only
  * @param userNamespace  run in a user namespace: container root is an unprivileged uid range on the host
+ * @param net         the container's place on the node's bridge (address, gateway, published ports), or null:
+ *                    then its network namespace has loopback only ({@code --no-net})
  */
 public record ContainerSpec(
         String id,
@@ -25,7 +27,31 @@ public record ContainerSpec(
         Limits limits,
         List<Mount> mounts,
         boolean network,
-        boolean userNamespace) {
+        boolean userNamespace,
+        Net net) {
+
+    /** eth0's address with its prefix ("10.42.0.5/16"), the default route, and the host ports that lead here. */
+    public record Net(String address, String gateway, List<PortMapping> ports) {
+        public Net {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+
+        /** The address without its prefix length. */
+        public String ip() {
+            return address.substring(0, address.indexOf('/'));
+        }
+    }
+
+    public ContainerSpec(String id, String name, List<String> lowerDirs, List<String> command, List<String> env,
+                         String hostname, String workingDir, String user, Limits limits, List<Mount> mounts,
+                         boolean network, boolean userNamespace) {
+        this(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, null);
+    }
+
+    /** The same container on the bridge with {@code net}. */
+    public ContainerSpec withNet(Net net) {
+        return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net);
+    }
 
     /** Host uids and gids a user-namespaced container maps (root inside is the first of them). */
     public static final int USERNS_RANGE = 65_536;
@@ -33,7 +59,7 @@ public record ContainerSpec(
     public ContainerSpec(String id, String name, List<String> lowerDirs, List<String> command, List<String> env,
                          String hostname, String workingDir, String user, Limits limits, List<Mount> mounts,
                          boolean network) {
-        this(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, false);
+        this(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, false, null);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.yoq.node.daemon.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yoq.node.daemon.EventHub;
+import dev.yoq.node.daemon.network.NetworkDriver;
+import dev.yoq.node.daemon.network.NetworkPlan;
 import dev.yoq.node.daemon.cgroup.CgroupDriver;
 import dev.yoq.node.daemon.cgroup.Placement;
 import dev.yoq.node.daemon.seccomp.SeccompCompiler;
@@ -51,6 +53,7 @@ public final class ContainerManager {
     private final Consumer<String> log;
     private final ObjectMapper json;
     private final Map<String, Tracked> containers = new ConcurrentHashMap<>();
+    private final NetworkDriver network;
 
     public ContainerManager(DataLayout data, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json, Consumer<String> log) {
         this.data = data;
@@ -60,6 +63,7 @@ public final class ContainerManager {
         this.events = events;
         this.json = json;
         this.log = log;
+        this.network = new NetworkDriver(data.root().resolve("network"), log);
     }
 
     public CgroupDriver cgroups() { return cgroups; }
@@ -97,6 +101,20 @@ public final class ContainerManager {
                 }
             }
         }
+        if (containers.values().stream().anyMatch(t -> t.spec.net() != null)) {
+            network.ensureBridge();
+            syncRules();
+            log.accept("network rules rebuilt for " + netOf().size() + " container(s) on " + NetworkPlan.BRIDGE);
+        }
+    }
+
+    /** The node's port rules follow the containers that have an address: set on create, gone on remove. */
+    private void syncRules() throws IOException {
+        network.applyRules(netOf());
+    }
+
+    private List<ContainerSpec.Net> netOf() {
+        return containers.values().stream().map(t -> t.spec.net()).filter(java.util.Objects::nonNull).toList();
     }
 
     public ContainerState create(ContainerSpec spec) throws IOException {
@@ -116,9 +134,12 @@ public final class ContainerManager {
                     Files.setAttribute(p, "unix:gid", base);
                 }
             }
+            if (spec.net() != null) network.attach(spec.id());
             writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
+            if (spec.net() != null) syncRules();
         } catch (IOException | RuntimeException e) {
             containers.remove(spec.id());
+            if (spec.net() != null) detachQuietly(spec.id());
             throw e;
         }
         return state(t);
@@ -196,12 +217,24 @@ public final class ContainerManager {
             Files.deleteIfExists(data.containerLog(id));
             Files.deleteIfExists(Path.of(data.containerLog(id) + ".1"));
             containers.remove(id);
+            if (t.spec.net() != null) {
+                syncRules();
+                network.detach(id);
+            }
             CLEANUP.execute(() -> deleteQuietly(trash));
         }
         events.publish(new Wire.Event("removed", new ContainerState(id, "removed", null, null, null, false, null, null)));
     }
 
     public ContainerState get(String id) { return state(tracked(id)); }
+
+    private void detachQuietly(String id) {
+        try {
+            network.detach(id);
+        } catch (IOException e) {
+            log.accept("network cleanup of " + id + " failed: " + e.getMessage());
+        }
+    }
 
     public List<ContainerState> list() {
         return containers.values().stream().map(this::state).sorted(Comparator.comparing(ContainerState::id)).toList();

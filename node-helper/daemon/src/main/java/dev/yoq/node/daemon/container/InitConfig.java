@@ -28,6 +28,10 @@ public final class InitConfig {
         for (String lower : spec.lowerDirs()) c.put("lower", lower);
         c.put("upper", dirs.upper().toString()).put("work", dirs.work().toString());
         c.put("hostname", spec.hostname() == null ? spec.id() : spec.hostname());
+        if (spec.net() != null) {
+            c.put("netns", dev.yoq.node.daemon.network.NetworkDriver.netnsPath(spec.id()).toString());
+            c.put("net_addr", spec.net().address()).put("net_gateway", spec.net().gateway());
+        }
         if (spec.userNamespace()) c.userns(spec);
         c.placement(placement);
         for (ContainerSpec.Mount m : spec.mounts()) c.put("bind", (m.readOnly() ? "ro" : "rw") + "\t" + m.source() + "\t" + m.target());

@@ -28,6 +28,20 @@ public final class SpecRules {
         }
     }
 
+    static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    /** The address goes into yoq-init's config and the port numbers into nftables: both must be exactly numbers. */
+    static List<String> netProblems(ContainerSpec.Net net) {
+        List<String> problems = new ArrayList<>();
+        String[] cidr = net.address() == null ? new String[0] : net.address().split("/", -1);
+        if (cidr.length != 2 || !IPV4.matcher(cidr[0]).matches() || !cidr[1].matches("[1-9]|[12][0-9]|3[0-2]")) {
+            problems.add("net.address: " + net.address() + " is not an IPv4 address with a prefix length");
+        }
+        if (net.gateway() == null || !IPV4.matcher(net.gateway()).matches()) problems.add("net.gateway: " + net.gateway() + " is not an IPv4 address");
+        if (net.ports().size() > MAX_LIST) problems.add("net.ports: more than " + MAX_LIST);
+        return problems;
+    }
+
     public static void check(ContainerSpec spec) {
         requireValidId(spec.id());
         List<String> problems = new ArrayList<>(spec.limits().problems());
@@ -42,6 +56,7 @@ public final class SpecRules {
         for (String e : spec.env()) if (e.indexOf('=') < 1) problems.add("env: " + e + " is not KEY=VALUE");
         if (spec.hostname() != null && !HOSTNAME.matcher(spec.hostname()).matches()) problems.add("hostname: " + spec.hostname() + " is not a DNS label");
         if (spec.workingDir() != null && !spec.workingDir().isEmpty() && !spec.workingDir().startsWith("/")) problems.add("working_dir: " + spec.workingDir() + " is not absolute");
+        if (spec.net() != null) problems.addAll(netProblems(spec.net()));
         if (spec.mounts().size() > MAX_LIST) problems.add("mounts: more than " + MAX_LIST);
         for (ContainerSpec.Mount m : spec.mounts()) {
             if (!isCleanAbsolute(m.source())) problems.add("mounts: source " + m.source() + " is not a clean absolute path");

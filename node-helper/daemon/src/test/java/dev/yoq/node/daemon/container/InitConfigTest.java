@@ -36,6 +36,14 @@ class InitConfigTest {
     }
 
     @Test
+    void a_bridged_container_joins_its_namespace_and_sets_its_address() {
+        ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of(), "c", "/", null,
+                Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.0.7/16", "10.42.0.1", List.of()));
+        String text = InitConfig.forRun(spec, new ContainerDirs(Path.of("/d/c")), PLACEMENT, null, Path.of("/d/l.log"));
+        assertThat(text).contains("hostname c\nnetns /run/netns/yoq-abc123abc123\nnet_addr 10.42.0.7/16\nnet_gateway 10.42.0.1\n");
+    }
+
+    @Test
     void no_value_can_start_a_new_line_and_nul_is_refused() {
         assertThat(InitConfig.escape("x\nmode exec")).isEqualTo("x\\nmode exec").doesNotContain("\n");
         assertThatThrownBy(() -> InitConfig.escape("a\0b")).hasMessageContaining("NUL");

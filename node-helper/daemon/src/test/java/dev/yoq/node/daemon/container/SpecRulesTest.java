@@ -42,6 +42,16 @@ class SpecRulesTest {
     }
 
     @Test
+    void addresses_that_could_smuggle_text_into_yoq_init_or_nftables_are_refused() {
+        ContainerSpec base = spec("abc123abc123", List.of(dir.toString()), List.of(), Limits.DEFAULT, List.of(), "/");
+        assertThatCode(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.2/16", "10.42.0.1", List.of())))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.2/16; flush ruleset", "10.42.0.1", List.of()))))
+                .hasMessageContaining("net.address: 10.42.0.2/16; flush ruleset is not an IPv4 address with a prefix length");
+        assertThatThrownBy(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.256/16", "gw", List.of()))))
+                .hasMessageContaining("net.address").hasMessageContaining("net.gateway: gw is not an IPv4 address");
+    }
+
+    @Test
     void ids_are_lowercase_hex() {
         assertThatThrownBy(() -> SpecRules.requireValidId("../../etc")).hasMessage("invalid container id: ../../etc");
         assertThatThrownBy(() -> SpecRules.requireValidId("ABC")).isInstanceOf(HelperException.class);

@@ -1,0 +1,67 @@
+package dev.yoq.node.daemon.network;
+
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.PortMapping;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What the node's network should look like, as iproute2 batch lines and one nftables table. Pure: the same
+ * containers give the same text, so a restarted helper rebuilds exactly the rule set it had (the test compares
+ * dumps). Names: bridge {@code yoq0} (10.42.0.1/16), host veth {@code veth_<10 hex of the id>}, network
+ * namespace {@code yoq-<id>} (under /run/netns), container side {@code eth0}.
+ */
+public final class NetworkPlan {
+    public static final String BRIDGE = "yoq0";
+    public static final String GATEWAY = "10.42.0.1";
+    public static final String SUBNET = "10.42.0.0/16";
+    public static final String TABLE = "yoq";
+
+    private NetworkPlan() {}
+
+    public static String netns(String id) { return "yoq-" + id; }
+
+    public static String hostVeth(String id) { return "veth_" + id.substring(0, Math.min(10, id.length())); }
+
+    /** ip -batch: the bridge with the gateway address, up. */
+    public static List<String> bridge() {
+        return List.of("link add " + BRIDGE + " type bridge", "addr add " + GATEWAY + "/16 dev " + BRIDGE, "link set " + BRIDGE + " up");
+    }
+
+    /** ip -batch: the container's namespace, a veth pair with eth0 already inside it, the host end on the bridge. */
+    public static List<String> attach(String id) {
+        return List.of("netns add " + netns(id),
+                "link add " + hostVeth(id) + " type veth peer name eth0 netns " + netns(id),
+                "link set " + hostVeth(id) + " master " + BRIDGE + " up");
+    }
+
+    /**
+     * The whole of yoq's nftables table, replaced in one transaction (create-if-missing, delete, define): NAT for
+     * the subnet leaving by any other interface, DNAT of published ports from the host's own addresses (incoming
+     * and locally generated, so 127.0.0.1:PORT works too), and masquerade for that loopback hairpin. Nothing
+     * outside table {@code ip yoq} is touched.
+     */
+    public static String ruleset(List<ContainerSpec.Net> containers) {
+        List<String[]> maps = new ArrayList<>();
+        for (ContainerSpec.Net n : containers) {
+            for (PortMapping p : n.ports()) maps.add(new String[] {p.protocol(), Integer.toString(p.hostPort()), n.ip(), Integer.toString(p.containerPort())});
+        }
+        maps.sort(Comparator.<String[], String>comparing(m -> m[0]).thenComparingInt(m -> Integer.parseInt(m[1])));
+        StringBuilder dnat = new StringBuilder();
+        for (String[] m : maps) {
+            dnat.append("    fib daddr type local ").append(m[0]).append(" dport ").append(m[1])
+                    .append(" dnat to ").append(m[2]).append(':').append(m[3]).append('\n');
+        }
+        return "table ip " + TABLE + "\n"
+                + "delete table ip " + TABLE + "\n"
+                + "table ip " + TABLE + " {\n"
+                + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
+                + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
+                + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
+                + "    ip saddr " + SUBNET + " oifname != \"" + BRIDGE + "\" masquerade\n"
+                + "    ip saddr 127.0.0.0/8 oifname \"" + BRIDGE + "\" masquerade\n"
+                + "  }\n"
+                + "}\n";
+    }
+}

@@ -1,0 +1,172 @@
+package dev.yoq.node.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.yoq.node.NodeClient;
+import dev.yoq.node.daemon.network.NetworkPlan;
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.ContainerState;
+import dev.yoq.node.protocol.Limits;
+import dev.yoq.node.protocol.PortMapping;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bridge, veth pairs, NAT and published ports, with real containers through a real helper (privileged lane:
+ * root, busybox-static, iproute2, nftables). Addresses come from 10.42.200.0/24, out of a dev server's way; the
+ * "outside world" is a network namespace this test owns, never the internet.
+ */
+class NetworkIT {
+    @TempDir static Path tmp;
+    static Path rootfs;
+    static HelperProcess helper;
+    static NodeClient client;
+    static final String EXT_NS = "yoq-it-ext";
+
+    @BeforeAll
+    static void startHelper() throws Exception {
+        Fixtures.requirePrivilegedLane();
+        boolean tools = Files.isExecutable(Path.of("/usr/sbin/ip")) && Files.isExecutable(Path.of("/usr/sbin/nft"));
+        if (!tools) System.err.println("*** SKIPPED network test: iproute2 and nftables are needed (apt-get install iproute2 nftables) ***");
+        assumeTrue(tools);
+        rootfs = Fixtures.busyboxRootfs(Files.createDirectories(tmp.resolve("rootfs")));
+        Files.createDirectories(rootfs.resolve("www"));
+        Files.writeString(rootfs.resolve("www/index.html"), "hello from a container\n");
+        helper = new HelperProcess(Files.createDirectories(tmp.resolve("helper"))).start();
+        client = helper.client();
+    }
+
+    @AfterAll
+    static void stopHelper() throws Exception {
+        if (client != null) {
+            for (ContainerState c : client.list()) {
+                if (c.running()) client.stop(c.id(), 100);
+                client.remove(c.id());
+            }
+            client.close();
+        }
+        if (helper != null) helper.close();
+        sh("ip netns del " + EXT_NS + " 2>/dev/null; ip link del yqext0 2>/dev/null; true");
+    }
+
+    static ContainerSpec spec(String id, int host, List<PortMapping> ports, String... command) {
+        return new ContainerSpec(id, null, List.of(rootfs.toString()), List.of(command), List.of(), "n" + id.substring(0, 4), "/", null,
+                Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.200." + host + "/16", NetworkPlan.GATEWAY, ports));
+    }
+
+    static String sh(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    static String logOf(String id) throws IOException {
+        return String.join("\n", Files.readAllLines(helper.log(id)));
+    }
+
+    static String httpGet(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(3000);
+        c.setReadTimeout(3000);
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes());
+        }
+    }
+
+    static String rules() throws IOException, InterruptedException {
+        return sh("nft list table ip " + NetworkPlan.TABLE);
+    }
+
+    @Test
+    void containers_reach_each_other_the_host_reaches_published_ports_and_removal_cleans_up() throws Exception {
+        String server = ContainerRuntimeIT.newId(), caller = ContainerRuntimeIT.newId();
+        client.run(spec(server, 2, List.of(new PortMapping("tcp", 18080, 80)), "httpd", "-f", "-p", "80", "-h", "/www"));
+        ContainerState end = null;
+        try {
+            client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; sleep 0.3; wget -qO- http://10.42.200.2/"));
+            end = client.await(caller, 15_000);
+            String out = logOf(caller);
+            assertThat(out).contains("inet 10.42.200.3/16").contains("default via 10.42.0.1").contains("hello from a container");
+            assertThat(end.exitCode()).isZero();
+
+            assertThat(httpGet("http://127.0.0.1:18080/")).as("published port from the host's loopback (hairpin)").isEqualTo("hello from a container\n");
+            assertThat(rules()).contains("tcp dport 18080 dnat to 10.42.200.2:80");
+            assertThat(sh("ip -br link show master yoq0")).contains(NetworkPlan.hostVeth(server));
+        } finally {
+            client.stop(server, 1000);
+            client.remove(server);
+            if (end != null) client.remove(caller);
+        }
+        assertThat(rules()).doesNotContain("18080");
+        assertThat(Files.exists(Path.of("/run/netns", NetworkPlan.netns(server)))).isFalse();
+        assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(server)))).isFalse();
+    }
+
+    /** A server in a namespace of the test's own, reachable from the host but with no route back to 10.42/16. */
+    @Test
+    void outbound_traffic_is_masqueraded() throws Exception {
+        sh("ip netns del " + EXT_NS + " 2>/dev/null; ip link del yqext0 2>/dev/null; ip netns add " + EXT_NS
+                + " && ip link add yqext0 type veth peer name eth0 netns " + EXT_NS
+                + " && ip addr add 203.0.113.1/24 dev yqext0 && ip link set yqext0 up"
+                + " && ip -n " + EXT_NS + " addr add 203.0.113.2/24 dev eth0 && ip -n " + EXT_NS + " link set eth0 up"
+                + " && ip -n " + EXT_NS + " link set lo up");
+        Path www = Files.createDirectories(tmp.resolve("ext-www"));
+        Files.writeString(www.resolve("index.html"), "outside\n");
+        Process ext = new ProcessBuilder("ip", "netns", "exec", EXT_NS, "busybox", "httpd", "-f", "-p", "8081", "-h", www.toString()).start();
+        String id = ContainerRuntimeIT.newId();
+        try {
+            Thread.sleep(200);
+            client.run(spec(id, 4, List.of(), "wget", "-qO-", "http://203.0.113.2:8081/"));
+            ContainerState end = client.await(id, 15_000);
+            assertThat(logOf(id)).contains("outside");
+            assertThat(end.exitCode()).isZero();
+        } finally {
+            ext.destroy();
+            client.remove(id);
+        }
+    }
+
+    @Test
+    void a_restarted_helper_rebuilds_exactly_the_same_rules() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = ContainerRuntimeIT.newId();
+            client.create(spec(id, 10 + i, List.of(new PortMapping(i == 1 ? "udp" : "tcp", 18100 + i, 80)), "true"));
+            ids.add(id);
+        }
+        String before = rules();
+        helper.crash();
+        sh("nft delete table ip " + NetworkPlan.TABLE);
+        helper.start();
+        client = helper.client();
+        assertThat(rules()).isEqualTo(before).contains("udp dport 18101 dnat to 10.42.200.11:80");
+        for (String id : ids) client.remove(id);
+    }
+
+    @Test
+    void two_hundred_containers_created_and_removed_leave_no_interface_namespace_or_rule() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            String id = ContainerRuntimeIT.newId();
+            client.create(spec(id, 20 + (i % 200), List.of(new PortMapping("tcp", 19000 + i, 80)), "true"));
+            client.remove(id);
+        }
+        assertThat(sh("ip -br link show master yoq0 | grep -c veth_ || true").strip()).as("veths left on the bridge")
+                .isEqualTo(String.valueOf(client.list().size()));
+        assertThat(rules()).doesNotContainPattern("dport 19[0-9]{3}");
+        try (var left = Files.list(Path.of("/run/netns"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("yoq-") && !n.equals(EXT_NS)).toList())
+                    .hasSize(client.list().size());
+        }
+    }
+}

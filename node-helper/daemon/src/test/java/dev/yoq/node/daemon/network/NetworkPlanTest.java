@@ -1,0 +1,41 @@
+package dev.yoq.node.daemon.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.PortMapping;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NetworkPlanTest {
+    static ContainerSpec.Net net(String ip, PortMapping... ports) {
+        return new ContainerSpec.Net(ip + "/16", NetworkPlan.GATEWAY, List.of(ports));
+    }
+
+    @Test
+    void names_fit_the_kernels_15_character_limit() {
+        assertThat(NetworkPlan.hostVeth("0123456789abcdef")).isEqualTo("veth_0123456789").hasSizeLessThanOrEqualTo(15);
+        assertThat(NetworkPlan.netns("0123456789ab")).isEqualTo("yoq-0123456789ab");
+        assertThat(NetworkPlan.attach("0123456789ab")).containsExactly("netns add yoq-0123456789ab",
+                "link add veth_0123456789 type veth peer name eth0 netns yoq-0123456789ab", "link set veth_0123456789 master yoq0 up");
+    }
+
+    @Test
+    void the_ruleset_replaces_only_yoqs_table_and_is_the_same_whatever_the_order() {
+        String a = NetworkPlan.ruleset(List.of(net("10.42.0.2", new PortMapping("tcp", 8080, 80)), net("10.42.0.3", new PortMapping("udp", 53, 53))));
+        String b = NetworkPlan.ruleset(List.of(net("10.42.0.3", new PortMapping("udp", 53, 53)), net("10.42.0.2", new PortMapping("tcp", 8080, 80))));
+        assertThat(a).isEqualTo(b);
+        assertThat(a).startsWith("table ip yoq\ndelete table ip yoq\ntable ip yoq {\n")
+                .contains("fib daddr type local tcp dport 8080 dnat to 10.42.0.2:80")
+                .contains("fib daddr type local udp dport 53 dnat to 10.42.0.3:53")
+                .contains("ip saddr 10.42.0.0/16 oifname != \"yoq0\" masquerade")
+                .contains("ip saddr 127.0.0.0/8 oifname \"yoq0\" masquerade")
+                .doesNotContain("flush ruleset");
+        assertThat(a.split("dport 8080").length - 1).as("incoming and locally generated").isEqualTo(2);
+    }
+
+    @Test
+    void without_published_ports_only_nat_remains() {
+        assertThat(NetworkPlan.ruleset(List.of())).doesNotContain("dnat").contains("masquerade");
+    }
+}
