@@ -16,7 +16,7 @@ public record RegistrySettings(Set<String> insecure, String platform) {
     private static final String PLATFORM = "[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?";
 
     public RegistrySettings {
-        insecure = Set.copyOf(insecure);
+        insecure = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(insecure));   // sorted: stable to show and compare
         if (!platform.matches(PLATFORM)) {
             throw new IllegalArgumentException("yoq.image.platform: must be os/architecture[/variant] (e.g. linux/amd64), got " + platform);
         }
