@@ -58,6 +58,14 @@ static int set(struct config *c, char *key, char *v) {
     if (!strcmp(key, "cgroup_procs")) return add(c->cgroup_procs, &c->ncgroup, v);
     if (!strcmp(key, "oom_file")) { c->oom_file = v; return 0; }
     if (!strcmp(key, "oom_key")) { c->oom_key = v; return 0; }
+    if (!strcmp(key, "etc_file")) {
+        /* "name<TAB>content": a plain file name directly under /etc */
+        if (c->netc >= 4) return -1;
+        char *content = strchr(v, '\t'); if (!content) return -1; *content++ = 0;
+        if (!*v || strchr(v, '/') || !strcmp(v, ".") || !strcmp(v, "..")) return -1;
+        c->etc_files[c->netc].name = v; c->etc_files[c->netc++].content = content;
+        return 0;
+    }
     if (!strcmp(key, "bind")) {
         /* "ro|rw<TAB>source<TAB>target" */
         if (c->nbinds >= MAX_LIST) return -1;

@@ -11,6 +11,7 @@
 
 struct bind_mount { char *source; char *target; int readonly; };
 struct rlimit_setting { int resource; uint64_t soft; uint64_t hard; };
+struct etc_file { char *name; char *content; };   /* written into the container's /etc (resolv.conf, hosts) */
 
 struct config {
     int exec_mode;                 /* "mode exec": join a running container instead of creating one */
@@ -25,6 +26,7 @@ struct config {
     char *cgroup_procs[MAX_LIST]; int ncgroup;
     char *oom_file, *oom_key;
     struct bind_mount binds[MAX_LIST]; int nbinds;
+    struct etc_file etc_files[4]; int netc;
     struct rlimit_setting rlimits[32]; int nrlimits;
     char *cwd;
     char *user;                    /* "uid[:gid]" or "name[:group]", resolved inside the rootfs */

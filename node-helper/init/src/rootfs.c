@@ -67,6 +67,19 @@ static int resolve_in_root(int rootfd, const char *rel, int create, int as_file)
     return fd;
 }
 
+/* Replaces /etc/<name> in the container's upper layer with our content: whatever the image had there (a file, or
+ * a symlink such as Ubuntu's resolv.conf → ../run/…) is unlinked first, never followed. */
+static void write_etc_file(int rootfd, const struct etc_file *f) {
+    int etc = resolve_in_root(rootfd, "etc", 1, 0);
+    if (unlinkat(etc, f->name, 0) < 0 && errno != ENOENT) fail("replace /etc/%s: %s", f->name, strerror(errno));
+    int fd = openat(etc, f->name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) fail("write /etc/%s: %s", f->name, strerror(errno));
+    size_t len = strlen(f->content);
+    if (write(fd, f->content, len) != (ssize_t) len) fail("write /etc/%s: %s", f->name, strerror(errno));
+    close(fd);
+    close(etc);
+}
+
 static const char *fdpath(int fd, char *buf, size_t len) {
     snprintf(buf, len, "/proc/self/fd/%d", fd);
     return buf;
@@ -197,6 +210,7 @@ void rootfs_setup(const struct config *cfg) {
     mount_at(rootfd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
     make_dev(rootfd);
     mount_at(rootfd, "tmp", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 0);
+    for (int i = 0; i < cfg->netc; i++) write_etc_file(rootfd, &cfg->etc_files[i]);
     bind_mounts(cfg, rootfd);
     mask_paths(rootfd, devnull);
     close(devnull);

@@ -60,7 +60,11 @@ class NetworkIT {
     }
 
     static ContainerSpec spec(String id, int host, List<PortMapping> ports, String... command) {
-        return new ContainerSpec(id, null, List.of(rootfs.toString()), List.of(command), List.of(), "n" + id.substring(0, 4), "/", null,
+        return named(null, id, host, ports, command);
+    }
+
+    static ContainerSpec named(String name, String id, int host, List<PortMapping> ports, String... command) {
+        return new ContainerSpec(id, name, List.of(rootfs.toString()), List.of(command), List.of(), "n" + id.substring(0, 4), "/", null,
                 Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.200." + host + "/16", NetworkPlan.GATEWAY, ports));
     }
 
@@ -91,13 +95,16 @@ class NetworkIT {
     @Test
     void containers_reach_each_other_the_host_reaches_published_ports_and_removal_cleans_up() throws Exception {
         String server = ContainerRuntimeIT.newId(), caller = ContainerRuntimeIT.newId();
-        client.run(spec(server, 2, List.of(new PortMapping("tcp", 18080, 80)), "httpd", "-f", "-p", "80", "-h", "/www"));
+        String name = "web-" + server.substring(0, 6);
+        client.run(named(name, server, 2, List.of(new PortMapping("tcp", 18080, 80)), "httpd", "-f", "-p", "80", "-h", "/www"));
         ContainerState end = null;
         try {
-            client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; sleep 0.3; wget -qO- http://10.42.200.2/"));
+            client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; cat /etc/resolv.conf; sleep 0.3; "
+                    + "nslookup " + name + "; wget -qO- http://" + name + "/"));
             end = client.await(caller, 15_000);
             String out = logOf(caller);
-            assertThat(out).contains("inet 10.42.200.3/16").contains("default via 10.42.0.1").contains("hello from a container");
+            assertThat(out).contains("inet 10.42.200.3/16").contains("default via 10.42.0.1").contains("nameserver 10.42.0.1")
+                    .contains("Address: 10.42.200.2").contains("hello from a container");
             assertThat(end.exitCode()).isZero();
 
             assertThat(httpGet("http://127.0.0.1:18080/")).as("published port from the host's loopback (hairpin)").isEqualTo("hello from a container\n");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.yoq.node.daemon.EventHub;
 import dev.yoq.node.daemon.network.NetworkDriver;
+import dev.yoq.node.daemon.network.NodeNetwork;
 import dev.yoq.node.daemon.network.NetworkPlan;
 import dev.yoq.node.daemon.cgroup.CgroupDriver;
 import dev.yoq.node.daemon.cgroup.Placement;
@@ -53,7 +54,7 @@ public final class ContainerManager {
     private final Consumer<String> log;
     private final ObjectMapper json;
     private final Map<String, Tracked> containers = new ConcurrentHashMap<>();
-    private final NetworkDriver network;
+    private final NodeNetwork network;
 
     public ContainerManager(DataLayout data, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json, Consumer<String> log) {
         this.data = data;
@@ -63,7 +64,7 @@ public final class ContainerManager {
         this.events = events;
         this.json = json;
         this.log = log;
-        this.network = new NetworkDriver(data.root().resolve("network"), log);
+        this.network = new NodeNetwork(new NetworkDriver(data.root().resolve("network"), log), log);
     }
 
     public CgroupDriver cgroups() { return cgroups; }
@@ -102,20 +103,18 @@ public final class ContainerManager {
             }
         }
         if (containers.values().stream().anyMatch(t -> t.spec.net() != null)) {
-            network.ensureBridge();
             syncRules();
-            log.accept("network rules rebuilt for " + netOf().size() + " container(s) on " + NetworkPlan.BRIDGE);
+            log.accept("network rules and names rebuilt for the containers on " + NetworkPlan.BRIDGE);
         }
     }
 
-    /** The node's port rules follow the containers that have an address: set on create, gone on remove. */
+    /** The node's port rules and DNS names follow the containers that have an address. */
     private void syncRules() throws IOException {
-        network.applyRules(netOf());
+        network.sync(containers.values().stream().map(t -> t.spec).toList());
     }
 
-    private List<ContainerSpec.Net> netOf() {
-        return containers.values().stream().map(t -> t.spec.net()).filter(java.util.Objects::nonNull).toList();
-    }
+    public NodeNetwork network() { return network; }
+
 
     public ContainerState create(ContainerSpec spec) throws IOException {
         SpecRules.check(spec);

@@ -31,6 +31,10 @@ public final class InitConfig {
         if (spec.net() != null) {
             c.put("netns", dev.yoq.node.daemon.network.NetworkDriver.netnsPath(spec.id()).toString());
             c.put("net_addr", spec.net().address()).put("net_gateway", spec.net().gateway());
+            // Names resolve through yoq's resolver on the gateway; the container knows its own name without it.
+            c.put("etc_file", "resolv.conf\tnameserver " + spec.net().gateway() + "\n");
+            String host = spec.hostname() == null ? spec.id() : spec.hostname();
+            c.put("etc_file", "hosts\t127.0.0.1\tlocalhost\n" + spec.net().ip() + "\t" + host + "\n");
         }
         if (spec.userNamespace()) c.userns(spec);
         c.placement(placement);

@@ -40,7 +40,9 @@ class InitConfigTest {
         ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of(), "c", "/", null,
                 Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.0.7/16", "10.42.0.1", List.of()));
         String text = InitConfig.forRun(spec, new ContainerDirs(Path.of("/d/c")), PLACEMENT, null, Path.of("/d/l.log"));
-        assertThat(text).contains("hostname c\nnetns /run/netns/yoq-abc123abc123\nnet_addr 10.42.0.7/16\nnet_gateway 10.42.0.1\n");
+        assertThat(text).contains("hostname c\nnetns /run/netns/yoq-abc123abc123\nnet_addr 10.42.0.7/16\nnet_gateway 10.42.0.1\n"
+                + "etc_file resolv.conf\\tnameserver 10.42.0.1\\n\n"
+                + "etc_file hosts\\t127.0.0.1\\tlocalhost\\n10.42.0.7\\tc\\n\n");
     }
 
     @Test
