@@ -48,7 +48,7 @@ class ContainersIT {
         rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip")) {
+        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         Files.createDirectories(SOCKET.getParent());
@@ -163,10 +163,11 @@ class ContainersIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables is needed");
         Path www = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(www.resolve("index.html"), "page\n");
-        CliIT.Run web = yoq("run", "-d", "--name", "web-" + Long.toHexString(System.nanoTime()), "-p", "18090:80", "-v", www + ":/www",
+        String web = "web-" + Long.toHexString(System.nanoTime()), caller = "caller-" + Long.toHexString(System.nanoTime());
+        CliIT.Run started = yoq("run", "-d", "--name", web, "-p", "18090:80", "-v", www + ":/www",
                 rootfs.toString(), "httpd", "-f", "-p", "80", "-h", "/www");
-        assertThat(web.exit()).as(web.err()).isZero();
-        String id = web.out().strip();
+        assertThat(started.exit()).as(started.err()).isZero();
+        String id = started.out().strip();
         try {
             JsonNode record = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token()));
             String ip = record.path("ip").asText();
@@ -174,8 +175,29 @@ class ContainersIT {
             CliIT.Run clash = yoq("run", "-d", "-p", "18090:80", rootfs.toString(), "true");
             assertThat(clash.exit()).isEqualTo(1);
             assertThat(clash.err()).contains("host port 18090/tcp is already published by container web-");
-            CliIT.Run caller = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + ip + "/");
-            assertThat(caller.out()).as(caller.err()).isEqualTo("page\n");
+            CliIT.Run byIp = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + ip + "/");
+            assertThat(byIp.out()).as(byIp.err()).isEqualTo("page\n");
+            CliIT.Run byName = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + web + "/");
+            assertThat(byName.out()).as("the resolver on 10.42.0.1 knows the name: " + byName.err()).isEqualTo("page\n");
+            String metrics = YoqServer.get("/metrics", null).body();
+            java.util.regex.Matcher local = java.util.regex.Pattern.compile("(?m)^yoq_dns_local_answers\\{[^}]*\\} ([0-9.]+)").matcher(metrics);
+            assertThat(local.find()).as("the resolver's counters are metrics").isTrue();
+            assertThat(Double.parseDouble(local.group(1))).isGreaterThanOrEqualTo(1);
+            assertThat(metrics).containsPattern("(?m)^yoq_dns_queries\\{").containsPattern("(?m)^yoq_dns_cache_hits\\{");
+
+            assertThat(yoq("policy", "deny", caller, web).out()).isEqualTo(caller + " -> " + web + ": deny\n");
+            assertThat(yoq("policy", "list").out()).containsPattern(caller + " +" + web + " +deny");
+            CliIT.Run denied = yoq("run", "--name", caller, rootfs.toString(), "sh", "-c", "timeout 3 wget -q -O- http://" + web + "/ || echo blocked");
+            assertThat(denied.out()).as("the shell adds Terminated, before or after").contains("blocked\n").doesNotContain("page");
+            yoq("rm", caller);
+            assertThat(yoq("policy", "rm", caller, web).out()).isEqualTo(caller + " -> " + web + ": removed\n");
+            CliIT.Run restored = yoq("run", "--name", caller, rootfs.toString(), "wget", "-qO-", "http://" + web + "/");
+            assertThat(restored.out()).as(restored.err()).isEqualTo("page\n");
+            yoq("rm", caller);
+            assertThat(YoqServer.json(post("/v1/policies", "{\"source\":\"a\",\"target\":\"b\",\"action\":\"maybe\"}")).path("error").asText())
+                    .isEqualTo("action must be 'deny' or 'allow'");
+            assertThat(YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/v1/policies/nobody/none")).DELETE(), YoqServer.token()).statusCode())
+                    .isEqualTo(404);
             HttpResponse<String> fromHost = java.net.http.HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18090/")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(fromHost.body()).isEqualTo("page\n");
@@ -190,6 +212,29 @@ class ContainersIT {
         for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
             if (!c.path("status").asText().equals("running")) yoq("rm", c.path("id").asText());
         }
+    }
+
+    /** 200 networked containers made and removed through the API: a new one then gets the lowest address again. */
+    @Test
+    void two_hundred_containers_leave_no_lease_behind() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "nftables is needed");
+        String body = "{\"target\":\"" + rootfs + "\",\"command\":[\"true\"]}";
+        String first = null;
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> created = post("/containers", body);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode c = YoqServer.json(created);
+            if (first == null) first = c.path("ip").asText();
+            assertThat(c.path("ip").asText()).as("each one gets the lowest free address: the last one's came back").isEqualTo(first);
+            String id = c.path("id").asText();
+            post("/containers/" + id + "/wait?timeout_ms=10000", "");
+            assertThat(YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + id)).DELETE(), YoqServer.token()).statusCode())
+                    .isEqualTo(200);
+        }
+        long withAddress = 0;
+        for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) if (!c.path("ip").isNull()) withAddress++;
+        assertThat(ContainersIT.sh(tmp, "ip -br link show master yoq0 | grep -c veth_ || true").strip()).as("one veth per container with an address")
+                .isEqualTo(String.valueOf(withAddress));
     }
 
     /** Images: a real registry (docker-registry), an image built by umoci and pushed by skopeo, pulled and run by yoq. */

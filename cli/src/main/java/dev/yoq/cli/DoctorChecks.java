@@ -30,6 +30,9 @@ final class DoctorChecks {
         checks.add(ioUring());
         checks.add(bpfJit());
         checks.add(mtu());
+        checks.add(networkTools());
+        checks.add(exists("br-netfilter", "proc/sys/net/bridge/bridge-nf-call-iptables", "warn", "bridged traffic is visible to network policy",
+                "br_netfilter not loaded: network policy cannot see traffic between containers (modprobe br_netfilter)"));
         checks.add(nodeHelper.get());
         return checks;
     }
@@ -92,6 +95,15 @@ final class DoctorChecks {
         if (mtu == null) return new Check("mtu", "warn", "bridge yoq0 absent (created with the first networked container)");
         int m = Integer.parseInt(mtu);
         return new Check("mtu", m >= 1500 ? "pass" : m >= 1280 ? "warn" : "fail", "yoq0 mtu " + m);
+    }
+
+    /** Container networking runs iproute2 and nftables (argument lists, no shell). */
+    Check networkTools() {
+        boolean ip = Files.isExecutable(root.resolve("usr/sbin/ip")) || Files.isExecutable(root.resolve("sbin/ip"));
+        boolean nft = Files.isExecutable(root.resolve("usr/sbin/nft")) || Files.isExecutable(root.resolve("sbin/nft"));
+        if (ip && nft) return new Check("network-tools", "pass", "ip and nft found");
+        return new Check("network-tools", "fail", "missing " + (ip ? "" : "ip (iproute2) ") + (nft ? "" : "nft (nftables) ")
+                + "- containers with a network cannot start (apt-get install iproute2 nftables)");
     }
 
     private Check exists(String name, String rel, String missingStatus, String ok, String missing) {

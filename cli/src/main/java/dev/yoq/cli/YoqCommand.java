@@ -40,6 +40,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("prune", ImageCommands.Prune.class);
         c.put("login", LoginCommand.class);
         c.put("tags", ImageCommands.Tags.class);
+        c.put("policy", PolicyCommands.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

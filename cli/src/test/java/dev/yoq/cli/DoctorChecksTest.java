@@ -54,4 +54,16 @@ class DoctorChecksTest {
         assertThat(new DoctorChecks(root).ioUring().status()).isEqualTo("warn");
         assertThat(statuses(20L << 30)).containsEntry("ebpf", "fail");
     }
+
+    @Test
+    void networking_needs_ip_and_nft_and_policy_needs_br_netfilter() throws Exception {
+        assertThat(new DoctorChecks(root).networkTools().message()).startsWith("missing ip (iproute2) nft (nftables)");
+        assertThat(statuses(20L << 30)).containsEntry("network-tools", "fail").containsEntry("br-netfilter", "warn");
+        for (String tool : new String[] {"usr/sbin/ip", "usr/sbin/nft"}) {
+            write(tool, "#!/bin/sh\n");
+            root.resolve(tool).toFile().setExecutable(true);
+        }
+        write("proc/sys/net/bridge/bridge-nf-call-iptables", "1");
+        assertThat(statuses(20L << 30)).containsEntry("network-tools", "pass").containsEntry("br-netfilter", "pass");
+    }
 }

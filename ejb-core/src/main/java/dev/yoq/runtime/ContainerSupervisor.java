@@ -58,6 +58,9 @@ public class ContainerSupervisor {
     @Inject
     NodeConnector node;
 
+    @jakarta.ejb.EJB
+    dev.yoq.network.PolicyService policies;
+
     private final Queue<Wire.Event> events = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> restartDue = new ConcurrentHashMap<>();
     private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
@@ -144,6 +147,7 @@ public class ContainerSupervisor {
             warnedUnavailable = false;
             LOG.info("subscribed to the node helper's events (" + client.helperVersion() + ", cgroups " + client.cgroupLayout() + ")");
             reconcile();
+            policies.push();   // a new or restarted helper gets the rules (it also keeps its own copy)
         } catch (IOException e) {
             if (!warnedUnavailable) LOG.warning(e.getMessage() + "; containers cannot run until it is started (yoq server start starts it)");
             warnedUnavailable = true;

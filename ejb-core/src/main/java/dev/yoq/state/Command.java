@@ -76,4 +76,12 @@ public sealed interface Command<R> {
     /** Untags an image; refused while a container made from it exists. */
     record RemoveImage(String id) implements Command<Void> {
     }
+
+    /** Sets the rule from source to target (replacing its action if one exists) and audits it. Returns the action. */
+    record SetPolicy(String source, String target, String action, String actor, long at) implements Command<String> {
+    }
+
+    /** Removes the rule from source to target (refused when there is none) and audits it. */
+    record RemovePolicy(String source, String target, String actor, long at) implements Command<Void> {
+    }
 }

@@ -33,6 +33,9 @@ public final class StateMachine {
         if (command instanceof Command.RecordImage || command instanceof Command.RemoveImage) {
             return (R) ImageTransitions.apply(command, em);
         }
+        if (command instanceof Command.SetPolicy || command instanceof Command.RemovePolicy) {
+            return (R) PolicyTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

@@ -82,6 +82,16 @@ public final class ErrorMappers {
         }
     }
 
+    /** A network request that cannot be done (a bad policy, an unknown rule). */
+    @Provider
+    public static class Network implements ExceptionMapper<dev.yoq.network.NetworkException> {
+        @Override
+        public Response toResponse(dev.yoq.network.NetworkException e) {
+            int status = e.kind() == dev.yoq.network.NetworkException.Kind.NOT_FOUND ? 404 : 400;
+            return ErrorBody.response(status, e.getMessage(), e.kind().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

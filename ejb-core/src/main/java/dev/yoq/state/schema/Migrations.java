@@ -13,7 +13,8 @@ public final class Migrations {
                 Migration.fromResource(1, "foundation", "V001__foundation.sql"),
                 Migration.fromResource(2, "containers", "V002__containers.sql"),
                 Migration.fromResource(3, "images", "V003__images.sql"),
-                Migration.fromResource(4, "network", "V004__network.sql"));
+                Migration.fromResource(4, "network", "V004__network.sql"),
+                Migration.fromResource(5, "network_policies", "V005__network_policies.sql"));
     }
 
     public static int latestVersion() {

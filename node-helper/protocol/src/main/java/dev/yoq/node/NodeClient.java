@@ -96,6 +96,16 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /** Deletes unpacked layers that are not in {@code keep} and that no container uses. */
+    /** Replaces the node's network policy with {@code policies} (the helper keeps them across its restarts). */
+    public void setPolicies(java.util.List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
+        call(Wire.Op.POLICIES, new Wire.PoliciesBody(List.copyOf(policies)));
+    }
+
+    /** The resolver's counters; "running" false when it could not listen. */
+    public Map<String, Long> dnsStats() throws IOException {
+        return codec.mapper().convertValue(call(Wire.Op.DNS_STATS, Map.of()), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {});
+    }
+
     public Map<String, Long> pruneLayers(java.util.Collection<String> keep) throws IOException {
         return codec.mapper().convertValue(call(Wire.Op.PRUNE_LAYERS, new Wire.PruneBody(List.copyOf(keep))),
                 new TypeReference<Map<String, Long>>() {});

@@ -103,6 +103,11 @@ final class Session implements Runnable {
             case UNPACK -> codec.tree(Map.of("path", layers.unpacked(codec.convert(body, Wire.DigestBody.class).digest()).toString()));
             case PRUNE_LAYERS -> codec.tree(layers.prune(
                     new java.util.HashSet<>(codec.convert(body, Wire.PruneBody.class).keep()), containers.lowerDirsInUse()));
+            case POLICIES -> {
+                containers.network().setPolicies(codec.convert(body, Wire.PoliciesBody.class).policies());
+                yield done;
+            }
+            case DNS_STATS -> codec.tree(containers.network().dnsStats());
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
     }

@@ -144,6 +144,45 @@ class NetworkIT {
         }
     }
 
+    /** busybox wget from one container to another's httpd: "ok" or "blocked" (3 s; busybox wget -T segfaults here). */
+    static String reach(String fromName, String id, int host, String target) throws Exception {
+        client.run(named(fromName, id, host, List.of(), "sh", "-c", "timeout 3 wget -q -O- http://" + target + "/ >/dev/null && echo ok || echo blocked"));
+        client.await(id, 15_000);
+        String out = logOf(id).strip();
+        client.remove(id);
+        // CRI format "time stream F text"; the shell's "Terminated" (stderr) may land after our word
+        return out.lines().filter(l -> l.contains(" stdout F ")).map(l -> l.substring(l.indexOf(" F ") + 3)).reduce((a, b) -> b).orElse(out);
+    }
+
+    @Test
+    void deny_blocks_allow_is_an_allowlist_rm_restores_and_rules_wait_for_their_names() throws Exception {
+        String sfx = ContainerRuntimeIT.newId().substring(0, 5);
+        String server = ContainerRuntimeIT.newId(), other = ContainerRuntimeIT.newId();
+        client.run(named("pb-" + sfx, server, 30, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
+        client.run(named("pc-" + sfx, other, 31, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
+        try {
+            Thread.sleep(300);
+            assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).isEqualTo("ok");
+            client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("pa-" + sfx, "pb-" + sfx, "deny")));
+            assertThat(rules()).as("pa does not exist between its runs: the rule waits").doesNotContain("10.42.200.30 drop");
+            assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).as("deny, applied when pa appears").isEqualTo("blocked");
+            assertThat(reach("pz-" + sfx, ContainerRuntimeIT.newId(), 33, "pb-" + sfx)).as("others are not affected").isEqualTo("ok");
+
+            client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("pa-" + sfx, "pc-" + sfx, "allow")));
+            assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pc-" + sfx)).as("allowed target").isEqualTo("ok");
+            assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).as("not on pa's allowlist").isEqualTo("blocked");
+
+            client.setPolicies(List.of());
+            assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).as("rm restores").isEqualTo("ok");
+        } finally {
+            client.setPolicies(List.of());
+            for (String id : List.of(server, other)) {
+                client.stop(id, 1000);
+                client.remove(id);
+            }
+        }
+    }
+
     @Test
     void a_restarted_helper_rebuilds_exactly_the_same_rules() throws Exception {
         List<String> ids = new ArrayList<>();
@@ -152,13 +191,18 @@ class NetworkIT {
             client.create(spec(id, 10 + i, List.of(new PortMapping(i == 1 ? "udp" : "tcp", 18100 + i, 80)), "true"));
             ids.add(id);
         }
+        client.create(named("keep-" + ids.get(0).substring(0, 4), ContainerRuntimeIT.newId(), 14, List.of(), "true"));
+        client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("keep-" + ids.get(0).substring(0, 4), "other", "allow")));
         String before = rules();
+        assertThat(before).contains("ip saddr 10.42.200.14 ip daddr 10.42.0.0/16 drop");
         helper.crash();
         sh("nft delete table ip " + NetworkPlan.TABLE);
         helper.start();
         client = helper.client();
-        assertThat(rules()).isEqualTo(before).contains("udp dport 18101 dnat to 10.42.200.11:80");
+        assertThat(rules()).as("ports and policy, from the helper's own files").isEqualTo(before).contains("udp dport 18101 dnat to 10.42.200.11:80");
+        client.setPolicies(List.of());
         for (String id : ids) client.remove(id);
+        for (ContainerState c : client.list()) if (!c.running()) client.remove(c.id());
     }
 
     @Test

@@ -32,6 +32,8 @@ public final class Wire {
         STATS,      // {"id"} -> {"memory_bytes","pids","cpu_pressure","memory_pressure","io_pressure"}
         UNPACK,     // {"digest"} -> {"path"}: the layer blob unpacked under <data>/layers/sha256/ (once per digest)
         PRUNE_LAYERS, // {"keep":[digests]} -> {"layers_removed","bytes"}: unpacked layers neither kept nor used
+        POLICIES,   // {"policies":[NetworkPolicy]} -> {}: the node's whole rule set, replacing the last one
+        DNS_STATS,  // {} -> {"running","names","queries","local","forwarded","cache_hits","malformed"}
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -55,6 +57,8 @@ public final class Wire {
     public record DigestBody(String digest) {}
 
     public record PruneBody(java.util.List<String> keep) {}
+
+    public record PoliciesBody(java.util.List<NetworkPolicy> policies) {}
 
     public record StopBody(String id, long graceMs) {}
 

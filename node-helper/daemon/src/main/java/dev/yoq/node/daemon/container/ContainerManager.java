@@ -64,7 +64,7 @@ public final class ContainerManager {
         this.events = events;
         this.json = json;
         this.log = log;
-        this.network = new NodeNetwork(new NetworkDriver(data.root().resolve("network"), log), log);
+        this.network = new NodeNetwork(new NetworkDriver(data.root().resolve("network"), log), data.root().resolve("network"), log);
     }
 
     public CgroupDriver cgroups() { return cgroups; }

@@ -124,5 +124,10 @@ public final class DnsAnswers {
         return m.toWire();
     }
 
+    public java.util.Map<String, Long> counters() {
+        return java.util.Map.of("queries", queries.get(), "local", local.get(), "forwarded", forwarded.get(),
+                "cache_hits", cacheHits(), "malformed", malformed.get());
+    }
+
     public long cacheHits() { return forwarder == null ? 0 : forwarder.hits.get(); }
 }

@@ -21,6 +21,7 @@ public final class NetworkDriver {
     private final Path rulesCopy;
     private final Consumer<String> log;
     private String appliedRules;
+    private boolean warnedNoBrNetfilter;
 
     public NetworkDriver(Path stateDir, Consumer<String> log) {
         this.rulesCopy = stateDir.resolve("rules.nft");
@@ -37,6 +38,12 @@ public final class NetworkDriver {
         }
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
         Files.writeString(Path.of("/proc/sys/net/ipv4/conf", NetworkPlan.BRIDGE, "route_localnet"), "1");
+        Path bridged = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");   // policy between containers needs it
+        if (Files.exists(bridged)) Files.writeString(bridged, "1");
+        else if (!warnedNoBrNetfilter) {
+            warnedNoBrNetfilter = true;
+            log.accept("br_netfilter is not loaded: network policy cannot see traffic between containers (modprobe br_netfilter)");
+        }
     }
 
     /** The container's namespace with eth0 inside and its peer on the bridge; leftovers of a failed try go first. */
@@ -54,7 +61,13 @@ public final class NetworkDriver {
 
     /** Replaces yoq's table with the rules for these containers, unless it already holds exactly them. */
     public synchronized void applyRules(List<ContainerSpec.Net> containers) throws IOException {
-        String rules = NetworkPlan.ruleset(containers);
+        applyRules(containers, java.util.Map.of(), List.of());
+    }
+
+    /** The same with the network policy, its names resolved through {@code names} (container name → address). */
+    public synchronized void applyRules(List<ContainerSpec.Net> containers, java.util.Map<String, String> names,
+                                        List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
+        String rules = NetworkPlan.ruleset(containers, names, policies);
         if (rules.equals(appliedRules)) return;
         run(List.of("nft", "-f", "-"), rules);
         appliedRules = rules;

@@ -1,6 +1,7 @@
 package dev.yoq.node.daemon.network;
 
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.NetworkPolicy;
 import dev.yoq.node.protocol.PortMapping;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,29 @@ public final class NetworkPlan {
 
     public static String hostVeth(String id) { return "veth_" + id.substring(0, Math.min(10, id.length())); }
 
+    private static String forward(java.util.Map<String, String> names, List<NetworkPolicy> policies) {
+        StringBuilder rules = new StringBuilder();
+        java.util.Map<String, java.util.SortedSet<String>> allowed = new java.util.TreeMap<>();
+        for (NetworkPolicy p : policies.stream().sorted(Comparator.comparing(NetworkPolicy::source).thenComparing(NetworkPolicy::target)).toList()) {
+            String src = names.get(p.source()), dst = names.get(p.target());
+            if (src == null) continue;   // applies when the source appears
+            if (p.deny()) {
+                if (dst != null) rules.append("    ip saddr ").append(src).append(" ip daddr ").append(dst).append(" drop\n");
+            } else {
+                java.util.SortedSet<String> targets = allowed.computeIfAbsent(src, k -> new java.util.TreeSet<>());
+                if (dst != null) targets.add(dst);
+            }
+        }
+        for (var e : allowed.entrySet()) {
+            rules.append("    ip saddr ").append(e.getKey()).append(" ip daddr ").append(SUBNET);
+            if (!e.getValue().isEmpty()) rules.append(" ip daddr != { ").append(String.join(", ", e.getValue())).append(" }");
+            rules.append(" drop\n");
+        }
+        if (rules.isEmpty()) return "";
+        return "  chain forward {\n    type filter hook forward priority filter; policy accept;\n"
+                + "    ct state established,related accept\n" + rules + "  }\n";
+    }
+
     /** ip -batch: the bridge with the gateway address, up. */
     public static List<String> bridge() {
         return List.of("link add " + BRIDGE + " type bridge", "addr add " + GATEWAY + "/16 dev " + BRIDGE, "link set " + BRIDGE + " up");
@@ -43,6 +67,16 @@ public final class NetworkPlan {
      * outside table {@code ip yoq} is touched.
      */
     public static String ruleset(List<ContainerSpec.Net> containers) {
+        return ruleset(containers, java.util.Map.of(), List.of());
+    }
+
+    /**
+     * The same, with the network policy: {@code names} maps container names to addresses; a rule whose names are
+     * not there yet is left out until they are. deny: new traffic source → target dropped; allow: the source may
+     * open connections only to its allowed targets among the containers (10.42.0.0/16). Replies of permitted
+     * connections always pass (conntrack; bridged traffic reaches this hook through br_netfilter).
+     */
+    public static String ruleset(List<ContainerSpec.Net> containers, java.util.Map<String, String> names, List<NetworkPolicy> policies) {
         List<String[]> maps = new ArrayList<>();
         for (ContainerSpec.Net n : containers) {
             for (PortMapping p : n.ports()) maps.add(new String[] {p.protocol(), Integer.toString(p.hostPort()), n.ip(), Integer.toString(p.containerPort())});
@@ -59,9 +93,10 @@ public final class NetworkPlan {
                 + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
                 + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
                 + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
-                + "    ip saddr " + SUBNET + " oifname != \"" + BRIDGE + "\" masquerade\n"
-                + "    ip saddr 127.0.0.0/8 oifname \"" + BRIDGE + "\" masquerade\n"
+                + "    ip saddr " + SUBNET + " ip daddr != " + SUBNET + " masquerade\n"
+                + "    ip saddr 127.0.0.0/8 ip daddr " + SUBNET + " masquerade\n"
                 + "  }\n"
+                + forward(names, policies)
                 + "}\n";
     }
 }

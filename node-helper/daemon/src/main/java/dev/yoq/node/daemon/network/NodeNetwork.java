@@ -5,6 +5,7 @@ import dev.yoq.node.daemon.dns.DnsServer;
 import dev.yoq.node.daemon.dns.Forwarder;
 import dev.yoq.node.daemon.dns.NameTable;
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.NetworkPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -21,15 +22,48 @@ import java.util.function.Consumer;
  * resolver starts with the first networked container, since it listens on the bridge's own address.
  */
 public final class NodeNetwork {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final NetworkDriver driver;
     private final Consumer<String> log;
+    private final Path policyFile;
+    private List<NetworkPolicy> policies;
+    private Collection<ContainerSpec> lastSpecs = List.of();
     private final NameTable names = new NameTable();
     private DnsServer dns;
     private boolean dnsFailureLogged;
 
-    public NodeNetwork(NetworkDriver driver, Consumer<String> log) {
+    public NodeNetwork(NetworkDriver driver, Path stateDir, Consumer<String> log) {
         this.driver = driver;
         this.log = log;
+        this.policyFile = stateDir.resolve("policies.json");
+        this.policies = readPolicies();
+    }
+
+    /** The server's whole policy, kept in a file so a restarted helper enforces it before the server calls. */
+    public synchronized void setPolicies(List<NetworkPolicy> next) throws IOException {
+        if (next == null) next = List.of();
+        for (NetworkPolicy p : next) {
+            if (!NetworkPolicy.NAME.matcher(String.valueOf(p.source())).matches() || !NetworkPolicy.NAME.matcher(String.valueOf(p.target())).matches()
+                    || !("deny".equals(p.action()) || "allow".equals(p.action()))) {
+                throw new dev.yoq.node.protocol.HelperException(dev.yoq.node.protocol.HelperError.INVALID, "bad policy " + p);
+            }
+        }
+        policies = List.copyOf(next);
+        java.nio.file.Files.createDirectories(policyFile.getParent());
+        Path tmp = policyFile.resolveSibling("policies.json.tmp");
+        java.nio.file.Files.write(tmp, JSON.writeValueAsBytes(policies));
+        java.nio.file.Files.move(tmp, policyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        sync(lastSpecs);
+    }
+
+    private List<NetworkPolicy> readPolicies() {
+        try {
+            if (!java.nio.file.Files.exists(policyFile)) return List.of();
+            return List.of(JSON.readValue(policyFile.toFile(), NetworkPolicy[].class));
+        } catch (IOException e) {
+            log.accept("network policy file " + policyFile + " is unreadable (" + e.getMessage() + "); none enforced until the server sends it");
+            return List.of();
+        }
     }
 
     public void attach(String id) throws IOException { driver.attach(id); }
@@ -37,12 +71,15 @@ public final class NodeNetwork {
     public void detach(String id) throws IOException { driver.detach(id); }
 
     public synchronized void sync(Collection<ContainerSpec> specs) throws IOException {
+        lastSpecs = List.copyOf(specs);
         List<ContainerSpec.Net> nets = specs.stream().map(ContainerSpec::net).filter(Objects::nonNull).toList();
         if (nets.isEmpty() && dns == null) return;   // nothing networked yet: no bridge, no table, no resolver
         driver.ensureBridge();
-        driver.applyRules(nets);
+        Map<String, String> addresses = new TreeMap<>();
+        for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) addresses.put(s.name(), s.net().ip());
+        driver.applyRules(nets, addresses, policies);
         Map<String, List<String>> entries = new TreeMap<>();
-        for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) entries.put(s.name(), List.of(s.net().ip()));
+        addresses.forEach((name, ip) -> entries.put(name, List.of(ip)));
         if (entries.size() > NameTable.MAX_NAMES) log.accept("DNS: " + entries.size() + " names, only " + NameTable.MAX_NAMES + " are served");
         names.replace(entries);
         if (dns == null) startResolver();
@@ -58,6 +95,12 @@ public final class NodeNetwork {
         }
     }
 
-    /** The resolver, or null while it does not run. */
-    public DnsServer dns() { return dns; }
+    /** The resolver's counters for the DNS_STATS op (running 0 when it could not listen). */
+    public synchronized Map<String, Long> dnsStats() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        out.put("running", dns == null ? 0L : 1L);
+        out.put("names", (long) names.size());
+        if (dns != null) out.putAll(dns.answers().counters());
+        return out;
+    }
 }

@@ -28,10 +28,25 @@ class NetworkPlanTest {
         assertThat(a).startsWith("table ip yoq\ndelete table ip yoq\ntable ip yoq {\n")
                 .contains("fib daddr type local tcp dport 8080 dnat to 10.42.0.2:80")
                 .contains("fib daddr type local udp dport 53 dnat to 10.42.0.3:53")
-                .contains("ip saddr 10.42.0.0/16 oifname != \"yoq0\" masquerade")
-                .contains("ip saddr 127.0.0.0/8 oifname \"yoq0\" masquerade")
+                .contains("ip saddr 10.42.0.0/16 ip daddr != 10.42.0.0/16 masquerade")
+                .contains("ip saddr 127.0.0.0/8 ip daddr 10.42.0.0/16 masquerade")
                 .doesNotContain("flush ruleset");
         assertThat(a.split("dport 8080").length - 1).as("incoming and locally generated").isEqualTo(2);
+    }
+
+    @Test
+    void policies_resolve_names_and_wait_for_the_ones_not_there_yet() {
+        var names = java.util.Map.of("web", "10.42.0.2", "db", "10.42.0.3", "api", "10.42.0.4");
+        String rules = NetworkPlan.ruleset(List.of(), names, List.of(
+                new dev.yoq.node.protocol.NetworkPolicy("web", "db", "deny"),
+                new dev.yoq.node.protocol.NetworkPolicy("ghost", "db", "deny"),
+                new dev.yoq.node.protocol.NetworkPolicy("api", "db", "allow"),
+                new dev.yoq.node.protocol.NetworkPolicy("api", "cache", "allow")));
+        assertThat(rules).contains("ct state established,related accept\n"
+                        + "    ip saddr 10.42.0.2 ip daddr 10.42.0.3 drop\n"
+                        + "    ip saddr 10.42.0.4 ip daddr 10.42.0.0/16 ip daddr != { 10.42.0.3 } drop\n")
+                .doesNotContain("ghost");
+        assertThat(NetworkPlan.ruleset(List.of(), names, List.of())).doesNotContain("chain forward");
     }
 
     @Test
