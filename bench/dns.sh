@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # DNS: queries/s for one cached name with dnsperf (Debian package), yoq's resolver (in the node helper, on
-# 10.42.0.1:53) against dnsmasq answering the same record from memory, in the same run (alternating, 3 rounds
-# of 10 s each). Needs root, dnsperf, dnsmasq and a built tree; uses a helper of its own.
+# 10.42.0.1:53) against dnsmasq answering the same record from memory, in the same run (a 3 s warm-up each,
+# then alternating, 3 rounds of 10 s each). Needs root, dnsperf, dnsmasq and a built tree; uses a helper of its own.
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "dns benchmark: needs root"; exit 0; }
 for t in dnsperf dnsmasq; do command -v "$t" >/dev/null || { echo "dns benchmark: $t missing (apt-get install dnsperf dnsmasq-base)"; exit 0; }; done
@@ -25,7 +25,8 @@ dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-a
   --host-record=bench-svc,10.42.252.2 --local-ttl=5 --cache-size=1000 --pid-file="$tmp/dnsmasq.pid" --log-facility=/dev/null &
 sleep 0.5
 printf 'bench-svc A\n' > "$tmp/queries"
-qps() { dnsperf -q 100 -c 4 -l "$secs" -d "$tmp/queries" "$@" 2>/dev/null | awk '/Queries per second/ {print $4}'; }
+qps() { dnsperf -q 100 -c 4 -l "${SECS:-$secs}" -d "$tmp/queries" "$@" 2>/dev/null | awk '/Queries per second/ {print $4}'; }
+SECS=3 qps -s 10.42.0.1 -p 53 >/dev/null; SECS=3 qps -s 127.0.0.1 -p 5354 >/dev/null   # warm-up (JIT, caches), not counted
 for round in 1 2 3; do
   qps -s 10.42.0.1 -p 53 >> "$tmp/yoq"
   qps -s 127.0.0.1 -p 5354 >> "$tmp/dnsmasq"

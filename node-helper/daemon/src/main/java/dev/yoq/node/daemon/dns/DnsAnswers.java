@@ -39,18 +39,56 @@ public final class DnsAnswers {
      * with {@link #answer} on another thread. {@link #DROP} means send nothing.
      */
     public byte[] answerLocally(byte[] packet, int length, int maxUdp) {
+        long generation = names.generation();
+        byte[] cached = fromCache(packet, length);
+        if (cached != null) return cached;
         Message query;
+        boolean cacheable = false;
         try {
             query = new Message(java.util.Arrays.copyOf(packet, length));
             Record q = query.getQuestion();
             boolean forward = q != null && query.getHeader().getOpcode() == Opcode.QUERY && !query.getHeader().getFlag(Flags.QR)
                     && (q.getDClass() != DClass.IN || names.lookup(q.getName().toString()) == null);
             if (forward) return null;
+            cacheable = q != null && query.getHeader().getOpcode() == Opcode.QUERY && !query.getHeader().getFlag(Flags.QR);
         } catch (Exception notDns) {
             // answer() counts and answers it
         }
         byte[] out = answer(packet, length, maxUdp);
-        return out == null ? DROP : out;
+        if (out == null) return DROP;
+        if (cacheable && maxUdp == 4096 && generation == names.generation()) remember(packet, length, out);   // not across a table change
+        return out;
+    }
+
+    /**
+     * Answers for local names by the query's exact bytes after its id (flags, question as sent, EDNS): a hit is
+     * a copy with the id patched in, no parsing at all. Emptied whenever the name table changes.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, byte[]> wireCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long cacheGeneration = -1;
+    static final int WIRE_CACHE_MAX = 4096;
+
+    private byte[] fromCache(byte[] packet, int length) {
+        if (length < Header.LENGTH) return null;
+        long generation = names.generation();
+        if (generation != cacheGeneration) {
+            wireCache.clear();
+            cacheGeneration = generation;
+            return null;
+        }
+        byte[] hit = wireCache.get(java.nio.ByteBuffer.wrap(packet, 2, length - 2));
+        if (hit == null) return null;
+        queries.incrementAndGet();
+        local.incrementAndGet();
+        byte[] out = hit.clone();
+        out[0] = packet[0];
+        out[1] = packet[1];
+        return out;
+    }
+
+    private void remember(byte[] packet, int length, byte[] answer) {
+        if (wireCache.size() >= WIRE_CACHE_MAX) return;
+        wireCache.put(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOfRange(packet, 2, length)), answer.clone());
     }
 
     /** The wire answer to {@code packet}, at most {@code maxUdp} bytes when it came by UDP (0: TCP), or null. */

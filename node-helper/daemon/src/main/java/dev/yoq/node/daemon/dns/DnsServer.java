@@ -3,8 +3,6 @@ package dev.yoq.node.daemon.dns;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,7 +20,9 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_TCP_CLIENTS = 64;
     private final DnsAnswers answers;
     private final Consumer<String> log;
-    private final DatagramSocket udp;
+    /** One UDP socket per receiving thread, bound together with SO_REUSEPORT: the kernel spreads the queries. */
+    private final java.util.List<java.nio.channels.DatagramChannel> udp = new java.util.ArrayList<>();
+    static final int UDP_THREADS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     private final ServerSocket tcp;
     private final ExecutorService pool = Executors.newFixedThreadPool(8, daemon("yoq-dns-forward"));
     private final ExecutorService tcpClients = Executors.newFixedThreadPool(8, daemon("yoq-dns-tcp"));
@@ -30,45 +30,53 @@ public final class DnsServer implements AutoCloseable {
     public DnsServer(InetAddress address, int port, DnsAnswers answers, Consumer<String> log) throws IOException {
         this.answers = answers;
         this.log = log;
-        this.udp = new DatagramSocket(new InetSocketAddress(address, port));
+        int bound = port;
+        for (int i = 0; i < UDP_THREADS; i++) {
+            java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET);
+            ch.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            ch.bind(new InetSocketAddress(address, bound));
+            bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            udp.add(ch);
+        }
         this.tcp = new ServerSocket();
         tcp.setReuseAddress(true);
-        tcp.bind(new InetSocketAddress(address, udp.getLocalPort()), MAX_TCP_CLIENTS);
-        daemon("yoq-dns-udp").newThread(this::serveUdp).start();
+        tcp.bind(new InetSocketAddress(address, bound), MAX_TCP_CLIENTS);
+        for (java.nio.channels.DatagramChannel ch : udp) daemon("yoq-dns-udp").newThread(() -> serveUdp(ch)).start();
         daemon("yoq-dns-tcp-accept").newThread(this::acceptTcp).start();
-        log.accept("DNS resolver listening on " + address.getHostAddress() + ":" + udp.getLocalPort() + " (udp, tcp)");
+        log.accept("DNS resolver listening on " + address.getHostAddress() + ":" + bound + " (udp, tcp)");
     }
 
     public DnsAnswers answers() { return answers; }
 
     /** The UDP port (useful when 0 asked the system for a free one). */
-    public int port() { return udp.getLocalPort(); }
+    public int port() { return tcp.getLocalPort(); }
 
-    private void serveUdp() {
-        byte[] buf = new byte[4096];
-        while (!udp.isClosed()) {
+    private void serveUdp(java.nio.channels.DatagramChannel ch) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
+        byte[] buf = in.array();
+        while (ch.isOpen()) {
             try {
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                udp.receive(in);
-                InetSocketAddress from = (InetSocketAddress) in.getSocketAddress();
-                byte[] local = answers.answerLocally(buf, in.getLength(), 4096);
+                in.clear();
+                InetSocketAddress from = (InetSocketAddress) ch.receive(in);
+                int length = in.position();
+                byte[] local = answers.answerLocally(buf, length, 4096);
                 if (local == null) {
-                    byte[] copy = java.util.Arrays.copyOf(buf, in.getLength());
-                    pool.execute(() -> reply(copy, from));
+                    byte[] copy = java.util.Arrays.copyOf(buf, length);
+                    pool.execute(() -> reply(ch, copy, from));
                 } else if (local.length > 0) {
-                    udp.send(new DatagramPacket(local, local.length, from));
+                    ch.send(java.nio.ByteBuffer.wrap(local), from);
                 }
             } catch (IOException e) {
-                if (!udp.isClosed()) log.accept("DNS: receive failed: " + e.getMessage());
+                if (ch.isOpen()) log.accept("DNS: receive failed: " + e.getMessage());
             }
         }
     }
 
-    private void reply(byte[] query, InetSocketAddress to) {
+    private void reply(java.nio.channels.DatagramChannel ch, byte[] query, InetSocketAddress to) {
         byte[] out = answers.answer(query, query.length, 4096);
         if (out == null) return;
         try {
-            udp.send(new DatagramPacket(out, out.length, to));
+            ch.send(java.nio.ByteBuffer.wrap(out), to);
         } catch (IOException e) {
             // the client is gone; nothing to do
         }
@@ -113,7 +121,7 @@ public final class DnsServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        udp.close();
+        for (java.nio.channels.DatagramChannel ch : udp) ch.close();
         tcp.close();
         pool.shutdownNow();
         tcpClients.shutdownNow();

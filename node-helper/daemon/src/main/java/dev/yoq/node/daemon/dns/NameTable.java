@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NameTable {
     public static final int MAX_NAMES = 1024;
     private volatile Map<String, List<InetAddress>> names = Map.of();
+    private volatile long generation;
 
     /** name → IPv4 addresses (dotted). Names beyond the limit are left out (the caller logs it). */
     public void replace(Map<String, List<String>> entries) {
@@ -24,7 +25,11 @@ public final class NameTable {
             next.put(normalize(e.getKey()), e.getValue().stream().map(NameTable::address).toList());
         }
         names = next;
+        generation++;
     }
+
+    /** Changes with every {@link #replace}: answers cached for the old table are then stale. */
+    public long generation() { return generation; }
 
     /** The addresses of a query name ("web." or "WEB"), or null when this node does not know it. */
     public List<InetAddress> lookup(String queryName) {

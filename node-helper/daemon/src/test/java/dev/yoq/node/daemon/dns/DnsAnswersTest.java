@@ -67,6 +67,23 @@ class DnsAnswersTest {
     }
 
     @Test
+    void repeated_local_queries_come_from_the_wire_cache_with_their_own_id_until_the_table_changes() throws Exception {
+        byte[] q1 = query("web", Type.A);
+        Message first = new Message(answers.answerLocally(q1, q1.length, 4096));
+        byte[] q2 = query("web", Type.A);   // a new id
+        byte[] again = answers.answerLocally(q2, q2.length, 4096);
+        Message second = new Message(again);
+        assertThat(second.getHeader().getID()).isEqualTo(new Message(q2).getHeader().getID()).isNotEqualTo(first.getHeader().getID());
+        assertThat(second.getSection(Section.ANSWER)).isEqualTo(first.getSection(Section.ANSWER));
+        names.replace(Map.of("web", List.of("10.42.0.9")));
+        byte[] q3 = query("web", Type.A);
+        Message moved = new Message(answers.answerLocally(q3, q3.length, 4096));
+        assertThat(((ARecord) moved.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress()).as("not the cached 10.42.0.2").isEqualTo("10.42.0.9");
+        byte[] forwarded = query("upstream.test", Type.A);
+        assertThat(answers.answerLocally(forwarded, forwarded.length, 4096)).as("unknown names are left to the forwarding pool").isNull();
+    }
+
+    @Test
     void other_names_are_forwarded_and_cached_for_their_ttl() throws Exception {
         Message m = ask("upstream.test", Type.A);
         assertThat(((ARecord) m.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress()).isEqualTo("192.0.2.77");
