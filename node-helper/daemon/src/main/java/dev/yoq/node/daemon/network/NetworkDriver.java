@@ -53,10 +53,16 @@ public final class NetworkDriver {
         ip(null, NetworkPlan.attach(id));
     }
 
-    /** Removes the veth pair and the namespace; missing pieces are fine (idempotent). */
+    /**
+     * Removes the veth pair and the namespace, in one {@code ip} process; missing pieces are fine (idempotent).
+     * Synchronous on purpose: the address goes back to the pool with the container, and a namespace left behind
+     * would still answer ARP for it.
+     */
     public void detach(String id) throws IOException {
-        if (Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))) run(List.of("ip", "link", "del", NetworkPlan.hostVeth(id)), null);
-        if (Files.exists(netnsPath(id))) run(List.of("ip", "netns", "del", NetworkPlan.netns(id)), null);
+        List<String> batch = new ArrayList<>();
+        if (Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))) batch.add("link del " + NetworkPlan.hostVeth(id));
+        if (Files.exists(netnsPath(id))) batch.add("netns del " + NetworkPlan.netns(id));
+        if (!batch.isEmpty()) ip(null, batch);
     }
 
     /** Replaces yoq's table with the rules for these containers, unless it already holds exactly them. */
