@@ -205,19 +205,21 @@ class NetworkIT {
         for (ContainerState c : client.list()) if (!c.running()) client.remove(c.id());
     }
 
+    /** Only this test's names are checked: the host's bridge may carry other containers (a developer's yoq). */
     @Test
     void two_hundred_containers_created_and_removed_leave_no_interface_namespace_or_rule() throws Exception {
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String id = ContainerRuntimeIT.newId();
+            ids.add(id);
             client.create(spec(id, 20 + (i % 200), List.of(new PortMapping("tcp", 19000 + i, 80)), "true"));
+            assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))).isTrue();
             client.remove(id);
         }
-        assertThat(sh("ip -br link show master yoq0 | grep -c veth_ || true").strip()).as("veths left on the bridge")
-                .isEqualTo(String.valueOf(client.list().size()));
-        assertThat(rules()).doesNotContainPattern("dport 19[0-9]{3}");
-        try (var left = Files.list(Path.of("/run/netns"))) {
-            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("yoq-") && !n.equals(EXT_NS)).toList())
-                    .hasSize(client.list().size());
+        for (String id : ids) {
+            assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))).as("veth of " + id).isFalse();
+            assertThat(Files.exists(Path.of("/run/netns", NetworkPlan.netns(id)))).as("namespace of " + id).isFalse();
         }
+        assertThat(rules()).doesNotContainPattern("dport 19[0-9]{3}");
     }
 }
