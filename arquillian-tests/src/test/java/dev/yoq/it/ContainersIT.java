@@ -60,9 +60,18 @@ class ContainersIT {
         assertThat(SOCKET).as("helper socket").exists();
     }
 
+    /** Every container this class made goes, with its network namespace: nothing may outlive the test's data. */
     @AfterAll
     static void stopHelper() throws Exception {
         if (helper != null) {
+            try {
+                for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
+                    if ("running".equals(c.path("status").asText())) yoq("stop", c.path("id").asText());
+                    yoq("rm", c.path("id").asText());
+                }
+            } catch (Exception e) {
+                System.err.println("*** ContainersIT cleanup could not remove its containers: " + e + " ***");
+            }
             helper.destroy();
             helper.waitFor();
         }
