@@ -4,27 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.model.ContainerRecord;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Container commands against a real SQLite file: statuses, races between events and answers, removal. */
-class ContainerTransitionsTest {
-    @TempDir Path dir;
-    SqliteFixture db;
-    CommandBus bus;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new SqliteFixture(dir);
-        bus = new CommandBus(new StateMachine(), db);
-    }
-
-    @AfterEach
-    void close() { db.close(); }
-
+class ContainerTransitionsTest extends BusTestBase {
     void create(String id, String name, String policy) {
         bus.submit(new Command.CreateContainer(id, name, "/rootfs", null, "sh -c true", name == null ? "container" : name, "{}", policy, 1_000));
     }

@@ -6,28 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.yoq.model.ContainerRecord;
 import dev.yoq.model.IpAllocation;
 import dev.yoq.node.protocol.PortMapping;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bridge leases and published ports, taken and released by the container commands, against real SQLite. */
-class NetworkLeasesTest {
-    @TempDir Path dir;
-    SqliteFixture db;
-    CommandBus bus;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new SqliteFixture(dir);
-        bus = new CommandBus(new StateMachine(), db);
-    }
-
-    @AfterEach
-    void close() { db.close(); }
-
+class NetworkLeasesTest extends BusTestBase {
     void create(String id, String name, List<PortMapping> ports) {
         bus.submit(new Command.CreateContainer(id, name, "/rootfs", null, "httpd", "c", "{}", "no", true, ports, 1_000));
     }

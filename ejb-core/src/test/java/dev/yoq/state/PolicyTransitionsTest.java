@@ -5,28 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.model.AuditEntry;
 import dev.yoq.model.PolicyRecord;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Policy rules by command against real SQLite: one per pair, replaced not doubled, each change audited. */
-class PolicyTransitionsTest {
-    @TempDir Path dir;
-    SqliteFixture db;
-    CommandBus bus;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new SqliteFixture(dir);
-        bus = new CommandBus(new StateMachine(), db);
-    }
-
-    @AfterEach
-    void close() { db.close(); }
-
+class PolicyTransitionsTest extends BusTestBase {
     List<String> rules() {
         return db.inNewTransaction(em -> em.createQuery("SELECT p FROM PolicyRecord p ORDER BY p.source, p.target", PolicyRecord.class)
                 .getResultList().stream().map(p -> p.getSource() + ">" + p.getTarget() + ":" + p.getAction()).toList());

@@ -41,13 +41,7 @@ class ContainerRuntimeIT {
 
     @AfterAll
     static void stopHelper() throws Exception {
-        if (client != null) {
-            for (ContainerState c : client.list()) {
-                if (c.running()) client.stop(c.id(), 100);
-                client.remove(c.id());
-            }
-            client.close();
-        }
+        if (client != null) Fixtures.removeAll(client);
         if (helper != null) helper.close();
     }
 
@@ -199,7 +193,12 @@ class ContainerRuntimeIT {
     @Test
     void the_container_survives_a_helper_crash_and_the_restarted_helper_reports_its_exit() throws Exception {
         String id = newId();
-        client.run(spec(id, "sh", "-c", "echo before; sleep 2; echo after; exit 3"));
+        // The container goes on when the test says so (a file in a bind mount), not after a fixed time: a helper
+        // restart on a busy 2-core machine can take longer than any sleep chosen here.
+        Path flag = Files.createDirectories(tmp.resolve("flag-" + id));
+        ContainerSpec base = spec(id, "sh", "-c", "echo before; while [ ! -e /flag/go ]; do sleep 0.1; done; echo after; exit 3");
+        client.run(new ContainerSpec(base.id(), base.name(), base.lowerDirs(), base.command(), base.env(), base.hostname(), "/", null,
+                Limits.DEFAULT, List.of(new ContainerSpec.Mount(flag.toString(), "/flag", true)), true));
         sleepMs(300);
         client.close();
         helper.crash();
@@ -207,6 +206,7 @@ class ContainerRuntimeIT {
         client = helper.client();
         ContainerState now = client.get(id);
         assertThat(now.status()).as("still running after the helper crash").isEqualTo("running");
+        Files.writeString(flag.resolve("go"), "");
         ContainerState end = client.await(id, 10_000);
         assertThat(end.exitCode()).isEqualTo(3);
         assertThat(logText(id)).contains("before\n").contains("after\n");

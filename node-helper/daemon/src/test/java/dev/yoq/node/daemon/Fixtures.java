@@ -24,6 +24,15 @@ final class Fixtures {
         assumeTrue(root && busybox, "privileged lane needs root and busybox-static");
     }
 
+    /** Stops and removes every container the helper knows, then closes the client: a test class's last step. */
+    static void removeAll(dev.yoq.node.NodeClient client) throws IOException {
+        for (dev.yoq.node.protocol.ContainerState c : client.list()) {
+            if (c.running()) client.stop(c.id(), 100);
+            client.remove(c.id());
+        }
+        client.close();
+    }
+
     /** A rootfs with busybox and its applets in /bin, /etc/passwd with root and a user 1000, and the probe. */
     static Path busyboxRootfs(Path dir) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(dir.resolve("bin"));

@@ -48,13 +48,7 @@ class NetworkIT {
 
     @AfterAll
     static void stopHelper() throws Exception {
-        if (client != null) {
-            for (ContainerState c : client.list()) {
-                if (c.running()) client.stop(c.id(), 100);
-                client.remove(c.id());
-            }
-            client.close();
-        }
+        if (client != null) Fixtures.removeAll(client);
         if (helper != null) helper.close();
         sh("ip netns del " + EXT_NS + " 2>/dev/null; ip link del yqext0 2>/dev/null; true");
     }
