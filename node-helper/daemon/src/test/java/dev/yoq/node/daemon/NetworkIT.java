@@ -82,6 +82,19 @@ class NetworkIT {
         }
     }
 
+    /** Waits (at most 10 s) until something answers HTTP at address:port: a server container has started. */
+    static void awaitHttp(String address, int port) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(address, port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listens on " + address + ":" + port);
+    }
+
     static String rules() throws IOException, InterruptedException {
         return sh("nft list table ip " + NetworkPlan.TABLE);
     }
@@ -93,7 +106,8 @@ class NetworkIT {
         client.run(named(name, server, 2, List.of(new PortMapping("tcp", 18080, 80)), "httpd", "-f", "-p", "80", "-h", "/www"));
         ContainerState end = null;
         try {
-            client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; cat /etc/resolv.conf; sleep 0.3; "
+            awaitHttp("10.42.200.2", 80);
+            client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; cat /etc/resolv.conf; "
                     + "nslookup " + name + "; wget -qO- http://" + name + "/"));
             end = client.await(caller, 15_000);
             String out = logOf(caller);
@@ -127,7 +141,7 @@ class NetworkIT {
         Process ext = new ProcessBuilder("ip", "netns", "exec", EXT_NS, "busybox", "httpd", "-f", "-p", "8081", "-h", www.toString()).start();
         String id = ContainerRuntimeIT.newId();
         try {
-            Thread.sleep(200);
+            awaitHttp("203.0.113.2", 8081);
             client.run(spec(id, 4, List.of(), "wget", "-qO-", "http://203.0.113.2:8081/"));
             ContainerState end = client.await(id, 15_000);
             assertThat(logOf(id)).contains("outside");
@@ -155,7 +169,8 @@ class NetworkIT {
         client.run(named("pb-" + sfx, server, 30, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
         client.run(named("pc-" + sfx, other, 31, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
         try {
-            Thread.sleep(300);
+            awaitHttp("10.42.200.30", 80);
+            awaitHttp("10.42.200.31", 80);
             assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).isEqualTo("ok");
             client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("pa-" + sfx, "pb-" + sfx, "deny")));
             assertThat(rules()).as("pa does not exist between its runs: the rule waits").doesNotContain("10.42.200.30 drop");
