@@ -82,14 +82,35 @@ public final class HelperServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers {@code forbidden} and closes, on a thread of its own so a slow peer cannot hold the accept loop.
+     * The peer's own bytes (its hello) are read until it hangs up (at most 2 s) before closing: a Unix socket
+     * closed with unread data resets the connection, and the peer could lose the answer that says why.
+     */
     private void refuse(SocketChannel ch, String user) {
-        try (ch) {
-            codec.write(Channels.newOutputStream(ch), new dev.yoq.node.protocol.Wire.Reply(0, null,
-                    new dev.yoq.node.protocol.HelperError(dev.yoq.node.protocol.HelperError.FORBIDDEN,
-                            "user " + user + " may not use the yoq node helper")));
-        } catch (IOException e) {
-            // nothing more to say to it
-        }
+        Thread t = new Thread(() -> {
+            try (ch) {
+                codec.write(Channels.newOutputStream(ch), new dev.yoq.node.protocol.Wire.Reply(0, null,
+                        new dev.yoq.node.protocol.HelperError(dev.yoq.node.protocol.HelperError.FORBIDDEN,
+                                "user " + user + " may not use the yoq node helper")));
+                ch.shutdownOutput();
+                ch.configureBlocking(false);
+                java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(4096);
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    sink.clear();
+                    int n = ch.read(sink);
+                    if (n < 0) break;
+                    if (n == 0) Thread.sleep(20);
+                }
+            } catch (IOException e) {
+                // nothing more to say to it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "yoq-node-refuse");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static boolean answers(Path socket) {
