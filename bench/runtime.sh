@@ -13,6 +13,10 @@ tmp=$(mktemp -d /tmp/yoq-bench-rt.XXXXXX)
 # The API's 50 requests/s per address limit would throttle the loop itself: off for this server only.
 export YOQ_SERVER_NAME=yoqbenchrt YOQ_API_PORT=7797 YOQ_HOME=$tmp/home YOQ_NODE_SOCKET=$tmp/node.sock YOQ_API_RATE_LIMIT=0
 cleanup() {
+  # remove the containers first (the CLI rounds leave exited ones): their network namespaces must not outlive $tmp
+  for id in $(bin/yoq ps --json 2>/dev/null | python3 -c 'import json,sys; [print(c["id"]) for c in json.load(sys.stdin)]' 2>/dev/null); do
+    bin/yoq stop "$id" >/dev/null 2>&1 || true; bin/yoq rm "$id" >/dev/null 2>&1 || true
+  done
   bin/yoq server stop >/dev/null 2>&1 || true
   pkill -f "yoq-node.jar --socket $tmp/node.sock" 2>/dev/null || true
   rm -rf "$servers/yoqbenchrt" "$tmp"
