@@ -70,28 +70,42 @@ public class ImageService {
     public ImageView pull(String text, TransferOptions options) {
         ImageReference ref = parse(text);
         RegistrySettings settings = settings(ref, options);
-        TransferProgress progress = Transfers.begin(options.progressId(), "pull", ref.toString());
+        return transfer("pull", ref, options, progress -> {
+            try (LayerUnpacking unpacking = new LayerUnpacking(node, ref)) {
+                BlobStore store = new BlobStore(startup.settings().layout().blobs());
+                long start = System.nanoTime();
+                RegistryClient.Pulled pulled = registry("pull " + ref, () -> new RegistryClient(credentials(), settings).pull(ref, store,
+                        new TransferListener() {
+                            @Override public void blob(Manifests.Descriptor d) { progress.blob(d); }
+                            @Override public void bytes(String digest, long n) { progress.bytes(digest, n); }
+                            @Override public void done(Manifests.Descriptor d, boolean moved) { progress.done(d, moved); }
+                            @Override public void layerStored(Manifests.Descriptor d) { unpacking.submit(d.digest()); }
+                        }));
+                long fetched = System.nanoTime();
+                unpacking.awaitAll();
+                long unpacked = System.nanoTime();
+                record(ref, pulled, store);
+                LOG.info(() -> String.format("pulled %s: %d of %d blobs fetched, %d MB; download %d ms, then unpack %d ms, record %d ms",
+                        ref, pulled.blobsFetched(), pulled.layers().size() + 1, pulled.totalSize() >> 20, (fetched - start) / 1_000_000,
+                        (unpacked - fetched) / 1_000_000, (System.nanoTime() - unpacked) / 1_000_000));
+                return get(ref.toString());
+            }
+        });
+    }
+
+    /**
+     * Runs a pull or push as a transfer: registered for {@code GET /transfers/{id}}, holding the store shared (so
+     * prune waits for it), and ended with its outcome whatever happens.
+     */
+    private <T> T transfer(String kind, ImageReference ref, TransferOptions options, java.util.function.Function<TransferProgress, T> work) {
+        TransferProgress progress = Transfers.begin(options.progressId(), kind, ref.toString());
         String failure = "interrupted";
         Transfers.STORE.readLock().lock();
-        try (LayerUnpacking unpacking = new LayerUnpacking(node, ref)) {
-            BlobStore store = new BlobStore(startup.settings().layout().blobs());
-            long start = System.nanoTime();
-            RegistryClient.Pulled pulled = fetch(ref, settings, store, new TransferListener() {
-                @Override public void blob(Manifests.Descriptor d) { progress.blob(d); }
-                @Override public void bytes(String digest, long n) { progress.bytes(digest, n); }
-                @Override public void done(Manifests.Descriptor d, boolean moved) { progress.done(d, moved); }
-                @Override public void layerStored(Manifests.Descriptor d) { unpacking.submit(d.digest()); }
-            });
-            long fetched = System.nanoTime();
-            unpacking.awaitAll();
-            long unpacked = System.nanoTime();
-            record(ref, pulled, store);
-            LOG.info(() -> String.format("pulled %s: %d of %d blobs fetched, %d MB; download %d ms, then unpack %d ms, record %d ms",
-                    ref, pulled.blobsFetched(), pulled.layers().size() + 1, pulled.totalSize() >> 20, (fetched - start) / 1_000_000,
-                    (unpacked - fetched) / 1_000_000, (System.nanoTime() - unpacked) / 1_000_000));
+        try {
+            T result = work.apply(progress);
             failure = null;
-            return get(ref.toString());
-        } catch (ImageException e) {
+            return result;
+        } catch (RuntimeException e) {
             failure = e.getMessage();
             throw e;
         } finally {
@@ -100,14 +114,19 @@ public class ImageService {
         }
     }
 
-    private RegistryClient.Pulled fetch(ImageReference ref, RegistrySettings settings, BlobStore store, TransferListener listener) {
+    /** A registry call whose I/O failures become the API's 502, the message starting with {@code what}. */
+    private interface RegistryCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    private static <T> T registry(String what, RegistryCall<T> call) {
         try {
-            return new RegistryClient(credentials(), settings).pull(ref, store, listener);
+            return call.call();
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": " + e.getMessage());
+            throw new ImageException(ImageException.Kind.REGISTRY, what + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.REGISTRY, "pull " + ref + ": interrupted");
+            throw new ImageException(ImageException.Kind.REGISTRY, what + ": interrupted");
         }
     }
 
@@ -160,43 +179,24 @@ public class ImageService {
         ImageReference from = parse(r.getReference());
         ImageReference to = target == null || target.isBlank() ? from : parse(target);
         BlobStore store = new BlobStore(startup.settings().layout().blobs());
-        TransferProgress progress = Transfers.begin(options.progressId(), "push", to.toString());
-        String failure = "interrupted";
-        Transfers.STORE.readLock().lock();
-        try {
-            RegistryPusher.Pushed pushed = new RegistryPusher(credentials(), 16L << 20, settings(to, options))
-                    .push(to, from, r.getManifestDigest(), store, progress);
+        return transfer("push", to, options, progress -> {
+            RegistryPusher.Pushed pushed = registry("push " + to, () -> new RegistryPusher(credentials(), 16L << 20, settings(to, options))
+                    .push(to, from, r.getManifestDigest(), store, progress));
             if (!to.toString().equals(r.getReference())) {
                 bus.submit(new Command.RecordImage(idOf(to), to.registry(), to.repository(), tagOf(to), to.toString(),
                         r.getManifestDigest(), r.getConfigDigest(), r.getTotalSize(), r.getLayersJson(), r.getConfigJson(),
                         System.currentTimeMillis()));
             }
-            failure = null;
             return pushed;
-        } catch (IOException e) {
-            failure = e.getMessage();
-            throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.REGISTRY, "push " + to + ": interrupted");
-        } finally {
-            Transfers.STORE.readLock().unlock();
-            Transfers.end(progress, failure);
-        }
+        });
     }
 
     /** The tags of a registry repository ({@code host/name}; a tag or digest in the text is ignored). */
     public List<String> tags(String repository, boolean insecure) {
         if (repository == null) throw new ImageException(ImageException.Kind.INVALID, "repository: must be a string");
         ImageReference ref = parse(repository);
-        try {
-            return new RegistryClient(credentials(), settings(ref, new TransferOptions(insecure, null, null))).tags(ref);
-        } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.REGISTRY, "tags of " + ref.registry() + "/" + ref.repository() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.REGISTRY, "tags: interrupted");
-        }
+        RegistrySettings settings = settings(ref, new TransferOptions(insecure, null, null));
+        return registry("tags of " + ref.registry() + "/" + ref.repository(), () -> new RegistryClient(credentials(), settings).tags(ref));
     }
 
     /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
@@ -204,16 +204,12 @@ public class ImageService {
         if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");
         if (username == null || username.isEmpty() || password == null) throw new ImageException(ImageException.Kind.INVALID, "username and password are needed");
         RegistryClient.Credentials given = new RegistryClient.Credentials(username, password);
-        try {
-            RegistrySettings settings = startup.settings().registries();
+        RegistrySettings settings = startup.settings().registries();
+        registry("login " + registry, () -> {
             new RegistryClient(r -> given, insecure ? settings.allowingPlainHttp(registry) : settings).login(registry);
             credentials().save(registry, given);
-        } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.REGISTRY, "login " + registry + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.REGISTRY, "login " + registry + ": interrupted");
-        }
+            return null;
+        });
     }
 
     private RegistryCredentials credentials() {

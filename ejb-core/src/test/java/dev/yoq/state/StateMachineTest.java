@@ -7,30 +7,11 @@ import java.nio.file.Path;
 
 import dev.yoq.model.AuditEntry;
 import dev.yoq.model.NodeRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Applies command sequences through the bus to a real SQLite file and reads the result back. */
-class StateMachineTest {
-
-    @TempDir
-    Path dir;
-
-    SqliteFixture db;
-    CommandBus bus;
-
-    @BeforeEach
-    void open() throws Exception {
-        db = new SqliteFixture(dir);
-        bus = new CommandBus(new StateMachine(), db);
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
+class StateMachineTest extends BusTestBase {
 
     @Test
     void registeringAndStartingANodeIsReadBack() throws Exception {

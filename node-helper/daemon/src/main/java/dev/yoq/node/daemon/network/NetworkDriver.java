@@ -22,6 +22,7 @@ public final class NetworkDriver {
     private final Consumer<String> log;
     private String appliedRules;
     private boolean warnedNoBrNetfilter;
+    private boolean bridgeReady;
 
     public NetworkDriver(Path stateDir, Consumer<String> log) {
         this.rulesCopy = stateDir.resolve("rules.nft");
@@ -30,9 +31,14 @@ public final class NetworkDriver {
 
     public static Path netnsPath(String id) { return NETNS_DIR.resolve(NetworkPlan.netns(id)); }
 
-    /** The bridge, forwarding and the loopback hairpin; done once per boot (the bridge then exists). */
+    /**
+     * The bridge, forwarding and the loopback hairpin. Called before every change, so after the first setup it
+     * only checks that the bridge is still there (someone may have deleted it) instead of writing the knobs again.
+     */
     public synchronized void ensureBridge() throws IOException {
-        if (!Files.exists(Path.of("/sys/class/net", NetworkPlan.BRIDGE))) {
+        boolean present = Files.exists(Path.of("/sys/class/net", NetworkPlan.BRIDGE));
+        if (present && bridgeReady) return;
+        if (!present) {
             ip(null, NetworkPlan.bridge());
             log.accept("created bridge " + NetworkPlan.BRIDGE + " (" + NetworkPlan.GATEWAY + "/16)");
         }
@@ -44,6 +50,7 @@ public final class NetworkDriver {
             warnedNoBrNetfilter = true;
             log.accept("br_netfilter is not loaded: network policy cannot see traffic between containers (modprobe br_netfilter)");
         }
+        bridgeReady = true;
     }
 
     /** The container's namespace with eth0 inside and its peer on the bridge; leftovers of a failed try go first. */
@@ -65,12 +72,10 @@ public final class NetworkDriver {
         if (!batch.isEmpty()) ip(null, batch);
     }
 
-    /** Replaces yoq's table with the rules for these containers, unless it already holds exactly them. */
-    public synchronized void applyRules(List<ContainerSpec.Net> containers) throws IOException {
-        applyRules(containers, java.util.Map.of(), List.of());
-    }
-
-    /** The same with the network policy, its names resolved through {@code names} (container name → address). */
+    /**
+     * Replaces yoq's table with the rules for these containers and the policy (its names resolved through
+     * {@code names}, container name → address), unless it already holds exactly them.
+     */
     public synchronized void applyRules(List<ContainerSpec.Net> containers, java.util.Map<String, String> names,
                                         List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
         String rules = NetworkPlan.ruleset(containers, names, policies);

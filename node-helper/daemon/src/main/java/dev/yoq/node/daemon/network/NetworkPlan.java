@@ -62,16 +62,11 @@ public final class NetworkPlan {
 
     /**
      * The whole of yoq's nftables table, replaced in one transaction (create-if-missing, delete, define): NAT for
-     * the subnet leaving by any other interface, DNAT of published ports from the host's own addresses (incoming
+     * traffic from the subnet to anywhere outside it, DNAT of published ports from the host's own addresses (incoming
      * and locally generated, so 127.0.0.1:PORT works too), and masquerade for that loopback hairpin. Nothing
      * outside table {@code ip yoq} is touched.
-     */
-    public static String ruleset(List<ContainerSpec.Net> containers) {
-        return ruleset(containers, java.util.Map.of(), List.of());
-    }
-
-    /**
-     * The same, with the network policy: {@code names} maps container names to addresses; a rule whose names are
+     *
+     * The policy: {@code names} maps container names to addresses; a rule whose names are
      * not there yet is left out until they are. deny: new traffic source → target dropped; allow: the source may
      * open connections only to its allowed targets among the containers (10.42.0.0/16). Replies of permitted
      * connections always pass (conntrack; bridged traffic reaches this hook through br_netfilter).

@@ -22,8 +22,8 @@ class NetworkPlanTest {
 
     @Test
     void the_ruleset_replaces_only_yoqs_table_and_is_the_same_whatever_the_order() {
-        String a = NetworkPlan.ruleset(List.of(net("10.42.0.2", new PortMapping("tcp", 8080, 80)), net("10.42.0.3", new PortMapping("udp", 53, 53))));
-        String b = NetworkPlan.ruleset(List.of(net("10.42.0.3", new PortMapping("udp", 53, 53)), net("10.42.0.2", new PortMapping("tcp", 8080, 80))));
+        String a = NetworkPlan.ruleset(List.of(net("10.42.0.2", new PortMapping("tcp", 8080, 80)), net("10.42.0.3", new PortMapping("udp", 53, 53))), java.util.Map.of(), List.of());
+        String b = NetworkPlan.ruleset(List.of(net("10.42.0.3", new PortMapping("udp", 53, 53)), net("10.42.0.2", new PortMapping("tcp", 8080, 80))), java.util.Map.of(), List.of());
         assertThat(a).isEqualTo(b);
         assertThat(a).startsWith("table ip yoq\ndelete table ip yoq\ntable ip yoq {\n")
                 .contains("fib daddr type local tcp dport 8080 dnat to 10.42.0.2:80")
@@ -51,6 +51,6 @@ class NetworkPlanTest {
 
     @Test
     void without_published_ports_only_nat_remains() {
-        assertThat(NetworkPlan.ruleset(List.of())).doesNotContain("dnat").contains("masquerade");
+        assertThat(NetworkPlan.ruleset(List.of(), java.util.Map.of(), List.of())).doesNotContain("dnat").contains("masquerade");
     }
 }
