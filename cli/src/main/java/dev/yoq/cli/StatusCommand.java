@@ -13,8 +13,25 @@ public class StatusCommand implements Callable<Integer> {
     @ParentCommand
     YoqCommand yoq;
 
+    @picocli.CommandLine.Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME",
+            description = "the app's release status (default: this directory's app)")
+    String app;
+
+    @picocli.CommandLine.Mixin
+    ManifestOptions manifest;
+
+    @picocli.CommandLine.Parameters(arity = "0..1", hidden = true)
+    String positional;
+
     @Override
     public Integer call() {
+        if (positional != null) throw new CliException("status takes an app name only with --app: yoq status --app " + positional);
+        if (app != null) {
+            ApiClient.Reply r = yoq.options.client().get("/apps/" + AppCommands.path(AppCommands.appName(app, manifest, yoq.options.env())) + "/status");
+            if (yoq.options.json()) yoq.out.println(r.body());
+            else AppCommands.releaseTable(yoq, java.util.List.of(r.json()));
+            return 0;
+        }
         ApiClient.Reply reply = yoq.options.client().get("/v1/status");
         if (yoq.options.json()) {
             yoq.out.println(reply.body());

@@ -48,6 +48,12 @@ public class YoqCommand implements Callable<Integer> {
         c.put("validate", ValidateCommand.class);
         c.put("init", InitCommand.class);
         c.put("up", UpCommand.class);
+        c.put("down", AppCommands.Down.class);
+        c.put("apps", AppCommands.Apps.class);
+        c.put("history", AppCommands.History.class);
+        c.put("rollback", AppCommands.Rollback.class);
+        c.put("rollout", AppCommands.Rollout.class);
+        c.put("run-worker", AppCommands.RunWorker.class);
         c.put("help", CommandLine.HelpCommand.class);
         return java.util.Collections.unmodifiableMap(c);
     }

@@ -58,19 +58,27 @@ public class ContainerService {
     @EJB
     ImageService images;
 
+    /** An app workload's container: recorded with its app, workload, release and config hash; its own hostname. */
+    public record Placement(Command.Workload workload, String hostname, String workingDir) {}
+
     public ContainerView run(RunRequest request) {
+        return run(request, null);
+    }
+
+    public ContainerView run(RunRequest request, Placement placement) {
         List<String> problems = RunRequestRules.problems(request);
         if (!problems.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, String.join("; ", problems));
         String id = newId();
         ImageService.Resolved image = RunRequestRules.isPath(request.target()) ? null : images.resolve(request.target());
         ContainerSpec spec;
         try {
-            spec = RunRequestRules.toSpec(id, request, image);
+            spec = placement == null ? RunRequestRules.toSpec(id, request, image)
+                    : RunRequestRules.toSpec(id, request, image, placement.hostname(), placement.workingDir());
             List<PortMapping> ports = RunRequestRules.ports(request);
             bus.submit(new Command.CreateContainer(id, request.name(), image != null ? "" : spec.lowerDirs().get(0),
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
                     JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), spec.network(), ports,
-                    System.currentTimeMillis()));
+                    placement == null ? null : placement.workload(), System.currentTimeMillis()));
             String ip = spec.network() ? record(id).getIpAddress() : null;
             if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + Ipam.PREFIX, Ipam.GATEWAY, ports));
         } catch (IOException | IllegalArgumentException e) {

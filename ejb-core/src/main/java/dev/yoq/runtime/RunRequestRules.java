@@ -103,6 +103,12 @@ public final class RunRequestRules {
 
     /** The helper's spec for a valid request; {@code image} is null for a rootfs target. */
     public static ContainerSpec toSpec(String id, RunRequest r, dev.yoq.image.ImageService.Resolved image) throws java.io.IOException {
+        return toSpec(id, r, image, null, null);
+    }
+
+    /** As above, with an app workload's hostname and working directory (null: the defaults). */
+    public static ContainerSpec toSpec(String id, RunRequest r, dev.yoq.image.ImageService.Resolved image, String hostname,
+                                       String workingDir) throws java.io.IOException {
         List<ContainerSpec.Mount> mounts = new ArrayList<>();
         for (RunRequest.Volume v : r.volumes()) {
             mounts.add(new ContainerSpec.Mount(Path.of(v.source()).toRealPath().toString(), v.target(), !Boolean.FALSE.equals(v.readOnly())));
@@ -111,9 +117,10 @@ public final class RunRequestRules {
         List<String> command = image != null ? image.config().command(r.command()) : r.command();
         if (command.isEmpty()) throw new IllegalArgumentException("command: the image has no Entrypoint or Cmd; give one after the image");
         List<String> env = image != null ? image.config().environment(r.env()) : r.env();
-        String cwd = image != null && !image.config().workingDir().isEmpty() ? image.config().workingDir() : "/";
+        String cwd = workingDir != null ? workingDir
+                : image != null && !image.config().workingDir().isEmpty() ? image.config().workingDir() : "/";
         String user = image != null && !image.config().user().isEmpty() ? image.config().user() : null;
-        return new ContainerSpec(id, r.name(), lower, command, env, hostname(r), cwd, user, limits(r),
+        return new ContainerSpec(id, r.name(), lower, command, env, hostname != null ? hostname : hostname(r), cwd, user, limits(r),
                 mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()));
     }
 

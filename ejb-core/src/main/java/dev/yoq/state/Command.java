@@ -30,16 +30,26 @@ public sealed interface Command<R> {
      * the container row). Returns the id.
      */
     record CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
-                           String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports, long at)
+                           String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports,
+                           Workload workload, long at)
             implements Command<String> {
         public CreateContainer {
             ports = ports == null ? List.of() : List.copyOf(ports);
         }
 
         public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
-                               String specJson, String restartPolicy, long at) {
-            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, false, List.of(), at);
+                               String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports, long at) {
+            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, bridged, ports, null, at);
         }
+
+        public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
+                               String specJson, String restartPolicy, long at) {
+            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, false, List.of(), null, at);
+        }
+    }
+
+    /** Which app workload a container runs: from which release, with which effective config hash. */
+    record Workload(String app, String kind, String name, String releaseId, String configHash) {
     }
 
     /**
@@ -83,5 +93,47 @@ public sealed interface Command<R> {
 
     /** Removes the rule from source to target (refused when there is none) and audits it. */
     record RemovePolicy(String source, String target, String actor, long at) implements Command<Void> {
+    }
+
+    /**
+     * A new release of an app (status pending, control active). Any release of the app still pending or in
+     * progress is superseded by it. Audited as app_apply or app_rollback. Returns the id.
+     */
+    record CreateRelease(String id, String app, String trigger, String sourceReleaseId, String manifestHash,
+                         String snapshotJson, String actor, long at) implements Command<String> {
+    }
+
+    /**
+     * A rollout step finished: the release's status, message, counts, targets and checkpoint. Refused when the
+     * release was superseded meanwhile (a stale rollout must not write over the new one's story).
+     */
+    record RecordRolloutProgress(String releaseId, String status, String message, int completed, int failed,
+                                 String failureDetailsJson, String targetsJson, String checkpointJson)
+            implements Command<Void> {
+    }
+
+    /** pause / resume / cancel of a release's rollout: its control state becomes paused, active or cancel_requested. */
+    record SetRolloutControl(String releaseId, String controlState) implements Command<Void> {
+    }
+
+    /** Keeps the newest {@code keep} releases of an app (and the ones still needed); returns how many went. */
+    record CompactReleases(String app, int keep) implements Command<Integer> {
+    }
+
+    /** A worker or cron run began (outcome running), or a cron run was skipped (outcome skipped). */
+    record RecordWorkloadRun(String id, String app, String kind, String name, String releaseId, String containerId,
+                             String outcome, String message, long at) implements Command<String> {
+    }
+
+    /** A worker or cron run got its container. */
+    record SetWorkloadRunContainer(String id, String containerId) implements Command<Void> {
+    }
+
+    /** A worker or cron run ended. */
+    record FinishWorkloadRun(String id, String outcome, Integer exitCode, String message, long at) implements Command<Void> {
+    }
+
+    /** An app's named volume exists at this path (created, or its definition changed). */
+    record EnsureVolume(String app, String name, String driver, String path, long at) implements Command<Void> {
     }
 }

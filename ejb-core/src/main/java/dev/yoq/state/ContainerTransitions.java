@@ -34,6 +34,10 @@ final class ContainerTransitions {
         }
         ContainerRecord record = new ContainerRecord(c.id(), c.name(), c.rootfs(), c.image(), c.command(), c.hostname(), c.specJson(),
                 c.restartPolicy(), c.at());
+        if (c.workload() != null) {
+            Command.Workload w = c.workload();
+            record.assignWorkload(w.app(), w.kind(), w.name(), w.releaseId(), w.configHash());
+        }
         if (c.bridged()) {
             publish(c, em);
             List<String> used = em.createQuery("SELECT a.ipAddress FROM IpAllocation a", String.class).getResultList();

@@ -36,6 +36,13 @@ public final class StateMachine {
         if (command instanceof Command.SetPolicy || command instanceof Command.RemovePolicy) {
             return (R) PolicyTransitions.apply(command, em);
         }
+        if (command instanceof Command.CreateRelease || command instanceof Command.RecordRolloutProgress
+                || command instanceof Command.SetRolloutControl || command instanceof Command.CompactReleases
+                || command instanceof Command.RecordWorkloadRun || command instanceof Command.FinishWorkloadRun
+                || command instanceof Command.SetWorkloadRunContainer
+                || command instanceof Command.EnsureVolume) {
+            return (R) AppTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

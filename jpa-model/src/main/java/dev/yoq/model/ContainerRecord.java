@@ -62,6 +62,18 @@ public class ContainerRecord {
     @Column(name = "app_name")
     private String appName;
 
+    @Column(name = "workload_kind")
+    private String workloadKind;
+
+    @Column(name = "workload_name")
+    private String workloadName;
+
+    @Column(name = "release_id")
+    private String releaseId;
+
+    @Column(name = "config_hash")
+    private String configHash;
+
     @Column(name = "spec_json", nullable = false)
     private String specJson;
 
@@ -121,6 +133,21 @@ public class ContainerRecord {
         this.finishedAt = at;
     }
 
+    /** Marks this container as an app's workload, started by a release with this effective config. */
+    public void assignWorkload(String appName, String kind, String name, String releaseId, String configHash) {
+        this.appName = appName;
+        this.workloadKind = kind;
+        this.workloadName = name;
+        this.releaseId = releaseId;
+        this.configHash = configHash;
+    }
+
+    public String getAppName() { return appName; }
+    public String getWorkloadKind() { return workloadKind; }
+    public String getWorkloadName() { return workloadName; }
+    public String getReleaseId() { return releaseId; }
+    public String getConfigHash() { return configHash; }
+
     public void setDesiredState(String desiredState) { this.desiredState = desiredState; }
     public void countRestart() { this.restartCount++; }
 
@@ -146,7 +173,6 @@ public class ContainerRecord {
         this.ipAddress = ip;
         this.vethHost = vethHost;
     }
-    public String getAppName() { return appName; }
     public String getSpecJson() { return specJson; }
     public String getRestartPolicy() { return restartPolicy; }
     public int getRestartCount() { return restartCount; }

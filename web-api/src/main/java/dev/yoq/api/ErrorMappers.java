@@ -67,6 +67,20 @@ public final class ErrorMappers {
         }
     }
 
+    /** An app request that cannot be done. */
+    @Provider
+    public static class Apps implements ExceptionMapper<dev.yoq.app.AppException> {
+        @Override
+        public Response toResponse(dev.yoq.app.AppException e) {
+            int status = switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            };
+            return ErrorBody.response(status, e.getMessage(), e.kind().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /** An image request that cannot be done; a registry's failure is a bad gateway. */
     @Provider
     public static class Images implements ExceptionMapper<dev.yoq.image.ImageException> {

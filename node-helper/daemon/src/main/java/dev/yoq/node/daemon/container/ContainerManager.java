@@ -133,7 +133,7 @@ public final class ContainerManager {
                     Files.setAttribute(p, "unix:gid", base);
                 }
             }
-            if (spec.net() != null) network.attach(spec.id());
+            if (spec.net() != null) network.attach(spec.id(), spec.net().ip());
             writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
             if (spec.net() != null) syncRules();
         } catch (IOException | RuntimeException e) {

@@ -53,11 +53,17 @@ public final class NetworkDriver {
         bridgeReady = true;
     }
 
-    /** The container's namespace with eth0 inside and its peer on the bridge; leftovers of a failed try go first. */
-    public void attach(String id) throws IOException {
+    /**
+     * The container's namespace with eth0 inside and its peer on the bridge; leftovers of a failed try go first.
+     * The bridge forgets the address's old link-layer address: a reused address (a service replaced by a new
+     * release gets the same lowest free one) would otherwise stay unreachable until the stale entry times out.
+     */
+    public void attach(String id, String ip) throws IOException {
         ensureBridge();
         detach(id);
-        ip(null, NetworkPlan.attach(id));
+        List<String> batch = new ArrayList<>(NetworkPlan.attach(id));
+        batch.add("neigh flush to " + ip + " dev " + NetworkPlan.BRIDGE);
+        ip(null, batch);
     }
 
     /**

@@ -66,7 +66,7 @@ public final class NodeNetwork {
         }
     }
 
-    public void attach(String id) throws IOException { driver.attach(id); }
+    public void attach(String id, String ip) throws IOException { driver.attach(id, ip); }
 
     public void detach(String id) throws IOException { driver.detach(id); }
 
@@ -80,9 +80,25 @@ public final class NodeNetwork {
         driver.applyRules(nets, addresses, policies);
         Map<String, List<String>> entries = new TreeMap<>();
         addresses.forEach((name, ip) -> entries.put(name, List.of(ip)));
+        for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) appAliases(s, entries);
         if (entries.size() > NameTable.MAX_NAMES) log.accept("DNS: " + entries.size() + " names, only " + NameTable.MAX_NAMES + " are served");
         names.replace(entries);
         if (dns == null) startResolver();
+    }
+
+    /**
+     * An app's container is named {@code <app>-<workload>} with hostname {@code <workload>}: it also answers to
+     * {@code <workload>} and {@code <workload>.<app>} (a bare name two apps share answers with both addresses).
+     */
+    static void appAliases(ContainerSpec s, Map<String, List<String>> entries) {
+        String host = s.hostname();
+        if (host == null || s.name().length() <= host.length() + 1 || !s.name().endsWith("-" + host)) return;
+        String app = s.name().substring(0, s.name().length() - host.length() - 1);
+        for (String alias : List.of(host, host + "." + app)) {
+            List<String> ips = new java.util.ArrayList<>(entries.getOrDefault(alias, List.of()));
+            if (!ips.contains(s.net().ip())) ips.add(s.net().ip());
+            entries.put(alias, List.copyOf(ips));
+        }
     }
 
     private void startResolver() {

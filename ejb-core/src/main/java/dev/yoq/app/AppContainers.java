@@ -1,0 +1,131 @@
+package dev.yoq.app;
+
+import dev.yoq.image.ImageException;
+import dev.yoq.manifest.Manifest;
+import dev.yoq.model.ContainerRecord;
+import dev.yoq.runtime.ContainerException;
+import dev.yoq.runtime.ContainerService;
+import dev.yoq.runtime.ContainerView;
+import dev.yoq.server.ServerStartup;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An app's containers on this node: which run, starting one for a workload of a release, and taking one away.
+ * What goes wrong is returned as a rollout reason (spec §2.4), never thrown, so the rollout decides what follows.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class AppContainers {
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+    @EJB
+    ContainerService containers;
+    @EJB
+    ServerStartup startup;
+    @EJB
+    HealthMonitor health;
+    @Inject
+    CommandBus bus;
+
+    /** The outcome of starting a workload: its container, or why there is none. */
+    public record Started(String containerId, String reason, String message) {
+        public boolean ok() { return reason == null; }
+    }
+
+    /** The app's containers of one kind, by workload name. */
+    public Map<String, ContainerRecord> of(String app, String kind) {
+        Map<String, ContainerRecord> out = new LinkedHashMap<>();
+        for (ContainerRecord c : FreshReads.fresh(em.createQuery(
+                "SELECT c FROM ContainerRecord c WHERE c.appName = :a AND c.workloadKind = :k ORDER BY c.createdAt", ContainerRecord.class)
+                .setParameter("a", app).setParameter("k", kind)).getResultList()) {
+            out.put(c.getWorkloadName(), c);
+        }
+        return out;
+    }
+
+    public List<ContainerRecord> all(String app) {
+        return FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.appName = :a ORDER BY c.createdAt DESC",
+                ContainerRecord.class).setParameter("a", app)).getResultList();
+    }
+
+    /** Starts service {@code s} of release {@code releaseId}; watches its health check when it has one. */
+    public Started startService(String app, AppWorkloads.Volumes volumes, Manifest.Service s, String releaseId, String configHash) {
+        try {
+            ContainerView v = containers.run(AppWorkloads.service(app, s, volumes),
+                    new ContainerService.Placement(new Command.Workload(app, "service", s.name(), releaseId, configHash), s.name(),
+                            s.common().workingDir()));
+            if (s.healthCheck() != null && v.ip() != null) health.watch(v.id(), v.ip(), s.name(), s.healthCheck(), s.restart());
+            return new Started(v.id(), null, null);
+        } catch (ImageException e) {
+            return new Started(null, "image_pull_failed", e.getMessage());
+        } catch (ContainerException e) {
+            return new Started(null, e.kind() == ContainerException.Kind.UNAVAILABLE ? "placement_failed" : "start_failed", e.getMessage());
+        } catch (AppException e) {
+            return new Started(null, "start_failed", e.getMessage());
+        }
+    }
+
+    /** Starts a one-shot run of a worker or cron job (never restarted). */
+    public Started startOneShot(String app, AppWorkloads.Volumes volumes, String kind, String name, Manifest.Common common, String releaseId, String runId) {
+        try {
+            ContainerView v = containers.run(AppWorkloads.oneShot(app, name + "-" + runId.substring(0, 6), common, volumes),
+                    new ContainerService.Placement(new Command.Workload(app, kind, name, releaseId, null), name, common.workingDir()));
+            return new Started(v.id(), null, null);
+        } catch (ImageException e) {
+            return new Started(null, "image_pull_failed", e.getMessage());
+        } catch (ContainerException | AppException e) {
+            return new Started(null, "start_failed", e.getMessage());
+        }
+    }
+
+    /** Stops (SIGTERM, then SIGKILL after the grace period) and removes a container; gone already is fine. */
+    public void remove(String containerId) {
+        health.forget(containerId);
+        try {
+            try {
+                containers.stop(containerId);   // a running one, or one waiting for its restart policy's next run
+            } catch (ContainerException e) {
+                if (e.kind() != ContainerException.Kind.WRONG_STATE) throw e;
+            }
+            containers.remove(containerId);
+        } catch (ContainerException e) {
+            if (e.kind() != ContainerException.Kind.NOT_FOUND) throw e;
+        }
+    }
+
+    public ContainerView view(String containerId) {
+        return containers.get(containerId);
+    }
+
+    /** Creates the app's declared local volumes (their directories) and records every declared volume. */
+    public AppWorkloads.Volumes volumes(String app, Manifest m) {
+        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().volumes(), m.volumes());
+        for (Manifest.VolumeDecl v : m.volumes()) {
+            if (!"local".equals(v.driver()) && !"host".equals(v.driver())) continue;
+            Path path = volumes.path(app, v.name());
+            try {
+                if ("local".equals(v.driver())) Files.createDirectories(path);
+                else if (!Files.isDirectory(path)) throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": host path " + path + " is not a directory");
+            } catch (IOException e) {
+                throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": cannot create " + path + ": " + e.getMessage());
+            }
+            bus.submit(new Command.EnsureVolume(app, v.name(), v.driver(), path.toString(), System.currentTimeMillis()));
+        }
+        return volumes;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.yoq.app;
+
+import dev.yoq.manifest.AppSnapshot;
+import dev.yoq.manifest.Manifest;
+import dev.yoq.manifest.ManifestException;
+import dev.yoq.manifest.Problem;
+import dev.yoq.manifest.SnapshotReader;
+import dev.yoq.model.ContainerRecord;
+import dev.yoq.model.ReleaseRecord;
+import dev.yoq.model.WorkloadRunRecord;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Apps on this node (spec §1.4, §2.2 app routes, §4.4): apply a snapshot as a release and roll it out, dry runs,
+ * rollback, rollout control, worker runs, down, and the release views. Releases are written through commands;
+ * the rollout is the {@link RolloutExecutor}'s.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class AppService {
+    static final Pattern BAD_NAME_CHARS = Pattern.compile("['\";\\\\\\p{Cntrl}]");
+    static final Pattern RELEASE_ID = Pattern.compile("[0-9a-f]{1,64}");
+
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+    @Inject
+    CommandBus bus;
+    @EJB
+    AppRollouts rollouts;
+    @EJB
+    RolloutExecutor executor;
+    @EJB
+    AppContainers containers;
+    @EJB
+    CronScheduler crons;
+    @Inject
+    @ConfigProperty(name = "yoq.releases.keep", defaultValue = "50")
+    int releasesKept;
+
+    /** A release and the workload counts of its snapshot. */
+    public record Release(ReleaseRecord record, int services, int workers, int crons, int trainingJobs) {}
+
+    /** GET /apps/{app}/status: the newest release and the newest completed one before it. */
+    public record Status(Release current, Release previousSuccessful) {}
+
+    /** One row of the history, marked when it is the current or the previous successful release. */
+    public record HistoryEntry(Release release, boolean current, boolean previousSuccessful) {}
+
+    public record DryRun(String app, String proposedHash, ReleaseRecord current, List<AppPlanner.Change> changes) {}
+
+    /** Applies a snapshot: a new release, rolled out before this returns. 409 while the app has a rollout running. */
+    public Release apply(String snapshotJson, String actor) {
+        return apply(read(snapshotJson), "apply", null, actor);
+    }
+
+    private Release apply(Manifest m, String trigger, String source, String actor) {
+        if (m.services().isEmpty() && m.workers().isEmpty() && m.crons().isEmpty() && m.trainingJobs().isEmpty()) {
+            throw new AppException(AppException.Kind.INVALID, "no services to deploy");
+        }
+        m.services().forEach(s -> AppWorkloads.containerName(m.appName(), s.name()));
+        if (!rollouts.begin(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        try {
+            String snapshot = AppSnapshot.json(m);
+            String id = CronScheduler.newId();
+            bus.submit(new Command.CreateRelease(id, m.appName(), trigger, source, AppSnapshot.hash(snapshot), snapshot, actor,
+                    System.currentTimeMillis()));
+            try {
+                executor.execute(id);
+            } catch (RuntimeException e) {
+                rollouts.abandon(id, e);
+            }
+            bus.submit(new Command.CompactReleases(m.appName(), releasesKept));
+            return release(find(id));
+        } finally {
+            rollouts.end(m.appName());
+        }
+    }
+
+    public DryRun dryRun(String snapshotJson) {
+        Manifest m = read(snapshotJson);
+        String snapshot = AppSnapshot.json(m);
+        ReleaseRecord current = latest(m.appName());
+        return new DryRun(m.appName(), AppSnapshot.hash(snapshot), current,
+                AppPlanner.changes(WorkloadHashes.of(snapshot), current == null ? Map.of() : WorkloadHashes.of(current.getConfigSnapshot())));
+    }
+
+    public List<Release> apps() {
+        List<String> names = FreshReads.fresh(em.createQuery("SELECT DISTINCT r.appName FROM ReleaseRecord r ORDER BY r.appName", String.class))
+                .getResultList();
+        return names.stream().map(a -> release(latest(a))).toList();
+    }
+
+    public Status status(String app) {
+        ReleaseRecord current = latest(checkName(app));
+        if (current == null) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
+        ReleaseRecord previous = previousSuccessful(app, current.getId());
+        return new Status(release(current), previous == null ? null : release(previous));
+    }
+
+    public List<HistoryEntry> history(String app) {
+        List<ReleaseRecord> all = all(checkName(app));
+        if (all.isEmpty()) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
+        ReleaseRecord previous = previousSuccessful(app, all.get(0).getId());
+        List<HistoryEntry> out = new ArrayList<>();
+        for (ReleaseRecord r : all) {
+            out.add(new HistoryEntry(release(r), r == all.get(0), previous != null && previous.getId().equals(r.getId())));
+        }
+        return out;
+    }
+
+    /** The stored snapshot of the rollback target ({@code print}), or a new release applying it. */
+    public Object rollback(String app, String releaseId, boolean print, String actor) {
+        checkName(app);
+        if (releaseId != null && !RELEASE_ID.matcher(releaseId).matches()) throw new AppException(AppException.Kind.INVALID, "invalid release id");
+        ReleaseRecord current = latest(app);
+        ReleaseRecord target = releaseId != null ? em.find(ReleaseRecord.class, releaseId, FreshReads.FIND)
+                : current == null ? null : previousSuccessful(app, current.getId());
+        if (target == null || !app.equals(target.getAppName())) {
+            throw new AppException(AppException.Kind.NOT_FOUND, releaseId != null ? "release " + releaseId + " not found for app " + app
+                    : "no previous successful release to roll back to");
+        }
+        if (print) return target.getConfigSnapshot();
+        return apply(SnapshotReader.read(target.getConfigSnapshot()), "rollback", target.getId(), actor);
+    }
+
+    /** pause → paused, resume → active (a paused rollout goes on, same release), cancel → cancel_requested. */
+    public ReleaseRecord control(String app, String action) {
+        String state = switch (action) {
+            case "pause" -> "paused";
+            case "resume" -> "active";
+            case "cancel" -> "cancel_requested";
+            default -> throw new AppException(AppException.Kind.NOT_FOUND, "unknown rollout action " + action + " (pause, resume or cancel)");
+        };
+        ReleaseRecord current = latest(checkName(app));
+        boolean active = current != null && (List.of("pending", "in_progress").contains(current.getStatus())
+                || "partially_failed".equals(current.getStatus()) && "paused".equals(current.getControlState()));
+        if (!active) throw new AppException(AppException.Kind.NOT_FOUND, "no active release for app " + app);
+        bus.submit(new Command.SetRolloutControl(current.getId(), state));
+        return find(current.getId());
+    }
+
+    /** Starts a one-shot run of a worker of the app's current release. */
+    public WorkloadRunRecord runWorker(String app, String worker) {
+        checkName(app);
+        if (BAD_NAME_CHARS.matcher(worker).find() || worker.isEmpty() || worker.length() > 256) {
+            throw new AppException(AppException.Kind.INVALID, "invalid app or worker name");
+        }
+        ReleaseRecord current = latest(app);
+        if (current == null) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
+        Manifest m = SnapshotReader.read(current.getConfigSnapshot());
+        Manifest.Worker w = m.workers().stream().filter(x -> x.name().equals(worker)).findFirst()
+                .orElseThrow(() -> new AppException(AppException.Kind.NOT_FOUND, "worker " + worker + " not found in app " + app));
+        return crons.start(app, m, "worker", w.name(), w.common(), current.getId(), CronScheduler.newId());
+    }
+
+    public List<WorkloadRunRecord> runs(String app) {
+        return FreshReads.fresh(em.createQuery("SELECT w FROM WorkloadRunRecord w WHERE w.appName = :a ORDER BY w.startedAt DESC",
+                WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();
+    }
+
+    /** Stops and removes every container of the app, newest first, and its cron schedules; returns how many. */
+    public int down(String app) {
+        checkName(app);
+        if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        crons.cancel(app);
+        List<ContainerRecord> all = containers.all(app);
+        for (ContainerRecord c : all) containers.remove(c.getId());
+        return all.size();
+    }
+
+    private Release release(ReleaseRecord r) {
+        Manifest m = SnapshotReader.read(r.getConfigSnapshot());
+        return new Release(r, m.services().size(), m.workers().size(), m.crons().size(), m.trainingJobs().size());
+    }
+
+    private Manifest read(String json) {
+        try {
+            Manifest m = SnapshotReader.read(json);
+            if (m.appName() == null || m.appName().isEmpty()) throw new AppException(AppException.Kind.INVALID, "missing app_name");
+            checkName(m.appName());
+            return m;
+        } catch (ManifestException e) {
+            if (e.problems().stream().anyMatch(p -> p.path().equals("app_name"))) throw new AppException(AppException.Kind.INVALID, "missing app_name");
+            List<String> lines = e.problems().stream().filter(Problem::isError).map(p -> p.describe("snapshot")).toList();
+            throw new AppException(AppException.Kind.INVALID, String.join("; ", lines));
+        }
+    }
+
+    static String checkName(String app) {
+        if (app == null || app.isEmpty() || app.length() > 256 || BAD_NAME_CHARS.matcher(app).find()) {
+            throw new AppException(AppException.Kind.INVALID, "invalid app name");
+        }
+        return app;
+    }
+
+    private ReleaseRecord find(String id) {
+        return em.find(ReleaseRecord.class, id, FreshReads.FIND);
+    }
+
+    private List<ReleaseRecord> all(String app) {
+        return FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a ORDER BY r.createdAt DESC, r.seq DESC",
+                ReleaseRecord.class).setParameter("a", app)).getResultList();
+    }
+
+    private ReleaseRecord latest(String app) {
+        List<ReleaseRecord> all = FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a "
+                + "ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class).setParameter("a", app)).setMaxResults(1).getResultList();
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    private ReleaseRecord previousSuccessful(String app, String currentId) {
+        return Collections.unmodifiableList(all(app)).stream()
+                .filter(r -> "completed".equals(r.getStatus()) && !r.getId().equals(currentId)).findFirst().orElse(null);
+    }
+}

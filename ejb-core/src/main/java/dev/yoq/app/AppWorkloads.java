@@ -1,0 +1,63 @@
+package dev.yoq.app;
+
+import dev.yoq.manifest.Manifest;
+import dev.yoq.runtime.RunRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a release's workloads into container requests (pure but for the paths it is given): an app container is
+ * named {@code <app>-<workload>} (so a node never runs two of one service, and the resolver also answers to
+ * {@code <workload>} and {@code <workload>.<app>}), with the workload's limits, ports and mounts.
+ */
+public final class AppWorkloads {
+    static final Pattern CONTAINER_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private AppWorkloads() {}
+
+    /** Where an app's named volumes are (spec §3.15): local → {@code <volumes>/<app>/<name>}, host → its path. */
+    public record Volumes(Path root, List<Manifest.VolumeDecl> declared) {
+        public Path path(String app, String name) {
+            for (Manifest.VolumeDecl v : declared) {
+                if (!v.name().equals(name)) continue;
+                if ("host".equals(v.driver())) return Path.of(v.path());
+                if ("local".equals(v.driver())) return root.resolve(app).resolve(name);
+                throw new AppException(AppException.Kind.INVALID, "volume " + name + ": the " + v.driver()
+                        + " driver is not available on a single node yet (use local or host)");
+            }
+            throw new AppException(AppException.Kind.INVALID, "volume " + name + " is not declared in [volume." + name + "]");
+        }
+    }
+
+    public static String containerName(String app, String workload) {
+        String name = app + "-" + workload;
+        if (!CONTAINER_NAME.matcher(name).matches()) {
+            throw new AppException(AppException.Kind.INVALID, "app " + app + ", workload " + workload + ": its container is named "
+                    + name + ", which must be 1-63 characters of A-Z a-z 0-9 and -");
+        }
+        return name;
+    }
+
+    public static RunRequest service(String app, Manifest.Service s, Volumes volumes) {
+        List<String> ports = s.ports().stream().map(p -> p.hostPort() + ":" + p.containerPort()).toList();
+        return request(app, s.name(), s.common(), ports, s.restart(), (long) s.memoryLimitMb() << 20, s.cpuLimit(), volumes);
+    }
+
+    /** A worker or cron run: one-shot, never restarted; the original's worker limits (cpu 1000, memory 256 MiB). */
+    public static RunRequest oneShot(String app, String name, Manifest.Common common, Volumes volumes) {
+        return request(app, name, common, List.of(), "none", 256L << 20, 1000, volumes);
+    }
+
+    private static RunRequest request(String app, String name, Manifest.Common c, List<String> ports, String restart,
+                                      long memoryBytes, long cpuMillis, Volumes volumes) {
+        List<RunRequest.Volume> mounts = new ArrayList<>();
+        for (Manifest.Mount m : c.volumes()) {
+            String source = "named".equals(m.kind()) ? volumes.path(app, m.source()).toString() : m.source();
+            mounts.add(new RunRequest.Volume(source, m.target(), m.readOnly()));
+        }
+        return new RunRequest(c.image(), c.command(), containerName(app, name), c.env(), mounts, ports, memoryBytes, null,
+                null, cpuMillis / 1000.0, restart, true);
+    }
+}

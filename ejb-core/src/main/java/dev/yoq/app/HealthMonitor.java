@@ -1,0 +1,169 @@
+package dev.yoq.app;
+
+import dev.yoq.manifest.Manifest;
+import dev.yoq.manifest.SnapshotReader;
+import dev.yoq.model.ContainerRecord;
+import dev.yoq.model.ReleaseRecord;
+import dev.yoq.runtime.ContainerService;
+import dev.yoq.runtime.RestartPolicy;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
+
+/**
+ * Probes the health checks of running app services (spec §3.6): a 250 ms tick starts the probes that are due,
+ * at most 4 at a time on the managed executor; {@link HealthState} decides. The rollout reads readiness from
+ * here; a service that stays unhealthy (3 probes after it turned unhealthy) is restarted when its restart
+ * policy allows, and the restart is audited. Every 5 s the watch list is brought in line with the database, so
+ * a restarted server watches its running services again.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class HealthMonitor {
+    private static final Logger LOG = Logger.getLogger(HealthMonitor.class.getName());
+    static final int WORKERS = 4, RESTART_AFTER = 3;
+    static final long RESYNC_MS = 5_000;
+
+    @Resource
+    TimerService timers;
+    @Resource
+    ManagedExecutorService executor;
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+    @EJB
+    ContainerService containers;
+    @Inject
+    CommandBus bus;
+
+    private record Watch(String containerId, String ip, String service, Manifest.HealthCheck check, RestartPolicy restart) {}
+
+    private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+    private final Map<String, HealthState> states = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Semaphore slots = new Semaphore(WORKERS);
+    private final Map<String, Manifest> snapshots = new ConcurrentHashMap<>();
+    private volatile long lastResync;
+
+    @PostConstruct
+    void start() {
+        timers.createIntervalTimer(250, 250, new TimerConfig("health-monitor", false));
+    }
+
+    /** Starts probing a just started container of a service with a health check. */
+    public void watch(String containerId, String ip, String service, Manifest.HealthCheck check, String restartPolicy) {
+        watched.put(containerId, new Watch(containerId, ip, service, check, RestartPolicy.parse(restartPolicy)));
+        states.put(containerId, HealthState.start(toCheck(check), System.currentTimeMillis()));
+    }
+
+    public void forget(String containerId) {
+        watched.remove(containerId);
+        states.remove(containerId);
+    }
+
+    /** starting, healthy or unhealthy; null when the container has no health check (or is not watched). */
+    public String status(String containerId) {
+        HealthState s = states.get(containerId);
+        return s == null ? null : s.status();
+    }
+
+    @Timeout
+    void tick() {
+        long now = System.currentTimeMillis();
+        if (now - lastResync >= RESYNC_MS) {
+            lastResync = now;
+            try {
+                resync();
+            } catch (RuntimeException e) {
+                LOG.warning("health: cannot read the running services: " + e.getMessage());
+            }
+        }
+        for (Watch w : watched.values()) {
+            HealthState s = states.get(w.containerId());
+            if (s == null || s.nextProbeAtMs() > now || inFlight.contains(w.containerId())) continue;
+            if (!slots.tryAcquire()) return;   // all 4 busy: the rest wait for the next tick
+            inFlight.add(w.containerId());
+            try {
+                executor.execute(() -> probe(w));
+            } catch (RuntimeException e) {
+                inFlight.remove(w.containerId());
+                slots.release();
+            }
+        }
+    }
+
+    private void probe(Watch w) {
+        try {
+            boolean ok = HealthProbes.probe(w.check(), w.ip(), cmd -> containers.exec(w.containerId(), cmd).exitCode());
+            HealthState before = states.get(w.containerId());
+            if (before == null || !watched.containsKey(w.containerId())) return;
+            HealthState after = before.after(ok, toCheck(w.check()), System.currentTimeMillis(), w.containerId());
+            states.put(w.containerId(), after);
+            if (!before.status().equals(after.status())) LOG.info("health: " + w.service() + " (" + w.containerId() + ") is " + after.status());
+            if (after.unhealthyFailures() >= RESTART_AFTER && w.restart() != RestartPolicy.NO) restart(w);
+        } finally {
+            inFlight.remove(w.containerId());
+            slots.release();
+        }
+    }
+
+    private void restart(Watch w) {
+        LOG.warning("health: " + w.service() + " (" + w.containerId() + ") stayed unhealthy; restarting it");
+        bus.submit(new Command.RecordAudit("local", "health_restart", w.service() + " " + w.containerId(), "ok", System.currentTimeMillis()));
+        try {
+            containers.restart(w.containerId());
+            states.put(w.containerId(), HealthState.start(toCheck(w.check()), System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.warning("health: cannot restart " + w.containerId() + ": " + e.getMessage());
+        }
+    }
+
+    /** Watches every running app service that has a health check, forgets containers that are gone. */
+    private void resync() {
+        Set<String> running = new HashSet<>();
+        for (ContainerRecord c : FreshReads.fresh(em.createQuery(
+                "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' AND c.status = 'running'", ContainerRecord.class)).getResultList()) {
+            running.add(c.getId());
+            if (watched.containsKey(c.getId()) || c.getReleaseId() == null || c.getIpAddress() == null) continue;
+            Manifest m = snapshot(c.getReleaseId());
+            if (m == null) continue;
+            m.services().stream().filter(s -> s.name().equals(c.getWorkloadName()) && s.healthCheck() != null).findFirst()
+                    .ifPresent(s -> watch(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart()));
+        }
+        for (String id : Set.copyOf(watched.keySet())) if (!running.contains(id)) forget(id);
+    }
+
+    private Manifest snapshot(String releaseId) {
+        return snapshots.computeIfAbsent(releaseId, id -> {
+            ReleaseRecord r = em.find(ReleaseRecord.class, id);
+            return r == null ? null : SnapshotReader.read(r.getConfigSnapshot());
+        });
+    }
+
+    static HealthState.Check toCheck(Manifest.HealthCheck c) {
+        return new HealthState.Check(c.interval() * 1000, c.timeout() * 1000, (int) c.retries(), c.startPeriod() * 1000);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.yoq.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.yoq.manifest.AppSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The effective config of each workload in a snapshot, as a hash of its canonical JSON: two releases that give a
+ * service the same hash run it the same way, so a new release leaves it running. Keys are {@code kind:name}.
+ */
+public final class WorkloadHashes {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Map<String, String> KINDS = Map.of("services", "service", "workers", "worker", "crons", "cron",
+            "training_jobs", "training_job");
+
+    private WorkloadHashes() {}
+
+    public static Map<String, String> of(String snapshotJson) {
+        if (snapshotJson == null) return Map.of();
+        try {
+            JsonNode root = JSON.readTree(snapshotJson);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String array : new String[] {"services", "workers", "crons", "training_jobs"}) {
+                for (JsonNode w : root.path(array)) {
+                    out.put(KINDS.get(array) + ":" + w.path("name").asText(), AppSnapshot.hash(JSON.writeValueAsString(w)));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored snapshot is not JSON", e);
+        }
+    }
+}
