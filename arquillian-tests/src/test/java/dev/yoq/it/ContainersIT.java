@@ -41,48 +41,18 @@ class ContainersIT {
 
     @BeforeAll
     static void startHelper() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
-        if (!root || !busybox) System.err.println("*** SKIPPED ContainersIT (privileged lane): needs root and busybox-static ***");
-        assumeTrue(root && busybox);
-        rootfs = Files.createDirectories(tmp.resolve("rootfs"));
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
-        Files.createDirectories(SOCKET.getParent());
-        helper = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
-                "--data-dir", YoqServer.DATA_DIR.toString())
-                .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString())).start();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        assertThat(SOCKET).as("helper socket").exists();
+        helper = PrivilegedLane.start("ContainersIT", tmp);
+        rootfs = PrivilegedLane.rootfs(tmp);
     }
 
     /** Every container this class made goes, with its network namespace: nothing may outlive the test's data. */
     @AfterAll
     static void stopHelper() throws Exception {
-        if (helper != null) {
-            try {
-                for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
-                    if ("running".equals(c.path("status").asText())) yoq("stop", c.path("id").asText());
-                    yoq("rm", c.path("id").asText());
-                }
-            } catch (Exception e) {
-                System.err.println("*** ContainersIT cleanup could not remove its containers: " + e + " ***");
-            }
-            helper.destroy();
-            helper.waitFor();
-        }
+        PrivilegedLane.stop("ContainersIT", helper);
     }
 
     static CliIT.Run yoq(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "--server";   // before the command: after `run TARGET` everything is the container's command
-        all[1] = CliIT.server();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return CliIT.yoq(Map.of(), all);
+        return PrivilegedLane.yoq(args);
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {

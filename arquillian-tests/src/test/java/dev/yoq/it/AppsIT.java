@@ -1,0 +1,218 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Apps end to end (privileged lane): manifests deployed with `yoq up` on the real server and helper, real
+ * containers, real health probes; rollouts that fail, pause, resume, cancel and roll back.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AppsIT {
+    /** A service that stops at once on SIGTERM (a shell as PID 1 ignores it unless it traps it). */
+    static final String KEEP_RUNNING = "trap 'exit 0' TERM; sleep 1000 & wait";
+    @TempDir static Path tmp;
+    static Path rootfs;
+    static Process helper;
+
+    @Deployment(testable = false)
+    static EnterpriseArchive deployment() {
+        return YoqServer.ear();
+    }
+
+    @BeforeAll
+    static void startHelper() throws Exception {
+        helper = PrivilegedLane.start("AppsIT", tmp);
+        rootfs = PrivilegedLane.rootfs(tmp);
+    }
+
+    @AfterAll
+    static void stopHelper() throws Exception {
+        PrivilegedLane.stop("AppsIT", helper);
+    }
+
+    static Path manifest(String app, String toml) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(app + "-" + System.nanoTime()));
+        return Files.writeString(dir.resolve("manifest.toml"), "app = \"" + app + "\"\n" + toml.replace("ROOTFS", rootfs.toString()));
+    }
+
+    static String service(String name, String command, String extra) {
+        return "[service." + name + "]\nimage = \"ROOTFS\"\ncommand = [\"sh\", \"-c\", \"" + command.replace("\"", "\\\"") + "\"]\n" + extra + "\n";
+    }
+
+    static JsonNode status(String app) throws Exception {
+        return YoqServer.json(YoqServer.get("/apps/" + app + "/status", YoqServer.token()));
+    }
+
+    static List<JsonNode> containers(String app) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode c : YoqServer.json(YoqServer.get("/containers", YoqServer.token()))) {
+            if (c.path("name").asText().startsWith(app + "-")) out.add(c);
+        }
+        return out;
+    }
+
+    static String state(JsonNode view, String target) {
+        for (JsonNode t : view.path("rollout_targets")) if (t.path("workload_name").asText().equals(target)) return t.path("state").asText();
+        return null;
+    }
+
+    @Test
+    void the_demo_comes_up_in_order_serves_runs_its_worker_and_cron_and_an_unchanged_apply_restarts_nothing() throws Exception {
+        Path m = manifest("demoit", service("backend", "mkdir -p /srv && echo greetings > /srv/greeting && trap 'exit 0' TERM; "
+                        + "httpd -f -p 8081 -h /srv & wait", "[service.backend.health_check]\ntype = \"http\"\npath = \"/greeting\"\n"
+                        + "port = 8081\ninterval = 1\ntimeout = 1\n")
+                + service("web", "trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait", "ports = [\"18094:80\"]\ndepends_on = [\"backend\"]")
+                + "[worker.seed]\nimage = \"ROOTFS\"\ncommand = [\"sh\", \"-c\", \"wget -qO- http://backend:8081/greeting; exit 3\"]\n"
+                + "[cron.tick]\nimage = \"ROOTFS\"\nevery = \"1s\"\ncommand = [\"sh\", \"-c\", \"date\"]\n");
+        CliIT.Run up = PrivilegedLane.yoq("up", "-f", m.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("completed: apply completed (2 placed, 0 failed, 2 services)");
+        assertThat(up.err().indexOf("service backend: ready")).as("web starts once backend is ready: " + up.err())
+                .isLessThan(up.err().indexOf("service web: starting")).isNotNegative();
+        assertThat(YoqServer.HTTP.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18094/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello from the front end\n");
+
+        CliIT.Run worker = PrivilegedLane.yoq("run-worker", "--app", "demoit", "seed");
+        assertThat(worker.exit()).as(worker.err()).isEqualTo(3);
+        assertThat(worker.out()).as("the worker found the backend by name").isEqualTo("greetings\n");
+
+        JsonNode before = status("demoit");
+        List<String> ids = containers("demoit").stream().filter(c -> c.path("status").asText().equals("running"))
+                .map(c -> c.path("id").asText()).sorted().toList();
+        CliIT.Run again = PrivilegedLane.yoq("--json", "up", "-f", m.toString());
+        JsonNode r = YoqServer.JSON.readTree(again.out());
+        assertThat(r.path("status").asText()).isEqualTo("completed");
+        assertThat(r.path("release_id").asText()).isNotEqualTo(before.path("release_id").asText());
+        assertThat(containers("demoit").stream().filter(c -> c.path("name").asText().matches("demoit-(web|backend)"))
+                .map(c -> c.path("id").asText()).sorted().toList()).as("nothing restarted").isSubsetOf(ids).hasSize(2);
+
+        long deadline = System.currentTimeMillis() + 15_000;
+        long cronRuns = 0;
+        while (cronRuns < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            cronRuns = 0;
+            for (JsonNode run : YoqServer.json(YoqServer.get("/apps/demoit/runs", YoqServer.token()))) {
+                if (run.path("kind").asText().equals("cron") && run.path("outcome").asText().equals("succeeded")) cronRuns++;
+            }
+        }
+        assertThat(cronRuns).as("cron runs every second").isGreaterThanOrEqualTo(3);
+        assertThat(PrivilegedLane.yoq("down", "--app", "demoit").exit()).isZero();
+        assertThat(containers("demoit")).isEmpty();
+    }
+
+    @Test
+    void a_failing_health_check_in_batch_two_rolls_back_batch_one() throws Exception {
+        String v1 = service("a", "echo v1; " + KEEP_RUNNING, "") + service("b", "echo v1; " + KEEP_RUNNING, "");
+        JsonNode first = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit", v1).toString()).out());
+        assertThat(first.path("status").asText()).isEqualTo("completed");
+        String v2 = service("a", "echo v2; " + KEEP_RUNNING, "") + service("b", "echo v2; " + KEEP_RUNNING,
+                "[service.b.health_check]\ntype = \"tcp\"\nport = 9\ninterval = 1\ntimeout = 1\nretries = 1\n");
+        CliIT.Run up = PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit", v2).toString());
+        assertThat(up.exit()).isEqualTo(1);
+        JsonNode r = YoqServer.JSON.readTree(up.out());
+        assertThat(r.path("status").asText()).isEqualTo("rolled_back");
+        assertThat(r.path("rollout_state").asText()).isEqualTo("rolled_back");
+        assertThat(state(r, "a")).isEqualTo("rolled_back");
+        assertThat(state(r, "b")).isEqualTo("failed");
+        assertThat(r.path("failure_details").get(0).path("reason").asText()).isEqualTo("readiness_failed");
+        for (JsonNode c : containers("rbit")) {
+            assertThat(c.path("command").asText()).as("back on the first release's config").contains("echo v1");
+            assertThat(c.path("status").asText()).isEqualTo("running");
+        }
+        assertThat(containers("rbit")).hasSize(2);
+        PrivilegedLane.yoq("down", "--app", "rbit");
+    }
+
+    @Test
+    void pause_then_resume_finishes_the_same_release_a_second_apply_meanwhile_is_409_and_cancel_stops_one() throws Exception {
+        String toml = service("a", KEEP_RUNNING, "[service.a.rollout]\ndelay_between_batches = \"2s\"\n")
+                + service("b", KEEP_RUNNING, "") + service("c", KEEP_RUNNING, "");
+        Path m = manifest("pauseit", toml);
+        CompletableFuture<CliIT.Run> up = CompletableFuture.supplyAsync(() -> run("--json", "up", "-f", m.toString()));
+        waitFor(() -> containers("pauseit").size() == 1);
+        assertThat(PrivilegedLane.yoq("up", "-f", m.toString()).err()).contains("409: apply already in progress");
+        CliIT.Run pause = PrivilegedLane.yoq("rollout", "pause", "--app", "pauseit");
+        assertThat(pause.out()).as(pause.err()).contains("rollout paused");
+        JsonNode blocked = YoqServer.JSON.readTree(up.get().out());
+        String release = blocked.path("release_id").asText();
+        assertThat(blocked.path("status").asText()).isEqualTo("in_progress");
+        assertThat(blocked.path("rollout_state").asText()).isEqualTo("blocked");
+        assertThat(PrivilegedLane.yoq("rollout", "resume", "--app", "pauseit").exit()).isZero();
+        waitFor(() -> status("pauseit").path("status").asText().equals("completed"));
+        assertThat(status("pauseit").path("release_id").asText()).as("the same release went on").isEqualTo(release);
+        assertThat(containers("pauseit")).hasSize(3);
+
+        PrivilegedLane.yoq("down", "--app", "pauseit");
+        CompletableFuture<CliIT.Run> second = CompletableFuture.supplyAsync(() -> run("--json", "up", "-f", m.toString()));
+        waitFor(() -> containers("pauseit").size() == 1);
+        assertThat(PrivilegedLane.yoq("rollout", "cancel", "--app", "pauseit").exit()).isZero();
+        JsonNode canceled = YoqServer.JSON.readTree(second.get().out());
+        assertThat(canceled.path("message").asText()).isEqualTo("rollout canceled by operator");
+        assertThat(canceled.path("status").asText()).isEqualTo("partially_failed");
+        assertThat(state(canceled, "c")).isEqualTo("failed");
+        PrivilegedLane.yoq("down", "--app", "pauseit");
+    }
+
+    @Test
+    void rollback_restores_the_previous_config_as_a_new_release_and_print_changes_nothing() throws Exception {
+        JsonNode v1 = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f",
+                manifest("backit", service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());
+        PrivilegedLane.yoq("up", "-f", manifest("backit", service("a", "echo two; " + KEEP_RUNNING, "")).toString());
+        assertThat(containers("backit").get(0).path("command").asText()).contains("echo two");
+        CliIT.Run print = PrivilegedLane.yoq("rollback", "--app", "backit", "--print");
+        assertThat(YoqServer.JSON.readTree(print.out()).path("services").get(0).path("command").toString()).contains("echo one");
+        CliIT.Run back = PrivilegedLane.yoq("--json", "rollback", "--app", "backit");
+        JsonNode r = YoqServer.JSON.readTree(back.out());
+        assertThat(r.path("trigger").asText()).isEqualTo("rollback");
+        assertThat(r.path("source_release_id").asText()).isEqualTo(v1.path("release_id").asText());
+        assertThat(r.path("message").asText()).isEqualTo("rollback to " + v1.path("release_id").asText() + " completed");
+        assertThat(containers("backit").get(0).path("command").asText()).contains("echo one");
+        JsonNode history = YoqServer.json(YoqServer.get("/apps/backit/history", YoqServer.token()));
+        assertThat(history).hasSize(3);
+        assertThat(history.get(0).path("is_current").asBoolean()).isTrue();
+        HttpResponse<String> missing = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/apps/backit/rollback"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"release_id\":\"abc123\"}")), YoqServer.token());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(YoqServer.get("/apps/nosuchapp/status", YoqServer.token()).statusCode()).isEqualTo(404);
+        PrivilegedLane.yoq("down", "--app", "backit");
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitFor(Check check) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!check.ok()) {
+            assertThat(System.currentTimeMillis()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    static CliIT.Run run(String... args) {
+        try {
+            return PrivilegedLane.yoq(args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

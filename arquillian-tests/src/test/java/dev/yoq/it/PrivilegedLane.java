@@ -1,0 +1,73 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The privileged lane's shared fixture: a busybox rootfs and the node helper the test server talks to (root and
+ * busybox-static needed; the calling class is skipped loudly otherwise), and a cleanup that removes every
+ * container so nothing outlives the test's data.
+ */
+final class PrivilegedLane {
+    static final Path SOCKET = Path.of("/tmp/yoq-it-7781/node.sock");
+    static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
+            "touch", "printenv", "date", "mkdir", "[");
+
+    private PrivilegedLane() {}
+
+    /** Skips the class unless root with busybox-static; makes the rootfs and starts the helper. */
+    static Process start(String testClass, Path tmp) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
+        if (!root || !busybox) System.err.println("*** SKIPPED " + testClass + " (privileged lane): needs root and busybox-static ***");
+        assumeTrue(root && busybox);
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.createDirectories(rootfs.resolve("www"));
+        Files.writeString(rootfs.resolve("www/index.html"), "hello from the front end\n");
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
+        for (String applet : APPLETS) Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+        Files.createDirectories(SOCKET.getParent());
+        Process helper = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
+                "--data-dir", YoqServer.DATA_DIR.toString())
+                .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString())).start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(SOCKET).as("helper socket").exists();
+        return helper;
+    }
+
+    static Path rootfs(Path tmp) {
+        return tmp.resolve("rootfs");
+    }
+
+    /** Removes every container (stopping running ones), then stops the helper. */
+    static void stop(String testClass, Process helper) throws Exception {
+        if (helper == null) return;
+        try {
+            for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
+                if ("running".equals(c.path("status").asText())) yoq("stop", c.path("id").asText());
+                yoq("rm", c.path("id").asText());
+            }
+        } catch (Exception e) {
+            System.err.println("*** " + testClass + " cleanup could not remove its containers: " + e + " ***");
+        }
+        helper.destroy();
+        helper.waitFor();
+    }
+
+    static CliIT.Run yoq(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--server";   // before the command: after `run TARGET` everything is the container's command
+        all[1] = CliIT.server();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliIT.yoq(Map.of(), all);
+    }
+}
