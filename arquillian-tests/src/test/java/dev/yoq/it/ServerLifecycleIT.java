@@ -108,6 +108,72 @@ class ServerLifecycleIT {
         CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "rm", id);
     }
 
+    /**
+     * Kill -9 of the server in the middle of a rollout: after the restart the same release carries on from its
+     * checkpoint; services already started are not started again, none is started twice, and it completes.
+     */
+    @Test
+    void aRolloutInterruptedByKillDash9ResumesFromItsCheckpoint() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || !Files.isExecutable(Path.of("/bin/busybox"))) {
+            System.err.println("*** SKIPPED aRolloutInterruptedByKillDash9ResumesFromItsCheckpoint: needs root and busybox-static ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
+        Path rootfs = Files.createDirectories(home.resolve("crash-rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
+        for (String applet : List.of("sh", "sleep")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        StringBuilder toml = new StringBuilder("app = \"crashit\"\n");
+        for (String s : List.of("a", "b", "c")) {
+            toml.append("[service.").append(s).append("]\nimage = \"").append(rootfs.getParent())
+                    .append("\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]\n");
+            if (s.equals("a")) toml.append("[service.a.rollout]\ndelay_between_batches = \"4s\"\n");
+        }
+        Path manifest = Files.writeString(home.resolve("crash-manifest.toml"), toml);
+        CliIT.Run start = CliIT.yoq(env(), "server", "start");
+        assertThat(start.exit()).as(start.out() + start.err()).isZero();
+        String server = "127.0.0.1:" + PORT;
+        ProcessBuilder upCommand = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "--server", server, "up", "-f",
+                manifest.toString()).redirectErrorStream(true).redirectOutput(home.resolve("crash-up.log").toFile());
+        upCommand.environment().remove("YOQ_TOKEN");
+        upCommand.environment().putAll(env());
+        Process up = upCommand.start();
+        up.getOutputStream().close();
+        java.util.function.Supplier<List<String>> ids = () -> {
+            try {
+                List<String> out = new java.util.ArrayList<>();
+                for (var c : YoqServer.JSON.readTree(CliIT.yoq(env(), "--server", server, "--json", "ps").out())) {
+                    if (c.path("name").asText().startsWith("crashit-")) out.add(c.path("name").asText() + "=" + c.path("id").asText());
+                }
+                return out;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (ids.get().size() < 1 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        List<String> beforeCrash = ids.get();
+        assertThat(beforeCrash).as(Files.readString(home.resolve("crash-up.log"))).hasSize(1);   // batch 1 is up, the rollout waits 4 s before batch 2
+        Process kill = new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + NAME).start();
+        assertThat(kill.waitFor()).as("the server's JVM was killed").isZero();
+        up.waitFor();
+
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        com.fasterxml.jackson.databind.JsonNode status = null;
+        deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            CliIT.Run s = CliIT.yoq(env(), "--server", server, "--json", "status", "--app", "crashit");
+            status = YoqServer.JSON.readTree(s.out());
+            if (!status.path("status").asText().matches("pending|in_progress")) break;
+            Thread.sleep(250);
+        }
+        assertThat(status.path("status").asText()).as(String.valueOf(status)).isEqualTo("completed");
+        CliIT.Run history = CliIT.yoq(env(), "--server", server, "--json", "history", "--app", "crashit");
+        assertThat(YoqServer.JSON.readTree(history.out())).as("the same release, not a new one").hasSize(1);
+        List<String> after = ids.get();
+        assertThat(after).hasSize(3).containsAll(beforeCrash);
+        CliIT.yoq(env(), "--server", server, "down", "--app", "crashit");
+    }
+
     static String containerField(String id, String field) throws Exception {
         CliIT.Run ps = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "--json", "ps");
         for (com.fasterxml.jackson.databind.JsonNode c : YoqServer.JSON.readTree(ps.out())) {

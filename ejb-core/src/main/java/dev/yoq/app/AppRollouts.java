@@ -29,6 +29,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@jakarta.ejb.DependsOn("ServerStartup")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class AppRollouts {
@@ -36,6 +37,8 @@ public class AppRollouts {
 
     @Resource
     TimerService timers;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
     @Resource
     ManagedExecutorService executor;
     @PersistenceContext(unitName = "yoq")
@@ -74,6 +77,7 @@ public class AppRollouts {
 
     @Timeout
     void recover() {
+        if (!startup.report().ready()) return;
         for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress') "
                 + "AND r.controlState <> 'paused' ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
             if (!begin(r.getAppName())) continue;

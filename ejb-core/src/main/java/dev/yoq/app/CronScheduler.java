@@ -37,6 +37,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@jakarta.ejb.DependsOn("ServerStartup")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class CronScheduler {
@@ -47,6 +48,8 @@ public class CronScheduler {
 
     @Resource
     TimerService timers;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
     @EJB
@@ -60,6 +63,13 @@ public class CronScheduler {
     @PostConstruct
     void start() {
         timers.createIntervalTimer(1_000, 1_000, new TimerConfig(SWEEP, false));
+    }
+
+    private volatile boolean restored;
+
+    /** After a server start: every app's cron schedules from its current release (once the database is ready). */
+    private void restoreSchedules() {
+        restored = true;
         List<String> apps = em.createQuery("SELECT DISTINCT r.appName FROM ReleaseRecord r", String.class).getResultList();
         for (String a : apps) refresh(a);
     }
@@ -86,7 +96,9 @@ public class CronScheduler {
 
     @Timeout
     void fire(Timer timer) {
+        if (!startup.report().ready()) return;
         if (SWEEP.equals(timer.getInfo())) {
+            if (!restored) restoreSchedules();
             sweep();
             return;
         }

@@ -41,6 +41,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@jakarta.ejb.DependsOn("ServerStartup")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class HealthMonitor {
@@ -50,6 +51,8 @@ public class HealthMonitor {
 
     @Resource
     TimerService timers;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
     @Resource
     ManagedExecutorService executor;
     @PersistenceContext(unitName = "yoq")
@@ -92,6 +95,7 @@ public class HealthMonitor {
 
     @Timeout
     void tick() {
+        if (!startup.report().ready()) return;
         long now = System.currentTimeMillis();
         if (now - lastResync >= RESYNC_MS) {
             lastResync = now;
