@@ -45,3 +45,9 @@ CREATE TABLE volumes (
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (name, app_name)
 );
+
+-- Apps taken down with `yoq down`: their cron schedules stay off across server restarts until the next apply.
+CREATE TABLE apps_down (
+    app_name  TEXT PRIMARY KEY,
+    down_at   INTEGER NOT NULL
+);

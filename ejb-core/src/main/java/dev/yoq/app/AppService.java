@@ -177,6 +177,7 @@ public class AppService {
     public int down(String app) {
         checkName(app);
         if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        bus.submit(new Command.MarkAppDown(app, System.currentTimeMillis()));
         crons.cancel(app);
         List<ContainerRecord> all = containers.all(app);
         for (ContainerRecord c : all) containers.remove(c.getId());

@@ -70,7 +70,8 @@ public class CronScheduler {
     /** After a server start: every app's cron schedules from its current release (once the database is ready). */
     private void restoreSchedules() {
         restored = true;
-        List<String> apps = em.createQuery("SELECT DISTINCT r.appName FROM ReleaseRecord r", String.class).getResultList();
+        List<String> apps = em.createQuery("SELECT DISTINCT r.appName FROM ReleaseRecord r WHERE r.appName NOT IN "
+                + "(SELECT d.appName FROM AppDownRecord d)", String.class).getResultList();
         for (String a : apps) refresh(a);
     }
 

@@ -1,5 +1,6 @@
 package dev.yoq.state;
 
+import dev.yoq.model.AppDownRecord;
 import dev.yoq.model.AuditEntry;
 import dev.yoq.model.ReleaseRecord;
 import dev.yoq.model.VolumeRecord;
@@ -42,6 +43,10 @@ final class AppTransitions {
             return null;
         }
         if (command instanceof Command.EnsureVolume c) return volume(c, em);
+        if (command instanceof Command.MarkAppDown c) {
+            if (em.find(AppDownRecord.class, c.app()) == null) em.persist(new AppDownRecord(c.app(), c.at()));
+            return null;
+        }
         throw new IllegalArgumentException(command.getClass().getName());
     }
 
@@ -53,6 +58,8 @@ final class AppTransitions {
             // a partially failed release that finished its targets is history, not an open rollout
             if (!"partially_failed".equals(r.getStatus()) || r.getControlState().equals("paused")) r.supersede(c.id());
         }
+        AppDownRecord down = em.find(AppDownRecord.class, c.app());
+        if (down != null) em.remove(down);
         Long seq = em.createQuery("SELECT MAX(r.seq) FROM ReleaseRecord r", Long.class).getSingleResult();
         em.persist(new ReleaseRecord(c.id(), c.app(), c.trigger(), c.sourceReleaseId(), c.manifestHash(), c.snapshotJson(),
                 c.at(), seq == null ? 1 : seq + 1));

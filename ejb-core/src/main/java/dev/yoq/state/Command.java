@@ -133,6 +133,10 @@ public sealed interface Command<R> {
     record FinishWorkloadRun(String id, String outcome, Integer exitCode, String message, long at) implements Command<Void> {
     }
 
+    /** {@code yoq down}: the app stays down (no crons after a restart) until its next release. */
+    record MarkAppDown(String app, long at) implements Command<Void> {
+    }
+
     /** An app's named volume exists at this path (created, or its definition changed). */
     record EnsureVolume(String app, String name, String driver, String path, long at) implements Command<Void> {
     }

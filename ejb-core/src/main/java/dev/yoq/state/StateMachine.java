@@ -40,7 +40,7 @@ public final class StateMachine {
                 || command instanceof Command.SetRolloutControl || command instanceof Command.CompactReleases
                 || command instanceof Command.RecordWorkloadRun || command instanceof Command.FinishWorkloadRun
                 || command instanceof Command.SetWorkloadRunContainer
-                || command instanceof Command.EnsureVolume) {
+                || command instanceof Command.EnsureVolume || command instanceof Command.MarkAppDown) {
             return (R) AppTransitions.apply(command, em);
         }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());

@@ -56,6 +56,20 @@ class AppTransitionsTest extends BusTestBase {
     }
 
     @Test
+    void an_app_stays_down_until_its_next_release() {
+        create("d1", 1_000);
+        bus.submit(new Command.MarkAppDown("shop", 2_000));
+        bus.submit(new Command.MarkAppDown("shop", 2_500));
+        assertThat(down()).isTrue();
+        create("d2", 3_000);
+        assertThat(down()).isFalse();
+    }
+
+    boolean down() {
+        return db.<Boolean>inNewTransaction(em -> em.find(dev.yoq.model.AppDownRecord.class, "shop") != null);
+    }
+
+    @Test
     void same_millisecond_releases_keep_their_order() {
         create("x1", 5_000);
         create("x2", 5_000);
