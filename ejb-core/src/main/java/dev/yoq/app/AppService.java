@@ -179,9 +179,14 @@ public class AppService {
         if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         bus.submit(new Command.MarkAppDown(app, System.currentTimeMillis()));
         crons.cancel(app);
-        List<ContainerRecord> all = containers.all(app);
-        for (ContainerRecord c : all) containers.remove(c.getId());
-        return all.size();
+        int removed = 0;
+        for (int pass = 0; pass < 3; pass++) {   // a cron run that was starting as the schedules went is caught here
+            List<ContainerRecord> all = containers.all(app);
+            if (all.isEmpty()) break;
+            for (ContainerRecord c : all) containers.remove(c.getId());
+            removed += all.size();
+        }
+        return removed;
     }
 
     private Release release(ReleaseRecord r) {

@@ -123,7 +123,7 @@ public class CronScheduler {
             return;
         }
         ReleaseRecord r = em.find(ReleaseRecord.class, s.releaseId(), FreshReads.FIND);
-        if (r == null) return;
+        if (r == null || em.find(dev.yoq.model.AppDownRecord.class, s.app(), FreshReads.FIND) != null) return;
         Manifest m = SnapshotReader.read(r.getConfigSnapshot());
         Manifest.Cron cron = m.crons().stream().filter(c -> c.name().equals(s.cron())).findFirst().orElse(null);
         if (cron == null) return;
