@@ -79,17 +79,23 @@ class AppsIT {
     void the_demo_comes_up_in_order_serves_runs_its_worker_and_cron_and_an_unchanged_apply_restarts_nothing() throws Exception {
         Path m = manifest("demoit", service("backend", "mkdir -p /srv && echo greetings > /srv/greeting && trap 'exit 0' TERM; "
                         + "httpd -f -p 8081 -h /srv & wait", "[service.backend.health_check]\ntype = \"http\"\npath = \"/greeting\"\n"
-                        + "port = 8081\ninterval = 1\ntimeout = 1\n")
-                + service("web", "trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait", "ports = [\"18094:80\"]\ndepends_on = [\"backend\"]")
+                        + "port = 8081\ninterval = 2\ntimeout = 1\n")
+                + service("web", "wget -qO- http://backend:8081/greeting > /www/backend.txt; trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait",
+                        "ports = [\"18094:80\"]\ndepends_on = [\"backend\"]")
                 + "[worker.seed]\nimage = \"ROOTFS\"\ncommand = [\"sh\", \"-c\", \"wget -qO- http://backend:8081/greeting; exit 3\"]\n"
                 + "[cron.tick]\nimage = \"ROOTFS\"\nevery = \"1s\"\ncommand = [\"sh\", \"-c\", \"date\"]\n");
+        CliIT.Run dry = PrivilegedLane.yoq("up", "--dry-run", "-f", m.toString());
+        assertThat(dry.out()).as(dry.err()).startsWith("dry run for app demoit\ncurrent release: none\nproposed manifest: sha256:")
+                .endsWith("changes: 4 create, 0 update, 0 delete, 0 unchanged\n+ service backend\n+ service web\n+ worker seed\n+ cron tick\n");
+        assertThat(containers("demoit")).as("a dry run changes nothing").isEmpty();
         CliIT.Run up = PrivilegedLane.yoq("up", "-f", m.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
         assertThat(up.out()).contains("completed: apply completed (2 placed, 0 failed, 2 services)");
-        assertThat(up.err().indexOf("service backend: ready")).as("web starts once backend is ready: " + up.err())
-                .isLessThan(up.err().indexOf("service web: starting")).isNotNegative();
+        assertThat(up.err()).contains("service backend: ready", "service web: ready");
         assertThat(YoqServer.HTTP.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18094/")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello from the front end\n");
+        assertThat(YoqServer.HTTP.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18094/backend.txt")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).as("web started once backend answered (health-gated)").isEqualTo("greetings\n");
 
         CliIT.Run worker = PrivilegedLane.yoq("run-worker", "--app", "demoit", "seed");
         assertThat(worker.exit()).as(worker.err()).isEqualTo(3);
@@ -194,6 +200,49 @@ class AppsIT {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(YoqServer.get("/apps/nosuchapp/status", YoqServer.token()).statusCode()).isEqualTo(404);
         PrivilegedLane.yoq("down", "--app", "backit");
+    }
+
+    @Test
+    void status_rows_show_health_cpu_and_memory_and_a_breached_alert_posts_its_webhook_once() throws Exception {
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> posts = java.util.Collections.synchronizedList(new ArrayList<>());
+        hook.createContext("/hook", x -> {
+            posts.add(new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        hook.start();
+        try {
+            Path m = manifest("alertit", service("burn", "trap 'exit 0' TERM; while :; do :; done & wait",
+                    "[service.burn.alerts]\ncpu_percent = 5.0\nconsecutive = 2\nwebhook = \"http://127.0.0.1:" + hook.getAddress().getPort()
+                            + "/hook\"\n[service.burn.health_check]\ntype = \"exec\"\ncommand = [\"true\"]\ninterval = 1\n"));
+            assertThat(PrivilegedLane.yoq("up", "-f", m.toString()).exit()).isZero();
+            waitFor(() -> !posts.isEmpty());
+            JsonNode post = YoqServer.JSON.readTree(posts.get(0));
+            assertThat(post.path("app").asText()).isEqualTo("alertit");
+            assertThat(post.path("service").asText()).isEqualTo("burn");
+            assertThat(post.path("metric").asText()).isEqualTo("cpu_percent");
+            assertThat(post.path("value").asDouble()).isGreaterThan(5.0);
+            JsonNode row = null;
+            for (JsonNode r : YoqServer.json(YoqServer.get("/v1/status", YoqServer.token()))) {
+                if (r.path("app").asText().equals("alertit")) row = r;
+            }
+            assertThat(row).isNotNull();
+            assertThat(row.path("name").asText()).isEqualTo("burn");
+            assertThat(row.path("status").asText()).isEqualTo("running");
+            assertThat(row.path("health").asText()).isEqualTo("healthy");
+            assertThat(row.path("cpu_pct").asDouble()).isGreaterThan(5.0);
+            assertThat(row.path("memory_bytes").asLong()).isPositive();
+            assertThat(row.path("running").asInt()).isEqualTo(1);
+            assertThat(row.path("desired").asInt()).isEqualTo(1);
+            assertThat(row.path("alerts").get(0).path("firing").asBoolean()).isTrue();
+            assertThat(PrivilegedLane.yoq("status").out()).contains("alertit/burn").contains("ALERT cpu_percent");
+            Thread.sleep(4_500);   // two more samples while the breach lasts
+            assertThat(posts).as("one POST per breach, not one per sample").hasSize(1);
+        } finally {
+            hook.stop(0);
+            PrivilegedLane.yoq("down", "--app", "alertit");
+        }
     }
 
     interface Check {

@@ -52,10 +52,10 @@ class CliIT {
     }
 
     @Test
-    void statusPrintsTheServersState() throws Exception {
-        JsonNode http = YoqServer.json(YoqServer.get("/v1/status", YoqServer.token()));
+    void statusNodePrintsTheServersState() throws Exception {
+        JsonNode http = YoqServer.json(YoqServer.get("/v1/node", YoqServer.token()));
 
-        Run run = yoq(Map.of(), "status", "--server", server());
+        Run run = yoq(Map.of(), "status", "--node", "--server", server());
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("node:           " + http.path("node_id").asText() + " (server)")
@@ -66,8 +66,8 @@ class CliIT {
     }
 
     @Test
-    void statusAsJsonIsTheApisDocument() throws Exception {
-        Run run = yoq(Map.of(), "--json", "status", "--server", server());
+    void statusNodeAsJsonIsTheApisDocument() throws Exception {
+        Run run = yoq(Map.of(), "--json", "status", "--node", "--server", server());
 
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode s = YoqServer.JSON.readTree(run.out());
@@ -96,7 +96,7 @@ class CliIT {
     @Test
     void aSymlinkOnThePathRunsTheSameCli(@TempDir Path bin) throws Exception {
         Path link = Files.createSymbolicLink(bin.resolve("yoq"), YoqServer.REPO.resolve("bin/yoq"));
-        ProcessBuilder pb = new ProcessBuilder(link.toString(), "status", "--server", server()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(link.toString(), "status", "--node", "--server", server()).redirectErrorStream(true);
         pb.environment().put("YOQ_HOME", YoqServer.DATA_DIR.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

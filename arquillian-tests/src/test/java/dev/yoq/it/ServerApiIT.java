@@ -82,8 +82,8 @@ class ServerApiIT {
     }
 
     @Test
-    void statusWithTheTokenDescribesTheNode() throws Exception {
-        HttpResponse<String> r = get("/v1/status", token());
+    void nodeWithTheTokenDescribesTheNode() throws Exception {
+        HttpResponse<String> r = get("/v1/node", token());
 
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode s = json(r);

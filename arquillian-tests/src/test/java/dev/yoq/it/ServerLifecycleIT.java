@@ -197,7 +197,7 @@ class ServerLifecycleIT {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("running and ready");
 
-        CliIT.Run api = CliIT.yoq(env(), "status");
+        CliIT.Run api = CliIT.yoq(env(), "status", "--node");
         assertThat(api.exit()).as(api.err()).isZero();
         assertThat(api.out()).contains("data dir:       " + home);
 

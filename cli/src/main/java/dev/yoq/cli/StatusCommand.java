@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code yoq status}: the server's state, from {@code GET /v1/status}. */
-@Command(name = "status", description = "Show the state of the yoq server (node, version, uptime, counts).")
+@Command(name = "status", description = "Per-service status (health, CPU, memory, uptime); --app: an app's release; --node: the node.")
 public class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -23,6 +23,9 @@ public class StatusCommand implements Callable<Integer> {
     @picocli.CommandLine.Parameters(arity = "0..1", hidden = true)
     String positional;
 
+    @picocli.CommandLine.Option(names = "--node", description = "the server's node: identity, version, uptime, data directory, counts")
+    boolean node;
+
     @Override
     public Integer call() {
         if (positional != null) throw new CliException("status takes an app name only with --app: yoq status --app " + positional);
@@ -32,7 +35,8 @@ public class StatusCommand implements Callable<Integer> {
             else AppCommands.releaseTable(yoq, java.util.List.of(r.json()));
             return 0;
         }
-        ApiClient.Reply reply = yoq.options.client().get("/v1/status");
+        if (!node) return services();
+        ApiClient.Reply reply = yoq.options.client().get("/v1/node");
         if (yoq.options.json()) {
             yoq.out.println(reply.body());
             return 0;
@@ -47,6 +51,32 @@ public class StatusCommand implements Callable<Integer> {
         row("apps", text(s, "apps"));
         row("containers", text(s, "containers"));
         row("images", text(s, "images"));
+        return 0;
+    }
+
+    /** SERVICE STATUS HEALTH CPU MEMORY CONTAINERS UPTIME (spec §1.4), from GET /v1/status. */
+    private int services() {
+        ApiClient.Reply reply = yoq.options.client().get("/v1/status");
+        if (yoq.options.json()) {
+            yoq.out.println(reply.body());
+            return 0;
+        }
+        JsonNode rows = reply.json();
+        if (rows.isEmpty()) {
+            yoq.out.println("no services (deploy an app with yoq up; the node: yoq status --node)");
+            return 0;
+        }
+        String format = "%-28s%-10s%-11s%-8s%-11s%-12s%s%n";
+        yoq.out.printf(format, "SERVICE", "STATUS", "HEALTH", "CPU", "MEMORY", "CONTAINERS", "UPTIME");
+        for (JsonNode r : rows) {
+            StringBuilder alerts = new StringBuilder();
+            for (JsonNode a : r.path("alerts")) if (a.path("firing").asBoolean()) alerts.append(" ALERT ").append(a.path("metric").asText());
+            yoq.out.printf(format, text(r, "app") + "/" + text(r, "name"), text(r, "status"), text(r, "health"),
+                    String.format(java.util.Locale.ROOT, "%.1f%%", r.path("cpu_pct").asDouble()),
+                    String.format(java.util.Locale.ROOT, "%.1f MiB", r.path("memory_bytes").asLong() / 1048576.0),
+                    r.path("running").asInt() + "/" + r.path("desired").asInt(),
+                    Durations.human(r.path("uptime_secs").asLong()) + alerts);
+        }
         return 0;
     }
 

@@ -84,26 +84,25 @@ class ManifestCommandsTest {
     }
 
     @Test
-    void upDryRunListsEverythingAsNewInStartOrder() throws Exception {
-        Path f = write("app = \"shop\"\n[service.web]\nimage = \"n\"\ndepends_on = [\"db\"]\n[service.db]\nimage = \"p\"\n"
-                + "[cron.nightly]\nimage = \"x\"\nevery = \"24h\"\n");
+    void upChecksTheManifestAndTheNamedServicesBeforeItTalksToTheServer() throws Exception {
+        Path f = write("app = \"shop\"\n[service.web]\nimage = \"n\"\ndepends_on = [\"db\"]\n[service.db]\nimage = \"p\"\n");
+        assertThat(run("--server", "127.0.0.1:1", "up", "--dry-run", "-f", f.toString(), "ghost")).isEqualTo(1);
+        assertThat(err()).contains("unknown service: ghost (services: web, db)");
 
-        assertThat(run("up", "--dry-run", "-f", f.toString())).isZero();
-        assertThat(out()).startsWith("dry run for app shop\ncurrent release: none\nproposed manifest: sha256:")
-                .endsWith("changes: 3 create, 0 update, 0 delete, 0 unchanged\n+ service db\n+ service web\n+ cron nightly\n");
+        Path bad = write("[service.web]\nports = [\"99999:80\"]\n");
+        assertThat(run("--server", "127.0.0.1:1", "up", "-f", bad.toString())).isEqualTo(1);
+        assertThat(err()).contains("service.web.image: required").contains("ports must be 1-65535");
 
-        out.reset();
-        assertThat(run("up", "--dry-run", "-f", f.toString(), "db")).isZero();
-        assertThat(out()).endsWith("changes: 1 create, 0 update, 0 delete, 0 unchanged\n+ service db\n");
-
-        assertThat(run("up", "--dry-run", "-f", f.toString(), "ghost")).isEqualTo(1);
-        assertThat(err()).contains("unknown service: ghost");
+        assertThat(run("up", "--dev", "-f", f.toString())).isEqualTo(1);
+        assertThat(err()).contains("--dev (foreground logs and restart on change) is not available yet");
+        assertThat(run("up", "--dev", "--dry-run", "-f", f.toString())).isEqualTo(1);
+        assertThat(err()).contains("--dry-run and --dev cannot be combined");
     }
 
     @Test
-    void upWithoutDryRunSaysItIsNotAvailableYet() throws Exception {
+    void upSaysClearlyWhenNoServerAnswers() throws Exception {
         Path f = write("[service.web]\nimage = \"n\"\n");
-        assertThat(run("up", "-f", f.toString())).isEqualTo(1);
-        assertThat(err()).contains("deploying is not available yet");
+        assertThat(run("--server", "127.0.0.1:1", "up", "-f", f.toString())).isEqualTo(1);
+        assertThat(err()).contains("cannot reach the yoq server at 127.0.0.1:1");
     }
 }

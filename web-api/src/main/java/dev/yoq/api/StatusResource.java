@@ -13,8 +13,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** {@code GET /v1/status}: this node's state. */
-@Path("v1/status")
+/**
+ * {@code GET /v1/status}: the spec's per-service rows (name, status, health, cpu_pct, memory_bytes, running,
+ * desired, uptime_secs, PSI, and yoq's app, restart_count and alerts); {@code GET /v1/node}: this node's state.
+ */
+@Path("v1")
 public class StatusResource {
 
     @EJB
@@ -42,7 +45,19 @@ public class StatusResource {
         }
     }
 
+    @EJB
+    dev.yoq.app.ServiceMonitor services;
+
     @GET
+    @Path("status")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Per-service rows: status, health, CPU %, memory, running/desired, uptime, PSI, alerts")
+    public List<java.util.Map<String, Object>> services() {
+        return services.rows();
+    }
+
+    @GET
+    @Path("node")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "This node's state: identity, version, uptime, data directory, schema version, counts")
     public StatusView get() {

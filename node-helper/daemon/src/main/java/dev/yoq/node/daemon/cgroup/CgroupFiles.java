@@ -73,4 +73,23 @@ final class CgroupFiles {
     }
 
     static Map<String, Object> newStats() { return new HashMap<>(); }
+
+    /**
+     * {@code cpu_usage_ns}: the CPU time the cgroup used, from cgroup v2's {@code cpu.stat} (present in every v2
+     * cgroup, with or without the cpu controller, so hybrid hosts have it too). Absent when unreadable.
+     */
+    static void putCpuUsage(Map<String, Object> stats, Path dir) {
+        if (dir == null) return;
+        String text = read(dir.resolve("cpu.stat"));
+        if (text == null) return;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("usage_usec ")) {
+                try {
+                    stats.put("cpu_usage_ns", Long.parseLong(line.substring(11).strip()) * 1000);
+                } catch (NumberFormatException ignored) {
+                    // a kernel that writes something else: no figure rather than a wrong one
+                }
+            }
+        }
+    }
 }

@@ -63,6 +63,7 @@ final class UnifiedCgroups implements CgroupDriver {
         Long pids = CgroupFiles.readLong(dir(id).resolve("pids.current"));
         if (pids != null) stats.put("pids", pids);
         CgroupFiles.putPressure(stats, dir(id));
+        CgroupFiles.putCpuUsage(stats, dir(id));
         return stats;
     }
 }

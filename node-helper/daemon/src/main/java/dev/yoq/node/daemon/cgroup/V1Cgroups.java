@@ -96,6 +96,7 @@ final class V1Cgroups implements CgroupDriver {
         Long pids = CgroupFiles.readLong(dir("pids", id).resolve("pids.current"));
         if (pids != null) stats.put("pids", pids);
         CgroupFiles.putPressure(stats, unifiedDir(id));
+        CgroupFiles.putCpuUsage(stats, unifiedDir(id));
         return stats;
     }
 }

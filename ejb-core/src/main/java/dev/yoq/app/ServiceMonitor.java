@@ -1,0 +1,156 @@
+package dev.yoq.app;
+
+import dev.yoq.manifest.Manifest;
+import dev.yoq.manifest.SnapshotReader;
+import dev.yoq.model.ContainerRecord;
+import dev.yoq.model.ReleaseRecord;
+import dev.yoq.node.NodeClient;
+import dev.yoq.node.NodeConnector;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Measures the app services every 2 s (CPU % from the cgroup's CPU time, memory, pressure) for
+ * {@code GET /v1/status}, and evaluates their alerts ({@link AlertState}); a firing alert is audited and POSTed
+ * once to the service's webhook by {@link AlertWebhook}.
+ */
+@Singleton
+@Startup
+@DependsOn("ServerStartup")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ServiceMonitor {
+    private static final Logger LOG = Logger.getLogger(ServiceMonitor.class.getName());
+    static final long INTERVAL_MS = 2_000;
+
+    @Resource
+    TimerService timers;
+    @Resource
+    ManagedExecutorService executor;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+    @Inject
+    NodeConnector node;
+    @Inject
+    CommandBus bus;
+    @EJB
+    HealthMonitor health;
+
+    /** The latest measurement of one running container. */
+    public record Sample(long atMs, Long cpuUsageNs, Double cpuPercent, Long memoryBytes, Double cpuPressure, Double memoryPressure) {}
+
+    private final Map<String, Sample> samples = new ConcurrentHashMap<>();
+    private final Map<String, AlertState> alerts = new ConcurrentHashMap<>();
+    private final Map<String, Manifest> snapshots = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void start() {
+        timers.createIntervalTimer(INTERVAL_MS, INTERVAL_MS, new TimerConfig("service-monitor", false));
+    }
+
+    @Timeout
+    void tick() {
+        if (!startup.report().ready()) return;
+        List<ContainerRecord> running = FreshReads.fresh(em.createQuery(
+                "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' AND c.status = 'running'", ContainerRecord.class)).getResultList();
+        Set<String> ids = new HashSet<>();
+        try (NodeClient client = running.isEmpty() ? null : node.open()) {
+            for (ContainerRecord c : running) {
+                ids.add(c.getId());
+                measure(client, c);
+                evaluateAlerts(c);
+            }
+        } catch (Exception e) {
+            LOG.fine("service monitor: " + e.getMessage());
+        }
+        samples.keySet().retainAll(ids);
+    }
+
+    private void measure(NodeClient client, ContainerRecord c) throws java.io.IOException {
+        Map<String, Object> stats = client.stats(c.getId());
+        long now = System.currentTimeMillis();
+        Long usage = number(stats.get("cpu_usage_ns"));
+        Sample before = samples.get(c.getId());
+        Double cpu = before == null ? null : CpuPercent.between(before.cpuUsageNs(), before.atMs(), usage, now);
+        samples.put(c.getId(), new Sample(now, usage, cpu, number(stats.get("memory_bytes")), decimal(stats.get("cpu_pressure")),
+                decimal(stats.get("memory_pressure"))));
+    }
+
+    private void evaluateAlerts(ContainerRecord c) {
+        Manifest.Service s = service(c);
+        if (s == null || s.alerts() == null) return;
+        String key = c.getAppName() + "/" + c.getWorkloadName() + "/" + c.getReleaseId();
+        AlertState state = alerts.computeIfAbsent(key, k -> new AlertState(s.alerts()));
+        Sample sample = samples.get(c.getId());
+        Double memoryPercent = sample.memoryBytes() == null ? null : sample.memoryBytes() * 100.0 / ((long) s.memoryLimitMb() << 20);
+        for (AlertState.Firing f : state.observe(new AlertState.Sample(sample.cpuPercent(), memoryPercent, c.getRestartCount()),
+                (int) s.alerts().consecutive())) {
+            LOG.warning("alert: " + c.getAppName() + "/" + s.name() + " " + f.metric() + " = " + f.value() + " (threshold " + f.threshold() + ")");
+            bus.submit(new Command.RecordAudit("local", "alert_fired", c.getAppName() + "/" + s.name() + " " + f.metric(), "ok",
+                    System.currentTimeMillis()));
+            if (s.alerts().webhook() != null) {
+                String body = AlertWebhook.body(c.getAppName(), s.name(), c.getId(), f, System.currentTimeMillis());
+                executor.execute(() -> AlertWebhook.post(s.alerts().webhook(), body));
+            }
+        }
+    }
+
+    /** Rows of {@code GET /v1/status}: every service container of every app. */
+    public List<Map<String, Object>> rows() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ContainerRecord c : FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' "
+                + "ORDER BY c.appName, c.workloadName", ContainerRecord.class)).getResultList()) {
+            out.add(ServiceRow.of(c, samples.get(c.getId()), health.status(c.getId()), alertsOf(c)));
+        }
+        return out;
+    }
+
+    private List<AlertState.Metric> alertsOf(ContainerRecord c) {
+        AlertState s = alerts.get(c.getAppName() + "/" + c.getWorkloadName() + "/" + c.getReleaseId());
+        return s == null ? List.of() : s.metrics();
+    }
+
+    private Manifest.Service service(ContainerRecord c) {
+        if (c.getReleaseId() == null) return null;
+        Manifest m = snapshots.computeIfAbsent(c.getReleaseId(), id -> {
+            ReleaseRecord r = em.find(ReleaseRecord.class, id);
+            return r == null ? null : SnapshotReader.read(r.getConfigSnapshot());
+        });
+        return m == null ? null : m.services().stream().filter(s -> s.name().equals(c.getWorkloadName())).findFirst().orElse(null);
+    }
+
+    private static Long number(Object o) {
+        return o instanceof Number n ? n.longValue() : null;
+    }
+
+    private static Double decimal(Object o) {
+        return o instanceof Number n ? n.doubleValue() : null;
+    }
+}
