@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @RunAsClient
 class AppsIT {
     /** A service that stops at once on SIGTERM (a shell as PID 1 ignores it unless it traps it). */
+    /** The test server's data outlives a run: each run's apps get their own names. */
+    static final String R = Long.toHexString(System.nanoTime() & 0xffff);
     static final String KEEP_RUNNING = "trap 'exit 0' TERM; sleep 1000 & wait";
     @TempDir static Path tmp;
     static Path rootfs;
@@ -77,7 +79,7 @@ class AppsIT {
 
     @Test
     void the_demo_comes_up_in_order_serves_runs_its_worker_and_cron_and_an_unchanged_apply_restarts_nothing() throws Exception {
-        Path m = manifest("demoit", service("backend", "mkdir -p /srv && echo greetings > /srv/greeting && trap 'exit 0' TERM; "
+        Path m = manifest("demoit" + R, service("backend", "mkdir -p /srv && echo greetings > /srv/greeting && trap 'exit 0' TERM; "
                         + "httpd -f -p 8081 -h /srv & wait", "[service.backend.health_check]\ntype = \"http\"\npath = \"/greeting\"\n"
                         + "port = 8081\ninterval = 2\ntimeout = 1\n")
                 + service("web", "wget -qO- http://backend:8081/greeting > /www/backend.txt; trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait",
@@ -85,9 +87,9 @@ class AppsIT {
                 + "[worker.seed]\nimage = \"ROOTFS\"\ncommand = [\"sh\", \"-c\", \"wget -qO- http://backend:8081/greeting; exit 3\"]\n"
                 + "[cron.tick]\nimage = \"ROOTFS\"\nevery = \"1s\"\ncommand = [\"sh\", \"-c\", \"date\"]\n");
         CliIT.Run dry = PrivilegedLane.yoq("up", "--dry-run", "-f", m.toString());
-        assertThat(dry.out()).as(dry.err()).startsWith("dry run for app demoit\ncurrent release: none\nproposed manifest: sha256:")
+        assertThat(dry.out()).as(dry.err()).startsWith("dry run for app demoit" + R + "\ncurrent release: none\nproposed manifest: sha256:")
                 .endsWith("changes: 4 create, 0 update, 0 delete, 0 unchanged\n+ service backend\n+ service web\n+ worker seed\n+ cron tick\n");
-        assertThat(containers("demoit")).as("a dry run changes nothing").isEmpty();
+        assertThat(containers("demoit" + R)).as("a dry run changes nothing").isEmpty();
         CliIT.Run up = PrivilegedLane.yoq("up", "-f", m.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
         assertThat(up.out()).contains("completed: apply completed (2 placed, 0 failed, 2 services)");
@@ -97,18 +99,18 @@ class AppsIT {
         assertThat(YoqServer.HTTP.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18094/backend.txt")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).as("web started once backend answered (health-gated)").isEqualTo("greetings\n");
 
-        CliIT.Run worker = PrivilegedLane.yoq("run-worker", "--app", "demoit", "seed");
+        CliIT.Run worker = PrivilegedLane.yoq("run-worker", "--app", "demoit" + R, "seed");
         assertThat(worker.exit()).as(worker.err()).isEqualTo(3);
         assertThat(worker.out()).as("the worker found the backend by name").isEqualTo("greetings\n");
 
-        JsonNode before = status("demoit");
-        List<String> ids = containers("demoit").stream().filter(c -> c.path("status").asText().equals("running"))
+        JsonNode before = status("demoit" + R);
+        List<String> ids = containers("demoit" + R).stream().filter(c -> c.path("status").asText().equals("running"))
                 .map(c -> c.path("id").asText()).sorted().toList();
         CliIT.Run again = PrivilegedLane.yoq("--json", "up", "-f", m.toString());
         JsonNode r = YoqServer.JSON.readTree(again.out());
         assertThat(r.path("status").asText()).isEqualTo("completed");
         assertThat(r.path("release_id").asText()).isNotEqualTo(before.path("release_id").asText());
-        assertThat(containers("demoit").stream().filter(c -> c.path("name").asText().matches("demoit-(web|backend)"))
+        assertThat(containers("demoit" + R).stream().filter(c -> c.path("name").asText().matches("demoit" + R + "-(web|backend)"))
                 .map(c -> c.path("id").asText()).sorted().toList()).as("nothing restarted").isSubsetOf(ids).hasSize(2);
 
         long deadline = System.currentTimeMillis() + 15_000;
@@ -116,23 +118,23 @@ class AppsIT {
         while (cronRuns < 3 && System.currentTimeMillis() < deadline) {
             Thread.sleep(500);
             cronRuns = 0;
-            for (JsonNode run : YoqServer.json(YoqServer.get("/apps/demoit/runs", YoqServer.token()))) {
+            for (JsonNode run : YoqServer.json(YoqServer.get("/apps/demoit" + R + "/runs", YoqServer.token()))) {
                 if (run.path("kind").asText().equals("cron") && run.path("outcome").asText().equals("succeeded")) cronRuns++;
             }
         }
         assertThat(cronRuns).as("cron runs every second").isGreaterThanOrEqualTo(3);
-        assertThat(PrivilegedLane.yoq("down", "--app", "demoit").exit()).isZero();
-        assertThat(containers("demoit")).isEmpty();
+        assertThat(PrivilegedLane.yoq("down", "--app", "demoit" + R).exit()).isZero();
+        assertThat(containers("demoit" + R)).isEmpty();
     }
 
     @Test
     void a_failing_health_check_in_batch_two_rolls_back_batch_one() throws Exception {
         String v1 = service("a", "echo v1; " + KEEP_RUNNING, "") + service("b", "echo v1; " + KEEP_RUNNING, "");
-        JsonNode first = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit", v1).toString()).out());
+        JsonNode first = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit" + R, v1).toString()).out());
         assertThat(first.path("status").asText()).isEqualTo("completed");
         String v2 = service("a", "echo v2; " + KEEP_RUNNING, "") + service("b", "echo v2; " + KEEP_RUNNING,
                 "[service.b.health_check]\ntype = \"tcp\"\nport = 9\ninterval = 1\ntimeout = 1\nretries = 1\n");
-        CliIT.Run up = PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit", v2).toString());
+        CliIT.Run up = PrivilegedLane.yoq("--json", "up", "-f", manifest("rbit" + R, v2).toString());
         assertThat(up.exit()).isEqualTo(1);
         JsonNode r = YoqServer.JSON.readTree(up.out());
         assertThat(r.path("status").asText()).isEqualTo("rolled_back");
@@ -140,66 +142,66 @@ class AppsIT {
         assertThat(state(r, "a")).isEqualTo("rolled_back");
         assertThat(state(r, "b")).isEqualTo("failed");
         assertThat(r.path("failure_details").get(0).path("reason").asText()).isEqualTo("readiness_failed");
-        for (JsonNode c : containers("rbit")) {
+        for (JsonNode c : containers("rbit" + R)) {
             assertThat(c.path("command").asText()).as("back on the first release's config").contains("echo v1");
             assertThat(c.path("status").asText()).isEqualTo("running");
         }
-        assertThat(containers("rbit")).hasSize(2);
-        PrivilegedLane.yoq("down", "--app", "rbit");
+        assertThat(containers("rbit" + R)).hasSize(2);
+        PrivilegedLane.yoq("down", "--app", "rbit" + R);
     }
 
     @Test
     void pause_then_resume_finishes_the_same_release_a_second_apply_meanwhile_is_409_and_cancel_stops_one() throws Exception {
         String toml = service("a", KEEP_RUNNING, "[service.a.rollout]\ndelay_between_batches = \"2s\"\n")
                 + service("b", KEEP_RUNNING, "") + service("c", KEEP_RUNNING, "");
-        Path m = manifest("pauseit", toml);
+        Path m = manifest("pauseit" + R, toml);
         CompletableFuture<CliIT.Run> up = CompletableFuture.supplyAsync(() -> run("--json", "up", "-f", m.toString()));
-        waitFor(() -> containers("pauseit").size() == 1);
+        waitFor(() -> containers("pauseit" + R).size() == 1);
         assertThat(PrivilegedLane.yoq("up", "-f", m.toString()).err()).contains("409: apply already in progress");
-        CliIT.Run pause = PrivilegedLane.yoq("rollout", "pause", "--app", "pauseit");
+        CliIT.Run pause = PrivilegedLane.yoq("rollout", "pause", "--app", "pauseit" + R);
         assertThat(pause.out()).as(pause.err()).contains("rollout paused");
         JsonNode blocked = YoqServer.JSON.readTree(up.get().out());
         String release = blocked.path("release_id").asText();
         assertThat(blocked.path("status").asText()).isEqualTo("in_progress");
         assertThat(blocked.path("rollout_state").asText()).isEqualTo("blocked");
-        assertThat(PrivilegedLane.yoq("rollout", "resume", "--app", "pauseit").exit()).isZero();
-        waitFor(() -> status("pauseit").path("status").asText().equals("completed"));
-        assertThat(status("pauseit").path("release_id").asText()).as("the same release went on").isEqualTo(release);
-        assertThat(containers("pauseit")).hasSize(3);
+        assertThat(PrivilegedLane.yoq("rollout", "resume", "--app", "pauseit" + R).exit()).isZero();
+        waitFor(() -> status("pauseit" + R).path("status").asText().equals("completed"));
+        assertThat(status("pauseit" + R).path("release_id").asText()).as("the same release went on").isEqualTo(release);
+        assertThat(containers("pauseit" + R)).hasSize(3);
 
-        PrivilegedLane.yoq("down", "--app", "pauseit");
+        PrivilegedLane.yoq("down", "--app", "pauseit" + R);
         CompletableFuture<CliIT.Run> second = CompletableFuture.supplyAsync(() -> run("--json", "up", "-f", m.toString()));
-        waitFor(() -> containers("pauseit").size() == 1);
-        assertThat(PrivilegedLane.yoq("rollout", "cancel", "--app", "pauseit").exit()).isZero();
+        waitFor(() -> containers("pauseit" + R).size() == 1);
+        assertThat(PrivilegedLane.yoq("rollout", "cancel", "--app", "pauseit" + R).exit()).isZero();
         JsonNode canceled = YoqServer.JSON.readTree(second.get().out());
         assertThat(canceled.path("message").asText()).isEqualTo("rollout canceled by operator");
         assertThat(canceled.path("status").asText()).isEqualTo("partially_failed");
         assertThat(state(canceled, "c")).isEqualTo("failed");
-        PrivilegedLane.yoq("down", "--app", "pauseit");
+        PrivilegedLane.yoq("down", "--app", "pauseit" + R);
     }
 
     @Test
     void rollback_restores_the_previous_config_as_a_new_release_and_print_changes_nothing() throws Exception {
         JsonNode v1 = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f",
-                manifest("backit", service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());
-        PrivilegedLane.yoq("up", "-f", manifest("backit", service("a", "echo two; " + KEEP_RUNNING, "")).toString());
-        assertThat(containers("backit").get(0).path("command").asText()).contains("echo two");
-        CliIT.Run print = PrivilegedLane.yoq("rollback", "--app", "backit", "--print");
+                manifest("backit" + R, service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());
+        PrivilegedLane.yoq("up", "-f", manifest("backit" + R, service("a", "echo two; " + KEEP_RUNNING, "")).toString());
+        assertThat(containers("backit" + R).get(0).path("command").asText()).contains("echo two");
+        CliIT.Run print = PrivilegedLane.yoq("rollback", "--app", "backit" + R, "--print");
         assertThat(YoqServer.JSON.readTree(print.out()).path("services").get(0).path("command").toString()).contains("echo one");
-        CliIT.Run back = PrivilegedLane.yoq("--json", "rollback", "--app", "backit");
+        CliIT.Run back = PrivilegedLane.yoq("--json", "rollback", "--app", "backit" + R);
         JsonNode r = YoqServer.JSON.readTree(back.out());
         assertThat(r.path("trigger").asText()).isEqualTo("rollback");
         assertThat(r.path("source_release_id").asText()).isEqualTo(v1.path("release_id").asText());
         assertThat(r.path("message").asText()).isEqualTo("rollback to " + v1.path("release_id").asText() + " completed");
-        assertThat(containers("backit").get(0).path("command").asText()).contains("echo one");
-        JsonNode history = YoqServer.json(YoqServer.get("/apps/backit/history", YoqServer.token()));
+        assertThat(containers("backit" + R).get(0).path("command").asText()).contains("echo one");
+        JsonNode history = YoqServer.json(YoqServer.get("/apps/backit" + R + "/history", YoqServer.token()));
         assertThat(history).hasSize(3);
         assertThat(history.get(0).path("is_current").asBoolean()).isTrue();
-        HttpResponse<String> missing = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/apps/backit/rollback"))
+        HttpResponse<String> missing = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/apps/backit" + R + "/rollback"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"release_id\":\"abc123\"}")), YoqServer.token());
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(YoqServer.get("/apps/nosuchapp/status", YoqServer.token()).statusCode()).isEqualTo(404);
-        PrivilegedLane.yoq("down", "--app", "backit");
+        assertThat(YoqServer.get("/apps/nosuchapp" + R + "/status", YoqServer.token()).statusCode()).isEqualTo(404);
+        PrivilegedLane.yoq("down", "--app", "backit" + R);
     }
 
     @Test
@@ -213,19 +215,19 @@ class AppsIT {
         });
         hook.start();
         try {
-            Path m = manifest("alertit", service("burn", "trap 'exit 0' TERM; while :; do :; done & wait",
+            Path m = manifest("alertit" + R, service("burn", "trap 'exit 0' TERM; while :; do :; done & wait",
                     "[service.burn.alerts]\ncpu_percent = 5.0\nconsecutive = 2\nwebhook = \"http://127.0.0.1:" + hook.getAddress().getPort()
                             + "/hook\"\n[service.burn.health_check]\ntype = \"exec\"\ncommand = [\"true\"]\ninterval = 1\n"));
             assertThat(PrivilegedLane.yoq("up", "-f", m.toString()).exit()).isZero();
             waitFor(() -> !posts.isEmpty());
             JsonNode post = YoqServer.JSON.readTree(posts.get(0));
-            assertThat(post.path("app").asText()).isEqualTo("alertit");
+            assertThat(post.path("app").asText()).isEqualTo("alertit" + R);
             assertThat(post.path("service").asText()).isEqualTo("burn");
             assertThat(post.path("metric").asText()).isEqualTo("cpu_percent");
             assertThat(post.path("value").asDouble()).isGreaterThan(5.0);
             JsonNode row = null;
             for (JsonNode r : YoqServer.json(YoqServer.get("/v1/status", YoqServer.token()))) {
-                if (r.path("app").asText().equals("alertit")) row = r;
+                if (r.path("app").asText().equals("alertit" + R)) row = r;
             }
             assertThat(row).isNotNull();
             assertThat(row.path("name").asText()).isEqualTo("burn");
@@ -236,12 +238,12 @@ class AppsIT {
             assertThat(row.path("running").asInt()).isEqualTo(1);
             assertThat(row.path("desired").asInt()).isEqualTo(1);
             assertThat(row.path("alerts").get(0).path("firing").asBoolean()).isTrue();
-            assertThat(PrivilegedLane.yoq("status").out()).contains("alertit/burn").contains("ALERT cpu_percent");
+            assertThat(PrivilegedLane.yoq("status").out()).contains("alertit" + R + "/burn").contains("ALERT cpu_percent");
             Thread.sleep(4_500);   // two more samples while the breach lasts
             assertThat(posts).as("one POST per breach, not one per sample").hasSize(1);
         } finally {
             hook.stop(0);
-            PrivilegedLane.yoq("down", "--app", "alertit");
+            PrivilegedLane.yoq("down", "--app", "alertit" + R);
         }
     }
 
