@@ -181,6 +181,64 @@ class AppsIT {
     }
 
     @Test
+    void an_unhealthy_service_pauses_its_rollout_and_gets_no_dns_answer_until_healthy_then_resume_finishes() throws Exception {
+        String app = "gateit" + R;
+        String toml = service("db", KEEP_RUNNING, "[service.db.health_check]\ntype = \"exec\"\ncommand = [\"cat\", \"/tmp/ok\"]\n"
+                + "interval = 1\nretries = 1\n[service.db.rollout]\nfailure_action = \"pause\"\nhealth_check_timeout = \"3s\"\n")
+                + service("api", KEEP_RUNNING, "depends_on = [\"db\"]");
+        CliIT.Run up = PrivilegedLane.yoq("--json", "up", "-f", manifest(app, toml).toString());
+        JsonNode r = YoqServer.JSON.readTree(up.out());
+        assertThat(r.path("status").asText()).as(up.out()).isEqualTo("partially_failed");
+        assertThat(r.path("rollout_state").asText()).isEqualTo("blocked");
+        assertThat(r.path("rollout_control_state").asText()).isEqualTo("paused");
+        assertThat(state(r, "db")).isEqualTo("failed");
+        assertThat(state(r, "api")).isEqualTo("blocked");
+        CliIT.Run lookup = PrivilegedLane.yoq("run", "--name", "look" + R, rootfs.toString(), "nslookup", "db." + app, "10.42.0.1");
+        assertThat(lookup.exit()).as("no answer for an unhealthy service: " + lookup.out()).isNotZero();
+        PrivilegedLane.yoq("rm", "look" + R);
+
+        String db = containers(app).stream().filter(c -> c.path("name").asText().equals(app + "-db")).findFirst().orElseThrow().path("id").asText();
+        assertThat(PrivilegedLane.yoq("exec", db, "touch", "/tmp/ok").exit()).isZero();
+        waitFor(() -> {
+            CliIT.Run again = PrivilegedLane.yoq("run", "--name", "look2" + R, rootfs.toString(), "nslookup", "db." + app, "10.42.0.1");
+            PrivilegedLane.yoq("rm", "look2" + R);
+            return again.exit() == 0;
+        });
+        assertThat(PrivilegedLane.yoq("rollout", "resume", "--app", app).exit()).isZero();
+        waitFor(() -> status(app).path("status").asText().equals("completed"));
+        JsonNode done = status(app);
+        assertThat(done.path("release_id").asText()).isEqualTo(r.path("release_id").asText());
+        assertThat(state(done, "api")).isEqualTo("ready");
+        assertThat(containers(app)).hasSize(2);
+        PrivilegedLane.yoq("down", "--app", app);
+    }
+
+    @Test
+    void up_dev_follows_the_logs_restarts_a_service_when_its_sources_change_and_takes_the_app_down_on_exit() throws Exception {
+        String app = "devit" + R;
+        Path src = Files.createDirectories(tmp.resolve("dev-src-" + R));
+        Files.writeString(src.resolve("msg"), "version one\n");
+        Path m = manifest(app, service("site", "cat /src/msg; trap 'exit 0' TERM; sleep 1000 & wait", "volumes = [\"" + src + ":/src:ro\"]"));
+        Path out = tmp.resolve("dev-out-" + R);
+        ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "--server", CliIT.server(), "up", "--dev",
+                "-f", m.toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().remove("YOQ_TOKEN");
+        pb.environment().put("YOQ_HOME", YoqServer.DATA_DIR.toString());
+        Process dev = pb.start();
+        try {
+            waitFor(() -> Files.readString(out).contains("site        | version one"));
+            Files.writeString(src.resolve("msg"), "version two\n");
+            waitFor(() -> Files.readString(out).contains("site        | version two"));
+            assertThat(Files.readString(out)).contains("site        | sources changed: restarting");
+            assertThat(containers(app).get(0).path("restart_count").asInt()).isEqualTo(1);
+        } finally {
+            dev.destroy();   // SIGTERM, as ctrl-c: the app goes down
+            dev.waitFor();
+        }
+        assertThat(containers(app)).as(Files.readString(out)).isEmpty();
+    }
+
+    @Test
     void rollback_restores_the_previous_config_as_a_new_release_and_print_changes_nothing() throws Exception {
         JsonNode v1 = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f",
                 manifest("backit" + R, service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());

@@ -18,7 +18,7 @@ import java.util.Map;
 final class PrivilegedLane {
     static final Path SOCKET = Path.of("/tmp/yoq-it-7781/node.sock");
     static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
-            "touch", "printenv", "date", "mkdir", "[");
+            "touch", "printenv", "date", "mkdir", "[", "nslookup");
 
     private PrivilegedLane() {}
 

@@ -73,14 +73,7 @@ class ServerLifecycleIT {
 
     @Test
     void containersKeepRunningAndLoggingWhileTheServerRestarts() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root || !Files.isExecutable(Path.of("/bin/busybox"))) {
-            System.err.println("*** SKIPPED containersKeepRunningAndLoggingWhileTheServerRestarts: needs root and busybox-static ***");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
-        Path rootfs = Files.createDirectories(home.resolve("rootfs/bin"));
-        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
-        for (String applet : List.of("sh", "echo", "sleep", "[")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        Path rootfs = busyboxRootfs("containersKeepRunningAndLoggingWhileTheServerRestarts", "rootfs", "sh", "echo", "sleep", "[");
         // The container goes on when the test says so (a file in a bind mount), not after a fixed time: a
         // server restart on a busy 2-core machine can take longer than any sleep chosen here.
         Path flag = Files.createDirectories(home.resolve("flag"));
@@ -114,14 +107,7 @@ class ServerLifecycleIT {
      */
     @Test
     void aRolloutInterruptedByKillDash9ResumesFromItsCheckpoint() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root || !Files.isExecutable(Path.of("/bin/busybox"))) {
-            System.err.println("*** SKIPPED aRolloutInterruptedByKillDash9ResumesFromItsCheckpoint: needs root and busybox-static ***");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
-        Path rootfs = Files.createDirectories(home.resolve("crash-rootfs/bin"));
-        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
-        for (String applet : List.of("sh", "sleep")) Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
+        Path rootfs = busyboxRootfs("aRolloutInterruptedByKillDash9ResumesFromItsCheckpoint", "crash-rootfs", "sh", "sleep");
         StringBuilder toml = new StringBuilder("app = \"crashit\"\n");
         for (String s : List.of("a", "b", "c")) {
             toml.append("[service.").append(s).append("]\nimage = \"").append(rootfs.getParent())
@@ -172,6 +158,19 @@ class ServerLifecycleIT {
         List<String> after = ids.get();
         assertThat(after).hasSize(3).containsAll(beforeCrash);
         CliIT.yoq(env(), "--server", server, "down", "--app", "crashit");
+    }
+
+    /** Skips the test loudly unless root with busybox-static; returns {@code <dir>/bin} with busybox and these applets. */
+    static Path busyboxRootfs(String test, String dir, String... applets) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || !Files.isExecutable(Path.of("/bin/busybox"))) {
+            System.err.println("*** SKIPPED " + test + ": needs root and busybox-static ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root && Files.isExecutable(Path.of("/bin/busybox")));
+        Path bin = Files.createDirectories(home.resolve(dir).resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
+        for (String applet : applets) Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+        return bin;
     }
 
     static String containerField(String id, String field) throws Exception {

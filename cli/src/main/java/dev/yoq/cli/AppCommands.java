@@ -34,6 +34,12 @@ final class AppCommands {
         return ManifestOptions.directoryAppName();
     }
 
+    /** {@code --app [NAME]}: given without a name, the manifest's (this directory's) app. */
+    static class AppOption {
+        @Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME", description = "the app (default: this directory's)")
+        String app;
+    }
+
     static String path(String app) {
         return URLEncoder.encode(app, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -119,13 +125,13 @@ final class AppCommands {
         YoqCommand yoq;
         @Mixin
         ManifestOptions manifest;
-        @Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME", description = "the app (default: this directory's)")
-        String app;
+        @Mixin
+        AppOption appOption;
 
         @Override
         public Integer call() {
-            if (app == null) throw new CliException("history needs --app [NAME] (per-service history is not kept)");
-            JsonNode all = yoq.options.client().get("/apps/" + path(appName(app, manifest, yoq.options.env())) + "/history").json();
+            if (appOption.app == null) throw new CliException("history needs --app [NAME] (per-service history is not kept)");
+            JsonNode all = yoq.options.client().get("/apps/" + path(appName(appOption.app, manifest, yoq.options.env())) + "/history").json();
             if (yoq.options.json()) {
                 yoq.out.println(all);
                 return 0;
@@ -149,8 +155,8 @@ final class AppCommands {
         YoqCommand yoq;
         @Mixin
         ManifestOptions manifest;
-        @Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME", description = "the app (default: this directory's)")
-        String app;
+        @Mixin
+        AppOption appOption;
         @Option(names = "--release", paramLabel = "ID", description = "the release to go back to")
         String release;
         @Option(names = "--print", description = "print the release's stored snapshot, change nothing")
@@ -161,11 +167,11 @@ final class AppCommands {
         @Override
         public Integer call() {
             if (service != null) throw new CliException("per-service rollback is not kept; use: yoq rollback --app [NAME] [--release ID]");
-            if (app == null) throw new CliException("rollback needs --app [NAME]");
+            if (appOption.app == null) throw new CliException("rollback needs --app [NAME]");
             Map<String, Object> body = new LinkedHashMap<>();
             if (release != null) body.put("release_id", release);
             body.put("print", print);
-            ApiClient.Reply r = yoq.options.client().patient().post("/apps/" + path(appName(app, manifest, yoq.options.env())) + "/rollback", body);
+            ApiClient.Reply r = yoq.options.client().patient().post("/apps/" + path(appName(appOption.app, manifest, yoq.options.env())) + "/rollback", body);
             if (print || yoq.options.json()) {
                 yoq.out.println(r.body());
                 return 0;
@@ -182,14 +188,14 @@ final class AppCommands {
         ManifestOptions manifest;
         @Parameters(index = "0", paramLabel = "pause|resume|cancel")
         String action;
-        @Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME", description = "the app (required)")
-        String app;
+        @Mixin
+        AppOption appOption;
 
         @Override
         public Integer call() {
             if (!List.of("pause", "resume", "cancel").contains(action)) throw new CliException("rollout: the action must be pause, resume or cancel, got " + action);
-            if (app == null) throw new CliException("rollout needs --app [NAME]");
-            JsonNode r = yoq.options.client().post("/apps/" + path(appName(app, manifest, yoq.options.env())) + "/rollout/" + action, Map.of()).json();
+            if (appOption.app == null) throw new CliException("rollout needs --app [NAME]");
+            JsonNode r = yoq.options.client().post("/apps/" + path(appName(appOption.app, manifest, yoq.options.env())) + "/rollout/" + action, Map.of()).json();
             if (yoq.options.json()) yoq.out.println(r);
             else yoq.out.println("release " + text(r, "release_id") + " of " + text(r, "app_name") + ": rollout " + text(r, "rollout_control_state"));
             return 0;

@@ -13,9 +13,8 @@ public class StatusCommand implements Callable<Integer> {
     @ParentCommand
     YoqCommand yoq;
 
-    @picocli.CommandLine.Option(names = "--app", arity = "0..1", fallbackValue = "", paramLabel = "NAME",
-            description = "the app's release status (default: this directory's app)")
-    String app;
+    @picocli.CommandLine.Mixin
+    AppCommands.AppOption appOption;
 
     @picocli.CommandLine.Mixin
     ManifestOptions manifest;
@@ -29,8 +28,8 @@ public class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (positional != null) throw new CliException("status takes an app name only with --app: yoq status --app " + positional);
-        if (app != null) {
-            ApiClient.Reply r = yoq.options.client().get("/apps/" + AppCommands.path(AppCommands.appName(app, manifest, yoq.options.env())) + "/status");
+        if (appOption.app != null) {
+            ApiClient.Reply r = yoq.options.client().get("/apps/" + AppCommands.path(AppCommands.appName(appOption.app, manifest, yoq.options.env())) + "/status");
             if (yoq.options.json()) yoq.out.println(r.body());
             else AppCommands.releaseTable(yoq, java.util.List.of(r.json()));
             return 0;

@@ -38,7 +38,7 @@ public class UpCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "show the changes an apply would make, change nothing")
     boolean dryRun;
 
-    @Option(names = "--dev", description = "stay in the foreground with logs and restart on change (not available yet)")
+    @Option(names = "--dev", description = "stay in the foreground with every service's logs; restart a service when its bind-mounted sources change; ctrl-c takes the app down")
     boolean dev;
 
     @Option(names = "--skip-preflight", description = "accepted for compatibility (the server checks the host itself)")
@@ -50,7 +50,6 @@ public class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (dryRun && dev) throw new CliException("--dry-run and --dev cannot be combined");
-        if (dev) throw new CliException("--dev (foreground logs and restart on change) is not available yet; run 'yoq up' and 'yoq logs -f'");
         ManifestLoader.Result result;
         try {
             result = manifest.load(yoq.options.env());
@@ -83,12 +82,23 @@ public class UpCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }
+        int outcome;
         if (yoq.options.json()) {
             yoq.out.println(r);
-            return "completed".equals(r.path("status").asText()) ? 0 : 1;
+            outcome = "completed".equals(r.path("status").asText()) ? 0 : 1;
+        } else {
+            progress.show(r.path("release_id").asText(), r.path("rollout_targets"));
+            outcome = summary(yoq, r);
         }
-        progress.show(r.path("release_id").asText(), r.path("rollout_targets"));
-        return summary(yoq, r);
+        if (!dev) return outcome;
+        try {
+            return new DevMode(yoq, m).run();
+        } catch (java.io.IOException e) {
+            throw new CliException("dev mode: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     /** {@code release <id> <status>: <message> (<placed> placed, <failed> failed, <n> services)}; 0 when completed. */

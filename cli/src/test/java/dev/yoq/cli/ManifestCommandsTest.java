@@ -93,8 +93,6 @@ class ManifestCommandsTest {
         assertThat(run("--server", "127.0.0.1:1", "up", "-f", bad.toString())).isEqualTo(1);
         assertThat(err()).contains("service.web.image: required").contains("ports must be 1-65535");
 
-        assertThat(run("up", "--dev", "-f", f.toString())).isEqualTo(1);
-        assertThat(err()).contains("--dev (foreground logs and restart on change) is not available yet");
         assertThat(run("up", "--dev", "--dry-run", "-f", f.toString())).isEqualTo(1);
         assertThat(err()).contains("--dry-run and --dev cannot be combined");
     }

@@ -25,7 +25,10 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import dev.yoq.node.NodeClient;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +64,8 @@ public class HealthMonitor {
     ContainerService containers;
     @Inject
     CommandBus bus;
+    @Inject
+    dev.yoq.node.NodeConnector node;
 
     private record Watch(String containerId, String ip, String service, Manifest.HealthCheck check, RestartPolicy restart) {}
 
@@ -80,11 +85,28 @@ public class HealthMonitor {
     public void watch(String containerId, String ip, String service, Manifest.HealthCheck check, String restartPolicy) {
         watched.put(containerId, new Watch(containerId, ip, service, check, RestartPolicy.parse(restartPolicy)));
         states.put(containerId, HealthState.start(toCheck(check), System.currentTimeMillis()));
+        pushHeld();
     }
 
     public void forget(String containerId) {
         watched.remove(containerId);
-        states.remove(containerId);
+        if (states.remove(containerId) != null) pushHeld();
+    }
+
+    /**
+     * Health gates DNS: the helper's resolver holds back the names of every watched container that is not healthy.
+     * Sent after every change and every resync (so a restarted helper has it again within 5 s).
+     */
+    void pushHeld() {
+        List<String> held = new ArrayList<>();
+        states.forEach((id, s) -> {
+            if (!s.ready()) held.add(id);
+        });
+        try (NodeClient client = node.open()) {
+            client.holdNames(held);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.fine("health: cannot tell the helper which names to hold: " + e.getMessage());
+        }
     }
 
     /** starting, healthy or unhealthy; null when the container has no health check (or is not watched). */
@@ -126,6 +148,7 @@ public class HealthMonitor {
             if (before == null || !watched.containsKey(w.containerId())) return;
             HealthState after = before.after(ok, toCheck(w.check()), System.currentTimeMillis(), w.containerId());
             states.put(w.containerId(), after);
+            if (before.ready() != after.ready()) pushHeld();
             if (!before.status().equals(after.status())) LOG.info("health: " + w.service() + " (" + w.containerId() + ") is " + after.status());
             if (after.unhealthyFailures() >= RESTART_AFTER && w.restart() != RestartPolicy.NO) restart(w);
         } finally {
@@ -158,6 +181,7 @@ public class HealthMonitor {
                     .ifPresent(s -> watch(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart()));
         }
         for (String id : Set.copyOf(watched.keySet())) if (!running.contains(id)) forget(id);
+        pushHeld();
     }
 
     private Manifest snapshot(String releaseId) {

@@ -97,6 +97,11 @@ public final class NodeClient implements AutoCloseable {
 
     /** Deletes unpacked layers that are not in {@code keep} and that no container uses. */
     /** Replaces the node's network policy with {@code policies} (the helper keeps them across its restarts). */
+    /** The containers whose DNS names the resolver holds back (not healthy yet, or unhealthy); replaces the last set. */
+    public void holdNames(java.util.List<String> ids) throws IOException {
+        call(Wire.Op.NAMES_HELD, new Wire.HeldBody(List.copyOf(ids)));
+    }
+
     public void setPolicies(java.util.List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
         call(Wire.Op.POLICIES, new Wire.PoliciesBody(List.copyOf(policies)));
     }

@@ -108,6 +108,10 @@ final class Session implements Runnable {
                 yield done;
             }
             case DNS_STATS -> codec.tree(containers.network().dnsStats());
+            case NAMES_HELD -> {
+                containers.network().holdNames(codec.convert(body, Wire.HeldBody.class).ids());
+                yield done;
+            }
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
     }

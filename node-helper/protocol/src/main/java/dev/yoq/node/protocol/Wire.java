@@ -34,6 +34,7 @@ public final class Wire {
         PRUNE_LAYERS, // {"keep":[digests]} -> {"layers_removed","bytes"}: unpacked layers neither kept nor used
         POLICIES,   // {"policies":[NetworkPolicy]} -> {}: the node's whole rule set, replacing the last one
         DNS_STATS,  // {} -> {"running","names","queries","local","forwarded","cache_hits","malformed"}
+        NAMES_HELD, // {"ids":[container ids]} -> {}: containers whose names the resolver must not answer (not healthy)
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -59,6 +60,8 @@ public final class Wire {
     public record PruneBody(java.util.List<String> keep) {}
 
     public record PoliciesBody(java.util.List<NetworkPolicy> policies) {}
+
+    public record HeldBody(java.util.List<String> ids) {}
 
     public record StopBody(String id, long graceMs) {}
 

@@ -28,6 +28,7 @@ public final class NodeNetwork {
     private final Path policyFile;
     private List<NetworkPolicy> policies;
     private Collection<ContainerSpec> lastSpecs = List.of();
+    private java.util.Set<String> held = java.util.Set.of();
     private final NameTable names = new NameTable();
     private DnsServer dns;
     private boolean dnsFailureLogged;
@@ -66,6 +67,24 @@ public final class NodeNetwork {
         }
     }
 
+    /**
+     * The server's health verdict: these containers' names are not answered (their rules stay). Not kept in a file:
+     * the server sends the set again within seconds of a helper restart.
+     */
+    public synchronized void holdNames(List<String> ids) throws IOException {
+        if (ids == null) ids = List.of();
+        if (ids.size() > 100_000) throw new dev.yoq.node.protocol.HelperException(dev.yoq.node.protocol.HelperError.INVALID, "too many ids");
+        for (String id : ids) {
+            if (id == null || !id.matches("[0-9a-f]{1,64}")) {
+                throw new dev.yoq.node.protocol.HelperException(dev.yoq.node.protocol.HelperError.INVALID, "bad container id " + id);
+            }
+        }
+        java.util.Set<String> next = java.util.Set.copyOf(ids);
+        if (next.equals(held)) return;
+        held = next;
+        sync(lastSpecs);
+    }
+
     public void attach(String id, String ip) throws IOException { driver.attach(id, ip); }
 
     public void detach(String id) throws IOException { driver.detach(id); }
@@ -79,8 +98,11 @@ public final class NodeNetwork {
         for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) addresses.put(s.name(), s.net().ip());
         driver.applyRules(nets, addresses, policies);
         Map<String, List<String>> entries = new TreeMap<>();
-        addresses.forEach((name, ip) -> entries.put(name, List.of(ip)));
-        for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) appAliases(s, entries);
+        for (ContainerSpec s : specs) {
+            if (s.net() == null || s.name() == null || held.contains(s.id())) continue;   // held: not healthy (yet)
+            entries.put(s.name(), List.of(s.net().ip()));
+            appAliases(s, entries);
+        }
         if (entries.size() > NameTable.MAX_NAMES) log.accept("DNS: " + entries.size() + " names, only " + NameTable.MAX_NAMES + " are served");
         names.replace(entries);
         if (dns == null) startResolver();

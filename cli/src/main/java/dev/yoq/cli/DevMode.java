@@ -1,0 +1,142 @@
+package dev.yoq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.yoq.manifest.Manifest;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code yoq up --dev} after the apply: stays in the foreground printing every service's log lines prefixed
+ * with its (colored) name, and restarts a service 500 ms after the last change under one of its bind-mounted
+ * source directories (inotify, through the JDK's WatchService). Ctrl-C takes the app down.
+ */
+final class DevMode {
+    static final long DEBOUNCE_MS = 500, POLL_MS = 250;
+    private static final String[] COLORS = {"\u001b[36m", "\u001b[33m", "\u001b[32m", "\u001b[35m", "\u001b[34m", "\u001b[31m"};
+
+    private final YoqCommand yoq;
+    private final Manifest manifest;
+    private final boolean color;
+    private final Map<String, String> containers = new LinkedHashMap<>();   // service -> container id
+    private final Map<String, Long> offsets = new HashMap<>();
+    private final Map<WatchKey, String> watchedBy = new HashMap<>();
+    private final Map<String, Long> changedAt = new HashMap<>();
+
+    DevMode(YoqCommand yoq, Manifest manifest) {
+        this.yoq = yoq;
+        this.manifest = manifest;
+        this.color = System.console() != null && System.getenv("NO_COLOR") == null;
+    }
+
+    int run() throws IOException, InterruptedException {
+        ApiClient api = yoq.options.client();
+        String app = AppCommands.path(manifest.appName());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            yoq.err.println("stopping " + manifest.appName() + "...");
+            try {
+                yoq.options.client().patient().post("/apps/" + app + "/down", Map.of());
+            } catch (RuntimeException e) {
+                yoq.err.println("error: " + e.getMessage());
+            }
+        }));
+        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            for (Manifest.Service s : manifest.services()) {
+                for (Manifest.Mount m : s.common().volumes()) {
+                    if ("bind".equals(m.kind()) && Files.isDirectory(Path.of(m.source()))) watchTree(watcher, Path.of(m.source()), s.name());
+                }
+            }
+            yoq.err.println("dev mode: following logs, restarting a service when its sources change; ctrl-c stops the app");
+            while (true) {
+                refreshContainers(api);
+                printLogs(api);
+                collectChanges(watcher);
+                restartChanged(api);
+                Thread.sleep(POLL_MS);
+            }
+        }
+    }
+
+    private void watchTree(WatchService watcher, Path root, String service) throws IOException {
+        try (Stream<Path> dirs = Files.walk(root)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                watchedBy.put(d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE), service);
+            }
+        }
+    }
+
+    private void collectChanges(WatchService watcher) throws InterruptedException {
+        for (WatchKey key = watcher.poll(0, TimeUnit.MILLISECONDS); key != null; key = watcher.poll()) {
+            String service = watchedBy.get(key);
+            for (var event : key.pollEvents()) {
+                if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && event.context() instanceof Path p) {
+                    Path created = ((Path) key.watchable()).resolve(p);
+                    if (Files.isDirectory(created)) {
+                        try {
+                            watchTree(watcher, created, service);
+                        } catch (IOException ignored) {
+                            // gone again already
+                        }
+                    }
+                }
+            }
+            key.reset();
+            if (service != null) changedAt.put(service, System.currentTimeMillis());
+        }
+    }
+
+    /** 500 ms after the last change (debounce): the service's container restarts. */
+    private void restartChanged(ApiClient api) {
+        long now = System.currentTimeMillis();
+        for (String service : List.copyOf(changedAt.keySet())) {
+            if (now - changedAt.get(service) < DEBOUNCE_MS) continue;
+            changedAt.remove(service);
+            String id = containers.get(service);
+            if (id == null) continue;
+            yoq.err.println(prefix(service) + "sources changed: restarting");
+            try {
+                api.post("/containers/" + id + "/restart", null);
+            } catch (CliException e) {
+                yoq.err.println(prefix(service) + "restart failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void refreshContainers(ApiClient api) {
+        for (JsonNode c : api.get("/containers").json()) {
+            for (Manifest.Service s : manifest.services()) {
+                if (c.path("name").asText().equals(manifest.appName() + "-" + s.name())) {
+                    String id = c.path("id").asText();
+                    if (!id.equals(containers.put(s.name(), id))) offsets.put(id, 0L);
+                }
+            }
+        }
+    }
+
+    private void printLogs(ApiClient api) {
+        containers.forEach((service, id) -> {
+            JsonNode chunk = api.get("/containers/" + id + "/logs?offset=" + offsets.getOrDefault(id, 0L)).json();
+            offsets.put(id, chunk.path("offset").asLong());
+            String text = chunk.path("logs").asText();
+            if (text.isEmpty()) return;
+            for (String line : text.split("\n")) yoq.out.println(prefix(service) + line);
+        });
+    }
+
+    private String prefix(String service) {
+        int i = manifest.services().stream().map(Manifest.Service::name).toList().indexOf(service);
+        String name = String.format("%-12s| ", service);
+        return color ? COLORS[Math.floorMod(i, COLORS.length)] + name + "\u001b[0m" : name;
+    }
+}
