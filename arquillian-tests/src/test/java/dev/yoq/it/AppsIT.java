@@ -239,6 +239,44 @@ class AppsIT {
     }
 
     @Test
+    void volume_data_survives_down_and_a_new_release_and_an_nfs_volume_without_a_client_is_a_clear_error() throws Exception {
+        String app = "volit" + R;
+        Path host = Files.createDirectories(tmp.resolve("host-vol-" + R));
+        String v1 = service("w", "echo run >> /data/log; echo run >> /shared/log; " + KEEP_RUNNING, "volumes = [\"data:/data\", \"shared:/shared\"]")
+                + "[volume.data]\ndriver = \"local\"\n[volume.shared]\ndriver = \"host\"\npath = \"" + host + "\"\n";
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, v1).toString()).exit()).isZero();
+        assertThat(PrivilegedLane.yoq("down", "--app", app).exit()).isZero();
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, v1).toString()).exit()).isZero();
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, v1.replace("echo run >> /data/log;", "echo run >> /data/log; true;")).toString()).exit())
+                .isZero();
+        String id = containers(app).get(0).path("id").asText();
+        assertThat(PrivilegedLane.yoq("exec", id, "cat", "/data/log").out()).as("three runs, one volume").isEqualTo("run\nrun\nrun\n");
+        assertThat(Files.readString(host.resolve("log"))).isEqualTo("run\nrun\nrun\n");
+        PrivilegedLane.yoq("down", "--app", app);
+
+        String nfs = service("w", KEEP_RUNNING, "volumes = [\"share:/share\"]")
+                + "[volume.share]\ndriver = \"nfs\"\nserver = \"127.0.0.1\"\npath = \"/exports/none\"\n";
+        CliIT.Run up = PrivilegedLane.yoq("--json", "up", "-f", manifest(app, nfs).toString());
+        JsonNode r = YoqServer.JSON.readTree(up.out());
+        assertThat(r.path("status").asText()).isEqualTo("failed");
+        assertThat(r.path("message").asText()).startsWith("volume share: ").matches(
+                "(?s).*(this node has no NFS client .* apt-get install nfs-common|mount 127.0.0.1:/exports/none failed.*)");
+        assertThat(containers(app)).isEmpty();
+    }
+
+    @Test
+    void a_service_that_stays_unhealthy_is_restarted_by_its_restart_policy() throws Exception {
+        String app = "sickit" + R;
+        String toml = service("s", KEEP_RUNNING, "restart = \"always\"\n[service.s.health_check]\ntype = \"exec\"\ncommand = [\"cat\", \"/nope\"]\n"
+                + "interval = 1\nretries = 1\n[service.s.rollout]\nfailure_action = \"pause\"\n");
+        JsonNode r = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f", manifest(app, toml).toString()).out());
+        assertThat(state(r, "s")).isEqualTo("failed");
+        waitFor(() -> containers(app).get(0).path("restart_count").asInt() >= 1);
+        assertThat(containers(app)).hasSize(1);
+        PrivilegedLane.yoq("down", "--app", app);
+    }
+
+    @Test
     void rollback_restores_the_previous_config_as_a_new_release_and_print_changes_nothing() throws Exception {
         JsonNode v1 = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f",
                 manifest("backit" + R, service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());

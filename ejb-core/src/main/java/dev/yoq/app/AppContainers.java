@@ -41,6 +41,8 @@ public class AppContainers {
     HealthMonitor health;
     @Inject
     CommandBus bus;
+    @Inject
+    dev.yoq.node.NodeConnector node;
 
     /** The outcome of starting a workload: its container, or why there is none. */
     public record Started(String containerId, String reason, String message) {
@@ -112,20 +114,38 @@ public class AppContainers {
         return containers.get(containerId);
     }
 
-    /** Creates the app's declared local volumes (their directories) and records every declared volume. */
+    /**
+     * Readies the app's declared volumes and records them: local ones are created, host and parallel paths must be
+     * directories (a parallel filesystem must already be mounted), nfs exports are mounted by the helper.
+     */
     public AppWorkloads.Volumes volumes(String app, Manifest m) {
-        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().volumes(), m.volumes());
+        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().root(), m.volumes());
         for (Manifest.VolumeDecl v : m.volumes()) {
-            if (!"local".equals(v.driver()) && !"host".equals(v.driver())) continue;
             Path path = volumes.path(app, v.name());
             try {
-                if ("local".equals(v.driver())) Files.createDirectories(path);
-                else if (!Files.isDirectory(path)) throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": host path " + path + " is not a directory");
+                switch (v.driver()) {
+                    case "local" -> Files.createDirectories(path);
+                    case "nfs" -> mountNfs(app, v);
+                    default -> {
+                        if (!Files.isDirectory(path)) {
+                            throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": " + v.driver() + " path " + path
+                                    + (v.driver().equals("parallel") ? " is not mounted on this node" : " is not a directory"));
+                        }
+                    }
+                }
             } catch (IOException e) {
                 throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": cannot create " + path + ": " + e.getMessage());
             }
             bus.submit(new Command.EnsureVolume(app, v.name(), v.driver(), path.toString(), System.currentTimeMillis()));
         }
         return volumes;
+    }
+
+    private void mountNfs(String app, Manifest.VolumeDecl v) throws IOException {
+        try (dev.yoq.node.NodeClient client = node.open()) {
+            client.mountNfs(app, v.name(), v.server(), v.path(), v.options());
+        } catch (dev.yoq.node.protocol.HelperException e) {
+            throw new AppException(AppException.Kind.INVALID, e.getMessage());
+        }
     }
 }

@@ -17,17 +17,19 @@ public final class AppWorkloads {
 
     private AppWorkloads() {}
 
-    /** Where an app's named volumes are (spec §3.15): local → {@code <volumes>/<app>/<name>}, host → its path. */
-    public record Volumes(Path root, List<Manifest.VolumeDecl> declared) {
+    /**
+     * Where an app's named volumes are (spec §3.15): local → {@code <data>/volumes/<app>/<name>}, host and parallel →
+     * their path, nfs → {@code <data>/mounts/nfs/<app>/<name>} (the helper mounts the export there).
+     */
+    public record Volumes(Path dataRoot, List<Manifest.VolumeDecl> declared) {
         public Path path(String app, String name) {
-            for (Manifest.VolumeDecl v : declared) {
-                if (!v.name().equals(name)) continue;
-                if ("host".equals(v.driver())) return Path.of(v.path());
-                if ("local".equals(v.driver())) return root.resolve(app).resolve(name);
-                throw new AppException(AppException.Kind.INVALID, "volume " + name + ": the " + v.driver()
-                        + " driver is not available on a single node yet (use local or host)");
-            }
-            throw new AppException(AppException.Kind.INVALID, "volume " + name + " is not declared in [volume." + name + "]");
+            Manifest.VolumeDecl v = declared.stream().filter(d -> d.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AppException(AppException.Kind.INVALID, "volume " + name + " is not declared in [volume." + name + "]"));
+            return switch (v.driver()) {
+                case "host", "parallel" -> Path.of(v.path());
+                case "nfs" -> dataRoot.resolve("mounts").resolve("nfs").resolve(app).resolve(name);
+                default -> dataRoot.resolve("volumes").resolve(app).resolve(name);
+            };
         }
     }
 

@@ -97,6 +97,11 @@ public final class NodeClient implements AutoCloseable {
 
     /** Deletes unpacked layers that are not in {@code keep} and that no container uses. */
     /** Replaces the node's network policy with {@code policies} (the helper keeps them across its restarts). */
+    /** Mounts an app's NFS volume (once) and returns where; refused with the reason (no NFS client, mount failed). */
+    public java.nio.file.Path mountNfs(String app, String volume, String server, String export, String options) throws IOException {
+        return java.nio.file.Path.of(call(Wire.Op.MOUNT_NFS, new Wire.NfsBody(app, volume, server, export, options)).path("path").asText());
+    }
+
     /** The containers whose DNS names the resolver holds back (not healthy yet, or unhealthy); replaces the last set. */
     public void holdNames(java.util.List<String> ids) throws IOException {
         call(Wire.Op.NAMES_HELD, new Wire.HeldBody(List.copyOf(ids)));

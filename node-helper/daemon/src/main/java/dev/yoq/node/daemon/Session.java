@@ -108,6 +108,10 @@ final class Session implements Runnable {
                 yield done;
             }
             case DNS_STATS -> codec.tree(containers.network().dnsStats());
+            case MOUNT_NFS -> {
+                Wire.NfsBody b = codec.convert(body, Wire.NfsBody.class);
+                yield codec.tree(Map.of("path", containers.nfs().mount(b.app(), b.volume(), b.server(), b.export(), b.options()).toString()));
+            }
             case NAMES_HELD -> {
                 containers.network().holdNames(codec.convert(body, Wire.HeldBody.class).ids());
                 yield done;

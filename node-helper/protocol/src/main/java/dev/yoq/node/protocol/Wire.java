@@ -35,6 +35,7 @@ public final class Wire {
         POLICIES,   // {"policies":[NetworkPolicy]} -> {}: the node's whole rule set, replacing the last one
         DNS_STATS,  // {} -> {"running","names","queries","local","forwarded","cache_hits","malformed"}
         NAMES_HELD, // {"ids":[container ids]} -> {}: containers whose names the resolver must not answer (not healthy)
+        MOUNT_NFS,  // {"app","volume","server","export","options"} -> {"path"}: an NFS volume mounted under <data>/mounts/nfs
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -62,6 +63,8 @@ public final class Wire {
     public record PoliciesBody(java.util.List<NetworkPolicy> policies) {}
 
     public record HeldBody(java.util.List<String> ids) {}
+
+    public record NfsBody(String app, String volume, String server, String export, String options) {}
 
     public record StopBody(String id, long graceMs) {}
 

@@ -46,6 +46,7 @@ public final class ContainerManager {
     });
 
     private final DataLayout data;
+    private final dev.yoq.node.daemon.volume.NfsMounts nfs;
     private final Path init;
     private final CgroupDriver cgroups;
     private final SeccompCompiler seccomp;
@@ -61,6 +62,7 @@ public final class ContainerManager {
         this.init = init;
         this.cgroups = cgroups;
         this.seccomp = new SeccompCompiler(data.root().resolve("seccomp"));
+        this.nfs = new dev.yoq.node.daemon.volume.NfsMounts(data.root(), Path.of("/sbin/mount.nfs"));
         this.events = events;
         this.json = json;
         this.log = log;
@@ -259,6 +261,8 @@ public final class ContainerManager {
         for (Tracked t : containers.values()) all.addAll(t.spec.lowerDirs());
         return all;
     }
+
+    public dev.yoq.node.daemon.volume.NfsMounts nfs() { return nfs; }
 
     public Map<String, Object> stats(String id) {
         tracked(id);
