@@ -343,6 +343,33 @@ class AppsIT {
         }
     }
 
+    @Test
+    void bad_applies_are_400_naming_the_problem_and_record_nothing() throws Exception {
+        long before = YoqServer.json(YoqServer.get("/apps", YoqServer.token())).size();
+        assertThat(apply("{\"services\":[]}")).isEqualTo("400 missing app_name");
+        assertThat(apply("{\"app_name\":\"empty" + R + "\",\"services\":[],\"workers\":[],\"crons\":[],\"training_jobs\":[]}"))
+                .isEqualTo("400 no services to deploy");
+        assertThat(apply("not json")).startsWith("400 snapshot: not JSON");
+        assertThat(apply("{\"app_name\":\"bad;name\",\"services\":[],\"workers\":[],\"crons\":[],\"training_jobs\":[]}"))
+                .isEqualTo("400 invalid app name");
+        String app = "cfgit" + R;
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, service("a", KEEP_RUNNING, "")).toString()).exit()).isZero();
+        String stored = PrivilegedLane.yoq("rollback", "--app", app, "--print", "--release", status(app).path("release_id").asText()).out();
+        PrivilegedLane.yoq("down", "--app", app);
+        assertThat(stored).contains("\"strategy\":\"rolling\"");
+        String bad = stored.strip().replace("\"strategy\":\"rolling\"", "\"strategy\":\"sideways\"");
+        long releases = YoqServer.json(YoqServer.get("/apps/" + app + "/history", YoqServer.token())).size();
+        assertThat(apply(bad)).startsWith("400 invalid rollout config: ").contains("must be rolling, canary or blue_green, got 'sideways'");
+        assertThat(YoqServer.json(YoqServer.get("/apps/" + app + "/history", YoqServer.token())).size()).as("nothing recorded").isEqualTo(releases);
+        assertThat(YoqServer.json(YoqServer.get("/apps", YoqServer.token())).size()).isEqualTo(before + 1);
+    }
+
+    static String apply(String body) throws Exception {
+        HttpResponse<String> r = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/apps/apply")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), YoqServer.token());
+        return r.statusCode() + " " + YoqServer.json(r).path("error").asText();
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

@@ -195,6 +195,7 @@ public class AppService {
     }
 
     private Manifest read(String json) {
+        nameOf(json);
         try {
             Manifest m = SnapshotReader.read(json);
             if (m.appName() == null || m.appName().isEmpty()) throw new AppException(AppException.Kind.INVALID, "missing app_name");
@@ -202,9 +203,25 @@ public class AppService {
             return m;
         } catch (ManifestException e) {
             if (e.problems().stream().anyMatch(p -> p.path().equals("app_name"))) throw new AppException(AppException.Kind.INVALID, "missing app_name");
+            if (e.problems().stream().anyMatch(p -> "NoServices".equals(p.kind()))) throw new AppException(AppException.Kind.INVALID, "no services to deploy");
             List<String> lines = e.problems().stream().filter(Problem::isError).map(p -> p.describe("snapshot")).toList();
-            throw new AppException(AppException.Kind.INVALID, String.join("; ", lines));
+            boolean rollout = e.problems().stream().anyMatch(p -> p.isError() && "InvalidRolloutConfig".equals(p.kind()));
+            throw new AppException(AppException.Kind.INVALID, (rollout ? "invalid rollout config: " : "") + String.join("; ", lines));
         }
+    }
+
+    /** app_name is checked first: the spec's messages for it come before any other problem. */
+    private static void nameOf(String json) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = WorkloadHashes.JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            return;   // SnapshotReader says what is wrong with it
+        }
+        if (root == null || !root.isObject()) return;
+        com.fasterxml.jackson.databind.JsonNode name = root.get("app_name");
+        if (name == null || name.isNull() || (name.isTextual() && name.asText().isEmpty())) throw new AppException(AppException.Kind.INVALID, "missing app_name");
+        if (name.isTextual()) checkName(name.asText());
     }
 
     static String checkName(String app) {
