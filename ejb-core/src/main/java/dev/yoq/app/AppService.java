@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -247,7 +246,7 @@ public class AppService {
     }
 
     private ReleaseRecord previousSuccessful(String app, String currentId) {
-        return Collections.unmodifiableList(all(app)).stream()
+        return all(app).stream()
                 .filter(r -> "completed".equals(r.getStatus()) && !r.getId().equals(currentId)).findFirst().orElse(null);
     }
 }
