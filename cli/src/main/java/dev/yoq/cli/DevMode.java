@@ -116,7 +116,7 @@ final class DevMode {
     private void refreshContainers(ApiClient api) {
         for (JsonNode c : api.get("/containers").json()) {
             for (Manifest.Service s : manifest.services()) {
-                if (c.path("name").asText().equals(manifest.appName() + "-" + s.name())) {
+                if (c.path("name").asText().equals(dev.yoq.manifest.AppNames.container(manifest.appName(), s.name()))) {
                     String id = c.path("id").asText();
                     if (!id.equals(containers.put(s.name(), id))) offsets.put(id, 0L);
                 }

@@ -27,14 +27,25 @@ public final class AppWorkloads {
                     .orElseThrow(() -> new AppException(AppException.Kind.INVALID, "volume " + name + " is not declared in [volume." + name + "]"));
             return switch (v.driver()) {
                 case "host", "parallel" -> Path.of(v.path());
-                case "nfs" -> dataRoot.resolve("mounts").resolve("nfs").resolve(app).resolve(name);
-                default -> dataRoot.resolve("volumes").resolve(app).resolve(name);
+                case "nfs" -> dataRoot.resolve("mounts").resolve("nfs").resolve(segment("app", app)).resolve(segment("volume", name));
+                default -> dataRoot.resolve("volumes").resolve(segment("app", app)).resolve(segment("volume", name));
             };
         }
     }
 
+    static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    /** A name that becomes a directory under the data directory: never a path of its own ("..", "a/b"). */
+    static String segment(String what, String name) {
+        if (!SEGMENT.matcher(name).matches() || name.contains("..")) {
+            throw new AppException(AppException.Kind.INVALID, what + " name " + name
+                    + " cannot name a directory (1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit, no ..)");
+        }
+        return name;
+    }
+
     public static String containerName(String app, String workload) {
-        String name = app + "-" + workload;
+        String name = dev.yoq.manifest.AppNames.container(app, workload);
         if (!CONTAINER_NAME.matcher(name).matches()) {
             throw new AppException(AppException.Kind.INVALID, "app " + app + ", workload " + workload + ": its container is named "
                     + name + ", which must be 1-63 characters of A-Z a-z 0-9 and -");

@@ -1,0 +1,51 @@
+package dev.yoq.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.yoq.manifest.Manifest;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Workloads to container requests: names, limits, and volume paths that never leave the data directory. */
+class AppWorkloadsTest {
+    static final AppWorkloads.Volumes VOLUMES = new AppWorkloads.Volumes(Path.of("/data"), List.of(
+            new Manifest.VolumeDecl("db", "local", null, null, null), new Manifest.VolumeDecl("../up", "local", null, null, null),
+            new Manifest.VolumeDecl("share", "nfs", "/exports/a", "10.0.0.5", null), new Manifest.VolumeDecl("h", "host", "/srv/h", null, null)));
+
+    @Test
+    void volumes_resolve_by_driver_and_undeclared_ones_are_refused() {
+        assertThat(VOLUMES.path("shop", "db")).isEqualTo(Path.of("/data/volumes/shop/db"));
+        assertThat(VOLUMES.path("shop", "share")).isEqualTo(Path.of("/data/mounts/nfs/shop/share"));
+        assertThat(VOLUMES.path("shop", "h")).isEqualTo(Path.of("/srv/h"));
+        assertThatThrownBy(() -> VOLUMES.path("shop", "nope")).hasMessage("volume nope is not declared in [volume.nope]");
+    }
+
+    @Test
+    void an_app_or_volume_name_can_never_walk_out_of_the_data_directory() {
+        assertThatThrownBy(() -> VOLUMES.path("../../etc", "db")).hasMessageStartingWith("app name ../../etc cannot name a directory");
+        assertThatThrownBy(() -> VOLUMES.path("a/b", "db")).hasMessageStartingWith("app name a/b cannot name a directory");
+        assertThatThrownBy(() -> VOLUMES.path("shop", "../up")).hasMessageStartingWith("volume name ../up cannot name a directory");
+        assertThatThrownBy(() -> VOLUMES.path("..", "share")).hasMessageStartingWith("app name .. cannot name a directory");
+    }
+
+    @Test
+    void a_service_becomes_a_request_with_its_limits_ports_and_mounts() {
+        Manifest.Service s = new Manifest.Service("web", new Manifest.Common("./rootfs", List.of("httpd"), List.of("A=1"),
+                List.of(new Manifest.Mount("db", "/var/db", "named", false), new Manifest.Mount("/src", "/src", "bind", true)), null),
+                List.of(new Manifest.PortMapping(8080, 80)), List.of(), "on_failure", null, Manifest.Rollout.DEFAULT, null, List.of(),
+                null, null, 1, 500, 128, List.of(), null);
+        var r = AppWorkloads.service("shop", s, VOLUMES);
+        assertThat(r.name()).isEqualTo("shop-web");
+        assertThat(r.ports()).containsExactly("8080:80");
+        assertThat(r.memoryBytes()).isEqualTo(128L << 20);
+        assertThat(r.cpus()).isEqualTo(0.5);
+        assertThat(r.restart()).isEqualTo("on_failure");
+        assertThat(r.volumes()).containsExactly(new dev.yoq.runtime.RunRequest.Volume("/data/volumes/shop/db", "/var/db", false),
+                new dev.yoq.runtime.RunRequest.Volume("/src", "/src", true));
+        assertThat(AppWorkloads.containerName("my_app", "web")).as("a directory's name with _ still deploys").isEqualTo("my-app-web");
+        assertThat(AppWorkloads.containerName("site.v2", "api")).isEqualTo("site-v2-api");
+        assertThatThrownBy(() -> AppWorkloads.containerName("x".repeat(60), "web")).hasMessageContaining("must be 1-63 characters");
+    }
+}
