@@ -98,9 +98,14 @@ public class HealthMonitor {
      * Sent after every change and every resync (so a restarted helper has it again within 5 s).
      */
     void pushHeld() {
+        pushHeld(null, null);
+    }
+
+    /** As {@link #pushHeld()}, with {@code id}'s coming state instead of its current one. */
+    private void pushHeld(String id, HealthState coming) {
         List<String> held = new ArrayList<>();
-        states.forEach((id, s) -> {
-            if (!s.ready()) held.add(id);
+        states.forEach((c, s) -> {
+            if (!(c.equals(id) ? coming : s).ready()) held.add(c);
         });
         try (NodeClient client = node.open()) {
             client.holdNames(held);
@@ -147,8 +152,9 @@ public class HealthMonitor {
             HealthState before = states.get(w.containerId());
             if (before == null || !watched.containsKey(w.containerId())) return;
             HealthState after = before.after(ok, toCheck(w.check()), System.currentTimeMillis(), w.containerId());
+            // the resolver learns first, then the rollout: a dependent started on "healthy" must find the name
+            if (before.ready() != after.ready()) pushHeld(w.containerId(), after);
             states.put(w.containerId(), after);
-            if (before.ready() != after.ready()) pushHeld();
             if (!before.status().equals(after.status())) LOG.info("health: " + w.service() + " (" + w.containerId() + ") is " + after.status());
             if (after.unhealthyFailures() >= RESTART_AFTER && w.restart() != RestartPolicy.NO) restart(w);
         } finally {
