@@ -72,6 +72,7 @@ public class HealthMonitor {
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
     private final Map<String, HealthState> states = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(WORKERS);
     private final Map<String, Manifest> snapshots = new ConcurrentHashMap<>();
     private volatile long lastResync;
@@ -88,8 +89,19 @@ public class HealthMonitor {
         pushHeld();
     }
 
+    /**
+     * A running service found after a server restart: probed at once, and its names stay answered until that
+     * first probe says otherwise (holding every name back for an interval after each restart would be an outage).
+     */
+    private void adopt(String containerId, String ip, String service, Manifest.HealthCheck check, String restartPolicy) {
+        adopted.add(containerId);
+        watched.put(containerId, new Watch(containerId, ip, service, check, RestartPolicy.parse(restartPolicy)));
+        states.put(containerId, HealthState.start(toCheck(check), System.currentTimeMillis()).probeNow());
+    }
+
     public void forget(String containerId) {
         watched.remove(containerId);
+        adopted.remove(containerId);
         if (states.remove(containerId) != null) pushHeld();
     }
 
@@ -105,7 +117,7 @@ public class HealthMonitor {
     private void pushHeld(String id, HealthState coming) {
         List<String> held = new ArrayList<>();
         states.forEach((c, s) -> {
-            if (!(c.equals(id) ? coming : s).ready()) held.add(c);
+            if (!(c.equals(id) ? coming : s).ready() && !adopted.contains(c)) held.add(c);
         });
         try (NodeClient client = node.open()) {
             client.holdNames(held);
@@ -152,6 +164,7 @@ public class HealthMonitor {
             HealthState before = states.get(w.containerId());
             if (before == null || !watched.containsKey(w.containerId())) return;
             HealthState after = before.after(ok, toCheck(w.check()), System.currentTimeMillis(), w.containerId());
+            if (adopted.remove(w.containerId()) && !after.ready()) pushHeld(w.containerId(), after);
             // the resolver learns first, then the rollout: a dependent started on "healthy" must find the name
             if (before.ready() != after.ready()) pushHeld(w.containerId(), after);
             states.put(w.containerId(), after);
@@ -184,7 +197,7 @@ public class HealthMonitor {
             Manifest m = snapshot(c.getReleaseId());
             if (m == null) continue;
             m.services().stream().filter(s -> s.name().equals(c.getWorkloadName()) && s.healthCheck() != null).findFirst()
-                    .ifPresent(s -> watch(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart()));
+                    .ifPresent(s -> adopt(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart()));
         }
         for (String id : Set.copyOf(watched.keySet())) if (!running.contains(id)) forget(id);
         pushHeld();

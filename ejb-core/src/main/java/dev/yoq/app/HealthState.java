@@ -37,6 +37,11 @@ public record HealthState(String status, int consecutiveFailures, int unhealthyF
 
     public boolean ready() { return HEALTHY.equals(status); }
 
+    /** The same state with its next probe due now (a container found running after a server restart). */
+    public HealthState probeNow() {
+        return new HealthState(status, consecutiveFailures, unhealthyFailures, 0);
+    }
+
     static long jitter(String key, long delay) {
         long h = 1125899906842597L;
         for (int i = 0; i < key.length(); i++) h = 31 * h + key.charAt(i);

@@ -9,6 +9,14 @@ class HealthStateTest {
     static final HealthState.Check CHECK = new HealthState.Check(10_000, 5_000, 3, 20_000);
 
     @Test
+    void a_container_found_after_a_restart_is_probed_at_once_despite_its_start_period() {
+        HealthState s = HealthState.start(CHECK, 1_000_000).probeNow();
+        assertThat(s.nextProbeAtMs()).isZero();
+        assertThat(s.status()).isEqualTo(HealthState.STARTING);
+        assertThat(s.after(true, CHECK, 1_000_100, "c").ready()).isTrue();
+    }
+
+    @Test
     void starting_becomes_healthy_on_the_first_success_after_the_start_period() {
         HealthState s = HealthState.start(CHECK, 1_000);
         assertThat(s.status()).isEqualTo("starting");
