@@ -123,7 +123,8 @@ class AppsIT {
             }
         }
         assertThat(cronRuns).as("cron runs every second").isGreaterThanOrEqualTo(3);
-        assertThat(PrivilegedLane.yoq("down", "--app", "demoit" + R).exit()).isZero();
+        CliIT.Run down = PrivilegedLane.yoq("down", "--app", "demoit" + R);
+        assertThat(down.exit()).as(down.err()).isZero();
         assertThat(containers("demoit" + R)).isEmpty();
     }
 

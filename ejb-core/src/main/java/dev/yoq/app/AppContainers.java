@@ -98,15 +98,26 @@ public class AppContainers {
     /** Stops (SIGTERM, then SIGKILL after the grace period) and removes a container; gone already is fine. */
     public void remove(String containerId) {
         health.forget(containerId);
-        try {
+        for (int attempt = 1; ; attempt++) {
             try {
-                containers.stop(containerId);   // a running one, or one waiting for its restart policy's next run
+                try {
+                    containers.stop(containerId);   // a running one, or one waiting for its restart policy's next run
+                } catch (ContainerException e) {
+                    if (e.kind() != ContainerException.Kind.WRONG_STATE) throw e;
+                }
+                containers.remove(containerId);
+                return;
             } catch (ContainerException e) {
-                if (e.kind() != ContainerException.Kind.WRONG_STATE) throw e;
+                if (e.kind() == ContainerException.Kind.NOT_FOUND) return;
+                // it was starting while we stopped it (created → running): stop it again
+                if (e.kind() != ContainerException.Kind.WRONG_STATE || attempt == 5) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
-            containers.remove(containerId);
-        } catch (ContainerException e) {
-            if (e.kind() != ContainerException.Kind.NOT_FOUND) throw e;
         }
     }
 

@@ -177,13 +177,24 @@ public class AppService {
         checkName(app);
         if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         bus.submit(new Command.MarkAppDown(app, System.currentTimeMillis()));
-        crons.cancel(app);
+        crons.stop(app);   // no cron run is starting after this
         int removed = 0;
-        for (int pass = 0; pass < 3; pass++) {   // a cron run that was starting as the schedules went is caught here
+        RuntimeException last = null;
+        for (int pass = 0; pass < 3; pass++) {
             List<ContainerRecord> all = containers.all(app);
-            if (all.isEmpty()) break;
-            for (ContainerRecord c : all) containers.remove(c.getId());
-            removed += all.size();
+            if (all.isEmpty()) return removed;
+            for (ContainerRecord c : all) {
+                try {
+                    containers.remove(c.getId());
+                    removed++;
+                } catch (RuntimeException e) {   // e.g. a one-shot run between created and running: next pass
+                    last = e;
+                }
+            }
+        }
+        if (!containers.all(app).isEmpty()) {
+            throw new AppException(AppException.Kind.CONFLICT, "could not remove every container of " + app
+                    + (last == null ? "" : ": " + last.getMessage()) + "; run yoq down again");
         }
         return removed;
     }

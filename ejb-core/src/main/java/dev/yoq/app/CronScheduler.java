@@ -104,10 +104,30 @@ public class CronScheduler {
             return;
         }
         if (!(timer.getInfo() instanceof Schedule s)) return;
+        firing.computeIfAbsent(s.app(), a -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         try {
             runCron(s);
         } catch (RuntimeException e) {
             LOG.warning("cron " + s.app() + "/" + s.cron() + " could not run: " + e.getMessage());
+        } finally {
+            firing.get(s.app()).decrementAndGet();
+        }
+    }
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> firing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Cancels the app's schedules and waits (up to 10 s) for a run that was starting to have its container. */
+    public void stop(String appName) {
+        cancel(appName);
+        long deadline = System.currentTimeMillis() + 10_000;
+        var count = firing.get(appName);
+        while (count != null && count.get() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
