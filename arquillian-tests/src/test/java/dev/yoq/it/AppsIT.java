@@ -278,6 +278,38 @@ class AppsIT {
     }
 
     @Test
+    void a_cron_run_still_going_skips_the_next_and_schedules_follow_releases_and_rollback() throws Exception {
+        String app = "cronit" + R;
+        String v1 = "[cron.slow]\nimage = \"ROOTFS\"\nevery = \"1s\"\ncommand = [\"sleep\", \"2\"]\n";
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, v1).toString()).exit()).isZero();
+        waitFor(() -> count(app, "skipped") >= 1 && count(app, "succeeded") >= 1);
+        JsonNode skipped = null;
+        for (JsonNode r : YoqServer.json(YoqServer.get("/apps/" + app + "/runs", YoqServer.token()))) {
+            if (r.path("outcome").asText().equals("skipped")) skipped = r;
+        }
+        assertThat(skipped.path("message").asText()).startsWith("the previous run (").endsWith(") is still going");
+
+        String v2 = "[worker.only]\nimage = \"ROOTFS\"\ncommand = [\"true\"]\n";
+        assertThat(PrivilegedLane.yoq("up", "-f", manifest(app, v2).toString()).exit()).isZero();
+        Thread.sleep(2_500);   // a run that was starting may still finish
+        long before = count(app, null);
+        Thread.sleep(3_000);
+        assertThat(count(app, null)).as("the new release has no cron: no runs").isEqualTo(before);
+
+        assertThat(PrivilegedLane.yoq("rollback", "--app", app).exit()).isZero();
+        waitFor(() -> count(app, null) > before);
+        PrivilegedLane.yoq("down", "--app", app);
+    }
+
+    static long count(String app, String outcome) throws Exception {
+        long n = 0;
+        for (JsonNode r : YoqServer.json(YoqServer.get("/apps/" + app + "/runs", YoqServer.token()))) {
+            if (r.path("kind").asText().equals("cron") && (outcome == null || r.path("outcome").asText().equals(outcome))) n++;
+        }
+        return n;
+    }
+
+    @Test
     void rollback_restores_the_previous_config_as_a_new_release_and_print_changes_nothing() throws Exception {
         JsonNode v1 = YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "up", "-f",
                 manifest("backit" + R, service("a", "echo one; " + KEEP_RUNNING, "")).toString()).out());
