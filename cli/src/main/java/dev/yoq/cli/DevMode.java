@@ -32,6 +32,7 @@ final class DevMode {
     private final Map<String, Long> offsets = new HashMap<>();
     private final Map<WatchKey, String> watchedBy = new HashMap<>();
     private final Map<String, Long> changedAt = new HashMap<>();
+    private final Map<String, String> prefixes = new HashMap<>();   // one per service, not one per log line
 
     DevMode(YoqCommand yoq, Manifest manifest) {
         this.yoq = yoq;
@@ -135,8 +136,10 @@ final class DevMode {
     }
 
     private String prefix(String service) {
-        int i = manifest.services().stream().map(Manifest.Service::name).toList().indexOf(service);
-        String name = String.format("%-12s| ", service);
-        return color ? COLORS[Math.floorMod(i, COLORS.length)] + name + "\u001b[0m" : name;
+        return prefixes.computeIfAbsent(service, s -> {
+            int i = manifest.services().stream().map(Manifest.Service::name).toList().indexOf(s);
+            String name = String.format("%-12s| ", s);
+            return color ? COLORS[Math.floorMod(i, COLORS.length)] + name + "\u001b[0m" : name;
+        });
     }
 }

@@ -47,6 +47,8 @@ public class AppService {
     AppContainers containers;
     @EJB
     CronScheduler crons;
+    @EJB
+    ReleaseSnapshots snapshots;
     @Inject
     @ConfigProperty(name = "yoq.releases.keep", defaultValue = "50")
     int releasesKept;
@@ -98,23 +100,24 @@ public class AppService {
                 AppPlanner.changes(WorkloadHashes.of(snapshot), current == null ? Map.of() : WorkloadHashes.of(current.getConfigSnapshot())));
     }
 
-    public List<Release> apps() {
+    /** The status of every app (its newest release and the previous successful one). */
+    public List<Status> apps() {
         List<String> names = FreshReads.fresh(em.createQuery("SELECT DISTINCT r.appName FROM ReleaseRecord r ORDER BY r.appName", String.class))
                 .getResultList();
-        return names.stream().map(a -> release(latest(a))).toList();
+        return names.stream().map(this::status).toList();
     }
 
     public Status status(String app) {
-        ReleaseRecord current = latest(checkName(app));
-        if (current == null) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
-        ReleaseRecord previous = previousSuccessful(app, current.getId());
-        return new Status(release(current), previous == null ? null : release(previous));
+        List<ReleaseRecord> all = all(checkName(app));
+        if (all.isEmpty()) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
+        ReleaseRecord previous = previousSuccessful(all);
+        return new Status(release(all.get(0)), previous == null ? null : release(previous));
     }
 
     public List<HistoryEntry> history(String app) {
         List<ReleaseRecord> all = all(checkName(app));
         if (all.isEmpty()) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
-        ReleaseRecord previous = previousSuccessful(app, all.get(0).getId());
+        ReleaseRecord previous = previousSuccessful(all);
         List<HistoryEntry> out = new ArrayList<>();
         for (ReleaseRecord r : all) {
             out.add(new HistoryEntry(release(r), r == all.get(0), previous != null && previous.getId().equals(r.getId())));
@@ -126,9 +129,7 @@ public class AppService {
     public Object rollback(String app, String releaseId, boolean print, String actor) {
         checkName(app);
         if (releaseId != null && !RELEASE_ID.matcher(releaseId).matches()) throw new AppException(AppException.Kind.INVALID, "invalid release id");
-        ReleaseRecord current = latest(app);
-        ReleaseRecord target = releaseId != null ? em.find(ReleaseRecord.class, releaseId, FreshReads.FIND)
-                : current == null ? null : previousSuccessful(app, current.getId());
+        ReleaseRecord target = releaseId != null ? em.find(ReleaseRecord.class, releaseId, FreshReads.FIND) : previousSuccessful(all(app));
         if (target == null || !app.equals(target.getAppName())) {
             throw new AppException(AppException.Kind.NOT_FOUND, releaseId != null ? "release " + releaseId + " not found for app " + app
                     : "no previous successful release to roll back to");
@@ -200,19 +201,15 @@ public class AppService {
     }
 
     private Release release(ReleaseRecord r) {
-        Manifest m = SnapshotReader.read(r.getConfigSnapshot());
+        Manifest m = snapshots.of(r.getId());
         return new Release(r, m.services().size(), m.workers().size(), m.crons().size(), m.trainingJobs().size());
     }
 
     private Manifest read(String json) {
         nameOf(json);
         try {
-            Manifest m = SnapshotReader.read(json);
-            if (m.appName() == null || m.appName().isEmpty()) throw new AppException(AppException.Kind.INVALID, "missing app_name");
-            checkName(m.appName());
-            return m;
+            return SnapshotReader.read(json);
         } catch (ManifestException e) {
-            if (e.problems().stream().anyMatch(p -> p.path().equals("app_name"))) throw new AppException(AppException.Kind.INVALID, "missing app_name");
             if (e.problems().stream().anyMatch(p -> "NoServices".equals(p.kind()))) throw new AppException(AppException.Kind.INVALID, "no services to deploy");
             List<String> lines = e.problems().stream().filter(Problem::isError).map(p -> p.describe("snapshot")).toList();
             boolean rollout = e.problems().stream().anyMatch(p -> p.isError() && "InvalidRolloutConfig".equals(p.kind()));
@@ -230,8 +227,8 @@ public class AppService {
         }
         if (root == null || !root.isObject()) return;
         com.fasterxml.jackson.databind.JsonNode name = root.get("app_name");
-        if (name == null || name.isNull() || (name.isTextual() && name.asText().isEmpty())) throw new AppException(AppException.Kind.INVALID, "missing app_name");
-        if (name.isTextual()) checkName(name.asText());
+        if (name == null || !name.isTextual() || name.asText().isEmpty()) throw new AppException(AppException.Kind.INVALID, "missing app_name");
+        checkName(name.asText());
     }
 
     static String checkName(String app) {
@@ -256,8 +253,8 @@ public class AppService {
         return all.isEmpty() ? null : all.get(0);
     }
 
-    private ReleaseRecord previousSuccessful(String app, String currentId) {
-        return all(app).stream()
-                .filter(r -> "completed".equals(r.getStatus()) && !r.getId().equals(currentId)).findFirst().orElse(null);
+    /** Spec §4.4: the newest completed release that is not the current one (the first of {@code newestFirst}). */
+    private static ReleaseRecord previousSuccessful(List<ReleaseRecord> newestFirst) {
+        return newestFirst.stream().skip(1).filter(r -> "completed".equals(r.getStatus())).findFirst().orElse(null);
     }
 }

@@ -56,6 +56,8 @@ public class CronScheduler {
     AppContainers app;
     @Inject
     CommandBus bus;
+    @EJB
+    ReleaseSnapshots snapshots;
 
     /** Timer info: which cron of which app, from which release. */
     record Schedule(String app, String cron, String releaseId) implements java.io.Serializable {}
@@ -144,7 +146,7 @@ public class CronScheduler {
         }
         ReleaseRecord r = em.find(ReleaseRecord.class, s.releaseId(), FreshReads.FIND);
         if (r == null || em.find(dev.yoq.model.AppDownRecord.class, s.app(), FreshReads.FIND) != null) return;
-        Manifest m = SnapshotReader.read(r.getConfigSnapshot());
+        Manifest m = snapshots.of(r.getId());
         Manifest.Cron cron = m.crons().stream().filter(c -> c.name().equals(s.cron())).findFirst().orElse(null);
         if (cron == null) return;
         start(s.app(), m, "cron", cron.name(), cron.common(), r.getId(), runId);

@@ -1,9 +1,7 @@
 package dev.yoq.app;
 
 import dev.yoq.manifest.Manifest;
-import dev.yoq.manifest.SnapshotReader;
 import dev.yoq.model.ContainerRecord;
-import dev.yoq.model.ReleaseRecord;
 import dev.yoq.runtime.ContainerService;
 import dev.yoq.runtime.RestartPolicy;
 import dev.yoq.state.Command;
@@ -64,6 +62,8 @@ public class HealthMonitor {
     ContainerService containers;
     @Inject
     CommandBus bus;
+    @EJB
+    ReleaseSnapshots snapshots;
     @Inject
     dev.yoq.node.NodeConnector node;
 
@@ -74,7 +74,6 @@ public class HealthMonitor {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(WORKERS);
-    private final Map<String, Manifest> snapshots = new ConcurrentHashMap<>();
     private volatile long lastResync;
 
     @PostConstruct
@@ -194,20 +193,11 @@ public class HealthMonitor {
                 "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' AND c.status = 'running'", ContainerRecord.class)).getResultList()) {
             running.add(c.getId());
             if (watched.containsKey(c.getId()) || c.getReleaseId() == null || c.getIpAddress() == null) continue;
-            Manifest m = snapshot(c.getReleaseId());
-            if (m == null) continue;
-            m.services().stream().filter(s -> s.name().equals(c.getWorkloadName()) && s.healthCheck() != null).findFirst()
-                    .ifPresent(s -> adopt(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart()));
+            Manifest.Service s = snapshots.service(c.getReleaseId(), c.getWorkloadName());
+            if (s != null && s.healthCheck() != null) adopt(c.getId(), c.getIpAddress(), s.name(), s.healthCheck(), s.restart());
         }
         for (String id : Set.copyOf(watched.keySet())) if (!running.contains(id)) forget(id);
         pushHeld();
-    }
-
-    private Manifest snapshot(String releaseId) {
-        return snapshots.computeIfAbsent(releaseId, id -> {
-            ReleaseRecord r = em.find(ReleaseRecord.class, id);
-            return r == null ? null : SnapshotReader.read(r.getConfigSnapshot());
-        });
     }
 
     static HealthState.Check toCheck(Manifest.HealthCheck c) {

@@ -1,9 +1,7 @@
 package dev.yoq.app;
 
 import dev.yoq.manifest.Manifest;
-import dev.yoq.manifest.SnapshotReader;
 import dev.yoq.model.ContainerRecord;
-import dev.yoq.model.ReleaseRecord;
 import dev.yoq.node.NodeClient;
 import dev.yoq.node.NodeConnector;
 import dev.yoq.state.Command;
@@ -62,13 +60,14 @@ public class ServiceMonitor {
     CommandBus bus;
     @EJB
     HealthMonitor health;
+    @EJB
+    ReleaseSnapshots snapshots;
 
     /** The latest measurement of one running container. */
     public record Sample(long atMs, Long cpuUsageNs, Double cpuPercent, Long memoryBytes, Double cpuPressure, Double memoryPressure) {}
 
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
     private final Map<String, AlertState> alerts = new ConcurrentHashMap<>();
-    private final Map<String, Manifest> snapshots = new ConcurrentHashMap<>();
 
     @PostConstruct
     void start() {
@@ -91,6 +90,7 @@ public class ServiceMonitor {
             LOG.fine("service monitor: " + e.getMessage());
         }
         samples.keySet().retainAll(ids);
+        alerts.keySet().retainAll(ids);   // a container's alert state goes with it (a new release has new containers)
     }
 
     private void measure(NodeClient client, ContainerRecord c) throws java.io.IOException {
@@ -104,10 +104,9 @@ public class ServiceMonitor {
     }
 
     private void evaluateAlerts(ContainerRecord c) {
-        Manifest.Service s = service(c);
+        Manifest.Service s = snapshots.service(c.getReleaseId(), c.getWorkloadName());
         if (s == null || s.alerts() == null) return;
-        String key = c.getAppName() + "/" + c.getWorkloadName() + "/" + c.getReleaseId();
-        AlertState state = alerts.computeIfAbsent(key, k -> new AlertState(s.alerts()));
+        AlertState state = alerts.computeIfAbsent(c.getId(), k -> new AlertState(s.alerts()));
         Sample sample = samples.get(c.getId());
         Double memoryPercent = sample.memoryBytes() == null ? null : sample.memoryBytes() * 100.0 / ((long) s.memoryLimitMb() << 20);
         for (AlertState.Firing f : state.observe(new AlertState.Sample(sample.cpuPercent(), memoryPercent, c.getRestartCount()),
@@ -133,17 +132,8 @@ public class ServiceMonitor {
     }
 
     private List<AlertState.Metric> alertsOf(ContainerRecord c) {
-        AlertState s = alerts.get(c.getAppName() + "/" + c.getWorkloadName() + "/" + c.getReleaseId());
+        AlertState s = alerts.get(c.getId());
         return s == null ? List.of() : s.metrics();
-    }
-
-    private Manifest.Service service(ContainerRecord c) {
-        if (c.getReleaseId() == null) return null;
-        Manifest m = snapshots.computeIfAbsent(c.getReleaseId(), id -> {
-            ReleaseRecord r = em.find(ReleaseRecord.class, id);
-            return r == null ? null : SnapshotReader.read(r.getConfigSnapshot());
-        });
-        return m == null ? null : m.services().stream().filter(s -> s.name().equals(c.getWorkloadName())).findFirst().orElse(null);
     }
 
     private static Long number(Object o) {

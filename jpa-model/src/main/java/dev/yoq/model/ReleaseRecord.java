@@ -91,7 +91,6 @@ public class ReleaseRecord {
     public void reopen() { this.status = "in_progress"; }
 
     public void setControlState(String controlState) { this.controlState = controlState; }
-    public void setResumedFromReleaseId(String id) { this.resumedFromReleaseId = id; }
 
     public String getId() { return id; }
     public String getAppName() { return appName; }
