@@ -194,6 +194,10 @@ class AppsIT {
         assertThat(r.path("rollout_control_state").asText()).isEqualTo("paused");
         assertThat(state(r, "db")).isEqualTo("failed");
         assertThat(state(r, "api")).isEqualTo("blocked");
+        assertThat(PrivilegedLane.yoq("apps", "--failed").out()).contains(app);
+        assertThat(PrivilegedLane.yoq("apps", "--in-progress").out()).doesNotContain(app);
+        assertThat(PrivilegedLane.yoq("status", "--app", app).out()).containsPattern(app + " +" + r.path("release_id").asText()
+                + " +partially_failed +blocked +paused +apply");
         CliIT.Run lookup = PrivilegedLane.yoq("run", "--name", "look" + R, rootfs.toString(), "nslookup", "db." + app, "10.42.0.1");
         assertThat(lookup.exit()).as("no answer for an unhealthy service: " + lookup.out()).isNotZero();
         PrivilegedLane.yoq("rm", "look" + R);
@@ -326,6 +330,8 @@ class AppsIT {
         JsonNode history = YoqServer.json(YoqServer.get("/apps/backit" + R + "/history", YoqServer.token()));
         assertThat(history).hasSize(3);
         assertThat(history.get(0).path("is_current").asBoolean()).isTrue();
+        assertThat(PrivilegedLane.yoq("history", "--app", "backit" + R).out()).startsWith("MARK ID")
+                .containsPattern("\\* +" + r.path("release_id").asText() + " +completed +stable +active +rollback .* rollback to ");
         HttpResponse<String> missing = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/apps/backit" + R + "/rollback"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"release_id\":\"abc123\"}")), YoqServer.token());
         assertThat(missing.statusCode()).isEqualTo(404);
