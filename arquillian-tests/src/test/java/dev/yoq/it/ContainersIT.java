@@ -97,6 +97,21 @@ class ContainersIT {
     }
 
     @Test
+    void host_roots_the_helper_socket_and_the_data_directory_never_become_volumes_or_a_rootfs() throws Exception {
+        long before = YoqServer.json(YoqServer.get("/containers", YoqServer.token())).size();
+        for (String src : List.of("/", "/etc/..", "/run", "/usr", "/var", PrivilegedLane.SOCKET.getParent().toString(),
+                YoqServer.DATA_DIR.toString())) {
+            CliIT.Run run = yoq("run", "-v", src + ":/host:rw", rootfs.toString(), "true");
+            assertThat(run.exit()).as(src + ": " + run.err()).isNotZero();
+            assertThat(run.err()).as(src).contains("volume: source " + src).containsAnyOf("protected host path", "yoq's own");
+            HttpResponse<String> r = post("/containers", "{\"target\":\"" + src + "\",\"command\":[\"true\"]}");
+            assertThat(r.statusCode()).as(src).isEqualTo(400);
+            assertThat(YoqServer.json(r).path("error").asText()).as(src).startsWith("target: rootfs " + src);
+        }
+        assertThat(YoqServer.json(YoqServer.get("/containers", YoqServer.token())).size()).isEqualTo(before);
+    }
+
+    @Test
     void the_cli_runs_attached_with_the_exit_code_and_detached_with_the_id() throws Exception {
         CliIT.Run attached = yoq("run", rootfs.toString(), "sh", "-c", "echo hello from inside; exit 7");
         assertThat(attached.exit()).as(attached.err()).isEqualTo(7);

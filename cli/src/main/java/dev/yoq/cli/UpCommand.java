@@ -52,7 +52,7 @@ public class UpCommand implements Callable<Integer> {
         if (dryRun && dev) throw new CliException("--dry-run and --dev cannot be combined");
         ManifestLoader.Result result;
         try {
-            result = manifest.load(yoq.options.env());
+            result = manifest.loadChecked(yoq.options);
         } catch (ManifestException e) {
             e.problems().forEach(p -> yoq.err.println(ManifestOptions.line(p, manifest.display())));
             return 1;

@@ -32,7 +32,7 @@ public class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         String file = manifest.display();
         try {
-            ManifestLoader.Result result = manifest.load(yoq.options.env());
+            ManifestLoader.Result result = manifest.loadChecked(yoq.options);
             report(file, result.manifest(), result.warnings(), List.of());
             return 0;
         } catch (ManifestException e) {

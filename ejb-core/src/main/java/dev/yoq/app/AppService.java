@@ -2,6 +2,7 @@ package dev.yoq.app;
 
 import dev.yoq.manifest.AppSnapshot;
 import dev.yoq.manifest.Manifest;
+import dev.yoq.manifest.HostPathRules;
 import dev.yoq.manifest.ManifestException;
 import dev.yoq.manifest.Problem;
 import dev.yoq.manifest.SnapshotReader;
@@ -49,6 +50,8 @@ public class AppService {
     CronScheduler crons;
     @EJB
     ReleaseSnapshots snapshots;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
     @Inject
     @ConfigProperty(name = "yoq.releases.keep", defaultValue = "50")
     int releasesKept;
@@ -66,7 +69,16 @@ public class AppService {
 
     /** Applies a snapshot: a new release, rolled out before this returns. 409 while the app has a rollout running. */
     public Release apply(String snapshotJson, String actor) {
-        return apply(read(snapshotJson), "apply", null, actor);
+        return apply(checkHostPaths(read(snapshotJson)), "apply", null, actor);
+    }
+
+    /** A snapshot naming a protected host path is refused before anything is recorded. */
+    private Manifest checkHostPaths(Manifest m) {
+        List<Problem> refused = HostPathRules.check(m, startup.settings().hostPaths());
+        if (!refused.isEmpty()) {
+            throw new AppException(AppException.Kind.INVALID, String.join("; ", refused.stream().map(p -> p.describe("snapshot")).toList()));
+        }
+        return m;
     }
 
     private Release apply(Manifest m, String trigger, String source, String actor) {

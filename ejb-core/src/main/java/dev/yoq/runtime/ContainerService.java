@@ -66,7 +66,7 @@ public class ContainerService {
     }
 
     public ContainerView run(RunRequest request, Placement placement) {
-        List<String> problems = RunRequestRules.problems(request);
+        List<String> problems = RunRequestRules.problems(startup.settings().hostPaths(), request);
         if (!problems.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, String.join("; ", problems));
         String id = newId();
         ImageService.Resolved image = RunRequestRules.isPath(request.target()) ? null : images.resolve(request.target());

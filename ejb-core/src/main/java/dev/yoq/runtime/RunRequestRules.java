@@ -1,6 +1,7 @@
 package dev.yoq.runtime;
 
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.Limits;
 import dev.yoq.node.protocol.PortMapping;
 import java.nio.file.Files;
@@ -15,19 +16,18 @@ import java.util.regex.Pattern;
  */
 public final class RunRequestRules {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-    /** Host paths a volume may not come from (spec §1.1), except yoq's own data under .local/share/yoq. */
-    static final List<String> BLOCKED_SOURCES = List.of("/etc", "/root", "/var/lib", "/home", "/proc", "/sys", "/dev",
-            "/boot", "/usr/sbin", "/sbin");
     static final String DEFAULT_HOSTNAME = "container";
 
     private RunRequestRules() {}
 
-    public static List<String> problems(RunRequest r) {
+    /** Every problem of {@code r}; host paths (volume sources, a rootfs) are checked against {@code hostPaths}. */
+    public static List<String> problems(HostPaths hostPaths, RunRequest r) {
         List<String> problems = new ArrayList<>();
         if (r.target() == null || r.target().isBlank()) {
             problems.add("target: missing (give an image or a rootfs directory)");
         } else if (isPath(r.target())) {
             if (!Files.isDirectory(Path.of(r.target()))) problems.add("target: rootfs directory " + r.target() + " does not exist");
+            else hostPaths.refusal("rootfs", r.target()).ifPresent(why -> problems.add("target: " + why));
             if (r.command().isEmpty()) problems.add("command: missing (a rootfs has no default command; give one after the target)");
         } else {
             try {
@@ -42,7 +42,7 @@ public final class RunRequestRules {
         }
         if (r.env().size() > 256) problems.add("env: more than 256 entries");
         for (String e : r.env()) if (e.indexOf('=') < 1) problems.add("env: " + e + " must be KEY=VALUE");
-        for (RunRequest.Volume v : r.volumes()) problems.addAll(volumeProblems(v));
+        for (RunRequest.Volume v : r.volumes()) problems.addAll(volumeProblems(v, hostPaths));
         for (String p : r.ports()) {
             try {
                 PortMapping.parse(p);
@@ -61,27 +61,14 @@ public final class RunRequestRules {
         return problems;
     }
 
-    static List<String> volumeProblems(RunRequest.Volume v) {
+    static List<String> volumeProblems(RunRequest.Volume v, HostPaths hostPaths) {
         List<String> problems = new ArrayList<>();
         String src = v.source();
         if (src == null || !src.startsWith("/")) {
             problems.add("volume: source " + src + " must be an absolute host path");
             return problems;
         }
-        Path canonical;
-        try {
-            canonical = Path.of(src).toRealPath();
-        } catch (Exception e) {
-            problems.add("volume: source " + src + " does not exist");
-            return problems;
-        }
-        String c = canonical.toString();
-        boolean yoqData = c.contains("/.local/share/yoq/");
-        for (String blocked : BLOCKED_SOURCES) {
-            if (!yoqData && (c.equals(blocked) || c.startsWith(blocked + "/"))) {
-                problems.add("volume: source " + src + " is under " + blocked + ", which may not be mounted into containers");
-            }
-        }
+        hostPaths.refusal("source", src).ifPresent(why -> problems.add("volume: " + why));
         if (v.target() == null || !v.target().startsWith("/") || v.target().contains("/../") || v.target().endsWith("/..")) {
             problems.add("volume: target " + v.target() + " must be an absolute container path without ..");
         }

@@ -6,6 +6,11 @@ import java.util.function.Function;
 
 import dev.yoq.image.RegistrySettings;
 import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.HostPaths;
+import dev.yoq.node.protocol.Wire;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The settings a server starts with, read from MicroProfile Config (system properties, environment, server.xml
@@ -18,8 +23,12 @@ import dev.yoq.node.protocol.DataLayout;
  * @param registries the image registries' settings: plain-HTTP registries ({@code yoq.registries.insecure},
  *                  comma-separated host[:port]) and the platform picked from multi-arch indexes
  *                  ({@code yoq.image.platform}, default linux/amd64)
+ * @param hostPaths which host paths containers may mount ({@code yoq.host_paths.allow} adds prefixes); yoq's own
+ *                  are the data directory, the helper socket's directory ({@code yoq.node.socket}) and the Liberty
+ *                  runtime ({@code wlp.install.dir})
  */
-public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries) {
+public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries,
+                             HostPaths hostPaths) {
 
     public static final int DEFAULT_API_PORT = 7700;
 
@@ -34,7 +43,18 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         int port = parsePort(config.apply("yoq.api.port").orElse(String.valueOf(DEFAULT_API_PORT)));
         RegistrySettings registries = RegistrySettings.of(config.apply("yoq.registries.insecure").orElse(""),
                 config.apply("yoq.image.platform").orElse(RegistrySettings.DEFAULT_PLATFORM));
-        return new ServerSettings(layout, role, host, port, registries);
+        HostPaths hostPaths = HostPaths.forNode(layout, Path.of(config.apply("yoq.node.socket").orElse(Wire.DEFAULT_SOCKET)),
+                installDirs(config), config.apply(HostPaths.ALLOW_PROPERTY).orElse(""));
+        return new ServerSettings(layout, role, host, port, registries, hostPaths);
+    }
+
+    /** The Liberty runtime the server runs in (its server directories hold the configuration and logs). */
+    private static List<Path> installDirs(Function<String, Optional<String>> config) {
+        List<Path> dirs = new ArrayList<>();
+        for (String key : List.of("wlp.install.dir", "WLP_INSTALL_DIR")) {
+            config.apply(key).filter(v -> !v.isBlank()).ifPresent(v -> dirs.add(Path.of(v).toAbsolutePath().normalize()));
+        }
+        return dirs;
     }
 
     private static int parsePort(String raw) {

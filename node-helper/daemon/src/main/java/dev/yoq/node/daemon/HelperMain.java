@@ -4,6 +4,7 @@ import dev.yoq.node.daemon.cgroup.CgroupDriver;
 import dev.yoq.node.daemon.container.ContainerManager;
 import dev.yoq.node.protocol.BuildInfo;
 import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.MessageCodec;
 import dev.yoq.node.protocol.Wire;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * yoq-node: {@code yoq-node [--socket PATH] [--data-dir DIR] [--init PATH] [--allow-user NAME]
- * [--cgroup-root DIR]}. Settings also come from YOQ_NODE_SOCKET, YOQ_HOME and YOQ_INIT. Runs as root.
+ * [--cgroup-root DIR] [--allow-host-path PREFIX]}. Settings also come from YOQ_NODE_SOCKET, YOQ_HOME, YOQ_INIT and
+ * YOQ_HOST_PATHS_ALLOW. Runs as root.
  */
 public final class HelperMain {
     private HelperMain() {}
@@ -26,6 +28,7 @@ public final class HelperMain {
         Path init = defaultInit();
         Path cgroupRoot = Path.of("/sys/fs/cgroup");
         Set<String> users = new HashSet<>(Set.of("root"));
+        StringBuilder allowHostPaths = new StringBuilder(env(HostPaths.ALLOW_ENV, ""));
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -34,6 +37,7 @@ public final class HelperMain {
                 case "--init" -> init = Path.of(required(args[i], value));
                 case "--allow-user" -> users.add(required(args[i], value));
                 case "--cgroup-root" -> cgroupRoot = Path.of(required(args[i], value));
+                case "--allow-host-path" -> allowHostPaths.append(',').append(required(args[i], value));
                 case "--version" -> { System.out.println("yoq-node " + BuildInfo.version()); return; }
                 default -> exit("unknown option " + args[i]);
             }
@@ -44,7 +48,13 @@ public final class HelperMain {
         Consumer<String> log = line -> System.err.println(Instant.now() + " yoq-node " + line);
         EventHub events = new EventHub(log);
         CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot);
-        ContainerManager containers = new ContainerManager(data, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
+        HostPaths hostPaths = null;
+        try {
+            hostPaths = HostPaths.forNode(data, socket.toAbsolutePath(), installDirs(init), allowHostPaths.toString());
+        } catch (IllegalArgumentException e) {
+            exit(e.getMessage());
+        }
+        ContainerManager containers = new ContainerManager(data, hostPaths, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
         containers.recover();
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
@@ -58,6 +68,18 @@ public final class HelperMain {
         log.accept("listening on " + socket + " (data " + data.root() + ", cgroups " + cgroups.layout().wireName()
                 + ", init " + init + ")");
         server.serve();
+    }
+
+    /** Where the helper's own code lives (its jar's directory, yoq-init's): never mountable into a container. */
+    private static java.util.List<Path> installDirs(Path init) {
+        java.util.List<Path> dirs = new java.util.ArrayList<>();
+        dirs.add(init.toAbsolutePath().normalize().getParent());
+        try {
+            dirs.add(Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent());
+        } catch (Exception e) {
+            // no code source (not run from a jar): yoq-init's directory still counts
+        }
+        return dirs;
     }
 
     /** The yoq-init beside the helper's jar (libexec layout), or the one the build produced. */

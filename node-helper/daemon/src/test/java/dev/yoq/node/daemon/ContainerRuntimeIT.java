@@ -144,6 +144,10 @@ class ContainerRuntimeIT {
         assertThat(f.state().oomKilled()).isTrue();
         assertThat(f.state().exitCode()).isEqualTo(137);
         assertThat(f.state().signal()).isEqualTo(9);
+        long deadline = System.currentTimeMillis() + 5_000;   // the event stream is asynchronous to the await answer
+        while (events.stream().noneMatch(e -> e.event().equals("oom") && e.container().id().equals(id)) && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(events).anyMatch(e -> e.event().equals("oom") && e.container().id().equals(id));
         subscription.close();
     }
@@ -272,6 +276,27 @@ class ContainerRuntimeIT {
                 null, "/", null, Limits.DEFAULT, List.of(new ContainerSpec.Mount(source.toString(), "/etc/app", true)), true);
         assertThatThrownBy(() -> client.run(bind)).isInstanceOf(HelperException.class).hasMessageContaining("symlink");
         assertThat(hostEtc).doesNotExist();
+    }
+
+    @Test
+    void the_helper_refuses_a_forged_spec_that_mounts_the_host_its_socket_or_its_data() throws Exception {
+        Path linkToRoot = Files.createSymbolicLink(tmp.resolve("to-root"), Path.of("/"));
+        List<String> forgedIds = new java.util.ArrayList<>();
+        for (String src : List.of("/", "/run", "/usr", "/var", linkToRoot.toString(), tmp.resolve("helper").toString(),
+                tmp.resolve("helper/data").toString())) {
+            ContainerSpec base = spec(newId(), "sh", "-c", "echo escaped > /host/yoq-escape-test");
+            ContainerSpec forged = new ContainerSpec(base.id(), null, base.lowerDirs(), base.command(), List.of(), null, "/", null,
+                    Limits.DEFAULT, List.of(new ContainerSpec.Mount(src, "/host", false)), true);
+            forgedIds.add(forged.id());
+            assertThatThrownBy(() -> client.run(forged)).as(src).isInstanceOf(HelperException.class).hasMessageContaining("mounts: source " + src);
+            ContainerSpec rootfsOfHost = new ContainerSpec(newId(), null, List.of(src), List.of("true"), List.of(), null, "/", null,
+                    Limits.DEFAULT, List.of(), true);
+            forgedIds.add(rootfsOfHost.id());
+            assertThatThrownBy(() -> client.run(rootfsOfHost)).as(src).isInstanceOf(HelperException.class)
+                    .hasMessageContaining("lower_dirs: rootfs " + src);
+        }
+        assertThat(Path.of("/yoq-escape-test")).doesNotExist();
+        assertThat(client.list()).as("no forged container was created").extracting(ContainerState::id).doesNotContainAnyElementsOf(forgedIds);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.yoq.node.daemon.sys.LibC;
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.ContainerState;
 import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.ExecRequest;
 import dev.yoq.node.protocol.ExecResult;
 import dev.yoq.node.protocol.HelperError;
@@ -46,6 +47,7 @@ public final class ContainerManager {
     });
 
     private final DataLayout data;
+    private final HostPaths hostPaths;
     private final dev.yoq.node.daemon.volume.NfsMounts nfs;
     private final Path init;
     private final CgroupDriver cgroups;
@@ -57,8 +59,10 @@ public final class ContainerManager {
     private final Map<String, Tracked> containers = new ConcurrentHashMap<>();
     private final NodeNetwork network;
 
-    public ContainerManager(DataLayout data, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json, Consumer<String> log) {
+    public ContainerManager(DataLayout data, HostPaths hostPaths, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json,
+                            Consumer<String> log) {
         this.data = data;
+        this.hostPaths = hostPaths;
         this.init = init;
         this.cgroups = cgroups;
         this.seccomp = new SeccompCompiler(data.root().resolve("seccomp"));
@@ -119,7 +123,7 @@ public final class ContainerManager {
 
 
     public ContainerState create(ContainerSpec spec) throws IOException {
-        SpecRules.check(spec);
+        SpecRules.check(spec, hostPaths, data.root().resolve("layers"));
         ContainerDirs d = new ContainerDirs(data.containers().resolve(spec.id()));
         Tracked t = new Tracked(spec, d);
         if (containers.putIfAbsent(spec.id(), t) != null) {

@@ -2,6 +2,7 @@ package dev.yoq.node.daemon.container;
 
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.HelperException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +43,18 @@ public final class SpecRules {
         return problems;
     }
 
-    public static void check(ContainerSpec spec) {
+    /**
+     * Checks a spec; rootfs directories and mount sources must pass {@code hostPaths} (image layers unpacked by
+     * this helper under {@code layers} are its own and pass).
+     */
+    public static void check(ContainerSpec spec, HostPaths hostPaths, Path layers) {
         requireValidId(spec.id());
         List<String> problems = new ArrayList<>(spec.limits().problems());
         if (spec.lowerDirs().isEmpty()) problems.add("lower_dirs: at least one root filesystem layer is needed");
         for (String lower : spec.lowerDirs()) {
             if (!isCleanAbsolute(lower)) problems.add("lower_dirs: " + lower + " is not a clean absolute path");
             else if (!Files.isDirectory(Path.of(lower))) problems.add("lower_dirs: " + lower + " is not a directory");
+            else if (!Path.of(lower).startsWith(layers)) hostPaths.refusal("rootfs", lower).ifPresent(why -> problems.add("lower_dirs: " + why));
         }
         if (spec.command().isEmpty()) problems.add("command: empty");
         if (spec.command().size() > MAX_LIST) problems.add("command: more than " + MAX_LIST + " arguments");
@@ -60,7 +66,7 @@ public final class SpecRules {
         if (spec.mounts().size() > MAX_LIST) problems.add("mounts: more than " + MAX_LIST);
         for (ContainerSpec.Mount m : spec.mounts()) {
             if (!isCleanAbsolute(m.source())) problems.add("mounts: source " + m.source() + " is not a clean absolute path");
-            else if (!Files.exists(Path.of(m.source()))) problems.add("mounts: source " + m.source() + " does not exist");
+            else hostPaths.refusal("source", m.source()).ifPresent(why -> problems.add("mounts: " + why));
             if (!isCleanAbsolute(m.target())) problems.add("mounts: target " + m.target() + " is not a clean absolute path");
             else if (FORBIDDEN_TARGETS.contains(m.target()) || m.target().startsWith("/proc/") || m.target().startsWith("/sys/")) {
                 problems.add("mounts: bind mount onto " + m.target() + " is not allowed");

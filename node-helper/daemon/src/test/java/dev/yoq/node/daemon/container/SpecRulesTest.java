@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.node.protocol.DataLayout;
+import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.HelperException;
 import dev.yoq.node.protocol.Limits;
 import java.nio.file.Path;
@@ -13,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SpecRulesTest {
     @TempDir Path dir;
+    @TempDir Path data;
+
+    void check(ContainerSpec spec) {
+        SpecRules.check(spec, HostPaths.forNode(new DataLayout(data), data.resolve("run/node.sock"), List.of(), ""), data.resolve("layers"));
+    }
 
     ContainerSpec spec(String id, List<String> lowers, List<String> env, Limits limits, List<ContainerSpec.Mount> mounts, String cwd) {
         return new ContainerSpec(id, null, lowers, List.of("sh"), env, "web", cwd, null, limits, mounts, true);
@@ -20,7 +27,7 @@ class SpecRulesTest {
 
     @Test
     void a_sane_spec_passes() {
-        assertThatCode(() -> SpecRules.check(spec("abc123abc123", List.of(dir.toString()), List.of("A=1"), Limits.DEFAULT, List.of(), "/")))
+        assertThatCode(() -> check(spec("abc123abc123", List.of(dir.toString()), List.of("A=1"), Limits.DEFAULT, List.of(), "/")))
                 .doesNotThrowAnyException();
     }
 
@@ -28,7 +35,7 @@ class SpecRulesTest {
     void each_problem_is_named_by_its_field() {
         ContainerSpec bad = spec("abc123abc123", List.of("relative/dir", "/no/such/dir"), List.of("=x", "NOEQ"),
                 new Limits(1024, 0, 0, 2000), List.of(new ContainerSpec.Mount("/etc/../etc", "/etc", false)), "srv");
-        assertThatThrownBy(() -> SpecRules.check(bad)).isInstanceOf(HelperException.class)
+        assertThatThrownBy(() -> check(bad)).isInstanceOf(HelperException.class)
                 .hasMessageContaining("memory: 1024 bytes is below the minimum of 4 MiB")
                 .hasMessageContaining("pids: 0 is out of range")
                 .hasMessageContaining("cpu_weight: 0 is out of range (1 to 10000)")
@@ -44,11 +51,24 @@ class SpecRulesTest {
     @Test
     void addresses_that_could_smuggle_text_into_yoq_init_or_nftables_are_refused() {
         ContainerSpec base = spec("abc123abc123", List.of(dir.toString()), List.of(), Limits.DEFAULT, List.of(), "/");
-        assertThatCode(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.2/16", "10.42.0.1", List.of())))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.2/16; flush ruleset", "10.42.0.1", List.of()))))
+        assertThatCode(() -> check(base.withNet(new ContainerSpec.Net("10.42.0.2/16", "10.42.0.1", List.of())))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> check(base.withNet(new ContainerSpec.Net("10.42.0.2/16; flush ruleset", "10.42.0.1", List.of()))))
                 .hasMessageContaining("net.address: 10.42.0.2/16; flush ruleset is not an IPv4 address with a prefix length");
-        assertThatThrownBy(() -> SpecRules.check(base.withNet(new ContainerSpec.Net("10.42.0.256/16", "gw", List.of()))))
+        assertThatThrownBy(() -> check(base.withNet(new ContainerSpec.Net("10.42.0.256/16", "gw", List.of()))))
                 .hasMessageContaining("net.address").hasMessageContaining("net.gateway: gw is not an IPv4 address");
+    }
+
+    @Test
+    void the_helper_refuses_host_roots_and_its_own_data_whatever_the_server_asks() throws Exception {
+        java.nio.file.Files.createDirectories(data.resolve("layers/sha256/ab"));
+        for (String src : List.of("/", "/run", "/usr", "/var", data.toString())) {
+            assertThatThrownBy(() -> check(spec("abc123abc123", List.of(dir.toString()), List.of(), Limits.DEFAULT,
+                    List.of(new ContainerSpec.Mount(src, "/host", false)), "/"))).as(src).hasMessageContaining("mounts: source " + src);
+            assertThatThrownBy(() -> check(spec("abc123abc123", List.of(src), List.of(), Limits.DEFAULT, List.of(), "/")))
+                    .as(src).hasMessageContaining("lower_dirs: rootfs " + src);
+        }
+        assertThatCode(() -> check(spec("abc123abc123", List.of(data.resolve("layers/sha256/ab").toString()), List.of(), Limits.DEFAULT,
+                List.of(), "/"))).as("an image layer this helper unpacked").doesNotThrowAnyException();
     }
 
     @Test
@@ -60,7 +80,7 @@ class SpecRulesTest {
 
     @Test
     void paths_with_control_characters_are_refused() {
-        assertThatThrownBy(() -> SpecRules.check(spec("abc", List.of(dir + "\nmode exec"), List.of(), Limits.DEFAULT, List.of(), "/")))
+        assertThatThrownBy(() -> check(spec("abc", List.of(dir + "\nmode exec"), List.of(), Limits.DEFAULT, List.of(), "/")))
                 .hasMessageContaining("is not a clean absolute path");
     }
 }
