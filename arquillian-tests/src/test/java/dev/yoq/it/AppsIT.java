@@ -126,6 +126,13 @@ class AppsIT {
         CliIT.Run down = PrivilegedLane.yoq("down", "--app", "demoit" + R);
         assertThat(down.exit()).as(down.err()).isZero();
         assertThat(containers("demoit" + R)).isEmpty();
+        JsonNode listed = null;
+        for (JsonNode a : YoqServer.JSON.readTree(PrivilegedLane.yoq("--json", "apps").out())) {
+            if (a.path("app_name").asText().equals("demoit" + R)) listed = a;
+        }
+        assertThat(listed).as("the downed app in yoq apps").isNotNull();
+        assertThat(listed.path("status").asText()).isEqualTo("down");
+        assertThat(listed.path("release_status").asText()).isEqualTo("completed");
     }
 
     @Test
@@ -198,14 +205,14 @@ class AppsIT {
         assertThat(PrivilegedLane.yoq("apps", "--in-progress").out()).doesNotContain(app);
         assertThat(PrivilegedLane.yoq("status", "--app", app).out()).containsPattern(app + " +" + r.path("release_id").asText()
                 + " +partially_failed +blocked +paused +apply");
-        CliIT.Run lookup = PrivilegedLane.yoq("run", "--name", "look" + R, rootfs.toString(), "nslookup", "db." + app, "10.42.0.1");
+        CliIT.Run lookup = PrivilegedLane.yoq("run", "--name", "look" + R, rootfs.toString(), "nslookup", "db." + app, PrivilegedLane.NAMES.gateway());
         assertThat(lookup.exit()).as("no answer for an unhealthy service: " + lookup.out()).isNotZero();
         PrivilegedLane.yoq("rm", "look" + R);
 
         String db = containers(app).stream().filter(c -> c.path("name").asText().equals(app + "-db")).findFirst().orElseThrow().path("id").asText();
         assertThat(PrivilegedLane.yoq("exec", db, "touch", "/tmp/ok").exit()).isZero();
         waitFor(() -> {
-            CliIT.Run again = PrivilegedLane.yoq("run", "--name", "look2" + R, rootfs.toString(), "nslookup", "db." + app, "10.42.0.1");
+            CliIT.Run again = PrivilegedLane.yoq("run", "--name", "look2" + R, rootfs.toString(), "nslookup", "db." + app, PrivilegedLane.NAMES.gateway());
             PrivilegedLane.yoq("rm", "look2" + R);
             return again.exit() == 0;
         });

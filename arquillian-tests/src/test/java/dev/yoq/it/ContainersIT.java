@@ -103,12 +103,32 @@ class ContainersIT {
                 YoqServer.DATA_DIR.toString())) {
             CliIT.Run run = yoq("run", "-v", src + ":/host:rw", rootfs.toString(), "true");
             assertThat(run.exit()).as(src + ": " + run.err()).isNotZero();
-            assertThat(run.err()).as(src).contains("volume: source " + src).containsAnyOf("protected host path", "yoq's own");
+            assertThat(run.err()).as(src).contains("volume: source ").containsAnyOf("protected host path", "yoq's own");   // the CLI sends the canonical path
             HttpResponse<String> r = post("/containers", "{\"target\":\"" + src + "\",\"command\":[\"true\"]}");
             assertThat(r.statusCode()).as(src).isEqualTo(400);
             assertThat(YoqServer.json(r).path("error").asText()).as(src).startsWith("target: rootfs " + src);
         }
         assertThat(YoqServer.json(YoqServer.get("/containers", YoqServer.token())).size()).isEqualTo(before);
+    }
+
+    @Test
+    void cap_add_and_cap_drop_change_the_kept_set_and_host_reaching_ones_are_refused() throws Exception {
+        CliIT.Run added = yoq("run", "--cap-add", "NET_ADMIN", "--cap-drop", "NET_RAW", rootfs.toString(), "sh", "-c",
+                "cat /proc/self/status");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).contains("CapEff:\t00000000000014e3");   // 0x24e3 + NET_ADMIN (bit 12) - NET_RAW (bit 13)
+        CliIT.Run none = yoq("run", "--cap-drop", "ALL", rootfs.toString(), "sh", "-c", "cat /proc/self/status");
+        assertThat(none.out()).contains("CapEff:\t0000000000000000");
+        CliIT.Run admin = yoq("run", "--cap-add", "SYS_ADMIN", rootfs.toString(), "true");
+        assertThat(admin.exit()).isNotZero();
+        assertThat(admin.err()).contains("cap_add: SYS_ADMIN reaches the host kernel and is not allowed");
+    }
+
+    @Test
+    void a_foreground_container_killed_for_memory_says_why_and_exits_137() throws Exception {
+        CliIT.Run run = yoq("run", "--memory", "32m", rootfs.toString(), "sh", "-c", "x=aaaaaaaa; while true; do x=$x$x; done");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(137);
+        assertThat(run.err()).contains("killed: out of memory (limit 32 MiB)");
     }
 
     @Test
@@ -165,14 +185,14 @@ class ContainersIT {
         try {
             JsonNode record = YoqServer.json(YoqServer.get("/containers/" + id, YoqServer.token()));
             String ip = record.path("ip").asText();
-            assertThat(ip).startsWith("10.42.");
+            assertThat(ip).startsWith("10.243.");
             CliIT.Run clash = yoq("run", "-d", "-p", "18090:80", rootfs.toString(), "true");
             assertThat(clash.exit()).isEqualTo(1);
             assertThat(clash.err()).contains("host port 18090/tcp is already published by container web-");
             CliIT.Run byIp = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + ip + "/");
             assertThat(byIp.out()).as(byIp.err()).isEqualTo("page\n");
             CliIT.Run byName = yoq("run", rootfs.toString(), "wget", "-qO-", "http://" + web + "/");
-            assertThat(byName.out()).as("the resolver on 10.42.0.1 knows the name: " + byName.err()).isEqualTo("page\n");
+            assertThat(byName.out()).as("the resolver on the gateway knows the name: " + byName.err()).isEqualTo("page\n");
             String metrics = YoqServer.get("/metrics", null).body();
             java.util.regex.Matcher local = java.util.regex.Pattern.compile("(?m)^yoq_dns_local_answers\\{[^}]*\\} ([0-9.]+)").matcher(metrics);
             assertThat(local.find()).as("the resolver's counters are metrics").isTrue();
@@ -201,7 +221,7 @@ class ContainersIT {
             yoq("stop", id);
             yoq("rm", id);
         }
-        assertThat(ContainersIT.sh(tmp, "nft list table ip yoq")).doesNotContain("18090");
+        assertThat(ContainersIT.sh(tmp, "nft list table ip " + PrivilegedLane.NAMES.table())).doesNotContain("18090");
         assertThat(Files.exists(Path.of("/run/netns/yoq-" + id))).isFalse();
         for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
             if (!c.path("status").asText().equals("running")) yoq("rm", c.path("id").asText());

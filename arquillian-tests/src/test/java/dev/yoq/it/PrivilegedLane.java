@@ -17,6 +17,12 @@ import java.util.Map;
  */
 final class PrivilegedLane {
     static final Path SOCKET = Path.of("/tmp/yoq-it-7781/node.sock");
+    /**
+     * The test server's node names (also in its server.xml): a user's yoq may be running on this host with the
+     * defaults (yoq0, 10.42.0.0/16, ip yoq), and the suite never touches them.
+     */
+    static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqat0", "10.243.0.0/16", "yoq_at",
+            "yoqat-", "yoq_at");
     static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
             "touch", "printenv", "date", "mkdir", "[", "nslookup");
 
@@ -35,9 +41,11 @@ final class PrivilegedLane {
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
         for (String applet : APPLETS) Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         Files.createDirectories(SOCKET.getParent());
-        Process helper = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
+        ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
                 "--data-dir", YoqServer.DATA_DIR.toString())
-                .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString())).start();
+                .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString()));
+        pb.environment().putAll(NAMES.asEnv());
+        Process helper = pb.start();
         long deadline = System.currentTimeMillis() + 20_000;
         while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
         assertThat(SOCKET).as("helper socket").exists();

@@ -27,6 +27,8 @@ class ServerLifecycleIT {
 
     static final String NAME = "yoqcli";
     static final int PORT = 7790;
+    static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqlc0", "10.244.0.0/16", "yoq_lc",
+            "yoqlc-", "yoq_lc");
     static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
 
     @TempDir
@@ -34,7 +36,8 @@ class ServerLifecycleIT {
 
     static Map<String, String> env(String... extra) {
         Map<String, String> env = new HashMap<>(Map.of("YOQ_SERVER_NAME", NAME, "YOQ_API_PORT",
-                String.valueOf(PORT), "YOQ_HOME", home.toString(), "YOQ_NODE_SOCKET", nodeSocket().toString()));
+                String.valueOf(PORT), "YOQ_HOME", data().toString(), "YOQ_NODE_SOCKET", nodeSocket().toString()));
+        env.putAll(NAMES.asEnv());   // helper and server with names of this test's own
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
@@ -43,6 +46,7 @@ class ServerLifecycleIT {
 
     @BeforeAll
     static void copyTheProductionServer() throws Exception {
+        Files.createDirectories(nodeSocket().getParent());
         Path from = SERVERS.resolve("yoq");
         Path to = SERVERS.resolve(NAME);
         deleteTree(to);
@@ -67,8 +71,57 @@ class ServerLifecycleIT {
         deleteTree(SERVERS.resolve(NAME));
     }
 
+    /** The socket in a directory of its own and the data apart: rootfs and bind sources here lie in neither. */
     static Path nodeSocket() {
-        return home.resolve("node.sock");
+        return home.resolve("run/node.sock");
+    }
+
+    static Path data() {
+        return home.resolve("data");
+    }
+
+    /**
+     * The hardening issue's finding 2 on a copy of the production server (its JVM options, heap 192 MiB): twenty
+     * parallel 1 GB uploads, half declared, half chunked, to a JSON route and the apply route.
+     */
+    @Test
+    void twentyParallelGigabyteUploadsAreAll413AndTheServerStaysUnder350MiB() throws Exception {
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        String token = Files.readString(data().resolve("api_token")).strip();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.CompletableFuture<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                boolean chunked = i % 2 == 0;
+                String path = i % 4 < 2 ? "/containers" : "/apps/apply";
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return HardeningIT.upload(PORT, token, path, 1L << 30, chunked);
+                    } catch (Exception e) {
+                        return "failed: " + e;
+                    }
+                }, pool));
+            }
+            for (var a : answers) assertThat(a.get(120, java.util.concurrent.TimeUnit.SECONDS)).startsWith("HTTP/1.1 413 ");
+        } finally {
+            pool.shutdownNow();
+        }
+        CliIT.Run status = CliIT.yoq(env(), "server", "status");
+        assertThat(status.exit()).as("alive after the uploads: " + status.out() + status.err()).isZero();
+        assertThat(serverRssKib(NAME)).as("RSS of the server after the uploads, KiB").isLessThan(350L * 1024);
+    }
+
+    /** The RSS of the Liberty JVM running server {@code name} (its launcher names it on the command line). */
+    static long serverRssKib(String name) throws Exception {
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            List<String> args = p.info().arguments().map(List::of).orElse(List.of());
+            if (args.contains(name) && String.join(" ", args).contains("ws-server.jar")) {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        }
+        throw new AssertionError("no Liberty process for server " + name);
     }
 
     @Test
@@ -99,6 +152,71 @@ class ServerLifecycleIT {
         CliIT.Run logs = CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "logs", id);
         assertThat(logs.out()).isEqualTo("before\nafter\n");
         CliIT.yoq(env(), "--server", "127.0.0.1:" + PORT, "rm", id);
+    }
+
+    /**
+     * The hardening issue's finding 5: kill -9 of yoq-node. Readiness goes DOWN naming the helper, the server
+     * starts it again, and within 5 s the helper has re-adopted the running container, answers its name in DNS,
+     * forwards its published port, and new containers start.
+     */
+    @Test
+    void aKilledNodeHelperIsStartedAgainAndWithinFiveSecondsEverythingWorks() throws Exception {
+        Path rootfs = busyboxRootfs("aKilledNodeHelperIsStartedAgainAndWithinFiveSecondsEverythingWorks", "helper-rootfs",
+                "sh", "httpd", "nslookup", "true", "mkdir", "echo", "sleep");
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        String server = "127.0.0.1:" + PORT;
+        CliIT.Run web = CliIT.yoq(env(), "--server", server, "run", "-d", "--name", "helperweb", "-p", "18297:80", rootfs.getParent().toString(),
+                "sh", "-c", "mkdir -p /w && echo served > /w/index.html && httpd -f -p 80 -h /w");
+        assertThat(web.exit()).as(web.err()).isZero();
+        String id = web.out().strip();
+        String pid = containerField(id, "pid");
+        awaitServed("http://127.0.0.1:18297/", 10_000);
+
+        Process kill = new ProcessBuilder("pkill", "-9", "-f", "yoq-node.jar --socket " + nodeSocket()).start();
+        assertThat(kill.waitFor()).as("the helper was killed").isZero();
+        long killedAt = System.currentTimeMillis();
+        String readyWhileDown = "";
+        for (long until = killedAt + 3_000; System.currentTimeMillis() < until && !readyWhileDown.contains("node-helper"); ) {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 503) readyWhileDown = r.body();
+            else Thread.sleep(50);
+        }
+        assertThat(readyWhileDown).as("readiness while the helper is down").contains("node helper not answering");
+
+        boolean back = false;
+        while (!back && System.currentTimeMillis() < killedAt + 5_000) {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + server + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            back = r.statusCode() == 200;
+            if (!back) Thread.sleep(100);
+        }
+        assertThat(back).as("ready again within 5 s of the kill").isTrue();
+        assertThat(containerField(id, "status")).isEqualTo("running");
+        assertThat(containerField(id, "pid")).as("re-adopted, not restarted").isEqualTo(pid);
+        awaitServed("http://127.0.0.1:18297/", 2_000);
+        CliIT.Run lookup = CliIT.yoq(env(), "--server", server, "run", rootfs.getParent().toString(), "nslookup", "helperweb");
+        assertThat(lookup.exit()).as("a new container starts and resolves the name: " + lookup.out() + lookup.err()).isZero();
+        assertThat(lookup.out()).contains("Address");
+        CliIT.yoq(env(), "--server", server, "stop", id);
+        CliIT.yoq(env(), "--server", server, "rm", id);
+    }
+
+    static void awaitServed(String url, long ms) throws Exception {
+        long deadline = System.currentTimeMillis() + ms;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(java.time.Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.body().contains("served")) return;
+                last = r.statusCode() + " " + r.body();
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(url + " not served within " + ms + " ms: " + last);
     }
 
     /**
@@ -185,8 +303,8 @@ class ServerLifecycleIT {
     void startIsIdempotentStatusAndLogsReportItAndStopIsIdempotent() throws Exception {
         CliIT.Run start = CliIT.yoq(env(), "server", "start");
         assertThat(start.exit()).as(start.err()).isZero();
-        assertThat(start.out()).isEqualTo("yoq server ready at http://127.0.0.1:" + PORT + " (data dir " + home + ")\n");
-        assertThat(home.resolve("api_token")).isRegularFile();
+        assertThat(start.out()).isEqualTo("yoq server ready at http://127.0.0.1:" + PORT + " (data dir " + data() + ")\n");
+        assertThat(data().resolve("api_token")).isRegularFile();
 
         CliIT.Run again = CliIT.yoq(env(), "server", "start");
         assertThat(again.exit()).isZero();
@@ -198,7 +316,7 @@ class ServerLifecycleIT {
 
         CliIT.Run api = CliIT.yoq(env(), "status", "--node");
         assertThat(api.exit()).as(api.err()).isZero();
-        assertThat(api.out()).contains("data dir:       " + home);
+        assertThat(api.out()).contains("data dir:       " + data());
 
         CliIT.Run logs = CliIT.yoq(env(), "server", "logs", "--tail", "200");
         assertThat(logs.out()).contains("CWWKF0011I");
@@ -234,7 +352,7 @@ class ServerLifecycleIT {
         CliIT.Run start = CliIT.yoq(env("YOQ_METRICS_AUTHENTICATION", "true"), "server", "start");
         assertThat(start.exit()).as(start.err()).isZero();
         String base = "http://127.0.0.1:" + PORT;
-        String token = Files.readString(home.resolve("api_token")).strip();
+        String token = Files.readString(data().resolve("api_token")).strip();
 
         var open = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString());

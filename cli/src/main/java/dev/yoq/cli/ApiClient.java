@@ -32,7 +32,12 @@ public class ApiClient {
     }
 
     /** A response as received. */
-    public record Reply(int status, String body) {
+    /** An answer; {@code retryAfter} from the Retry-After header (seconds), null when absent. */
+    public record Reply(int status, String body, Integer retryAfter) {
+        public Reply(int status, String body) {
+            this(status, body, null);
+        }
+
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -80,7 +85,7 @@ public class ApiClient {
     private Reply send(String method, String path, byte[] body, boolean withToken) {
         try {
             HttpLite.Response r = http.send(method, path, withToken ? credential.token() : null, body);
-            return new Reply(r.status(), r.body());
+            return new Reply(r.status(), r.body(), r.retryAfter());
         } catch (ConnectException e) {
             throw new CliException("cannot reach the yoq server at " + server + " (" + describe(e)
                     + "); is it running? start it with: yoq server start", e);
@@ -106,8 +111,10 @@ public class ApiClient {
         } catch (IOException | RuntimeException notJson) {
             // fall through to the status-only message
         }
+        String retry = reply.status() == 429 || reply.status() == 503
+                ? "; retry in " + (reply.retryAfter() == null ? 1 : reply.retryAfter()) + " s" : "";
         return new CliException("the server answered " + reply.status()
-                + (message == null ? "" : ": " + message));
+                + (message == null ? "" : ": " + message) + retry);
     }
 
     private static String describe(Exception e) {

@@ -21,7 +21,12 @@ final class HttpLite implements AutoCloseable {
     /** Larger answers are refused rather than buffered without bound. */
     static final int MAX_BODY = 4 << 20;
 
-    record Response(int status, String body) {}
+    /** An answer; {@code retryAfter} is the Retry-After header (seconds), null when absent. */
+    record Response(int status, String body, Integer retryAfter) {
+        Response(int status, String body) {
+            this(status, body, null);
+        }
+    }
 
     private final String host;
     private final int port;
@@ -86,6 +91,7 @@ final class HttpLite implements AutoCloseable {
         int code = Integer.parseInt(parts[1]);
         long length = -1;
         boolean chunked = false, close = false;
+        Integer retryAfter = null;
         for (String h; !(h = line()).isEmpty(); ) {
             int colon = h.indexOf(':');
             if (colon < 0) continue;
@@ -95,6 +101,7 @@ final class HttpLite implements AutoCloseable {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> close = value.equalsIgnoreCase("close");
+                case "retry-after" -> retryAfter = value.matches("[0-9]{1,6}") ? Integer.valueOf(value) : null;
                 default -> { }
             }
         }
@@ -112,7 +119,7 @@ final class HttpLite implements AutoCloseable {
             close = true;
         }
         if (close) close();
-        return new Response(code, body.toString(StandardCharsets.UTF_8));
+        return new Response(code, body.toString(StandardCharsets.UTF_8), retryAfter);
     }
 
     /** Copies n bytes of body, or (n < 0) everything until the server closes. */

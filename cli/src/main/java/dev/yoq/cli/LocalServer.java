@@ -100,6 +100,14 @@ public final class LocalServer {
         throw new CliException("the node helper did not come up on " + socket + " within 20 s; see " + log);
     }
 
+    /** bin/yoq-node of this install when we run as root (only root can start it), else null. */
+    static Path helperLauncher() {
+        String install = System.getProperty("yoq.install.dir");
+        if (install == null || !"root".equals(System.getProperty("user.name"))) return null;
+        Path launcher = Path.of(install, "bin", "yoq-node");
+        return Files.isExecutable(launcher) ? launcher : null;
+    }
+
     static boolean nodeHelperAnswers(Path socket) {
         try (dev.yoq.node.NodeClient c = dev.yoq.node.NodeClient.connect(socket)) {
             return true;
@@ -140,6 +148,8 @@ public final class LocalServer {
         childEnv.put(DataLayout.DATA_DIR_ENV, layout.root().toString());
         childEnv.put("YOQ_LOG_FORMAT", logFormat(env.get("YOQ_LOG_FORMAT")));
         childEnv.put("YOQ_NODE_SOCKET", nodeSocket().toString());
+        Path helper = helperLauncher();
+        if (helper != null) childEnv.put("YOQ_NODE_COMMAND", helper.toString());   // the server restarts a silent helper
         try {
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

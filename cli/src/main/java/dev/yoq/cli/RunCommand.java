@@ -69,6 +69,12 @@ public class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "image reference, or rootfs directory (/..., ./..., ../..., . or ..)")
     String target;
 
+    @Option(names = "--cap-add", paramLabel = "CAP", description = "keep one more capability (NET_ADMIN, SYS_CHROOT, ...; those reaching the host kernel are refused); repeatable")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a capability of the default set (or ALL); repeatable")
+    List<String> capDrop = new ArrayList<>();
+
     @Parameters(index = "1..*", paramLabel = "CMD", description = "command and arguments")
     List<String> command = new ArrayList<>();
 
@@ -81,7 +87,19 @@ public class RunCommand implements Callable<Integer> {
             yoq.out.println(id);
             return 0;
         }
-        return attach(api, id, yoq.out);
+        int code = attach(api, id, yoq.out);
+        JsonNode end = api.get("/containers/" + id).json();
+        if (end.path("oom_killed").asBoolean()) {
+            yoq.err.println(oomMessage(memory == null ? dev.yoq.node.protocol.Limits.DEFAULT_MEMORY : size(memory)));
+            return 137;
+        }
+        return code;
+    }
+
+    /** What a foreground container killed for memory prints: the limit it ran with, in MiB. */
+    static String oomMessage(long limitBytes) {
+        long mib = limitBytes >> 20;
+        return "killed: out of memory (limit " + (mib << 20 == limitBytes ? mib + " MiB" : limitBytes + " bytes") + ")";
     }
 
     Map<String, Object> body() {
@@ -104,6 +122,8 @@ public class RunCommand implements Callable<Integer> {
         if (restart != null) body.put("restart", restart);
         body.put("network", !noNet);
         if (userns) body.put("user_namespace", true);
+        if (!capAdd.isEmpty()) body.put("cap_add", capAdd);
+        if (!capDrop.isEmpty()) body.put("cap_drop", capDrop);
         return body;
     }
 

@@ -100,4 +100,14 @@ class HttpLiteTest {
         HttpLite http = new HttpLite("127.0.0.1", port);
         assertThatThrownBy(() -> http.send("GET", "/", null, null)).isInstanceOf(java.net.ConnectException.class);
     }
+
+    @Test
+    void a_429_tells_the_user_when_to_retry() throws Exception {
+        try (Scripted server = new Scripted(
+                "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3\r\nContent-Length: 31\r\n\r\n{\"error\":\"rate limit exceeded\"}")) {
+            ApiClient client = new ApiClient(ServerAddress.parse("127.0.0.1:" + server.server.getLocalPort()), new GlobalOptions.Credential("t", "test"));
+            assertThatThrownBy(() -> client.get("/v1/status")).isInstanceOf(CliException.class)
+                    .hasMessage("the server answered 429: rate limit exceeded; retry in 3 s");
+        }
+    }
 }

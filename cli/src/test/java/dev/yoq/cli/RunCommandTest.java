@@ -40,4 +40,10 @@ class RunCommandTest {
         assertThat(RunCommand.rootfs("nginx:latest")).isEqualTo("nginx:latest");
         assertThatThrownBy(() -> RunCommand.rootfs(dir.resolve("none").toString())).hasMessageContaining("does not exist");
     }
+
+    @Test
+    void a_container_killed_for_memory_says_so_with_its_limit() {
+        assertThat(RunCommand.oomMessage(32L << 20)).isEqualTo("killed: out of memory (limit 32 MiB)");
+        assertThat(RunCommand.oomMessage(5_000_000)).isEqualTo("killed: out of memory (limit 5000000 bytes)");
+    }
 }

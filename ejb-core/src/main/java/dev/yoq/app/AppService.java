@@ -60,7 +60,8 @@ public class AppService {
     public record Release(ReleaseRecord record, int services, int workers, int crons, int trainingJobs) {}
 
     /** GET /apps/{app}/status: the newest release and the newest completed one before it. */
-    public record Status(Release current, Release previousSuccessful) {}
+    /** An app's newest release, its previous successful one, and since when it is down ({@code yoq down}), or null. */
+    public record Status(Release current, Release previousSuccessful, Long downSince) {}
 
     /** One row of the history, marked when it is the current or the previous successful release. */
     public record HistoryEntry(Release release, boolean current, boolean previousSuccessful) {}
@@ -123,7 +124,8 @@ public class AppService {
         List<ReleaseRecord> all = all(checkName(app));
         if (all.isEmpty()) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
         ReleaseRecord previous = previousSuccessful(all);
-        return new Status(release(all.get(0)), previous == null ? null : release(previous));
+        dev.yoq.model.AppDownRecord down = em.find(dev.yoq.model.AppDownRecord.class, app, FreshReads.FIND);
+        return new Status(release(all.get(0)), previous == null ? null : release(previous), down == null ? null : down.getDownAt());
     }
 
     public List<HistoryEntry> history(String app) {

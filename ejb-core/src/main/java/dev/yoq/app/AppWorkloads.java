@@ -71,6 +71,6 @@ public final class AppWorkloads {
             mounts.add(new RunRequest.Volume(source, m.target(), m.readOnly()));
         }
         return new RunRequest(c.image(), c.command(), containerName(app, name), c.env(), mounts, ports, memoryBytes, null,
-                null, cpuMillis / 1000.0, restart, true);
+                null, cpuMillis / 1000.0, restart, true, c.userns() ? Boolean.TRUE : null, c.capAdd(), c.capDrop());
     }
 }

@@ -60,6 +60,8 @@ public class ServiceMonitor {
     CommandBus bus;
     @EJB
     HealthMonitor health;
+    @jakarta.ejb.EJB
+    dev.yoq.node.HelperSupervisor helper;
     @EJB
     ReleaseSnapshots snapshots;
 
@@ -126,7 +128,9 @@ public class ServiceMonitor {
         List<Map<String, Object>> out = new ArrayList<>();
         for (ContainerRecord c : FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' "
                 + "ORDER BY c.appName, c.workloadName", ContainerRecord.class)).getResultList()) {
-            out.add(ServiceRow.of(c, samples.get(c.getId()), health.status(c.getId()), alertsOf(c)));
+            // with the helper silent nothing is known of the containers: health unknown, not the last verdict
+            String h = helper.reachable() ? health.status(c.getId()) : "unknown";
+            out.add(ServiceRow.of(c, helper.reachable() ? samples.get(c.getId()) : null, h, alertsOf(c)));
         }
         return out;
     }

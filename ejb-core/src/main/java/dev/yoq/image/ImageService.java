@@ -119,9 +119,33 @@ public class ImageService {
         T call() throws IOException, InterruptedException;
     }
 
+    /** Refuses registries on link-local addresses and this server's own port ({@link RegistryTargets}). */
+    private void checkTarget(String registry) {
+        java.util.List<java.net.InetAddress> resolved;
+        try {
+            resolved = java.util.List.of(java.net.InetAddress.getAllByName(RegistryTargets.host(registry)));
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            return;   // the request itself fails with the registry's name in the message
+        }
+        var server = startup.settings();
+        RegistryTargets.refusal(registry, resolved, java.util.Set.of(server.apiPort()), ImageService::isLocalAddress,
+                        server.registries().allowed())
+                .ifPresent(why -> { throw new ImageException(ImageException.Kind.INVALID, why); });
+    }
+
+    private static boolean isLocalAddress(java.net.InetAddress a) {
+        try {
+            return java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
     private static <T> T registry(String what, RegistryCall<T> call) {
         try {
             return call.call();
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(ImageException.Kind.INVALID, what + ": " + e.getMessage());
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.REGISTRY, what + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -144,6 +168,7 @@ public class ImageService {
     }
 
     private RegistrySettings settings(ImageReference ref, TransferOptions options) {
+        checkTarget(ref.registry());
         RegistrySettings s = startup.settings().registries();
         if (options.insecure()) s = s.allowingPlainHttp(ref.registry());
         try {
@@ -200,8 +225,14 @@ public class ImageService {
     }
 
     /** Checks the credentials with the registry, then stores them (0600) for later pulls. */
-    public void login(String registry, String username, String password, boolean insecure) {
-        if (registry == null || !registry.matches("[A-Za-z0-9.\\[\\]:-]+")) throw new ImageException(ImageException.Kind.INVALID, "registry: must be a host[:port]");
+    public void login(String requested, String username, String password, boolean insecure) {
+        String registry;
+        try {
+            registry = RegistryTargets.normalize(requested);
+        } catch (IllegalArgumentException e) {
+            throw new ImageException(ImageException.Kind.INVALID, e.getMessage());
+        }
+        checkTarget(registry);
         if (username == null || username.isEmpty() || password == null) throw new ImageException(ImageException.Kind.INVALID, "username and password are needed");
         RegistryClient.Credentials given = new RegistryClient.Credentials(username, password);
         RegistrySettings settings = startup.settings().registries();

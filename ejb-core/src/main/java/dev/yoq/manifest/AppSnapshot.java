@@ -196,6 +196,10 @@ public final class AppSnapshot {
     private static ObjectNode workload(String name, Common c, boolean service) {
         ObjectNode o = JSON.createObjectNode().put("name", name).put("image", c.image());
         strings(o, "command", c.command());
+        // written only when used: snapshots (and the config hashes that decide restarts) of older manifests stay the same
+        if (!c.capAdd().isEmpty()) strings(o, "cap_add", c.capAdd());
+        if (!c.capDrop().isEmpty()) strings(o, "cap_drop", c.capDrop());
+        if (c.userns()) o.put("userns", true);
         if (!service) {
             strings(o, "env", c.env());
             optional(o, "working_dir", c.workingDir());

@@ -22,8 +22,25 @@ public record Manifest(String appName, List<Service> services, List<Worker> work
     }
 
     /** What every workload kind shares (spec §3.4). */
+    /**
+     * What every workload has. {@code capAdd}/{@code capDrop} change the kept capability set (yoq's keys, see
+     * {@code dev.yoq.node.protocol.Capabilities}); {@code userns} runs container root as an unprivileged host uid.
+     */
     public record Common(String image, List<String> command, List<String> env, List<Mount> volumes,
-                         String workingDir) {
+                         String workingDir, List<String> capAdd, List<String> capDrop, boolean userns) {
+        public Common {
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        }
+
+        public Common(String image, List<String> command, List<String> env, List<Mount> volumes, String workingDir) {
+            this(image, command, env, volumes, workingDir, List.of(), List.of(), false);
+        }
+
+        /** The same workload with other mounts and image (paths made absolute). */
+        public Common with(String otherImage, List<Mount> otherVolumes) {
+            return new Common(otherImage, command, env, otherVolumes, workingDir, capAdd, capDrop, userns);
+        }
     }
 
     /** {@code SOURCE:TARGET[:ro|:rw]}; a source starting with /, ./ or ../ is a bind mount, else a named volume. */

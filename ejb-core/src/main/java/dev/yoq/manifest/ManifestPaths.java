@@ -33,7 +33,7 @@ public final class ManifestPaths {
         String image = isRelativePath(c.image()) ? path(c.image(), base) : c.image();
         List<Mount> mounts = c.volumes().stream().map(v -> "bind".equals(v.kind()) && !v.source().startsWith("/")
                 ? new Mount(path(v.source(), base), v.target(), v.kind(), v.readOnly()) : v).toList();
-        return new Common(image, c.command(), c.env(), mounts, c.workingDir());
+        return c.with(image, mounts);
     }
 
     static boolean isRelativePath(String image) {

@@ -64,8 +64,9 @@ final class ManifestReader {
                 mounts.add(m);
             }
         }
+        Boolean userns = t.bool("userns");
         return new Common(t.string("image"), t.stringsOrEmpty("command"), t.stringsOrEmpty("env"), mounts,
-                t.string("working_dir"));
+                t.string("working_dir"), t.stringsOrEmpty("cap_add"), t.stringsOrEmpty("cap_drop"), Boolean.TRUE.equals(userns));
     }
 
     /** Split at the first ':'; an optional trailing :ro / :rw sets the mode (read-write by default). */

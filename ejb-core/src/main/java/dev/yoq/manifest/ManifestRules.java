@@ -48,6 +48,7 @@ public final class ManifestRules {
         }
         DependencyOrder.check(m, problems);
         rules.semantic(m);
+        UnbuiltKeys.check(m, problems);
     }
 
     /** Services in start order: dependencies first, ties in declaration order. Call only on a valid manifest. */
@@ -64,6 +65,13 @@ public final class ManifestRules {
     }
 
     private void common(String path, Common c) {
+        try {
+            dev.yoq.node.protocol.Capabilities.of(c.capAdd(), c.capDrop());
+        } catch (IllegalArgumentException e) {
+            for (String part : e.getMessage().split("; ")) {
+                error("InvalidCapability", path + "." + part.substring(0, part.indexOf(':')), part.substring(part.indexOf(':') + 2));
+            }
+        }
         if (c.image() == null) {
             error("MissingImage", path + ".image", "required: the image to run, e.g. image = \"nginx:1.27\"");
         }

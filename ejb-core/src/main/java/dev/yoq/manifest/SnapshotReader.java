@@ -70,7 +70,8 @@ public final class SnapshotReader {
         List<Mount> mounts = o.objects("volumes", (m, i) -> new Mount(m.string("source", true), m.string("target", true),
                 m.string("kind", true), m.boolOr("read_only", false)));
         return new Common(o.string("image", true), o.strings("command", true),
-                o.strings("env", true), mounts, o.string("working_dir", false));
+                o.strings("env", true), mounts, o.string("working_dir", false), o.strings("cap_add", false),
+                o.strings("cap_drop", false), o.boolOr("userns", false));
     }
 
     private Manifest.Service service(JsonFields o) {

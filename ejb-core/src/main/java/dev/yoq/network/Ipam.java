@@ -17,13 +17,24 @@ public final class Ipam {
 
     /** The lowest address not in {@code used}, or null when all 65,533 are taken. */
     public static String lowestFree(Collection<String> used) {
-        int[] taken = used.stream().mapToInt(Ipam::toInt).filter(a -> a >= FIRST && a <= LAST).sorted().distinct().toArray();
-        int candidate = FIRST;
+        return lowestFree(used, FIRST, LAST);
+    }
+
+    /** The lowest address of {@code subnet} (after its gateway) not in {@code used}; null subnet: the default. */
+    public static String lowestFree(Collection<String> used, String subnet) {
+        if (subnet == null) return lowestFree(used);
+        dev.yoq.node.protocol.NodeNames n = new dev.yoq.node.protocol.NodeNames("yoq0", subnet, "yoq", "yoq-", "yoq");
+        return lowestFree(used, n.firstLease(), n.lastLease());
+    }
+
+    private static String lowestFree(Collection<String> used, int first, int last) {
+        int[] taken = used.stream().mapToInt(Ipam::toInt).filter(a -> a >= first && a <= last).sorted().distinct().toArray();
+        int candidate = first;
         for (int a : taken) {
             if (a > candidate) break;
             candidate = a + 1;
         }
-        return candidate <= LAST ? toText(candidate) : null;
+        return candidate <= last ? toText(candidate) : null;
     }
 
     static int toInt(String dotted) {

@@ -5,7 +5,6 @@ import dev.yoq.image.ImageService;
 import dev.yoq.model.ContainerRecord;
 import dev.yoq.node.NodeClient;
 import dev.yoq.node.NodeConnector;
-import dev.yoq.network.Ipam;
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.PortMapping;
 import dev.yoq.node.protocol.ContainerState;
@@ -69,6 +68,7 @@ public class ContainerService {
         List<String> problems = RunRequestRules.problems(startup.settings().hostPaths(), request);
         if (!problems.isEmpty()) throw new ContainerException(ContainerException.Kind.INVALID, String.join("; ", problems));
         String id = newId();
+        dev.yoq.node.protocol.NodeNames names = startup.settings().names();
         ImageService.Resolved image = RunRequestRules.isPath(request.target()) ? null : images.resolve(request.target());
         ContainerSpec spec;
         try {
@@ -78,9 +78,9 @@ public class ContainerService {
             bus.submit(new Command.CreateContainer(id, request.name(), image != null ? "" : spec.lowerDirs().get(0),
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
                     JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), spec.network(), ports,
-                    placement == null ? null : placement.workload(), System.currentTimeMillis()));
+                    placement == null ? null : placement.workload(), System.currentTimeMillis(), names.subnet()));
             String ip = spec.network() ? record(id).getIpAddress() : null;
-            if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + Ipam.PREFIX, Ipam.GATEWAY, ports));
+            if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + names.prefixLength(), names.gateway(), ports));
         } catch (IOException | IllegalArgumentException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         } catch (dev.yoq.state.CommandRejectedException e) {

@@ -22,7 +22,9 @@ public record RunRequest(
         Double cpus,
         String restart,
         Boolean network,
-        Boolean userNamespace) {
+        Boolean userNamespace,
+        List<String> capAdd,
+        List<String> capDrop) {
 
     public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
                       List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
@@ -30,7 +32,15 @@ public record RunRequest(
         this(target, command, name, env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network, null);
     }
 
+    public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
+                      List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
+                      Boolean network, Boolean userNamespace) {
+        this(target, command, name, env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network, userNamespace, null, null);
+    }
+
     public RunRequest {
+        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         command = command == null ? List.of() : List.copyOf(command);
         env = env == null ? List.of() : List.copyOf(env);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);

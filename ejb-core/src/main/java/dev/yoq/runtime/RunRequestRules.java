@@ -1,5 +1,6 @@
 package dev.yoq.runtime;
 
+import dev.yoq.node.protocol.Capabilities;
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.HostPaths;
 import dev.yoq.node.protocol.Limits;
@@ -54,6 +55,11 @@ public final class RunRequestRules {
         if (r.cpus() != null && !(r.cpus() > 0)) problems.add("cpus: " + r.cpus() + " is out of range (0 < cpus <= 1024)");
         else problems.addAll(limits(r).problems());
         try {
+            Capabilities.of(r.capAdd(), r.capDrop());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
             RestartPolicy.parse(r.restart());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
@@ -107,8 +113,10 @@ public final class RunRequestRules {
         String cwd = workingDir != null ? workingDir
                 : image != null && !image.config().workingDir().isEmpty() ? image.config().workingDir() : "/";
         String user = image != null && !image.config().user().isEmpty() ? image.config().user() : null;
+        long caps = Capabilities.of(r.capAdd(), r.capDrop());
         return new ContainerSpec(id, r.name(), lower, command, env, hostname != null ? hostname : hostname(r), cwd, user, limits(r),
-                mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()));
+                mounts, !Boolean.FALSE.equals(r.network()), Boolean.TRUE.equals(r.userNamespace()))
+                .withCapabilities(caps == Capabilities.DEFAULT ? null : caps);
     }
 
     public static List<PortMapping> ports(RunRequest r) {

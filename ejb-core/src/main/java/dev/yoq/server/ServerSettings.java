@@ -7,6 +7,7 @@ import java.util.function.Function;
 import dev.yoq.image.RegistrySettings;
 import dev.yoq.node.protocol.DataLayout;
 import dev.yoq.node.protocol.HostPaths;
+import dev.yoq.node.protocol.NodeNames;
 import dev.yoq.node.protocol.Wire;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +24,15 @@ import java.util.List;
  * @param registries the image registries' settings: plain-HTTP registries ({@code yoq.registries.insecure},
  *                  comma-separated host[:port]) and the platform picked from multi-arch indexes
  *                  ({@code yoq.image.platform}, default linux/amd64)
+ * @param names     this node's bridge, subnet, nftables table, namespace prefix and cgroup parent
+ *                  ({@code yoq.bridge}, {@code yoq.subnet}, ...: {@link NodeNames}); the server leases addresses
+ *                  from the subnet, the helper started with the same settings owns the rest
  * @param hostPaths which host paths containers may mount ({@code yoq.host_paths.allow} adds prefixes); yoq's own
  *                  are the data directory, the helper socket's directory ({@code yoq.node.socket}) and the Liberty
  *                  runtime ({@code wlp.install.dir})
  */
 public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries,
-                             HostPaths hostPaths) {
+                             HostPaths hostPaths, NodeNames names) {
 
     public static final int DEFAULT_API_PORT = 7700;
 
@@ -42,10 +46,12 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         String host = config.apply("yoq.api.host").orElse("127.0.0.1").strip();
         int port = parsePort(config.apply("yoq.api.port").orElse(String.valueOf(DEFAULT_API_PORT)));
         RegistrySettings registries = RegistrySettings.of(config.apply("yoq.registries.insecure").orElse(""),
-                config.apply("yoq.image.platform").orElse(RegistrySettings.DEFAULT_PLATFORM));
+                config.apply("yoq.image.platform").orElse(RegistrySettings.DEFAULT_PLATFORM),
+                config.apply(dev.yoq.image.RegistryTargets.ALLOW_PROPERTY).orElse(""));
         HostPaths hostPaths = HostPaths.forNode(layout, Path.of(config.apply("yoq.node.socket").orElse(Wire.DEFAULT_SOCKET)),
                 installDirs(config), config.apply(HostPaths.ALLOW_PROPERTY).orElse(""));
-        return new ServerSettings(layout, role, host, port, registries, hostPaths);
+        NodeNames names = NodeNames.from(key -> config.apply(key).orElse(null));
+        return new ServerSettings(layout, role, host, port, registries, hostPaths, names);
     }
 
     /** The Liberty runtime the server runs in (its server directories hold the configuration and logs). */

@@ -29,17 +29,23 @@ public sealed interface Command<R> {
      * {@code bridged}, it takes the lowest free bridge address in the same step (a lease lives exactly as long as
      * the container row). Returns the id.
      */
+    /** {@code subnet}: the node's container subnet its address is leased from (null: the default 10.42.0.0/16). */
     record CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
                            String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports,
-                           Workload workload, long at)
+                           Workload workload, long at, String subnet)
             implements Command<String> {
         public CreateContainer {
             ports = ports == null ? List.of() : List.copyOf(ports);
         }
 
         public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
+                               String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports, Workload workload, long at) {
+            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, bridged, ports, workload, at, null);
+        }
+
+        public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,
                                String specJson, String restartPolicy, boolean bridged, List<PortMapping> ports, long at) {
-            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, bridged, ports, null, at);
+            this(id, name, rootfs, image, command, hostname, specJson, restartPolicy, bridged, ports, null, at, null);
         }
 
         public CreateContainer(String id, String name, String rootfs, String image, String command, String hostname,

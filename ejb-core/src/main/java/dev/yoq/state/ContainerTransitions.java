@@ -41,8 +41,8 @@ final class ContainerTransitions {
         if (c.bridged()) {
             publish(c, em);
             List<String> used = em.createQuery("SELECT a.ipAddress FROM IpAllocation a", String.class).getResultList();
-            String ip = Ipam.lowestFree(used);
-            if (ip == null) throw new CommandRejectedException("no free address left in 10.42.0.0/16");
+            String ip = Ipam.lowestFree(used, c.subnet());
+            if (ip == null) throw new CommandRejectedException("no free address left in " + (c.subnet() == null ? "10.42.0.0/16" : c.subnet()));
             em.persist(new IpAllocation(c.id(), ip, c.at()));
             record.attach(ip, "veth_" + c.id().substring(0, Math.min(10, c.id().length())));
         } else if (!c.ports().isEmpty()) {

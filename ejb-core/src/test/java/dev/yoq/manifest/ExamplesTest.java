@@ -35,8 +35,8 @@ class ExamplesTest {
 
     @ParameterizedTest
     @MethodSource("examples")
-    void everyExampleLoadsWithoutErrorsOrWarnings(String name) {
-        assertThat(load(name, Map.of()).warnings()).isEmpty();
+    void everyExampleLoadsWithoutErrorsOrWarningsButThoseOfKeysNotBuiltYet(String name) {
+        assertThat(load(name, Map.of()).warnings()).allSatisfy(w -> assertThat(w.kind()).isEqualTo(UnbuiltKeys.KIND));
     }
 
     @Test

@@ -14,8 +14,8 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * Every route needs {@code Authorization: Bearer <token>} except {@code GET /version}. Runs before matching, so
- * an unknown route without a token is a 401, not a hint that the route does not exist. The {@code Bearer }
- * prefix is case-sensitive and an empty token is refused, as in the original.
+ * an unknown route without a token is a 401, not a hint that the route does not exist. The scheme is
+ * case-insensitive (RFC 9110 §11.1: {@code bearer} works too); an empty token is refused.
  */
 @Provider
 @PreMatching
@@ -38,14 +38,21 @@ public class BearerTokenFilter implements ContainerRequestFilter {
         if (PUBLIC_GET.contains(path) && (method.equals("GET") || method.equals("HEAD"))) {
             return;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.startsWith("Bearer ")) {
+        String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
             refuse(request, "missing");
             return;
         }
-        if (!tokens.isAdminToken(header.substring("Bearer ".length()))) {
+        if (!tokens.isAdminToken(token)) {
             refuse(request, "invalid");
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header (scheme in any case), or null. */
+    public static String bearerToken(String header) {
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        String token = header.substring(7).strip();
+        return token.isEmpty() ? null : token;
     }
 
     private void refuse(ContainerRequestContext request, String reason) {

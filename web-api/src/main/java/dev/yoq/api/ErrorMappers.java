@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.yoq.api.limits.BodyTooLargeException;
 import dev.yoq.state.CommandRejectedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -24,6 +25,8 @@ public final class ErrorMappers {
     public static class WebErrors implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
+            if (BodyTooLargeException.in(e)) return ErrorBody.response(413, "request body too large", null);
+            if (e.getResponse().getEntity() instanceof ErrorBody) return e.getResponse();   // ours, already in our shape
             int status = e.getResponse().getStatus();
             return ErrorBody.response(status, message(status), null);
         }
@@ -111,6 +114,7 @@ public final class ErrorMappers {
     public static class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            if (BodyTooLargeException.in(e)) return ErrorBody.response(413, "request body too large", null);
             String traceId = UUID.randomUUID().toString().substring(0, 8);
             LOG.log(Level.SEVERE, "internal error " + traceId, e);
             return ErrorBody.response(500, "internal error", "trace-" + traceId);

@@ -19,7 +19,9 @@ final class ReleaseJson {
         AppService.Release c = s.current(), p = s.previousSuccessful();
         ReleaseRecord r = c.record();
         ObjectNode o = JSON.createObjectNode();
-        o.put("app_name", r.getAppName()).put("trigger", r.getTrigger()).put("release_id", r.getId()).put("status", r.getStatus())
+        // a downed app is listed as down, not as its last release went (that stays in history and the release fields)
+        o.put("app_name", r.getAppName()).put("trigger", r.getTrigger()).put("release_id", r.getId())
+                .put("status", s.downSince() != null ? "down" : r.getStatus())
                 .put("rollout_state", rolloutState(c)).put("rollout_control_state", r.getControlState())
                 .put("manifest_hash", r.getManifestHash()).put("created_at", r.getCreatedAt() / 1000);
         counts(o, c);
@@ -27,6 +29,7 @@ final class ReleaseJson {
                 .put("active_training_jobs", 0).put("paused_training_jobs", 0).put("failed_training_jobs", 0)
                 .put("source_release_id", r.getSourceReleaseId()).put("resumed_from_release_id", r.getResumedFromReleaseId())
                 .put("superseded_by_release_id", r.getSupersededByReleaseId());
+        if (s.downSince() != null) o.put("release_status", r.getStatus()).put("down_at", s.downSince() / 1000);
         ReleaseRecord q = p == null ? null : p.record();
         o.put("previous_successful_release_id", q == null ? null : q.getId())
                 .put("previous_successful_trigger", q == null ? null : q.getTrigger())

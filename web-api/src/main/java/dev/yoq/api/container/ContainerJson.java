@@ -54,9 +54,9 @@ final class ContainerJson {
         }
         return new RunRequest(string(o, "target"), strings(o, "command"), string(o, "name"), strings(o, "env"), volumes,
                 strings(o, "ports"), longValue(o, "memory_bytes"), longValue(o, "pids"),
-                o.containsKey("cpu_weight") && !o.isNull("cpu_weight") ? (int) Math.min(Integer.MAX_VALUE, longValue(o, "cpu_weight")) : null,
+                o.containsKey("cpu_weight") && !o.isNull("cpu_weight") ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longValue(o, "cpu_weight"))) : null,
                 o.containsKey("cpus") && !o.isNull("cpus") ? number(o, "cpus").doubleValue() : null,
-                string(o, "restart"), bool(o, "network"), bool(o, "user_namespace"));
+                string(o, "restart"), bool(o, "network"), bool(o, "user_namespace"), strings(o, "cap_add"), strings(o, "cap_drop"));
     }
 
     static List<String> strings(JsonObject o, String key) {
@@ -89,7 +89,11 @@ final class ContainerJson {
         if (!o.containsKey(key) || o.isNull(key)) return null;
         JsonNumber n = number(o, key);
         if (!n.isIntegral()) throw invalid(key + ": must be a whole number");
-        return n.longValue();
+        try {
+            return n.longValueExact();   // longValue() would wrap 99999999999999999999999 into some other number
+        } catch (ArithmeticException e) {
+            throw invalid(key + ": " + n + " is out of range");
+        }
     }
 
     private static Boolean bool(JsonObject o, String key) {

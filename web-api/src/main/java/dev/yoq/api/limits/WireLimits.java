@@ -24,6 +24,11 @@ public final class WireLimits {
      * @param headerBytes  size of the header block as sent ({@code name: value\r\n} per header)
      * @param contentLength the Content-Length header, -1 when absent
      */
+    /** A body over its route's cap (or over the wire limit). */
+    public static Refusal tooLarge() {
+        return new Refusal(413, "request body too large", "body");
+    }
+
     public static Optional<Refusal> check(int uriBytes, int headerBytes, long contentLength) {
         if (uriBytes > MAX_URI_BYTES) {
             return Optional.of(new Refusal(400, "request uri too long", "uri"));
@@ -32,7 +37,7 @@ public final class WireLimits {
             return Optional.of(new Refusal(431, "headers too large", "headers"));
         }
         if (contentLength > MAX_BODY_BYTES) {
-            return Optional.of(new Refusal(413, "request body too large", "body"));
+            return Optional.of(tooLarge());
         }
         return Optional.empty();
     }

@@ -20,7 +20,8 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 @ApplicationScoped
 public class DnsMetrics {
     private static final Map<String, String> GAUGES = Map.of("queries", "yoq_dns_queries", "cache_hits", "yoq_dns_cache_hits",
-            "local", "yoq_dns_local_answers", "forwarded", "yoq_dns_forwarded", "malformed", "yoq_dns_malformed", "names", "yoq_dns_names");
+            "local", "yoq_dns_local_answers", "forwarded", "yoq_dns_forwarded", "malformed", "yoq_dns_malformed", "names", "yoq_dns_names",
+            "network_repairs", "yoq_network_repairs");
 
     @Inject
     MetricRegistry registry;

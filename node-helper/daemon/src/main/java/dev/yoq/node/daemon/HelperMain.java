@@ -5,6 +5,7 @@ import dev.yoq.node.daemon.container.ContainerManager;
 import dev.yoq.node.protocol.BuildInfo;
 import dev.yoq.node.protocol.DataLayout;
 import dev.yoq.node.protocol.HostPaths;
+import dev.yoq.node.protocol.NodeNames;
 import dev.yoq.node.protocol.MessageCodec;
 import dev.yoq.node.protocol.Wire;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.function.Consumer;
 /**
  * yoq-node: {@code yoq-node [--socket PATH] [--data-dir DIR] [--init PATH] [--allow-user NAME]
  * [--cgroup-root DIR] [--allow-host-path PREFIX]}. Settings also come from YOQ_NODE_SOCKET, YOQ_HOME, YOQ_INIT and
- * YOQ_HOST_PATHS_ALLOW. Runs as root.
+ * YOQ_HOST_PATHS_ALLOW, and the node's names from YOQ_BRIDGE, YOQ_SUBNET, YOQ_NFT_TABLE, YOQ_NETNS_PREFIX and
+ * YOQ_CGROUP_PARENT ({@link NodeNames}). Runs as root.
  */
 public final class HelperMain {
     private HelperMain() {}
@@ -47,15 +49,22 @@ public final class HelperMain {
         DataLayout data = DataLayout.resolve(dataDir, System.getenv(), System.getProperty("user.home"));
         Consumer<String> log = line -> System.err.println(Instant.now() + " yoq-node " + line);
         EventHub events = new EventHub(log);
-        CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot);
+        NodeNames names = null;
+        try {
+            names = NodeNames.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            exit(e.getMessage());
+        }
+        CgroupDriver cgroups = CgroupDriver.forHost(cgroupRoot, names.cgroupParent());
         HostPaths hostPaths = null;
         try {
             hostPaths = HostPaths.forNode(data, socket.toAbsolutePath(), installDirs(init), allowHostPaths.toString());
         } catch (IllegalArgumentException e) {
             exit(e.getMessage());
         }
-        ContainerManager containers = new ContainerManager(data, hostPaths, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
+        ContainerManager containers = new ContainerManager(data, hostPaths, names, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
         containers.recover();
+        startDriftRepair(containers, log);
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,8 +75,22 @@ public final class HelperMain {
             }
         }));
         log.accept("listening on " + socket + " (data " + data.root() + ", cgroups " + cgroups.layout().wireName()
-                + ", init " + init + ")");
+                + " under " + names.cgroupParent() + ", init " + init + ", bridge " + names.bridge() + " " + names.subnet() + ", table ip "
+                + names.table() + ", namespaces " + names.netnsPrefix() + "*)");
         server.serve();
+    }
+
+    /** Every {@value #DRIFT_CHECK_MS} ms the kernel's network state is compared with the helper's and repaired. */
+    static final long DRIFT_CHECK_MS = 3_000;
+
+    private static void startDriftRepair(ContainerManager containers, Consumer<String> log) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "yoq-node-drift");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> containers.network().repairDrift(), DRIFT_CHECK_MS, DRIFT_CHECK_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Where the helper's own code lives (its jar's directory, yoq-init's): never mountable into a container. */

@@ -73,6 +73,14 @@ class ContainerRuntimeIT {
 
     record Finished(ContainerState state, String log) {}
 
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The log's text without the CRI prefix (time, stream, tag). */
     static String logText(String id) throws IOException {
         Path log = helper.log(id);
@@ -146,7 +154,7 @@ class ContainerRuntimeIT {
         assertThat(f.state().signal()).isEqualTo(9);
         long deadline = System.currentTimeMillis() + 5_000;   // the event stream is asynchronous to the await answer
         while (events.stream().noneMatch(e -> e.event().equals("oom") && e.container().id().equals(id)) && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
+            sleep(20);
         }
         assertThat(events).anyMatch(e -> e.event().equals("oom") && e.container().id().equals(id));
         subscription.close();
@@ -297,6 +305,13 @@ class ContainerRuntimeIT {
         }
         assertThat(Path.of("/yoq-escape-test")).doesNotExist();
         assertThat(client.list()).as("no forged container was created").extracting(ContainerState::id).doesNotContainAnyElementsOf(forgedIds);
+    }
+
+    @Test
+    void a_forged_spec_asking_for_host_reaching_capabilities_is_refused() {
+        ContainerSpec forged = spec(newId(), "true").withCapabilities(dev.yoq.node.protocol.Capabilities.DEFAULT | (1L << 21));
+        assertThatThrownBy(() -> client.run(forged)).isInstanceOf(HelperException.class)
+                .hasMessageContaining("capabilities: ").hasMessageContaining("reach the host kernel");
     }
 
     @Test

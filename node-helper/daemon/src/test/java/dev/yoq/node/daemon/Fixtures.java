@@ -10,6 +10,12 @@ import java.util.List;
 /** Root filesystems for the privileged tests: busybox-static, plus a small C probe for syscalls busybox lacks. */
 final class Fixtures {
     static final Path BUSYBOX = Path.of("/bin/busybox");
+    /**
+     * The names the helper tests own: a user's yoq may run on this host (bridge yoq0, 10.42.0.0/16, table ip yoq,
+     * yoq-* namespaces, the yoq cgroups) and the suite never touches them.
+     */
+    static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqit0", "10.242.0.0/16", "yoq_it",
+            "yoqit-", "yoq_it");
 
     private Fixtures() {}
 

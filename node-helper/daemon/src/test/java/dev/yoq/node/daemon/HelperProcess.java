@@ -23,12 +23,13 @@ final class HelperProcess implements AutoCloseable {
     HelperProcess start() throws IOException, InterruptedException {
         Path jar = Path.of("target/yoq-node.jar").toAbsolutePath();
         String init = System.getProperty("yoq.init", "../init/target/yoq-init");
-        process = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xshare:auto",
+        ProcessBuilder pb = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--socket", socket.toString(),
                 "--data-dir", data.toString(), "--init", Path.of(init).toAbsolutePath().toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.resolve("helper.log").toString())))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.resolve("helper.log").toString())));
+        pb.environment().putAll(Fixtures.NAMES.asEnv());   // names of the suite's own, never the host's yoq0 / ip yoq
+        process = pb.start();
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) throw new IOException("yoq-node exited: " + Files.readString(dir.resolve("helper.log")));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bridge, veth pairs, NAT and published ports, with real containers through a real helper (privileged lane:
- * root, busybox-static, iproute2, nftables). Addresses come from 10.42.200.0/24, out of a dev server's way; the
+ * root, busybox-static, iproute2, nftables). Addresses come from 10.242.200.0/24, out of a dev server's way; the
  * "outside world" is a network namespace this test owns, never the internet.
  */
 class NetworkIT {
@@ -32,6 +32,7 @@ class NetworkIT {
     static HelperProcess helper;
     static NodeClient client;
     static final String EXT_NS = "yoq-it-ext";
+    static final NetworkPlan PLAN = new NetworkPlan(Fixtures.NAMES);
 
     @BeforeAll
     static void startHelper() throws Exception {
@@ -59,7 +60,7 @@ class NetworkIT {
 
     static ContainerSpec named(String name, String id, int host, List<PortMapping> ports, String... command) {
         return new ContainerSpec(id, name, List.of(rootfs.toString()), List.of(command), List.of(), "n" + id.substring(0, 4), "/", null,
-                Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.200." + host + "/16", NetworkPlan.GATEWAY, ports));
+                Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.242.200." + host + "/16", PLAN.gateway, ports));
     }
 
     static String sh(String script) throws IOException, InterruptedException {
@@ -96,7 +97,7 @@ class NetworkIT {
     }
 
     static String rules() throws IOException, InterruptedException {
-        return sh("nft list table ip " + NetworkPlan.TABLE);
+        return sh("nft list table ip " + PLAN.table);
     }
 
     @Test
@@ -106,25 +107,25 @@ class NetworkIT {
         client.run(named(name, server, 2, List.of(new PortMapping("tcp", 18080, 80)), "httpd", "-f", "-p", "80", "-h", "/www"));
         ContainerState end = null;
         try {
-            awaitHttp("10.42.200.2", 80);
+            awaitHttp("10.242.200.2", 80);
             client.run(spec(caller, 3, List.of(), "sh", "-c", "ip addr show eth0; ip route; cat /etc/resolv.conf; "
                     + "nslookup " + name + "; wget -qO- http://" + name + "/"));
             end = client.await(caller, 15_000);
             String out = logOf(caller);
-            assertThat(out).contains("inet 10.42.200.3/16").contains("default via 10.42.0.1").contains("nameserver 10.42.0.1")
-                    .contains("Address: 10.42.200.2").contains("hello from a container");
+            assertThat(out).contains("inet 10.242.200.3/16").contains("default via 10.242.0.1").contains("nameserver 10.242.0.1")
+                    .contains("Address: 10.242.200.2").contains("hello from a container");
             assertThat(end.exitCode()).isZero();
 
             assertThat(httpGet("http://127.0.0.1:18080/")).as("published port from the host's loopback (hairpin)").isEqualTo("hello from a container\n");
-            assertThat(rules()).contains("tcp dport 18080 dnat to 10.42.200.2:80");
-            assertThat(sh("ip -br link show master yoq0")).contains(NetworkPlan.hostVeth(server));
+            assertThat(rules()).contains("tcp dport 18080 dnat to 10.242.200.2:80");
+            assertThat(sh("ip -br link show master " + PLAN.bridgeName)).contains(NetworkPlan.hostVeth(server));
         } finally {
             client.stop(server, 1000);
             client.remove(server);
             if (end != null) client.remove(caller);
         }
         assertThat(rules()).doesNotContain("18080");
-        assertThat(Files.exists(Path.of("/run/netns", NetworkPlan.netns(server)))).isFalse();
+        assertThat(Files.exists(Path.of("/run/netns", PLAN.netns(server)))).isFalse();
         assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(server)))).isFalse();
     }
 
@@ -169,11 +170,11 @@ class NetworkIT {
         client.run(named("pb-" + sfx, server, 30, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
         client.run(named("pc-" + sfx, other, 31, List.of(), "httpd", "-f", "-p", "80", "-h", "/www"));
         try {
-            awaitHttp("10.42.200.30", 80);
-            awaitHttp("10.42.200.31", 80);
+            awaitHttp("10.242.200.30", 80);
+            awaitHttp("10.242.200.31", 80);
             assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).isEqualTo("ok");
             client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("pa-" + sfx, "pb-" + sfx, "deny")));
-            assertThat(rules()).as("pa does not exist between its runs: the rule waits").doesNotContain("10.42.200.30 drop");
+            assertThat(rules()).as("pa does not exist between its runs: the rule waits").doesNotContain("10.242.200.30 drop");
             assertThat(reach("pa-" + sfx, ContainerRuntimeIT.newId(), 32, "pb-" + sfx)).as("deny, applied when pa appears").isEqualTo("blocked");
             assertThat(reach("pz-" + sfx, ContainerRuntimeIT.newId(), 33, "pb-" + sfx)).as("others are not affected").isEqualTo("ok");
 
@@ -203,15 +204,68 @@ class NetworkIT {
         client.create(named("keep-" + ids.get(0).substring(0, 4), ContainerRuntimeIT.newId(), 14, List.of(), "true"));
         client.setPolicies(List.of(new dev.yoq.node.protocol.NetworkPolicy("keep-" + ids.get(0).substring(0, 4), "other", "allow")));
         String before = rules();
-        assertThat(before).contains("ip saddr 10.42.200.14 ip daddr 10.42.0.0/16 drop");
+        assertThat(before).contains("ip saddr 10.242.200.14 ip daddr 10.242.0.0/16 drop");
         helper.crash();
-        sh("nft delete table ip " + NetworkPlan.TABLE);
+        sh("nft delete table ip " + PLAN.table);
         helper.start();
         client = helper.client();
-        assertThat(rules()).as("ports and policy, from the helper's own files").isEqualTo(before).contains("udp dport 18101 dnat to 10.42.200.11:80");
+        assertThat(rules()).as("ports and policy, from the helper's own files").isEqualTo(before).contains("udp dport 18101 dnat to 10.242.200.11:80");
         client.setPolicies(List.of());
         for (String id : ids) client.remove(id);
         for (ContainerState c : client.list()) if (!c.running()) client.remove(c.id());
+    }
+
+    @Test
+    void an_exited_container_gives_up_its_namespace_veth_and_ports_and_gets_them_back_when_started_again() throws Exception {
+        String id = ContainerRuntimeIT.newId();
+        client.run(named("exiter" + id.substring(0, 4), id, 61, List.of(new PortMapping("tcp", 18261, 80)), "sh", "-c", "ip -4 -o addr show eth0"));
+        assertThat(client.await(id, 20_000).status()).isEqualTo("exited");
+        long deadline = System.currentTimeMillis() + 5_000;
+        while ((Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id))) || Files.exists(Path.of("/run/netns", PLAN.netns(id))))
+                && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))).as("veth after the exit").isFalse();
+        assertThat(Files.exists(Path.of("/run/netns", PLAN.netns(id)))).as("namespace after the exit").isFalse();
+        assertThat(rules()).as("no rule for an exited container's port").doesNotContain("18261");
+        assertThat(logOf(id)).contains("10.242.200.61/16");
+
+        client.start(id);
+        assertThat(client.await(id, 20_000).status()).isEqualTo("exited");
+        assertThat(logOf(id).split("10.242.200.61/16", -1)).as("the same address on the second run").hasSize(3);
+        client.remove(id);
+    }
+
+    @Test
+    void a_flushed_table_is_repaired_within_seconds_and_the_repair_counted() throws Exception {
+        String id = ContainerRuntimeIT.newId();
+        client.run(named("drift" + id.substring(0, 4), id, 62, List.of(new PortMapping("tcp", 18262, 80)), "sh", "-c", "sleep 60"));
+        try {
+            assertThat(rules()).contains("18262");
+            long before = client.dnsStats().get("network_repairs");
+            deleteOwnRules("dport 18262");   // only this test's rules: a user's yoq may share the table
+            assertThat(rules()).doesNotContain("18262");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!rules().contains("18262") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            assertThat(rules()).as("the table after the flush").contains("dport 18262 dnat to 10.242.200.62:80");
+            assertThat(client.dnsStats().get("network_repairs")).isGreaterThan(before);
+        } finally {
+            client.kill(id, 9);
+            client.await(id, 10_000);
+            client.remove(id);
+        }
+    }
+
+    /** Deletes, by handle, the rules of the helper's table whose text contains {@code marker} (as another tool might). */
+    static void deleteOwnRules(String marker) throws Exception {
+        String table = PLAN.table;
+        String chain = null;
+        for (String line : sh("nft -a list table ip " + table).split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("chain ")) chain = l.substring(6, l.indexOf(' ', 6));
+            int handle = l.lastIndexOf("# handle ");
+            if (chain != null && handle > 0 && l.contains(marker)) {
+                sh("nft delete rule ip " + table + " " + chain + " handle " + l.substring(handle + 9).strip());
+            }
+        }
     }
 
     /** Only this test's names are checked: the host's bridge may carry other containers (a developer's yoq). */
@@ -227,7 +281,7 @@ class NetworkIT {
         }
         for (String id : ids) {
             assertThat(Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))).as("veth of " + id).isFalse();
-            assertThat(Files.exists(Path.of("/run/netns", NetworkPlan.netns(id)))).as("namespace of " + id).isFalse();
+            assertThat(Files.exists(Path.of("/run/netns", PLAN.netns(id)))).as("namespace of " + id).isFalse();
         }
         assertThat(rules()).doesNotContainPattern("dport 19[0-9]{3}");
     }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param userNamespace  run in a user namespace: container root is an unprivileged uid range on the host
  * @param net         the container's place on the node's bridge (address, gateway, published ports), or null:
  *                    then its network namespace has loopback only ({@code --no-net})
+ * @param capabilities the capability mask the process keeps ({@link Capabilities}), null for the default set
  */
 public record ContainerSpec(
         String id,
@@ -28,7 +29,13 @@ public record ContainerSpec(
         List<Mount> mounts,
         boolean network,
         boolean userNamespace,
-        Net net) {
+        Net net,
+        Long capabilities) {
+
+    public ContainerSpec(String id, String name, List<String> lowerDirs, List<String> command, List<String> env, String hostname,
+                         String workingDir, String user, Limits limits, List<Mount> mounts, boolean network, boolean userNamespace, Net net) {
+        this(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net, null);
+    }
 
     /** eth0's address with its prefix ("10.42.0.5/16"), the default route, and the host ports that lead here. */
     public record Net(String address, String gateway, List<PortMapping> ports) {
@@ -50,7 +57,19 @@ public record ContainerSpec(
 
     /** The same container on the bridge with {@code net}. */
     public ContainerSpec withNet(Net net) {
-        return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net);
+        return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net,
+                capabilities);
+    }
+
+    /** The same container keeping {@code mask} ({@link Capabilities#of}). */
+    public ContainerSpec withCapabilities(Long mask) {
+        return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net,
+                mask);
+    }
+
+    /** The capability mask yoq-init applies. */
+    public long capabilityMask() {
+        return capabilities == null ? Capabilities.DEFAULT : capabilities;
     }
 
     /** Host uids and gids a user-namespaced container maps (root inside is the first of them). */

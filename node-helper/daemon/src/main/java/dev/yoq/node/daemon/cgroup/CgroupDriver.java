@@ -29,10 +29,15 @@ public interface CgroupDriver {
     Map<String, Object> stats(String id);
 
     static CgroupDriver forHost(Path root) {
+        return forHost(root, "yoq");
+    }
+
+    /** The driver for this host's layout, with containers under {@code parent} in each hierarchy (yoq.cgroup.parent). */
+    static CgroupDriver forHost(Path root, String parent) {
         return switch (CgroupLayout.detect(root)) {
-            case UNIFIED -> new UnifiedCgroups(root);
-            case HYBRID -> new V1Cgroups(root, root.resolve("unified"));
-            case LEGACY -> new V1Cgroups(root, null);
+            case UNIFIED -> new UnifiedCgroups(root.resolve(parent), root);
+            case HYBRID -> new V1Cgroups(root, root.resolve("unified"), parent);
+            case LEGACY -> new V1Cgroups(root, null, parent);
         };
     }
 }

@@ -15,17 +15,20 @@ import java.util.Map;
  */
 final class UnifiedCgroups implements CgroupDriver {
     private final Path root;
+    private final Path parent;
 
-    UnifiedCgroups(Path root) { this.root = root; }
+    UnifiedCgroups(Path parent, Path root) {
+        this.root = root;
+        this.parent = parent;
+    }
 
     @Override
     public CgroupLayout layout() { return CgroupLayout.UNIFIED; }
 
-    private Path dir(String id) { return root.resolve("yoq").resolve(id); }
+    private Path dir(String id) { return parent.resolve(id); }
 
     @Override
     public Placement create(String id, Limits limits) throws IOException {
-        Path parent = root.resolve("yoq");
         Files.createDirectories(parent);
         // Controllers must be enabled on the way down before a child can use them.
         CgroupFiles.write(root.resolve("cgroup.subtree_control"), "+memory +pids +cpu");

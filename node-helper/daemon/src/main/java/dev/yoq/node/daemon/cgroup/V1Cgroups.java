@@ -22,18 +22,20 @@ final class V1Cgroups implements CgroupDriver {
 
     private final Path root;
     private final Path unified;
+    private final String parent;
 
-    V1Cgroups(Path root, Path unified) {
+    V1Cgroups(Path root, Path unified, String parent) {
         this.root = root;
         this.unified = unified;
+        this.parent = parent;
     }
 
     @Override
     public CgroupLayout layout() { return unified == null ? CgroupLayout.LEGACY : CgroupLayout.HYBRID; }
 
-    private Path dir(String controller, String id) { return root.resolve(controller).resolve("yoq").resolve(id); }
+    private Path dir(String controller, String id) { return root.resolve(controller).resolve(parent).resolve(id); }
 
-    private Path unifiedDir(String id) { return unified == null ? null : unified.resolve("yoq").resolve(id); }
+    private Path unifiedDir(String id) { return unified == null ? null : unified.resolve(parent).resolve(id); }
 
     @Override
     public Placement placement(String id) {

@@ -15,6 +15,7 @@ import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.ContainerState;
 import dev.yoq.node.protocol.DataLayout;
 import dev.yoq.node.protocol.HostPaths;
+import dev.yoq.node.protocol.NodeNames;
 import dev.yoq.node.protocol.ExecRequest;
 import dev.yoq.node.protocol.ExecResult;
 import dev.yoq.node.protocol.HelperError;
@@ -58,9 +59,10 @@ public final class ContainerManager {
     private final ObjectMapper json;
     private final Map<String, Tracked> containers = new ConcurrentHashMap<>();
     private final NodeNetwork network;
+    private final NetworkDriver driver;
 
-    public ContainerManager(DataLayout data, HostPaths hostPaths, Path init, CgroupDriver cgroups, EventHub events, ObjectMapper json,
-                            Consumer<String> log) {
+    public ContainerManager(DataLayout data, HostPaths hostPaths, NodeNames names, Path init, CgroupDriver cgroups, EventHub events,
+                            ObjectMapper json, Consumer<String> log) {
         this.data = data;
         this.hostPaths = hostPaths;
         this.init = init;
@@ -70,7 +72,8 @@ public final class ContainerManager {
         this.events = events;
         this.json = json;
         this.log = log;
-        this.network = new NodeNetwork(new NetworkDriver(data.root().resolve("network"), log), data.root().resolve("network"), log);
+        this.driver = new NetworkDriver(new NetworkPlan(names), data.root().resolve("network"), log);
+        this.network = new NodeNetwork(driver, data.root().resolve("network"), log);
     }
 
     public CgroupDriver cgroups() { return cgroups; }
@@ -96,10 +99,13 @@ public final class ContainerManager {
                 Tracked t = new Tracked(spec, d);
                 containers.put(spec.id(), t);
                 JsonNode running = readJson(d.running());
+                // created and never started: its namespace was made at create and is still wanted
+                if (running == null && !Files.exists(d.exit())) t.attached = spec.net() != null;
                 if (running != null && !Files.exists(d.exit())) {
                     int initPid = running.path("init_pid").asInt();
                     if (InitProcess.isInitFor(initPid, d.initConfig())) {
                         t.pid = running.path("pid").asInt();
+                        t.attached = spec.net() != null;
                         watch(t, InitProcess.onExit(initPid));
                         log.accept("re-adopted running container " + spec.id() + " (pid " + t.pid + ")");
                     } else {
@@ -108,15 +114,21 @@ public final class ContainerManager {
                 }
             }
         }
+        for (Tracked t : containers.values()) {
+            if (t.spec.net() != null && !t.attached) detachQuietly(t.spec.id());   // ended while the helper was down
+        }
         if (containers.values().stream().anyMatch(t -> t.spec.net() != null)) {
             syncRules();
-            log.accept("network rules and names rebuilt for the containers on " + NetworkPlan.BRIDGE);
+            log.accept("network rules and names rebuilt for the containers on " + driver.plan().bridgeName);
         }
     }
 
-    /** The node's port rules and DNS names follow the containers that have an address. */
+    /**
+     * The node's port rules and DNS names follow the containers whose network exists: an exited container has
+     * none (finding 7 of the hardening issue: 26 namespaces and veths were left by exited containers).
+     */
     private void syncRules() throws IOException {
-        network.sync(containers.values().stream().map(t -> t.spec).toList());
+        network.sync(containers.values().stream().filter(t -> t.attached).map(t -> t.spec).toList());
     }
 
     public NodeNetwork network() { return network; }
@@ -139,7 +151,10 @@ public final class ContainerManager {
                     Files.setAttribute(p, "unix:gid", base);
                 }
             }
-            if (spec.net() != null) network.attach(spec.id(), spec.net().ip());
+            if (spec.net() != null) {
+                network.attach(spec.id(), spec.net().ip());
+                t.attached = true;
+            }
             writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
             if (spec.net() != null) syncRules();
         } catch (IOException | RuntimeException e) {
@@ -157,10 +172,17 @@ public final class ContainerManager {
             if (now.running()) throw new HelperException(HelperError.CONFLICT, "container " + id + " is already running");
             Files.deleteIfExists(t.dirs.exit());
             Files.deleteIfExists(t.dirs.running());
+            t.run++;
+            if (t.spec.net() != null && !t.attached) {   // a restart: the same address gets a new namespace
+                network.attach(id, t.spec.net().ip());
+                t.attached = true;
+                syncRules();
+            }
             cgroups.remove(id);
             Placement placement = cgroups.create(id, t.spec.limits());
             Files.createDirectories(data.logs());
-            String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id));
+            String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id),
+                    driver.netnsPath(id));
             writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
             InitProcess.Started started;
             try {
@@ -225,6 +247,7 @@ public final class ContainerManager {
             if (t.spec.net() != null) {
                 syncRules();
                 network.detach(id);
+                t.attached = false;
             }
             CLEANUP.execute(() -> deleteQuietly(trash));
         }
@@ -287,18 +310,30 @@ public final class ContainerManager {
      * cleans up its cgroups and tells subscribers.
      */
     private void watch(Tracked t, java.util.concurrent.CompletableFuture<Void> initExit) {
+        int run = t.run;
         t.exit = initExit.thenApply(v -> state(t));
         t.exit.thenAcceptAsync(state -> {
             try {
                 // yoq-init gone without exit.json (kill -9): take the container down with it, nothing runs untracked.
                 if (!Files.exists(t.dirs.exit())) cgroups.killAll(t.spec.id());
                 cgroups.remove(t.spec.id());
+                releaseNetwork(t, run);
             } catch (IOException e) {
                 log.accept("container " + t.spec.id() + ": " + e.getMessage());
             }
             if (state.oomKilled()) events.publish(new Wire.Event("oom", state));
             events.publish(new Wire.Event("exited", state));
         }, CLEANUP);
+    }
+
+    /** An ended run gives up its namespace, veth, rules and names; a start after it attaches again. */
+    private void releaseNetwork(Tracked t, int run) throws IOException {
+        synchronized (t) {
+            if (t.spec.net() == null || !t.attached || t.run != run || state(t).running() || !containers.containsKey(t.spec.id())) return;
+            t.attached = false;
+            syncRules();
+            network.detach(t.spec.id());
+        }
     }
 
     private boolean awaitExit(Tracked t, long timeoutMs) {
@@ -381,6 +416,10 @@ public final class ContainerManager {
         final ContainerDirs dirs;
         volatile int pid;
         volatile java.util.concurrent.CompletableFuture<ContainerState> exit;
+        /** Whether its namespace and veth exist: from create or start until its process ends. */
+        volatile boolean attached;
+        /** Counts starts, so the cleanup of one run never tears down the network of the next. */
+        volatile int run;
 
         Tracked(ContainerSpec spec, ContainerDirs dirs) {
             this.spec = spec;

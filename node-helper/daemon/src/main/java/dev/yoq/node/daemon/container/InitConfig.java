@@ -21,7 +21,13 @@ public final class InitConfig {
 
     private InitConfig() {}
 
+    /** With the default node names' namespace path ({@code /run/netns/yoq-<id>}). */
     public static String forRun(ContainerSpec spec, ContainerDirs dirs, Placement placement, Path seccomp, Path log) {
+        return forRun(spec, dirs, placement, seccomp, log, Path.of("/run/netns", dev.yoq.node.protocol.NodeNames.DEFAULTS.netns(spec.id())));
+    }
+
+    /** The config of a run; {@code netns} is the namespace the helper made for a networked container. */
+    public static String forRun(ContainerSpec spec, ContainerDirs dirs, Placement placement, Path seccomp, Path log, Path netns) {
         InitConfig c = new InitConfig();
         c.put("mode", "run").put("id", spec.id());
         c.put("rootfs", dirs.rootfs().toString());
@@ -29,7 +35,7 @@ public final class InitConfig {
         c.put("upper", dirs.upper().toString()).put("work", dirs.work().toString());
         c.put("hostname", spec.hostname() == null ? spec.id() : spec.hostname());
         if (spec.net() != null) {
-            c.put("netns", dev.yoq.node.daemon.network.NetworkDriver.netnsPath(spec.id()).toString());
+            c.put("netns", netns.toString());
             c.put("net_addr", spec.net().address()).put("net_gateway", spec.net().gateway());
             // Names resolve through yoq's resolver on the gateway; the container knows its own name without it.
             c.put("etc_file", "resolv.conf\tnameserver " + spec.net().gateway() + "\n");
@@ -42,7 +48,7 @@ public final class InitConfig {
         c.put("rlimit", "nofile 1024 1048576");
         c.put("cwd", spec.workingDir() == null || spec.workingDir().isBlank() ? "/" : spec.workingDir());
         if (spec.user() != null && !spec.user().isBlank()) c.put("user", spec.user());
-        c.common(seccomp, withDefaultPath(spec.env()), spec.command());
+        c.common(seccomp, spec.capabilityMask(), withDefaultPath(spec.env()), spec.command());
         c.put("log", log.toString()).put("log_max", Long.toString(LOG_MAX_BYTES));
         c.put("state_dir", dirs.root().toString());
         return c.out.toString();
@@ -56,7 +62,7 @@ public final class InitConfig {
         c.placement(placement);
         c.put("cwd", request.workingDir());
         if (user != null && !user.isBlank()) c.put("user", user);
-        c.common(seccomp, request.env(), request.command());
+        c.common(seccomp, spec.capabilityMask(), request.env(), request.command());
         return c.out.toString();
     }
 
@@ -70,8 +76,9 @@ public final class InitConfig {
         put("oom_file", placement.oomCounterFile().toString()).put("oom_key", placement.oomCounterKey());
     }
 
-    private void common(Path seccomp, List<String> env, List<String> command) {
-        put("caps", Long.toHexString(KEPT_CAPABILITIES));
+    /** An exec'd process gets the container's own capability set, never more. */
+    private void common(Path seccomp, long caps, List<String> env, List<String> command) {
+        put("caps", Long.toHexString(caps));
         if (seccomp != null) put("seccomp", seccomp.toString());
         for (String e : env) put("env", e);
         for (String arg : command) put("arg", arg);

@@ -63,6 +63,9 @@ public final class SpecRules {
         if (spec.hostname() != null && !HOSTNAME.matcher(spec.hostname()).matches()) problems.add("hostname: " + spec.hostname() + " is not a DNS label");
         if (spec.workingDir() != null && !spec.workingDir().isEmpty() && !spec.workingDir().startsWith("/")) problems.add("working_dir: " + spec.workingDir() + " is not absolute");
         if (spec.net() != null) problems.addAll(netProblems(spec.net()));
+        if (spec.capabilities() != null && !dev.yoq.node.protocol.Capabilities.allowed(spec.capabilities())) {
+            problems.add("capabilities: " + Long.toHexString(spec.capabilities()) + " asks for capabilities that reach the host kernel");
+        }
         if (spec.mounts().size() > MAX_LIST) problems.add("mounts: more than " + MAX_LIST);
         for (ContainerSpec.Mount m : spec.mounts()) {
             if (!isCleanAbsolute(m.source())) problems.add("mounts: source " + m.source() + " is not a clean absolute path");

@@ -21,29 +21,37 @@ public final class NetworkDriver {
     private final Path rulesCopy;
     private final Consumer<String> log;
     private String appliedRules;
+    /** The kernel's own listing of the table right after it was applied: what {@link #repairDrift} compares with. */
+    private String appliedDump;
+    private final java.util.concurrent.atomic.AtomicLong repairs = new java.util.concurrent.atomic.AtomicLong();
     private boolean warnedNoBrNetfilter;
     private boolean bridgeReady;
 
-    public NetworkDriver(Path stateDir, Consumer<String> log) {
+    private final NetworkPlan plan;
+
+    public NetworkDriver(NetworkPlan plan, Path stateDir, Consumer<String> log) {
+        this.plan = plan;
         this.rulesCopy = stateDir.resolve("rules.nft");
         this.log = log;
     }
 
-    public static Path netnsPath(String id) { return NETNS_DIR.resolve(NetworkPlan.netns(id)); }
+    public NetworkPlan plan() { return plan; }
+
+    public Path netnsPath(String id) { return NETNS_DIR.resolve(plan.netns(id)); }
 
     /**
      * The bridge, forwarding and the loopback hairpin. Called before every change, so after the first setup it
      * only checks that the bridge is still there (someone may have deleted it) instead of writing the knobs again.
      */
     public synchronized void ensureBridge() throws IOException {
-        boolean present = Files.exists(Path.of("/sys/class/net", NetworkPlan.BRIDGE));
+        boolean present = Files.exists(Path.of("/sys/class/net", plan.bridgeName));
         if (present && bridgeReady) return;
         if (!present) {
-            ip(null, NetworkPlan.bridge());
-            log.accept("created bridge " + NetworkPlan.BRIDGE + " (" + NetworkPlan.GATEWAY + "/16)");
+            ip(null, plan.bridge());
+            log.accept("created bridge " + plan.bridgeName + " (" + plan.gateway + "/" + plan.names().prefixLength() + ")");
         }
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
-        Files.writeString(Path.of("/proc/sys/net/ipv4/conf", NetworkPlan.BRIDGE, "route_localnet"), "1");
+        Files.writeString(Path.of("/proc/sys/net/ipv4/conf", plan.bridgeName, "route_localnet"), "1");
         Path bridged = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");   // policy between containers needs it
         if (Files.exists(bridged)) Files.writeString(bridged, "1");
         else if (!warnedNoBrNetfilter) {
@@ -61,8 +69,8 @@ public final class NetworkDriver {
     public void attach(String id, String ip) throws IOException {
         ensureBridge();
         detach(id);
-        List<String> batch = new ArrayList<>(NetworkPlan.attach(id));
-        batch.add("neigh flush to " + ip + " dev " + NetworkPlan.BRIDGE);
+        List<String> batch = new ArrayList<>(plan.attach(id));
+        batch.add("neigh flush to " + ip + " dev " + plan.bridgeName);
         ip(null, batch);
     }
 
@@ -74,7 +82,7 @@ public final class NetworkDriver {
     public void detach(String id) throws IOException {
         List<String> batch = new ArrayList<>();
         if (Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id)))) batch.add("link del " + NetworkPlan.hostVeth(id));
-        if (Files.exists(netnsPath(id))) batch.add("netns del " + NetworkPlan.netns(id));
+        if (Files.exists(netnsPath(id))) batch.add("netns del " + plan.netns(id));
         if (!batch.isEmpty()) ip(null, batch);
     }
 
@@ -84,12 +92,68 @@ public final class NetworkDriver {
      */
     public synchronized void applyRules(List<ContainerSpec.Net> containers, java.util.Map<String, String> names,
                                         List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
-        String rules = NetworkPlan.ruleset(containers, names, policies);
+        String rules = plan.ruleset(containers, names, policies);
         if (rules.equals(appliedRules)) return;
         run(List.of("nft", "-f", "-"), rules);
         appliedRules = rules;
+        appliedDump = listTable();
         Files.createDirectories(rulesCopy.getParent());
         Files.writeString(rulesCopy, rules);   // what was applied, for an operator to read
+    }
+
+    /**
+     * Compares the kernel with what this helper applied (finding 6 of the hardening issue: another tool flushed
+     * the table and published ports stayed dead): a missing bridge is made again and its ports re-joined, a table
+     * that differs from the applied one is applied again. Each repair is logged and counted. Returns the repairs
+     * made now.
+     */
+    public synchronized int repairDrift(java.util.Collection<String> attachedIds) throws IOException {
+        if (appliedRules == null) return 0;   // nothing applied yet: nothing can have drifted
+        int made = 0;
+        if (!Files.exists(Path.of("/sys/class/net", plan.bridgeName))) {
+            bridgeReady = false;
+            ensureBridge();
+            log.accept("repaired: bridge " + plan.bridgeName + " was missing, made again");
+            made++;
+        }
+        List<String> rejoin = new ArrayList<>();
+        for (String id : attachedIds) {
+            Path master = Path.of("/sys/class/net", NetworkPlan.hostVeth(id), "master");
+            if (Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id))) && !Files.exists(master)) {
+                rejoin.add("link set " + NetworkPlan.hostVeth(id) + " master " + plan.bridgeName + " up");
+            }
+        }
+        if (!rejoin.isEmpty()) {
+            ip(null, rejoin);
+            log.accept("repaired: " + rejoin.size() + " container port(s) re-joined to " + plan.bridgeName);
+            made++;
+        }
+        String now = listTable();
+        if (!now.equals(appliedDump)) {
+            run(List.of("nft", "-f", "-"), appliedRules);
+            appliedDump = listTable();
+            log.accept("repaired: nftables table ip " + plan.table + (now.isEmpty() ? " was missing" : " had changed") + ", applied again");
+            made++;
+        }
+        repairs.addAndGet(made);
+        return made;
+    }
+
+    /** Repairs made since the helper started. */
+    public long repairs() {
+        return repairs.get();
+    }
+
+    /** {@code nft list table ip yoq}, empty when the table does not exist. */
+    private String listTable() throws IOException {
+        Process p = new ProcessBuilder("nft", "list", "table", "ip", plan.table).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return p.waitFor() == 0 ? out : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: nft list table");
+        }
     }
 
     private static void ip(String netns, List<String> batch) throws IOException {

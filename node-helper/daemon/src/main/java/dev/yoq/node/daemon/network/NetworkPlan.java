@@ -2,6 +2,7 @@ package dev.yoq.node.daemon.network;
 
 import dev.yoq.node.protocol.ContainerSpec;
 import dev.yoq.node.protocol.NetworkPolicy;
+import dev.yoq.node.protocol.NodeNames;
 import dev.yoq.node.protocol.PortMapping;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,22 +11,32 @@ import java.util.List;
 /**
  * What the node's network should look like, as iproute2 batch lines and one nftables table. Pure: the same
  * containers give the same text, so a restarted helper rebuilds exactly the rule set it had (the test compares
- * dumps). Names: bridge {@code yoq0} (10.42.0.1/16), host veth {@code veth_<10 hex of the id>}, network
- * namespace {@code yoq-<id>} (under /run/netns), container side {@code eth0}.
+ * dumps). Names come from the node's {@link NodeNames} (defaults: bridge {@code yoq0} with 10.42.0.1/16, table
+ * {@code ip yoq}, network namespace {@code yoq-<id>} under /run/netns); the host veth is
+ * {@code veth_<10 hex of the id>}, the container side {@code eth0}.
  */
 public final class NetworkPlan {
-    public static final String BRIDGE = "yoq0";
-    public static final String GATEWAY = "10.42.0.1";
-    public static final String SUBNET = "10.42.0.0/16";
-    public static final String TABLE = "yoq";
+    private final NodeNames names;
+    public final String bridgeName;
+    public final String gateway;
+    public final String subnet;
+    public final String table;
 
-    private NetworkPlan() {}
+    public NetworkPlan(NodeNames names) {
+        this.names = names;
+        this.bridgeName = names.bridge();
+        this.gateway = names.gateway();
+        this.subnet = names.subnet();
+        this.table = names.table();
+    }
 
-    public static String netns(String id) { return "yoq-" + id; }
+    public NodeNames names() { return names; }
+
+    public String netns(String id) { return names.netns(id); }
 
     public static String hostVeth(String id) { return "veth_" + id.substring(0, Math.min(10, id.length())); }
 
-    private static String forward(java.util.Map<String, String> names, List<NetworkPolicy> policies) {
+    private String forward(java.util.Map<String, String> names, List<NetworkPolicy> policies) {
         StringBuilder rules = new StringBuilder();
         java.util.Map<String, java.util.SortedSet<String>> allowed = new java.util.TreeMap<>();
         for (NetworkPolicy p : policies.stream().sorted(Comparator.comparing(NetworkPolicy::source).thenComparing(NetworkPolicy::target)).toList()) {
@@ -39,7 +50,7 @@ public final class NetworkPlan {
             }
         }
         for (var e : allowed.entrySet()) {
-            rules.append("    ip saddr ").append(e.getKey()).append(" ip daddr ").append(SUBNET);
+            rules.append("    ip saddr ").append(e.getKey()).append(" ip daddr ").append(subnet);
             if (!e.getValue().isEmpty()) rules.append(" ip daddr != { ").append(String.join(", ", e.getValue())).append(" }");
             rules.append(" drop\n");
         }
@@ -49,15 +60,16 @@ public final class NetworkPlan {
     }
 
     /** ip -batch: the bridge with the gateway address, up. */
-    public static List<String> bridge() {
-        return List.of("link add " + BRIDGE + " type bridge", "addr add " + GATEWAY + "/16 dev " + BRIDGE, "link set " + BRIDGE + " up");
+    public List<String> bridge() {
+        return List.of("link add " + bridgeName + " type bridge", "addr add " + gateway + "/" + names.prefixLength() + " dev " + bridgeName,
+                "link set " + bridgeName + " up");
     }
 
     /** ip -batch: the container's namespace, a veth pair with eth0 already inside it, the host end on the bridge. */
-    public static List<String> attach(String id) {
+    public List<String> attach(String id) {
         return List.of("netns add " + netns(id),
                 "link add " + hostVeth(id) + " type veth peer name eth0 netns " + netns(id),
-                "link set " + hostVeth(id) + " master " + BRIDGE + " up");
+                "link set " + hostVeth(id) + " master " + bridgeName + " up");
     }
 
     /**
@@ -71,7 +83,7 @@ public final class NetworkPlan {
      * open connections only to its allowed targets among the containers (10.42.0.0/16). Replies of permitted
      * connections always pass (conntrack; bridged traffic reaches this hook through br_netfilter).
      */
-    public static String ruleset(List<ContainerSpec.Net> containers, java.util.Map<String, String> names, List<NetworkPolicy> policies) {
+    public String ruleset(List<ContainerSpec.Net> containers, java.util.Map<String, String> names, List<NetworkPolicy> policies) {
         List<String[]> maps = new ArrayList<>();
         for (ContainerSpec.Net n : containers) {
             for (PortMapping p : n.ports()) maps.add(new String[] {p.protocol(), Integer.toString(p.hostPort()), n.ip(), Integer.toString(p.containerPort())});
@@ -82,14 +94,14 @@ public final class NetworkPlan {
             dnat.append("    fib daddr type local ").append(m[0]).append(" dport ").append(m[1])
                     .append(" dnat to ").append(m[2]).append(':').append(m[3]).append('\n');
         }
-        return "table ip " + TABLE + "\n"
-                + "delete table ip " + TABLE + "\n"
-                + "table ip " + TABLE + " {\n"
+        return "table ip " + table + "\n"
+                + "delete table ip " + table + "\n"
+                + "table ip " + table + " {\n"
                 + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
                 + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
                 + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
-                + "    ip saddr " + SUBNET + " ip daddr != " + SUBNET + " masquerade\n"
-                + "    ip saddr 127.0.0.0/8 ip daddr " + SUBNET + " masquerade\n"
+                + "    ip saddr " + subnet + " ip daddr != " + subnet + " masquerade\n"
+                + "    ip saddr 127.0.0.0/8 ip daddr " + subnet + " masquerade\n"
                 + "  }\n"
                 + forward(names, policies)
                 + "}\n";

@@ -126,17 +126,28 @@ public final class NodeNetwork {
     private void startResolver() {
         try {
             Forwarder upstream = new Forwarder(Forwarder.upstreamOf(Path.of("/etc/resolv.conf")), System::currentTimeMillis);
-            dns = new DnsServer(InetAddress.getByName(NetworkPlan.GATEWAY), 53, new DnsAnswers(names, upstream), log);
+            dns = new DnsServer(InetAddress.getByName(driver.plan().gateway), 53, new DnsAnswers(names, upstream), log);
         } catch (IOException e) {   // tried again at the next change: the port may be free by then
-            if (!dnsFailureLogged) log.accept("DNS: cannot listen on " + NetworkPlan.GATEWAY + ":53 (" + e.getMessage() + "); containers get no name service");
+            if (!dnsFailureLogged) log.accept("DNS: cannot listen on " + driver.plan().gateway + ":53 (" + e.getMessage() + "); containers get no name service");
             dnsFailureLogged = true;
         }
     }
 
-    /** The resolver's counters for the DNS_STATS op (running 0 when it could not listen). */
+    /** Puts the kernel back in line with the containers last synced (bridge, ports, table); see NetworkDriver. */
+    public synchronized int repairDrift() {
+        try {
+            return driver.repairDrift(lastSpecs.stream().filter(s -> s.net() != null).map(ContainerSpec::id).toList());
+        } catch (IOException | RuntimeException e) {
+            log.accept("network drift check failed: " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** The resolver's counters for the DNS_STATS op (running 0 when it could not listen), and the drift repairs. */
     public synchronized Map<String, Long> dnsStats() {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         out.put("running", dns == null ? 0L : 1L);
+        out.put("network_repairs", driver.repairs());
         out.put("names", (long) names.size());
         if (dns != null) out.putAll(dns.answers().counters());
         return out;

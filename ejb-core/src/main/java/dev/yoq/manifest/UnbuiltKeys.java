@@ -1,0 +1,54 @@
+package dev.yoq.manifest;
+
+import java.util.List;
+
+/**
+ * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
+ * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
+ * here: replicas (services), required_labels (cluster), http_proxy/http_routes/tls (the L7 edge), gpu and
+ * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
+ */
+public final class UnbuiltKeys {
+    public static final String KIND = "NotBuiltYet";
+
+    private UnbuiltKeys() {}
+
+    public static void check(Manifest m, List<Problem> problems) {
+        for (Manifest.Service s : m.services()) {
+            String at = "service." + s.name();
+            if (s.replicas() != 1) warn(problems, at + ".replicas", "replicas = " + s.replicas() + " runs one container for now");
+            labels(problems, at, s.requiredLabels());
+            if (!s.httpRoutes().isEmpty()) {
+                boolean proxy = s.httpRoutes().size() == 1 && s.httpRoutes().get(0).name().equals("default");
+                warn(problems, at + (proxy ? ".http_proxy" : ".http_routes"), "no L7 proxy serves these routes yet");
+            }
+            if (s.tls() != null) warn(problems, at + ".tls", "no TLS is terminated for this service yet");
+            gpu(problems, at, s.gpu(), s.gpuMesh());
+            if (s.alerts() != null && s.alerts().latencyP99Ms() != null) {
+                warn(problems, at + ".alerts.latency_p99_ms", "latency is not measured yet (it needs the L7 proxy)");
+            }
+            if (s.alerts() != null && s.alerts().errorRatePercent() != null) {
+                warn(problems, at + ".alerts.error_rate_percent", "the error rate is not measured yet (it needs the L7 proxy)");
+            }
+        }
+        for (Manifest.Worker w : m.workers()) {
+            labels(problems, "worker." + w.name(), w.requiredLabels());
+            gpu(problems, "worker." + w.name(), w.gpu(), w.gpuMesh());
+        }
+        for (Manifest.TrainingJob t : m.trainingJobs()) warn(problems, "training." + t.name(), "training jobs are not run yet");
+        if (m.backup() != null) warn(problems, "backup", "no backups are taken yet");
+    }
+
+    private static void labels(List<Problem> problems, String at, List<String> labels) {
+        if (!labels.isEmpty()) warn(problems, at + ".required_labels", "placement by node labels arrives with the cluster");
+    }
+
+    private static void gpu(List<Problem> problems, String at, Manifest.Gpu gpu, Manifest.GpuMesh mesh) {
+        if (gpu != null) warn(problems, at + ".gpu", "GPUs are not assigned to containers yet");
+        if (mesh != null) warn(problems, at + ".gpu_mesh", "GPU meshes are not set up yet");
+    }
+
+    private static void warn(List<Problem> problems, String path, String what) {
+        problems.add(new Problem(Problem.Severity.WARNING, KIND, path, 0, "accepted but not built yet: " + what));
+    }
+}

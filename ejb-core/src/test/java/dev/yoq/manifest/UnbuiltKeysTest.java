@@ -1,0 +1,43 @@
+package dev.yoq.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Keys that parse but do nothing yet are never accepted silently: one warning each, naming the key. */
+class UnbuiltKeysTest {
+    @Test
+    void each_key_not_built_yet_gets_one_warning_naming_it() {
+        String toml = """
+                app = "x"
+                [service.web]
+                image = "nginx"
+                replicas = 3
+                required_labels = ["zone=a"]
+                [service.web.http_proxy]
+                host = "example.com"
+                [service.web.tls]
+                domain = "example.com"
+                [service.web.alerts]
+                latency_p99_ms = 200
+                error_rate_percent = 5
+                [service.api]
+                image = "nginx"
+                [worker.w]
+                image = "nginx"
+                [worker.w.gpu]
+                count = 1
+                [backup]
+                every = "1h"
+                output_dir = "/tmp/b"
+                """;
+        var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
+        assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
+                "service.web.replicas", "service.web.required_labels", "service.web.http_proxy", "service.web.tls",
+                "service.web.alerts.latency_p99_ms", "service.web.alerts.error_rate_percent", "worker.w.gpu", "backup");
+        assertThat(result.warnings()).filteredOn(w -> w.path().equals("service.web.replicas")).singleElement()
+                .satisfies(w -> assertThat(w.message()).isEqualTo("accepted but not built yet: replicas = 3 runs one container for now"));
+        assertThat(ManifestLoader.parse("app = \"y\"\n[service.api]\nimage = \"nginx\"\n", "m.toml", "y", k -> null).warnings())
+                .as("a manifest of built keys only").isEmpty();
+    }
+}
