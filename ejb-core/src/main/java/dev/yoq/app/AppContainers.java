@@ -126,12 +126,14 @@ public class AppContainers {
     }
 
     /**
-     * Readies the app's declared volumes and records them: local ones are created, host and parallel paths must be
+     * Readies the app's volumes and records them (a named volume no [volume.*] declares is a local one, as validate
+     * says): local ones are created, host and parallel paths must be
      * directories (a parallel filesystem must already be mounted), nfs exports are mounted by the helper.
      */
     public AppWorkloads.Volumes volumes(String app, Manifest m) {
-        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().root(), m.volumes());
-        for (Manifest.VolumeDecl v : m.volumes()) {
+        List<Manifest.VolumeDecl> all = AppWorkloads.declaredOrLocal(m);
+        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().root(), all);
+        for (Manifest.VolumeDecl v : all) {
             Path path = volumes.path(app, v.name());
             try {
                 switch (v.driver()) {

@@ -33,6 +33,19 @@ public final class AppWorkloads {
         }
     }
 
+    /** The declared volumes, plus a {@code local} one for each named volume a workload mounts without declaring it. */
+    public static List<Manifest.VolumeDecl> declaredOrLocal(Manifest m) {
+        java.util.Map<String, Manifest.VolumeDecl> all = new java.util.LinkedHashMap<>();
+        m.volumes().forEach(v -> all.put(v.name(), v));
+        java.util.stream.Stream.of(m.services().stream().map(Manifest.Service::common), m.workers().stream().map(Manifest.Worker::common),
+                        m.crons().stream().map(Manifest.Cron::common), m.trainingJobs().stream().map(Manifest.TrainingJob::common))
+                .flatMap(s -> s)
+                .flatMap(c -> c.volumes().stream())
+                .filter(mount -> "named".equals(mount.kind()))
+                .forEach(mount -> all.putIfAbsent(mount.source(), new Manifest.VolumeDecl(mount.source(), "local", null, null, null)));
+        return List.copyOf(all.values());
+    }
+
     static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     /** A name that becomes a directory under the data directory: never a path of its own ("..", "a/b"). */

@@ -48,4 +48,14 @@ class AppWorkloadsTest {
         assertThat(AppWorkloads.containerName("site.v2", "api")).isEqualTo("site-v2-api");
         assertThatThrownBy(() -> AppWorkloads.containerName("x".repeat(60), "web")).hasMessageContaining("must be 1-63 characters");
     }
+
+    @Test
+    void a_named_volume_nobody_declared_is_a_local_one() {
+        Manifest m = dev.yoq.manifest.ManifestLoader.parse("app = \"x\"\n[service.web]\nimage = \"nginx\"\nvolumes = [\"cache:/c\", \"db:/d\"]\n"
+                + "[volume.db]\ndriver = \"host\"\npath = \"/srv/db\"\n", "m.toml", "x", k -> null).manifest();
+        assertThat(AppWorkloads.declaredOrLocal(m)).containsExactly(new Manifest.VolumeDecl("db", "host", "/srv/db", null, null),
+                new Manifest.VolumeDecl("cache", "local", null, null, null));
+        assertThat(new AppWorkloads.Volumes(Path.of("/data"), AppWorkloads.declaredOrLocal(m)).path("x", "cache"))
+                .isEqualTo(Path.of("/data/volumes/x/cache"));
+    }
 }
