@@ -92,11 +92,15 @@ class EscapeIT {
     @Test
     void symlinked_proc_dev_etc_sys_and_volume_targets_in_the_rootfs_are_refused() throws Exception {
         Path hostDir = Files.createDirectories(tmp.resolve("host-side"));
-        for (String name : List.of("proc", "dev", "sys", "etc", "tmp")) {
+        for (String name : List.of("proc", "dev", "sys", "tmp")) {   // the runtime mounts on each of these
             Path root = rootfsWithLink("evil-" + name, name, hostDir);
             assertThatThrownBy(() -> client.run(spec(root, List.of(), "sh", "-c", "true"))).as(name).isInstanceOf(HelperException.class)
                     .hasMessageContaining("symlink");
         }
+        Path etc = rootfsWithLink("evil-etc", "etc", hostDir);   // /etc is only written to for a mount under it
+        Path conf = Files.createDirectories(tmp.resolve("conf-src"));
+        assertThatThrownBy(() -> client.run(spec(etc, List.of(new ContainerSpec.Mount(conf.toString(), "/etc/app", true)), "sh", "-c", "true")))
+                .isInstanceOf(HelperException.class).hasMessageContaining("symlink");
         Path root = rootfsWithLink("evil-volume", "data", hostDir);
         Path source = Files.createDirectories(tmp.resolve("volume-src"));
         assertThatThrownBy(() -> client.run(spec(root, List.of(new ContainerSpec.Mount(source.toString(), "/data", false)), "sh", "-c", "true")))

@@ -247,6 +247,12 @@ class NetworkIT {
             while (!rules().contains("18262") && System.currentTimeMillis() < deadline) Thread.sleep(100);
             assertThat(rules()).as("the table after the flush").contains("dport 18262 dnat to 10.242.200.62:80");
             assertThat(client.dnsStats().get("network_repairs")).isGreaterThan(before);
+            sh("ip addr flush dev " + PLAN.bridgeName);   // the test's own bridge: its gateway address goes
+            deadline = System.currentTimeMillis() + 10_000;
+            while (!sh("ip -4 -o addr show dev " + PLAN.bridgeName).contains(PLAN.gateway + "/16") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(sh("ip -4 -o addr show dev " + PLAN.bridgeName)).as("the bridge's address after a flush").contains(PLAN.gateway + "/16");
         } finally {
             client.kill(id, 9);
             client.await(id, 10_000);

@@ -116,6 +116,12 @@ public final class NetworkDriver {
             log.accept("repaired: bridge " + plan.bridgeName + " was missing, made again");
             made++;
         }
+        String address = plan.gateway + "/" + plan.names().prefixLength();
+        if (!bridgeAddresses().contains(address)) {
+            ip(null, List.of("addr replace " + address + " dev " + plan.bridgeName, "link set " + plan.bridgeName + " up"));
+            log.accept("repaired: bridge " + plan.bridgeName + " had lost its address " + address);
+            made++;
+        }
         List<String> rejoin = new ArrayList<>();
         for (String id : attachedIds) {
             Path master = Path.of("/sys/class/net", NetworkPlan.hostVeth(id), "master");
@@ -142,6 +148,18 @@ public final class NetworkDriver {
     /** Repairs made since the helper started. */
     public long repairs() {
         return repairs.get();
+    }
+
+    /** The bridge's IPv4 addresses with their prefixes ({@code ip -4 -o addr show dev BRIDGE}). */
+    private String bridgeAddresses() throws IOException {
+        Process p = new ProcessBuilder("ip", "-4", "-o", "addr", "show", "dev", plan.bridgeName).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** {@code nft list table ip yoq}, empty when the table does not exist. */
