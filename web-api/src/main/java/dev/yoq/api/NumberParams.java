@@ -1,55 +1,44 @@
 package dev.yoq.api;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Type;
-
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.ext.ParamConverter;
-import jakarta.ws.rs.ext.ParamConverterProvider;
-import jakarta.ws.rs.ext.Provider;
 
 /**
- * Whole-number query and path parameters ({@code tail}, {@code offset}, {@code timeout_ms}): text that is not a
- * number in range is a 400 naming the parameter. JAX-RS's own conversion answers 404 for it, as if the route
- * did not exist.
+ * Whole-number query parameters ({@code tail}, {@code offset}, {@code timeout_ms}) read from their text: what is
+ * not a number in range is a 400 naming the parameter. JAX-RS's own conversion of an {@code Integer} parameter
+ * answers 404 for it, as if the route did not exist; the resources take the text and call these.
  */
-@Provider
-public class NumberParams implements ParamConverterProvider {
+public final class NumberParams {
+    private NumberParams() {}
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> ParamConverter<T> getConverter(Class<T> rawType, Type genericType, Annotation[] annotations) {
-        boolean isLong = rawType == Long.class || rawType == long.class;
-        boolean isInt = rawType == Integer.class || rawType == int.class;
-        if (!isLong && !isInt) return null;
-        String name = name(annotations);
-        return (ParamConverter<T>) new ParamConverter<Number>() {
-            @Override
-            public Number fromString(String value) {
-                if (value == null) return null;
-                try {
-                    return isLong ? Long.valueOf(value.strip()) : Integer.valueOf(value.strip());
-                } catch (NumberFormatException e) {
-                    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-                    throw new WebApplicationException(ErrorBody.response(400, name + ": '" + shown + "' is not a whole number"
-                            + (isLong ? "" : " (at most " + Integer.MAX_VALUE + ")"), "invalid_parameter"));
-                }
-            }
-
-            @Override
-            public String toString(Number value) {
-                return String.valueOf(value);
-            }
-        };
+    public static Integer integer(String name, String text) {
+        if (text == null) return null;
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw invalid(name, text, " (at most " + Integer.MAX_VALUE + ")");
+        }
     }
 
-    private static String name(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (a instanceof QueryParam q) return q.value();
-            if (a instanceof PathParam p) return p.value();
+    public static Long whole(String name, String text) {
+        if (text == null) return null;
+        try {
+            return Long.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw invalid(name, text, "");
         }
-        return "parameter";
+    }
+
+    /** A non-negative whole number: counts, offsets and timeouts. */
+    public static Long nonNegative(String name, String text) {
+        Long v = whole(name, text);
+        if (v != null && v < 0) throw new WebApplicationException(ErrorBody.response(400, name + ": must not be negative, got " + v,
+                "invalid_parameter"));
+        return v;
+    }
+
+    private static WebApplicationException invalid(String name, String text, String range) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return new WebApplicationException(ErrorBody.response(400, name + ": '" + shown + "' is not a whole number" + range,
+                "invalid_parameter"));
     }
 }

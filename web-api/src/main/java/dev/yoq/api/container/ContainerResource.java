@@ -1,5 +1,7 @@
 package dev.yoq.api.container;
 
+import dev.yoq.api.NumberParams;
+
 import dev.yoq.runtime.ContainerService;
 import dev.yoq.runtime.LogReader;
 import jakarta.ejb.EJB;
@@ -57,8 +59,10 @@ public class ContainerResource {
     @Path("{id}/logs")
     @Operation(summary = "Captured stdout/stderr: the last `tail` lines, or everything from byte `offset` of the log "
             + "(follow by passing back the returned offset)")
-    public JsonObject logs(@PathParam("id") String id, @QueryParam("tail") Integer tail, @QueryParam("offset") Long offset) {
-        LogReader.Chunk chunk = containers.logs(id, tail, offset == null ? 0 : offset);
+    public JsonObject logs(@PathParam("id") String id, @QueryParam("tail") String tailText, @QueryParam("offset") String offsetText) {
+        Long tail = NumberParams.nonNegative("tail", tailText);
+        Long offset = NumberParams.nonNegative("offset", offsetText);
+        LogReader.Chunk chunk = containers.logs(id, tail == null ? null : (int) Math.min(Integer.MAX_VALUE, tail), offset == null ? 0 : offset);
         return Json.createObjectBuilder().add("logs", chunk.text()).add("offset", chunk.offset()).build();
     }
 
@@ -92,7 +96,8 @@ public class ContainerResource {
     @POST
     @Path("{id}/wait")
     @Operation(summary = "Wait up to timeout_ms (default 4000, at most 60000) for the container to end (yoq's route)")
-    public JsonObject await(@PathParam("id") String id, @QueryParam("timeout_ms") Long timeoutMs) {
+    public JsonObject await(@PathParam("id") String id, @QueryParam("timeout_ms") String timeoutText) {
+        Long timeoutMs = NumberParams.nonNegative("timeout_ms", timeoutText);
         return ContainerJson.of(containers.await(id, timeoutMs == null ? 4_000 : timeoutMs));
     }
 
