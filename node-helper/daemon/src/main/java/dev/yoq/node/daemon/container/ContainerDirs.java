@@ -1,5 +1,7 @@
 package dev.yoq.node.daemon.container;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,4 +16,15 @@ public record ContainerDirs(Path root) {
     public Path upper() { return root.resolve("upper"); }
     public Path work() { return root.resolve("work"); }
     public Path rootfs() { return root.resolve("rootfs"); }
+
+    /** Temporary file + rename; durable (fsync) only where a power loss must not lose it: the spec. */
+    static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            if (durable) ch.force(true);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
 }

@@ -155,7 +155,7 @@ public final class ContainerManager {
                 network.attach(spec.id(), spec.net().ip());
                 t.attached = true;
             }
-            writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
+            ContainerDirs.writeAtomically(d.state(), json.writeValueAsBytes(new StateFile(spec, System.currentTimeMillis())), true);
             if (spec.net() != null) syncRules();
         } catch (IOException | RuntimeException e) {
             containers.remove(spec.id());
@@ -183,7 +183,7 @@ public final class ContainerManager {
             Files.createDirectories(data.logs());
             String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id),
                     driver.netnsPath(id));
-            writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+            ContainerDirs.writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
             InitProcess.Started started;
             try {
                 started = InitProcess.start(init, t.dirs.initConfig());
@@ -360,25 +360,12 @@ public final class ContainerManager {
         }
     }
 
-    /** The container's state from the files: exit.json wins, then a live init, else created. */
+    /** The container's state from the files ({@link ContainerStates}). */
     private ContainerState state(Tracked t) {
-        String id = t.spec.id();
-        JsonNode exit = readJson(t.dirs.exit());
         JsonNode running = readJson(t.dirs.running());
-        Long started = running == null ? null : running.path("started_at_ms").asLong();
-        if (exit != null) {
-            return new ContainerState(id, ContainerState.EXITED, null, exit.path("exit_code").asInt(),
-                    exit.path("signal").asInt(), exit.path("oom_killed").asBoolean(), started, exit.path("finished_at_ms").asLong());
-        }
-        if (running != null) {
-            boolean alive = t.exit == null || !t.exit.isDone();
-            if (alive && InitProcess.isInitFor(running.path("init_pid").asInt(), t.dirs.initConfig())) {
-                return new ContainerState(id, ContainerState.RUNNING, running.path("pid").asInt(), null, null, false, started, null);
-            }
-            // yoq-init died without writing exit.json (killed with -9): the container went with its cgroup.
-            return new ContainerState(id, ContainerState.EXITED, null, 255, null, false, started, null);
-        }
-        return new ContainerState(id, ContainerState.CREATED, null, null, null, false, null, null);
+        boolean initAlive = running != null && (t.exit == null || !t.exit.isDone())
+                && InitProcess.isInitFor(running.path("init_pid").asInt(), t.dirs.initConfig());
+        return ContainerStates.fromFiles(t.spec.id(), readJson(t.dirs.exit()), running, initAlive);
     }
 
     private JsonNode readJson(Path file) {
@@ -387,17 +374,6 @@ public final class ContainerManager {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** Temporary file + rename; durable (fsync) only where a power loss must not lose it: the spec. */
-    static void writeAtomically(Path file, byte[] bytes, boolean durable) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            if (durable) ch.force(true);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void deleteQuietly(Path root) {
