@@ -66,9 +66,31 @@ final class CgroupFiles {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
                 for (Path child : children) removeDir(child);
             }
-            Files.delete(dir);
+            deleteWhenEmpty(dir);
         } catch (NoSuchFileException e) {
             // already gone: removal after an exit and an explicit remove may meet here
+        }
+    }
+
+    /**
+     * A cgroup stays busy (EBUSY) for a moment after its last process was reaped while the kernel lets the dying
+     * tasks go (seen under load right after a SIGKILL): retried for up to 2 s before the error goes up.
+     */
+    private static void deleteWhenEmpty(Path dir) throws IOException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            try {
+                Files.delete(dir);
+                return;
+            } catch (java.nio.file.FileSystemException e) {
+                if (e instanceof NoSuchFileException || !String.valueOf(e.getReason()).contains("busy") || System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
