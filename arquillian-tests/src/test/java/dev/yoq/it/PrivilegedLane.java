@@ -69,6 +69,14 @@ final class PrivilegedLane {
         }
         helper.destroy();
         helper.waitFor();
+        removeLaneNetwork(NAMES);
+    }
+
+    /** Deletes a lane's own nftables table and bridge (the names are the lane's, never a user's yoq). */
+    static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) throws Exception {
+        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()))) {
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
     }
 
     static CliIT.Run yoq(String... args) throws Exception {

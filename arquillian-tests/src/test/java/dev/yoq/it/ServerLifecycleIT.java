@@ -68,6 +68,7 @@ class ServerLifecycleIT {
         CliIT.yoq(env(), "server", "stop");
         // `yoq server start` started a node helper (as root) on this test's socket; it outlives the server by design
         new ProcessBuilder("pkill", "-f", "yoq-node.jar --socket " + nodeSocket()).start().waitFor();
+        PrivilegedLane.removeLaneNetwork(NAMES);
         deleteTree(SERVERS.resolve(NAME));
     }
 

@@ -30,13 +30,30 @@ final class Fixtures {
         assumeTrue(root && busybox, "privileged lane needs root and busybox-static");
     }
 
-    /** Stops and removes every container the helper knows, then closes the client: a test class's last step. */
+    /**
+     * Stops and removes every container the helper knows, closes the client, and deletes the lane's own table
+     * and bridge (never any other): a test class's last step.
+     */
     static void removeAll(dev.yoq.node.NodeClient client) throws IOException {
         for (dev.yoq.node.protocol.ContainerState c : client.list()) {
             if (c.running()) client.stop(c.id(), 100);
             client.remove(c.id());
         }
         client.close();
+        removeLaneNetwork(NAMES);
+    }
+
+    /** Deletes a test lane's nftables table and bridge; both names are the lane's own ({@link #NAMES}). */
+    static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) {
+        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()))) {
+            try {
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            } catch (IOException e) {
+                // the tools are missing: there is nothing of ours to delete either
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A rootfs with busybox and its applets in /bin, /etc/passwd with root and a user 1000, and the probe. */
