@@ -92,11 +92,13 @@ public class HelperSupervisor {
 
     private void startHelper() {
         Path command = command();
-        Path log = startup.settings().layout().logs().resolve("yoq-node.log");
+        var settings = startup.settings();
+        if (settings == null) return;   // the server is still starting (or could not): the next probe tries again
+        Path log = settings.layout().logs().resolve("yoq-node.log");
         try {
             Files.createDirectories(log.getParent());
             new ProcessBuilder("setsid", command.toString(), "--socket", node.socket().toString(),
-                    "--data-dir", startup.settings().layout().root().toString())
+                    "--data-dir", settings.layout().root().toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
