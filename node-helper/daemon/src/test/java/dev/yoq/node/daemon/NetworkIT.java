@@ -206,7 +206,7 @@ class NetworkIT {
         String before = rules();
         assertThat(before).contains("ip saddr 10.242.200.14 ip daddr 10.242.0.0/16 drop");
         helper.crash();
-        sh("nft delete table ip " + PLAN.table);
+        sh("nft delete table ip " + PLAN.table);   // the lane's own table (yoq_it), never the host's ip yoq
         helper.start();
         client = helper.client();
         assertThat(rules()).as("ports and policy, from the helper's own files").isEqualTo(before).contains("udp dport 18101 dnat to 10.242.200.11:80");
