@@ -24,6 +24,11 @@ final class BlobDownload implements AutoCloseable {
     }
 
     static BlobDownload open(URI uri, String authorization) throws IOException {
+        return open(uri, authorization, java.util.Set.of());
+    }
+
+    /** As above; every redirect's target must pass {@link RegistryTargets#checkHop} ({@code allowed}: the operator's). */
+    static BlobDownload open(URI uri, String authorization, java.util.Set<String> allowed) throws IOException {
         URL url = uri.toURL();
         String host = url.getAuthority();
         for (int hop = 0; ; hop++) {
@@ -40,6 +45,7 @@ final class BlobDownload implements AutoCloseable {
             if (hop >= MAX_REDIRECTS) throw new IOException("more than " + MAX_REDIRECTS + " redirects for " + uri);
             try {
                 url = url.toURI().resolve(location).toURL();
+                RegistryTargets.checkHop(url.toURI(), allowed);
             } catch (java.net.URISyntaxException | IllegalArgumentException e) {
                 throw new IOException("the registry redirected to a bad location: " + location);
             }

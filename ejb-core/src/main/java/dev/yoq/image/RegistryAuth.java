@@ -30,12 +30,25 @@ final class RegistryAuth {
      */
     static String bearer(HttpClient http, BearerChallenge c, String scope, String registry, RegistryClient.Credentials creds)
             throws IOException, InterruptedException {
+        return bearer(http, c, scope, registry, creds, java.util.Set.of());
+    }
+
+    /** As above; the realm must pass {@link RegistryTargets#checkHop} ({@code allowed}: the operator's). */
+    static String bearer(HttpClient http, BearerChallenge c, String scope, String registry, RegistryClient.Credentials creds,
+                         java.util.Set<String> allowed) throws IOException, InterruptedException {
         StringBuilder url = new StringBuilder(c.realm()).append(c.realm().contains("?") ? "&" : "?");
         if (scope != null) {
             for (String one : scope.split(" ")) url.append("scope=").append(URLEncoder.encode(one, StandardCharsets.UTF_8)).append('&');
         }
         if (c.service() != null) url.append("service=").append(URLEncoder.encode(c.service(), StandardCharsets.UTF_8));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET();
+        URI realm;
+        try {
+            realm = URI.create(url.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("registry " + registry + " named a bad token realm: " + c.realm());
+        }
+        RegistryTargets.checkHop(realm, allowed);
+        HttpRequest.Builder b = HttpRequest.newBuilder(realm).timeout(Duration.ofSeconds(30)).GET();
         if (creds != null) b.header("Authorization", basic(creds));
         HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         byte[] answer;

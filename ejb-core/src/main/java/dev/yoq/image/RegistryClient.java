@@ -44,7 +44,7 @@ public final class RegistryClient {
 
     public RegistryClient(Function<String, Credentials> credentials, RegistrySettings settings) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();   // followed by send(), each hop checked
         this.credentials = credentials;
         this.settings = settings;
     }
@@ -60,7 +60,7 @@ public final class RegistryClient {
         BearerChallenge challenge = BearerChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
         Credentials creds = credentials.apply(registry);
         if (creds == null) throw new IOException("no credentials for " + registry);
-        String auth = challenge.bearer() ? RegistryAuth.bearer(http, challenge, challenge.scope(), registry, creds)
+        String auth = challenge.bearer() ? RegistryAuth.bearer(http, challenge, challenge.scope(), registry, creds, settings.allowed())
                 : RegistryAuth.basic(creds);
         HttpResponse<InputStream> again = http.send(request(uri, null, auth), HttpResponse.BodyHandlers.ofInputStream());
         again.body().close();
@@ -179,10 +179,10 @@ public final class RegistryClient {
         if (store.has(d.digest())) return false;
         if (d.size() > MAX_BLOB) throw new IOException("blob " + d.digest() + " (" + d.size() + " bytes) is larger than the limit of 512 MiB");
         URI uri = URI.create(settings.base(ref) + "/v2/" + ref.repository() + "/blobs/" + d.digest());
-        BlobDownload r = BlobDownload.open(uri, tokens.get(key(ref)));
+        BlobDownload r = BlobDownload.open(uri, tokens.get(key(ref)), settings.allowed());
         if (r.status == 401) {
             r.close();
-            r = BlobDownload.open(uri, answer(ref, r.header("WWW-Authenticate")));
+            r = BlobDownload.open(uri, answer(ref, r.header("WWW-Authenticate")), settings.allowed());
             if (r.status == 401) {
                 r.close();
                 throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
@@ -246,17 +246,43 @@ public final class RegistryClient {
     private <T> HttpResponse<T> send(ImageReference ref, String path, String accept, HttpResponse.BodyHandler<T> body, String method)
             throws IOException, InterruptedException {
         URI uri = URI.create(settings.base(ref) + "/v2/" + ref.repository() + path);
-        HttpResponse<T> r = http.send(request(uri, accept, tokens.get(key(ref)), method), body);
+        HttpResponse<T> r = following(uri, accept, tokens.get(key(ref)), method, body);
         if (r.statusCode() != 401) return r;
         if (r.body() instanceof InputStream s) s.close();
         String auth = answer(ref, r.headers().firstValue("WWW-Authenticate").orElse(null));
-        HttpResponse<T> again = http.send(request(uri, accept, auth, method), body);
+        HttpResponse<T> again = following(uri, accept, auth, method, body);
         if (again.statusCode() == 401) {
             if (again.body() instanceof InputStream s) s.close();
             throw new IOException("registry " + ref.registry() + " refused the credentials for " + ref.repository());
         }
         return again;
     }
+
+    /**
+     * One request, following up to {@value #MAX_HOPS} redirects by hand so that each target is checked
+     * ({@link RegistryTargets#checkHop}); the credentials go only to the registry's own host.
+     */
+    private <T> HttpResponse<T> following(URI uri, String accept, String authorization, String method, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        URI at = uri;
+        for (int hop = 0; ; hop++) {
+            boolean sameHost = java.util.Objects.equals(at.getAuthority(), uri.getAuthority());
+            HttpResponse<T> r = http.send(request(at, accept, sameHost ? authorization : null, method), body);
+            int status = r.statusCode();
+            if (status / 100 != 3 || status == 304) return r;
+            if (r.body() instanceof InputStream s) s.close();
+            String location = r.headers().firstValue("Location").orElseThrow(() -> new IOException("the registry redirected without a Location"));
+            if (hop >= MAX_HOPS) throw new IOException("more than " + MAX_HOPS + " redirects for " + uri);
+            try {
+                at = at.resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the registry redirected to a bad location: " + location);
+            }
+            RegistryTargets.checkHop(at, settings.allowed());
+        }
+    }
+
+    static final int MAX_HOPS = 5;
 
     private static String key(ImageReference ref) {
         return ref.registry() + " " + ref.repository();
@@ -269,7 +295,7 @@ public final class RegistryClient {
         String auth;
         if (challenge.bearer()) {
             String scope = challenge.scope() != null ? challenge.scope() : "repository:" + ref.repository() + ":pull";
-            auth = RegistryAuth.bearer(http, challenge, scope, ref.registry(), creds);
+            auth = RegistryAuth.bearer(http, challenge, scope, ref.registry(), creds, settings.allowed());
         } else if (challenge.scheme().equals("basic") && creds != null) {
             auth = RegistryAuth.basic(creds);
         } else {

@@ -116,7 +116,13 @@ public final class RegistryPusher {
 
     private String location(ImageReference target, HttpResponse<?> r) throws IOException {
         String loc = r.headers().firstValue("Location").orElseThrow(() -> new IOException("registry gave no upload location"));
-        return loc.startsWith("http") ? loc : base(target) + loc;
+        String url = loc.startsWith("http") ? loc : base(target) + loc;
+        try {
+            RegistryTargets.checkHop(URI.create(url), settings.allowed());   // the registry chooses where uploads go
+        } catch (IllegalArgumentException e) {
+            throw new IOException("registry gave a bad upload location: " + loc);
+        }
+        return url;
     }
 
     /**
@@ -131,7 +137,7 @@ public final class RegistryPusher {
         if (creds == null) throw new IOException("registry " + target.registry() + " wants credentials: run yoq login " + target.registry());
         String scope = "repository:" + target.repository() + ":pull,push";
         if (mountable(target, source)) scope += " repository:" + source.repository() + ":pull";
-        return c.bearer() ? RegistryAuth.bearer(http, c, scope, target.registry(), creds)
+        return c.bearer() ? RegistryAuth.bearer(http, c, scope, target.registry(), creds, settings.allowed())
                 : RegistryAuth.basic(creds);
     }
 

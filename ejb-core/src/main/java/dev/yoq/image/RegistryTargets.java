@@ -39,6 +39,29 @@ public final class RegistryTargets {
         return Optional.empty();
     }
 
+    /**
+     * The check of every further hop a registry sends the server to (a redirect, a bearer challenge's token realm,
+     * an upload location): a host resolving to a link-local address is refused unless allowed. Resolves the name.
+     */
+    public static void checkHop(java.net.URI uri, Set<String> allowed) throws java.io.IOException {
+        String host = uri.getHost();
+        if (host == null) throw new java.io.IOException("the registry sent the server to " + uri + ", which names no host");
+        String hostPort = uri.getPort() < 0 ? host : (host.contains(":") ? "[" + host + "]" : host) + ":" + uri.getPort();
+        if (allowed.contains(hostPort) || allowed.contains(host)) return;
+        List<InetAddress> resolved;
+        try {
+            resolved = List.of(InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
+        } catch (java.net.UnknownHostException e) {
+            return;   // the request itself fails naming the host
+        }
+        for (InetAddress a : resolved) {
+            if (a.isLinkLocalAddress()) {
+                throw new java.io.IOException("the registry sent the server to " + uri.getScheme() + "://" + hostPort
+                        + ", a link-local address (" + a.getHostAddress() + "); refused (" + ALLOW_PROPERTY + " can allow it)");
+            }
+        }
+    }
+
     /** The port a registry is reached on: the one given, else 443 (loopback registries speak HTTP on 80). */
     static int port(String registry) {
         int colon = registry.lastIndexOf(':');
