@@ -43,6 +43,31 @@ final class Fixtures {
         removeLaneNetwork(NAMES);
     }
 
+    /** Deletes a lane's own nftables table, as a user flushing rules by hand would (the helper must rebuild it). */
+    static void deleteLaneTable(dev.yoq.node.protocol.NodeNames names) throws IOException, InterruptedException {
+        run(List.of("nft", "delete", "table", "ip", names.table()));
+    }
+
+    /** Deletes, by handle, the rules of a lane's own table whose text contains {@code marker} (as another tool might). */
+    static void deleteLaneRules(dev.yoq.node.protocol.NodeNames names, String marker) throws IOException, InterruptedException {
+        String chain = null;
+        for (String line : run(List.of("nft", "-a", "list", "table", "ip", names.table())).split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("chain ")) chain = l.substring(6, l.indexOf(' ', 6));
+            int handle = l.lastIndexOf("# handle ");
+            if (chain != null && handle > 0 && l.contains(marker)) {
+                run(List.of("nft", "delete", "rule", "ip", names.table(), chain, "handle", l.substring(handle + 9).strip()));
+            }
+        }
+    }
+
+    private static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
     /** Deletes a test lane's nftables table and bridge; both names are the lane's own ({@link #NAMES}). */
     static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) {
         for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()))) {

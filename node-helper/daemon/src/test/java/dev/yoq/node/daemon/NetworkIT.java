@@ -206,7 +206,7 @@ class NetworkIT {
         String before = rules();
         assertThat(before).contains("ip saddr 10.242.200.14 ip daddr 10.242.0.0/16 drop");
         helper.crash();
-        sh("nft delete table ip " + PLAN.table);   // the lane's own table (yoq_it), never the host's ip yoq
+        Fixtures.deleteLaneTable(Fixtures.NAMES);   // the lane's own table (yoq_it), never the host's ip yoq
         helper.start();
         client = helper.client();
         assertThat(rules()).as("ports and policy, from the helper's own files").isEqualTo(before).contains("udp dport 18101 dnat to 10.242.200.11:80");
@@ -241,7 +241,7 @@ class NetworkIT {
         try {
             assertThat(rules()).contains("18262");
             long before = client.dnsStats().get("network_repairs");
-            deleteOwnRules("dport 18262");   // only this test's rules: a user's yoq may share the table
+            Fixtures.deleteLaneRules(Fixtures.NAMES, "dport 18262");   // as another tool might; only this test's rule
             assertThat(rules()).doesNotContain("18262");
             long deadline = System.currentTimeMillis() + 10_000;
             while (!rules().contains("18262") && System.currentTimeMillis() < deadline) Thread.sleep(100);
@@ -257,20 +257,6 @@ class NetworkIT {
             client.kill(id, 9);
             client.await(id, 10_000);
             client.remove(id);
-        }
-    }
-
-    /** Deletes, by handle, the rules of the helper's table whose text contains {@code marker} (as another tool might). */
-    static void deleteOwnRules(String marker) throws Exception {
-        String table = PLAN.table;
-        String chain = null;
-        for (String line : sh("nft -a list table ip " + table).split("\n")) {
-            String l = line.strip();
-            if (l.startsWith("chain ")) chain = l.substring(6, l.indexOf(' ', 6));
-            int handle = l.lastIndexOf("# handle ");
-            if (chain != null && handle > 0 && l.contains(marker)) {
-                sh("nft delete rule ip " + table + " " + chain + " handle " + l.substring(handle + 9).strip());
-            }
         }
     }
 
