@@ -21,10 +21,13 @@ public final class BodyBudget {
     public Reservation reserve(long bytes, long waitMs) throws InterruptedException {
         int want = (int) Math.min(totalKib, Math.max(1, (bytes + 1023) >> 10));
         if (!kib.tryAcquire(want, waitMs, TimeUnit.MILLISECONDS)) return null;
-        return () -> kib.release(want);
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (held.getAndSet(false)) kib.release(want);
+        };
     }
 
-    /** Room held for one body; closing gives it back. */
+    /** Room held for one body; closing gives it back (once, however often it is closed). */
     public interface Reservation extends AutoCloseable {
         @Override
         void close();

@@ -11,17 +11,25 @@ import java.io.InputStream;
  */
 final class CappedInputStream extends FilterInputStream {
     private final long cap;
+    private final Runnable onEnd;
     private long read;
 
     CappedInputStream(InputStream in, long cap) {
+        this(in, cap, () -> {});
+    }
+
+    /** {@code onEnd} runs when the body has been read to its end or refused (the body budget is given back then). */
+    CappedInputStream(InputStream in, long cap, Runnable onEnd) {
         super(in);
         this.cap = cap;
+        this.onEnd = onEnd;
     }
 
     @Override
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) count(1);
+        else onEnd.run();
         return b;
     }
 
@@ -30,7 +38,14 @@ final class CappedInputStream extends FilterInputStream {
         // never asks for more than one byte past the cap, so a huge body is not even buffered by the container
         int n = super.read(buf, off, (int) Math.min(len, cap - read + 1));
         if (n > 0) count(n);
+        else if (n < 0) onEnd.run();
         return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        onEnd.run();
+        super.close();
     }
 
     @Override
@@ -42,6 +57,9 @@ final class CappedInputStream extends FilterInputStream {
 
     private void count(long n) throws BodyTooLargeException {
         read += n;
-        if (read > cap) throw new BodyTooLargeException(cap);
+        if (read > cap) {
+            onEnd.run();
+            throw new BodyTooLargeException(cap);
+        }
     }
 }

@@ -93,8 +93,8 @@ public class WireLimitsFilter extends HttpFilter {
             refuse(res, new WireLimits.Refusal(503, "server busy reading other request bodies, retry", "body_budget"));
             return;
         }
-        try (room) {
-            chain.doFilter(new Capped(req, cap), res);
+        try (room) {   // given back as soon as the body has been read (a long apply does not hold it), or here at the latest
+            chain.doFilter(new Capped(req, cap, room), res);
         } catch (IOException | ServletException | RuntimeException e) {
             if (!BodyTooLargeException.in(e) || res.isCommitted()) throw e;
             refuse(res, WireLimits.tooLarge());
@@ -148,10 +148,10 @@ public class WireLimitsFilter extends HttpFilter {
     private static final class Capped extends HttpServletRequestWrapper {
         private final ServletInputStream in;
 
-        Capped(HttpServletRequest req, long cap) throws IOException {
+        Capped(HttpServletRequest req, long cap, BodyBudget.Reservation room) throws IOException {
             super(req);
             ServletInputStream raw = req.getInputStream();
-            CappedInputStream capped = new CappedInputStream(raw, cap);
+            CappedInputStream capped = new CappedInputStream(raw, cap, room::close);
             this.in = new ServletInputStream() {
                 @Override public int read() throws IOException { return capped.read(); }
                 @Override public int read(byte[] b, int off, int len) throws IOException { return capped.read(b, off, len); }

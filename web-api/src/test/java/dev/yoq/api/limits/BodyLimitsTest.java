@@ -61,4 +61,17 @@ class BodyLimitsTest {
         assertThat(budget.reserve(1L << 20, 0)).isNotNull();
         assertThat(budget.reserve(100L << 20, 0)).as("larger than the whole budget: waits for all of it").isNull();
     }
+
+    @Test
+    void the_budget_is_given_back_once_the_body_is_read_not_when_the_request_ends() throws Exception {
+        BodyBudget budget = new BodyBudget(1L << 20);
+        BodyBudget.Reservation room = budget.reserve(1L << 20, 0);
+        InputStream body = new CappedInputStream(new ByteArrayInputStream(new byte[10]), 100, room::close);
+        assertThat(budget.reserve(1, 0)).as("held while the body is being read").isNull();
+        body.readAllBytes();
+        BodyBudget.Reservation next = budget.reserve(1L << 20, 0);
+        assertThat(next).as("read to its end: the room is back").isNotNull();
+        room.close();
+        assertThat(budget.reserve(1, 0)).as("closing twice gives nothing back twice").isNull();
+    }
 }

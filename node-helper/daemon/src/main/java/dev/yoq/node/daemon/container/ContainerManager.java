@@ -189,6 +189,11 @@ public final class ContainerManager {
                 started = InitProcess.start(init, t.dirs.initConfig());
             } catch (HelperException | IOException e) {
                 cgroups.remove(id);
+                if (t.spec.net() != null && t.attached) {   // nothing runs: its ports and name must not lead anywhere
+                    t.attached = false;
+                    syncRules();
+                    detachQuietly(id);
+                }
                 throw e;
             }
             t.pid = started.containerPid();
