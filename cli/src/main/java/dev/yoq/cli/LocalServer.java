@@ -72,15 +72,16 @@ public final class LocalServer {
     public String ensureNodeHelper() {
         Path socket = nodeSocket();
         if (nodeHelperAnswers(socket)) return "node helper already running on " + socket;
-        String install = System.getProperty("yoq.install.dir");
-        if (install == null) return "node helper not started: run yoq through bin/yoq, or start bin/yoq-node yourself";
+        if (System.getProperty("yoq.install.dir") == null) return "node helper not started: run yoq through bin/yoq, or start bin/yoq-node yourself";
         if (!"root".equals(System.getProperty("user.name"))) {
             return "node helper not started: it needs root (containers are unavailable until it runs)";
         }
+        Path launcher = helperLauncher();
+        if (launcher == null) return "node helper not started: no executable bin/yoq-node in " + System.getProperty("yoq.install.dir");
         Path log = layout.logs().resolve("yoq-node.log");
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder pb = new ProcessBuilder("setsid", Path.of(install, "bin", "yoq-node").toString(),
+            ProcessBuilder pb = new ProcessBuilder("setsid", launcher.toString(),
                     "--socket", socket.toString(), "--data-dir", layout.root().toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

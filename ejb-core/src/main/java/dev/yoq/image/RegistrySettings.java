@@ -12,7 +12,7 @@ import java.util.TreeSet;
 public record RegistrySettings(Set<String> insecure, String platform, Set<String> allowed) {
     public static final String DEFAULT_PLATFORM = "linux/amd64";
     public static final RegistrySettings DEFAULTS = new RegistrySettings(Set.of(), DEFAULT_PLATFORM, Set.of());
-    private static final String HOST = "[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?";
+    static final String HOST = "[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?";
     private static final String PLATFORM = "[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?";
 
     public RegistrySettings(Set<String> insecure, String platform) {

@@ -89,7 +89,7 @@ public final class RegistryTargets {
         if (text == null) throw new IllegalArgumentException("registry: must be a host[:port]");
         String r = text.strip().replaceFirst("(?i)^https?://", "");
         while (r.endsWith("/")) r = r.substring(0, r.length() - 1);
-        if (!r.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+        if (!r.matches(RegistrySettings.HOST)) {
             throw new IllegalArgumentException("registry: must be a host[:port] such as registry.example.com or 127.0.0.1:5000, got " + text);
         }
         return r;

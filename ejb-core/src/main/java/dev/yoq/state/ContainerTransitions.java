@@ -1,5 +1,7 @@
 package dev.yoq.state;
 
+import dev.yoq.node.protocol.NodeNames;
+
 import dev.yoq.model.ContainerRecord;
 import dev.yoq.model.IpAllocation;
 import dev.yoq.model.PortMappingRecord;
@@ -42,7 +44,9 @@ final class ContainerTransitions {
             publish(c, em);
             List<String> used = em.createQuery("SELECT a.ipAddress FROM IpAllocation a", String.class).getResultList();
             String ip = Ipam.lowestFree(used, c.subnet());
-            if (ip == null) throw new CommandRejectedException("no free address left in " + (c.subnet() == null ? "10.42.0.0/16" : c.subnet()));
+            if (ip == null) {
+                throw new CommandRejectedException("no free address left in " + (c.subnet() == null ? NodeNames.DEFAULTS.subnet() : c.subnet()));
+            }
             em.persist(new IpAllocation(c.id(), ip, c.at()));
             record.attach(ip, "veth_" + c.id().substring(0, Math.min(10, c.id().length())));
         } else if (!c.ports().isEmpty()) {

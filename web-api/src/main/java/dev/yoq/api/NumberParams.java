@@ -10,21 +10,12 @@ import jakarta.ws.rs.WebApplicationException;
 public final class NumberParams {
     private NumberParams() {}
 
-    public static Integer integer(String name, String text) {
-        if (text == null) return null;
-        try {
-            return Integer.valueOf(text.strip());
-        } catch (NumberFormatException e) {
-            throw invalid(name, text, " (at most " + Integer.MAX_VALUE + ")");
-        }
-    }
-
-    public static Long whole(String name, String text) {
+    private static Long whole(String name, String text) {
         if (text == null) return null;
         try {
             return Long.valueOf(text.strip());
         } catch (NumberFormatException e) {
-            throw invalid(name, text, "");
+            throw invalid(name, text);
         }
     }
 
@@ -36,9 +27,9 @@ public final class NumberParams {
         return v;
     }
 
-    private static WebApplicationException invalid(String name, String text, String range) {
+    private static WebApplicationException invalid(String name, String text) {
         String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
-        return new WebApplicationException(ErrorBody.response(400, name + ": '" + shown + "' is not a whole number" + range,
+        return new WebApplicationException(ErrorBody.response(400, name + ": '" + shown + "' is not a whole number",
                 "invalid_parameter"));
     }
 }

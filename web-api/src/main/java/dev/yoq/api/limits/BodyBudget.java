@@ -32,8 +32,4 @@ public final class BodyBudget {
         @Override
         void close();
     }
-
-    int availableKib() {
-        return kib.availablePermits();
-    }
 }

@@ -82,11 +82,21 @@ public record NodeNames(String bridge, String subnet, String table, String netns
 
     /** The first and last address containers may lease (after the gateway, before the broadcast). */
     public int firstLease() {
-        return address(subnet) + 2;
+        return firstLease(subnet);
     }
 
     public int lastLease() {
-        return address(subnet) + (int) ((1L << (32 - prefixLength())) - 2);
+        return lastLease(subnet);
+    }
+
+    /** The first leasable address of a subnet in CIDR form (one that passed this record's checks). */
+    public static int firstLease(String cidr) {
+        return address(cidr) + 2;
+    }
+
+    public static int lastLease(String cidr) {
+        int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+        return address(cidr) + (int) ((1L << (32 - prefix)) - 2);
     }
 
     public String netns(String id) {

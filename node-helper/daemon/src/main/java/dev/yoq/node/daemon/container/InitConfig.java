@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class InitConfig {
     /** CHOWN, DAC_OVERRIDE, KILL, SETGID, SETUID, NET_BIND_SERVICE, NET_RAW: the kept set. */
-    public static final long KEPT_CAPABILITIES = (1L << 0) | (1L << 1) | (1L << 5) | (1L << 6) | (1L << 7) | (1L << 10) | (1L << 13);
+    public static final long KEPT_CAPABILITIES = dev.yoq.node.protocol.Capabilities.DEFAULT;
     /** Log size at which the file moves aside (spec §6.2: 50 MiB). */
     public static final long LOG_MAX_BYTES = 50L << 20;
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
