@@ -111,6 +111,24 @@ public final class NodeClient implements AutoCloseable {
         call(Wire.Op.POLICIES, new Wire.PoliciesBody(List.copyOf(policies)));
     }
 
+    /**
+     * The node's whole VIP table (replacing the last one); DNS answers a service's names with its VIP, or with its
+     * backends' addresses when {@code dnsReturnsVip} is false. Returns the dataplane's status.
+     */
+    public JsonNode setServices(java.util.List<dev.yoq.node.protocol.ServiceVip> services, boolean dnsReturnsVip) throws IOException {
+        return call(Wire.Op.SERVICES, new Wire.ServicesBody(List.copyOf(services), dnsReturnsVip));
+    }
+
+    /** Which dataplane serves the VIPs (bpf or nftables, and why), its programs and its maps' headroom. */
+    public JsonNode dataplane() throws IOException {
+        return call(Wire.Op.DATAPLANE, Map.of());
+    }
+
+    /** Network counters per container address (connections -1 where unknown) and per address pair (BPF only). */
+    public JsonNode counters() throws IOException {
+        return call(Wire.Op.COUNTERS, Map.of());
+    }
+
     /** The resolver's counters; "running" false when it could not listen. */
     public Map<String, Long> dnsStats() throws IOException {
         return codec.mapper().convertValue(call(Wire.Op.DNS_STATS, Map.of()), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {});

@@ -31,6 +31,7 @@ public final class HelperMain {
         Path cgroupRoot = Path.of("/sys/fs/cgroup");
         Set<String> users = new HashSet<>(Set.of("root"));
         StringBuilder allowHostPaths = new StringBuilder(env(HostPaths.ALLOW_ENV, ""));
+        String dataplane = env("YOQ_DATAPLANE", "bpf");
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -40,6 +41,7 @@ public final class HelperMain {
                 case "--allow-user" -> users.add(required(args[i], value));
                 case "--cgroup-root" -> cgroupRoot = Path.of(required(args[i], value));
                 case "--allow-host-path" -> allowHostPaths.append(',').append(required(args[i], value));
+                case "--dataplane" -> dataplane = required(args[i], value);
                 case "--version" -> { System.out.println("yoq-node " + BuildInfo.version()); return; }
                 default -> exit("unknown option " + args[i]);
             }
@@ -63,6 +65,8 @@ public final class HelperMain {
             exit(e.getMessage());
         }
         ContainerManager containers = new ContainerManager(data, hostPaths, names, init, cgroups, events, MessageCodec.SHARED.mapper(), log);
+        if (!dataplane.equals("bpf") && !dataplane.equals("nftables")) exit("--dataplane (YOQ_DATAPLANE) must be bpf or nftables, got " + dataplane);
+        useDataplane(containers, dataplane, names, log);
         containers.recover();
         startDriftRepair(containers, log);
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
@@ -78,6 +82,24 @@ public final class HelperMain {
                 + " under " + names.cgroupParent() + ", init " + init + ", bridge " + names.bridge() + " " + names.subnet() + ", table ip "
                 + names.table() + ", namespaces " + names.netnsPrefix() + "*)");
         server.serve();
+    }
+
+    /**
+     * The eBPF programs when asked for and loadable; otherwise nftables alone, with the reason kept for
+     * {@code yoq doctor} and {@code GET /v1/status/dataplane}.
+     */
+    private static void useDataplane(ContainerManager containers, String wanted, NodeNames names, Consumer<String> log) {
+        if (wanted.equals("nftables")) {
+            containers.network().useFastPath(null, "nftables chosen by setting (YOQ_DATAPLANE / --dataplane)");
+            log.accept("dataplane: nftables (chosen by setting)");
+            return;
+        }
+        try {
+            containers.network().useFastPath(dev.yoq.node.daemon.bpf.BpfFastPath.open(names.table(), log), null);
+        } catch (dev.yoq.node.daemon.bpf.BpfUnavailableException | RuntimeException | LinkageError e) {
+            containers.network().useFastPath(null, "BPF unavailable: " + e.getMessage());
+            log.accept("dataplane: nftables, BPF unavailable: " + e.getMessage());
+        }
     }
 
     /** Every {@value #DRIFT_CHECK_MS} ms the kernel's network state is compared with the helper's and repaired. */

@@ -14,6 +14,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 
 /** One client connection: the hello handshake, then requests answered in order, or an event subscription. */
@@ -116,8 +117,23 @@ final class Session implements Runnable {
                 containers.network().holdNames(codec.convert(body, Wire.HeldBody.class).ids());
                 yield done;
             }
+            case SERVICES -> {
+                Wire.ServicesBody b = codec.convert(body, Wire.ServicesBody.class);
+                yield codec.tree(containers.network().setServices(b.services(), b.dnsReturnsVip()));
+            }
+            case DATAPLANE -> codec.tree(containers.network().dataplane());
+            case COUNTERS -> codec.tree(counters());
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
+    }
+
+    private Map<String, Object> counters() throws java.io.IOException {
+        List<Map<String, Object>> perContainer = new java.util.ArrayList<>();
+        containers.network().counters().forEach((ip, c) -> perContainer.add(Map.of("ip", ip, "rx_packets", c[0], "rx_bytes", c[1],
+                "tx_packets", c[2], "tx_bytes", c[3], "connections", c[4])));
+        List<Map<String, Object>> pairs = new java.util.ArrayList<>();
+        containers.network().pairs().forEach((k, c) -> pairs.add(Map.of("source", k.get(0), "target", k.get(1), "packets", c[0], "bytes", c[1])));
+        return Map.of("containers", perContainer, "pairs", pairs);
     }
 
     private JsonNode hello(JsonNode body) {

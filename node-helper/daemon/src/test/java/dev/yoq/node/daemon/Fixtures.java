@@ -15,7 +15,7 @@ final class Fixtures {
      * yoq-* namespaces, the yoq cgroups) and the suite never touches them.
      */
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqit0", "10.242.0.0/16", "yoq_it",
-            "yoqit-", "yoq_it");
+            "yoqit-", "yoq_it", "10.252.0.0/16");
 
     private Fixtures() {}
 
@@ -70,7 +70,8 @@ final class Fixtures {
 
     /** Deletes a test lane's nftables table and bridge; both names are the lane's own ({@link #NAMES}). */
     static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) {
-        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()))) {
+        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()),
+                List.of("rm", "-rf", "/sys/fs/bpf/" + names.table()))) {   // the lane's BPF pins (its table's name)
             try {
                 new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             } catch (IOException e) {

@@ -13,9 +13,16 @@ final class HelperProcess implements AutoCloseable {
     final Path socket;
     final Path data;
     private Process process;
+    private final String dataplane;
 
     HelperProcess(Path dir) {
+        this(dir, "nftables");
+    }
+
+    /** {@code dataplane}: bpf or nftables (YOQ_DATAPLANE); the lane's BPF pins live under /sys/fs/bpf/yoq_it. */
+    HelperProcess(Path dir, String dataplane) {
         this.dir = dir;
+        this.dataplane = dataplane;
         this.socket = dir.resolve("node.sock");
         this.data = dir.resolve("data");
     }
@@ -29,6 +36,7 @@ final class HelperProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.resolve("helper.log").toString())));
         pb.environment().putAll(Fixtures.NAMES.asEnv());   // names of the suite's own, never the host's yoq0 / ip yoq
+        pb.environment().put("YOQ_DATAPLANE", dataplane);
         process = pb.start();
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {

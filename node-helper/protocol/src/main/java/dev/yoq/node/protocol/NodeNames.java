@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * suite's, the cluster lab's nodes) can share one machine without touching each other's (the hardening issue's
  * finding 8). Server, helper and CLI read the same settings: environment {@code YOQ_BRIDGE},
  * {@code YOQ_SUBNET}, {@code YOQ_NFT_TABLE}, {@code YOQ_NETNS_PREFIX}, {@code YOQ_CGROUP_PARENT} (MicroProfile
- * Config names {@code yoq.bridge}, {@code yoq.subnet}, ...). The gateway and the DNS listen address are the
+ * Config names {@code yoq.bridge}, {@code yoq.subnet}, ...) and {@code YOQ_VIP_SUBNET}. The gateway and the DNS listen address are the
  * subnet's first address.
  *
  * @param bridge       the Linux bridge (default {@code yoq0})
@@ -16,28 +16,50 @@ import java.util.regex.Pattern;
  * @param table        the nftables table, family ip (default {@code yoq})
  * @param netnsPrefix  network namespaces are {@code /run/netns/<prefix><id>} (default {@code yoq-})
  * @param cgroupParent the cgroup directory containers go under in each hierarchy (default {@code yoq})
+ * @param vipSubnet    where service VIPs are allocated, /8 to /24 (default {@code 10.43.0.0/16}, {@code YOQ_VIP_SUBNET}):
+ *                     the rules that catch a VIP are the host's, so two installs on one host need two ranges
  */
-public record NodeNames(String bridge, String subnet, String table, String netnsPrefix, String cgroupParent) {
+public record NodeNames(String bridge, String subnet, String table, String netnsPrefix, String cgroupParent, String vipSubnet) {
     private static final Pattern IFNAME = Pattern.compile("[a-z][a-z0-9_-]{0,14}");
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]{0,30}");
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,9}");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     /** The original's names (after the patterns: static fields initialise in order). */
-    public static final NodeNames DEFAULTS = new NodeNames("yoq0", "10.42.0.0/16", "yoq", "yoq-", "yoq");
+    public static final NodeNames DEFAULTS = new NodeNames("yoq0", "10.42.0.0/16", "yoq", "yoq-", "yoq", "10.43.0.0/16");
 
     public NodeNames {
         check("yoq.bridge", bridge, IFNAME, "a network interface name (a-z, 0-9, _ and -, at most 15)");
         check("yoq.nft.table", table, WORD, "a word of a-z, 0-9 and _");
         check("yoq.netns.prefix", netnsPrefix, PREFIX, "1-10 characters of a-z, 0-9 and -");
         check("yoq.cgroup.parent", cgroupParent, WORD, "a word of a-z, 0-9 and _");
-        var m = subnet == null ? null : CIDR.matcher(subnet);
-        if (m == null || !m.matches()) throw new IllegalArgumentException("yoq.subnet: must be an IPv4 subnet such as 10.42.0.0/16, got " + subnet);
+        checkCidr("yoq.subnet", subnet);
+        checkCidr("yoq.vip.subnet", vipSubnet);
+        if (overlap(subnet, vipSubnet)) throw new IllegalArgumentException("yoq.vip.subnet: " + vipSubnet + " overlaps yoq.subnet " + subnet);
+    }
+
+    private static void checkCidr(String setting, String cidr) {
+        var m = cidr == null ? null : CIDR.matcher(cidr);
+        if (m == null || !m.matches()) throw new IllegalArgumentException(setting + ": must be an IPv4 subnet such as 10.42.0.0/16, got " + cidr);
         int prefix = Integer.parseInt(m.group(5));
-        if (prefix < 8 || prefix > 24) throw new IllegalArgumentException("yoq.subnet: the prefix must be /8 to /24, got /" + prefix);
+        if (prefix < 8 || prefix > 24) throw new IllegalArgumentException(setting + ": the prefix must be /8 to /24, got /" + prefix);
         for (int i = 1; i <= 4; i++) {
-            if (Integer.parseInt(m.group(i)) > 255) throw new IllegalArgumentException("yoq.subnet: " + subnet + " is not an IPv4 address");
+            if (Integer.parseInt(m.group(i)) > 255) throw new IllegalArgumentException(setting + ": " + cidr + " is not an IPv4 address");
         }
-        if ((address(subnet) & ~mask(prefix)) != 0) throw new IllegalArgumentException("yoq.subnet: " + subnet + " has host bits set");
+        if ((address(cidr) & ~mask(prefix)) != 0) throw new IllegalArgumentException(setting + ": " + cidr + " has host bits set");
+    }
+
+    private static boolean overlap(String a, String b) {
+        int shorter = Math.min(prefix(a), prefix(b));
+        return ((address(a) ^ address(b)) & mask(shorter)) == 0;
+    }
+
+    static int prefix(String cidr) {
+        return Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+    }
+
+    /** Whether a dotted address lies inside a subnet in CIDR form. */
+    public static boolean contains(String cidr, String ip) {
+        return ((address(ip) ^ address(cidr)) & mask(prefix(cidr))) == 0;
     }
 
     private static void check(String setting, String value, Pattern p, String what) {
@@ -48,10 +70,10 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     public static NodeNames from(Function<String, String> setting) {
         return new NodeNames(or(setting.apply("yoq.bridge"), DEFAULTS.bridge), or(setting.apply("yoq.subnet"), DEFAULTS.subnet),
                 or(setting.apply("yoq.nft.table"), DEFAULTS.table), or(setting.apply("yoq.netns.prefix"), DEFAULTS.netnsPrefix),
-                or(setting.apply("yoq.cgroup.parent"), DEFAULTS.cgroupParent));
+                or(setting.apply("yoq.cgroup.parent"), DEFAULTS.cgroupParent), or(setting.apply("yoq.vip.subnet"), DEFAULTS.vipSubnet));
     }
 
-    /** From a process environment: YOQ_BRIDGE, YOQ_SUBNET, YOQ_NFT_TABLE, YOQ_NETNS_PREFIX, YOQ_CGROUP_PARENT. */
+    /** From a process environment: YOQ_BRIDGE, YOQ_SUBNET, YOQ_NFT_TABLE, YOQ_NETNS_PREFIX, YOQ_CGROUP_PARENT, YOQ_VIP_SUBNET. */
     public static NodeNames fromEnv(java.util.Map<String, String> env) {
         return from(name -> env.get(envName(name)));
     }
@@ -64,7 +86,7 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     /** Every setting with its value, to hand to another process's environment. */
     public java.util.Map<String, String> asEnv() {
         return java.util.Map.of("YOQ_BRIDGE", bridge, "YOQ_SUBNET", subnet, "YOQ_NFT_TABLE", table, "YOQ_NETNS_PREFIX", netnsPrefix,
-                "YOQ_CGROUP_PARENT", cgroupParent);
+                "YOQ_CGROUP_PARENT", cgroupParent, "YOQ_VIP_SUBNET", vipSubnet);
     }
 
     private static String or(String value, String fallback) {
@@ -72,7 +94,7 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     }
 
     public int prefixLength() {
-        return Integer.parseInt(subnet.substring(subnet.indexOf('/') + 1));
+        return prefix(subnet);
     }
 
     /** The subnet's first address: the bridge's own, the containers' gateway and DNS server. */

@@ -36,6 +36,9 @@ public final class Wire {
         DNS_STATS,  // {} -> {"running","names","queries","local","forwarded","cache_hits","malformed"}
         NAMES_HELD, // {"ids":[container ids]} -> {}: containers whose names the resolver must not answer (not healthy)
         MOUNT_NFS,  // {"app","volume","server","export","options"} -> {"path"}: an NFS volume mounted under <data>/mounts/nfs
+        SERVICES,   // {"services":[ServiceVip],"dns_returns_vip"} -> Dataplane status: the node's whole VIP table, replacing the last
+        DATAPLANE,  // {} -> {"mode":"bpf"|"nftables","reason","programs":[{name,id}],"maps":[{name,used,max}],"adopted"}
+        COUNTERS,   // {} -> {"containers":[{ip,rx_packets,rx_bytes,tx_packets,tx_bytes,connections}],"pairs":[{source,target,packets,bytes}]}
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -63,6 +66,8 @@ public final class Wire {
     public record PoliciesBody(java.util.List<NetworkPolicy> policies) {}
 
     public record HeldBody(java.util.List<String> ids) {}
+
+    public record ServicesBody(java.util.List<ServiceVip> services, boolean dnsReturnsVip) {}
 
     public record NfsBody(String app, String volume, String server, String export, String options) {}
 

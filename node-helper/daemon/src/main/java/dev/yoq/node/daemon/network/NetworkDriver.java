@@ -52,6 +52,8 @@ public final class NetworkDriver {
         }
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
         Files.writeString(Path.of("/proc/sys/net/ipv4/conf", plan.bridgeName, "route_localnet"), "1");
+        // VIP traffic is routed back out of the bridge it came from: no redirects telling containers to go direct
+        Files.writeString(Path.of("/proc/sys/net/ipv4/conf", plan.bridgeName, "send_redirects"), "0");
         Path bridged = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");   // policy between containers needs it
         if (Files.exists(bridged)) Files.writeString(bridged, "1");
         else if (!warnedNoBrNetfilter) {
@@ -87,12 +89,13 @@ public final class NetworkDriver {
     }
 
     /**
-     * Replaces yoq's table with the rules for these containers and the policy (its names resolved through
-     * {@code names}, container name → address), unless it already holds exactly them.
+     * Replaces yoq's table with the rules for these containers, the services' VIPs and the policy (its names
+     * resolved through {@code names}, container or service name → addresses), unless it already holds exactly them.
      */
-    public synchronized void applyRules(List<ContainerSpec.Net> containers, java.util.Map<String, String> names,
-                                        List<dev.yoq.node.protocol.NetworkPolicy> policies) throws IOException {
-        String rules = plan.ruleset(containers, names, policies);
+    public synchronized void applyRules(List<ContainerSpec.Net> containers, java.util.Map<String, List<String>> names,
+                                        List<dev.yoq.node.protocol.NetworkPolicy> policies,
+                                        List<dev.yoq.node.protocol.ServiceVip> services) throws IOException {
+        String rules = plan.ruleset(containers, names, policies, services);
         if (rules.equals(appliedRules)) return;
         run(List.of("nft", "-f", "-"), rules);
         appliedRules = rules;
@@ -144,6 +147,30 @@ public final class NetworkDriver {
         repairs.addAndGet(made);
         return made;
     }
+
+    /**
+     * Deletes the kernel's connection tracking entries answered by these addresses (their containers ended): a
+     * closed connection's entry lingers (TIME_WAIT, 2 minutes), and a client reusing its 5-tuple, as a new network
+     * namespace at the same address does, would be sent to the dead backend again. Needs the conntrack tool.
+     */
+    public void forgetFlows(java.util.Collection<String> addresses) {
+        for (String ip : addresses) {
+            try {
+                Process p = new ProcessBuilder("conntrack", "-D", "--reply-src", ip).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                p.waitFor();   // 1 when there was nothing to delete: fine
+            } catch (IOException e) {
+                if (!warnedNoConntrack) log.accept("conntrack is not installed: flows of ended backends linger until they expire (apt-get install conntrack)");
+                warnedNoConntrack = true;
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean warnedNoConntrack;
 
     /** Repairs made since the helper started. */
     public long repairs() {

@@ -36,17 +36,23 @@ public final class NetworkPlan {
 
     public static String hostVeth(String id) { return "veth_" + id.substring(0, Math.min(10, id.length())); }
 
-    private String forward(java.util.Map<String, String> names, List<NetworkPolicy> policies) {
+    /**
+     * The filter chain: the VIP range refused where no DNAT caught it, then the policy. {@code names} maps container
+     * and service names to their addresses (a service's: all its replicas).
+     */
+    private String forward(java.util.Map<String, List<String>> names, List<NetworkPolicy> policies) {
         StringBuilder rules = new StringBuilder();
         java.util.Map<String, java.util.SortedSet<String>> allowed = new java.util.TreeMap<>();
         for (NetworkPolicy p : policies.stream().sorted(Comparator.comparing(NetworkPolicy::source).thenComparing(NetworkPolicy::target)).toList()) {
-            String src = names.get(p.source()), dst = names.get(p.target());
-            if (src == null) continue;   // applies when the source appears
+            List<String> src = names.get(p.source()), dst = names.get(p.target());
+            if (src == null || src.isEmpty()) continue;   // applies when the source appears
             if (p.deny()) {
-                if (dst != null) rules.append("    ip saddr ").append(src).append(" ip daddr ").append(dst).append(" drop\n");
+                if (dst != null && !dst.isEmpty()) rules.append("    ip saddr ").append(set(src)).append(" ip daddr ").append(set(dst)).append(" drop\n");
             } else {
-                java.util.SortedSet<String> targets = allowed.computeIfAbsent(src, k -> new java.util.TreeSet<>());
-                if (dst != null) targets.add(dst);
+                for (String one : src) {
+                    java.util.SortedSet<String> targets = allowed.computeIfAbsent(one, k -> new java.util.TreeSet<>());
+                    if (dst != null) targets.addAll(dst);
+                }
             }
         }
         for (var e : allowed.entrySet()) {
@@ -54,9 +60,16 @@ public final class NetworkPlan {
             if (!e.getValue().isEmpty()) rules.append(" ip daddr != { ").append(String.join(", ", e.getValue())).append(" }");
             rules.append(" drop\n");
         }
-        if (rules.isEmpty()) return "";
         return "  chain forward {\n    type filter hook forward priority filter; policy accept;\n"
-                + "    ct state established,related accept\n" + rules + "  }\n";
+                + VipRules.refuseRest(names().vipSubnet())
+                + (rules.isEmpty() ? "" : "    ct state established,related accept\n" + rules) + "  }\n"
+                + "  chain output_filter {\n    type filter hook output priority filter; policy accept;\n"
+                + VipRules.refuseRest(names().vipSubnet()) + "  }\n";
+    }
+
+    private static String set(List<String> addresses) {
+        List<String> sorted = addresses.stream().sorted(Comparator.comparingInt(NodeNames::address)).distinct().toList();
+        return sorted.size() == 1 ? sorted.get(0) : "{ " + String.join(", ", sorted) + " }";
     }
 
     /** ip -batch: the bridge with the gateway address, up. */
@@ -84,6 +97,14 @@ public final class NetworkPlan {
      * connections always pass (conntrack; bridged traffic reaches this hook through br_netfilter).
      */
     public String ruleset(List<ContainerSpec.Net> containers, java.util.Map<String, String> names, List<NetworkPolicy> policies) {
+        java.util.Map<String, List<String>> many = new java.util.TreeMap<>();
+        names.forEach((k, v) -> many.put(k, List.of(v)));
+        return ruleset(containers, many, policies, List.of());
+    }
+
+    /** As above, with the services' VIPs and published ports ({@link VipRules}); names may stand for several addresses. */
+    public String ruleset(List<ContainerSpec.Net> containers, java.util.Map<String, List<String>> names, List<NetworkPolicy> policies,
+                          List<dev.yoq.node.protocol.ServiceVip> services) {
         List<String[]> maps = new ArrayList<>();
         for (ContainerSpec.Net n : containers) {
             for (PortMapping p : n.ports()) maps.add(new String[] {p.protocol(), Integer.toString(p.hostPort()), n.ip(), Integer.toString(p.containerPort())});
@@ -97,8 +118,10 @@ public final class NetworkPlan {
         return "table ip " + table + "\n"
                 + "delete table ip " + table + "\n"
                 + "table ip " + table + " {\n"
-                + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat + "  }\n"
-                + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat + "  }\n"
+                + "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n" + dnat
+                + VipRules.vipDnat(services) + VipRules.publishedDnat(services) + "  }\n"
+                + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat
+                + VipRules.vipDnat(services) + VipRules.publishedDnat(services) + "  }\n"
                 + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
                 + "    ip saddr " + subnet + " ip daddr != " + subnet + " masquerade\n"
                 + "    ip saddr 127.0.0.0/8 ip daddr " + subnet + " masquerade\n"

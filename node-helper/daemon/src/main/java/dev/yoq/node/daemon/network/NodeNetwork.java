@@ -27,6 +27,12 @@ public final class NodeNetwork {
     private final Consumer<String> log;
     private final Path policyFile;
     private List<NetworkPolicy> policies;
+    private final ServiceTable services;
+    private FastPath fast;
+    private String fastReason = "not started";
+    private final java.util.Set<String> fastAttached = new java.util.HashSet<>();
+    /** The addresses of the containers at the last sync: one gone since ended, and its flows are forgotten. */
+    private java.util.Set<String> lastLive = java.util.Set.of();
     private Collection<ContainerSpec> lastSpecs = List.of();
     private java.util.Set<String> held = java.util.Set.of();
     private final NameTable names = new NameTable();
@@ -38,6 +44,64 @@ public final class NodeNetwork {
         this.log = log;
         this.policyFile = stateDir.resolve("policies.json");
         this.policies = readPolicies();
+        this.services = new ServiceTable(stateDir.resolve("services.json"), log);
+    }
+
+    /**
+     * The BPF dataplane, or null with the reason it is not used (a setting, no BTF, a refused load): nftables then
+     * carries the VIPs, policy and counters alone. Set once at helper start, before the first sync.
+     */
+    public synchronized void useFastPath(FastPath fastPath, String reason) {
+        this.fast = fastPath;
+        this.fastReason = reason;
+        fastAttached.clear();
+    }
+
+    /** The server's whole VIP table (kept in a file so a restarted helper serves the VIPs before the server calls). */
+    public synchronized Map<String, Object> setServices(List<dev.yoq.node.protocol.ServiceVip> next, boolean dnsReturnsVip) throws IOException {
+        services.replace(next, dnsReturnsVip, driver.plan().names());
+        sync(lastSpecs);
+        return dataplane();
+    }
+
+    /** Which dataplane serves this node, and its programs and maps. */
+    public synchronized Map<String, Object> dataplane() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("mode", fast == null ? "nftables" : "bpf");
+        out.put("reason", fast == null ? fastReason : null);
+        out.put("services", services.size());
+        out.put("attached", fastAttached.size());
+        if (fast != null) out.putAll(fast.status());
+        return out;
+    }
+
+    /**
+     * Per container address: rx/tx packets and bytes, and connections opened (-1 when unknown). BPF counts on the
+     * veth; without it the veth's own statistics say the same (host side rx = the container's tx).
+     */
+    public synchronized Map<String, long[]> counters() throws IOException {
+        if (fast != null) return fast.counters();
+        Map<String, long[]> out = new TreeMap<>();
+        for (ContainerSpec s : lastSpecs) {
+            if (s.net() == null) continue;
+            Path stats = Path.of("/sys/class/net", NetworkPlan.hostVeth(s.id()), "statistics");
+            if (!java.nio.file.Files.isDirectory(stats)) continue;
+            out.put(s.net().ip(), new long[] {stat(stats, "tx_packets"), stat(stats, "tx_bytes"), stat(stats, "rx_packets"),
+                    stat(stats, "rx_bytes"), -1});
+        }
+        return out;
+    }
+
+    private static long stat(Path dir, String name) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(dir.resolve(name)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public synchronized Map<List<String>, long[]> pairs() throws IOException {
+        return fast == null ? Map.of() : fast.pairs();
     }
 
     /** The server's whole policy, kept in a file so a restarted helper enforces it before the server calls. */
@@ -85,27 +149,98 @@ public final class NodeNetwork {
         sync(lastSpecs);
     }
 
-    public void attach(String id, String ip) throws IOException { driver.attach(id, ip); }
+    public void attach(String id, String ip) throws IOException {
+        driver.attach(id, ip);
+        attachFast(id);
+    }
 
-    public void detach(String id) throws IOException { driver.detach(id); }
+    public void detach(String id) throws IOException {
+        synchronized (this) {
+            fastAttached.remove(id);
+        }
+        driver.detach(id);
+    }
+
+    /** A failed attach leaves the container on the nftables rules (still correct, slower); it is tried again at the next sync. */
+    private synchronized void attachFast(String id) {
+        if (fast == null || fastAttached.contains(id)) return;
+        try {
+            fast.attach(NetworkPlan.hostVeth(id));
+            fastAttached.add(id);
+        } catch (IOException | RuntimeException e) {
+            log.accept("bpf: cannot attach to " + NetworkPlan.hostVeth(id) + " (" + e.getMessage() + "); its traffic takes the nftables rules");
+        }
+    }
 
     public synchronized void sync(Collection<ContainerSpec> specs) throws IOException {
         lastSpecs = List.copyOf(specs);
         List<ContainerSpec.Net> nets = specs.stream().map(ContainerSpec::net).filter(Objects::nonNull).toList();
-        if (nets.isEmpty() && dns == null) return;   // nothing networked yet: no bridge, no table, no resolver
+        if (nets.isEmpty() && dns == null && services.size() == 0) return;   // nothing networked yet: no bridge, table, resolver
         driver.ensureBridge();
-        Map<String, String> addresses = new TreeMap<>();
-        for (ContainerSpec s : specs) if (s.net() != null && s.name() != null) addresses.put(s.name(), s.net().ip());
-        driver.applyRules(nets, addresses, policies);
+        java.util.Set<String> live = new java.util.HashSet<>();
+        Map<String, List<String>> addresses = new TreeMap<>();
+        for (ContainerSpec s : specs) {
+            if (s.net() == null) continue;
+            live.add(s.net().ip());
+            if (s.name() != null) addresses.put(s.name(), List.of(s.net().ip()));
+        }
+        List<dev.yoq.node.protocol.ServiceVip> serving = services.serving(live);
+        java.util.Set<String> gone = new java.util.HashSet<>(lastLive);
+        gone.removeAll(live);
+        lastLive = java.util.Set.copyOf(live);
+        for (dev.yoq.node.protocol.ServiceVip v : serving) {
+            addresses.put(v.name(), v.members());
+            for (String alias : v.aliases()) {   // `yoq policy deny web db` names services as the manifest does
+                addresses.merge(alias, v.members(), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList());
+            }
+        }
+        driver.applyRules(nets, addresses, policies, serving);
+        syncFast(specs, serving, addresses);
+        if (!gone.isEmpty()) forget(gone);
         Map<String, List<String>> entries = new TreeMap<>();
         for (ContainerSpec s : specs) {
             if (s.net() == null || s.name() == null || held.contains(s.id())) continue;   // held: not healthy (yet)
             entries.put(s.name(), List.of(s.net().ip()));
             appAliases(s, entries);
         }
+        entries.putAll(services.dnsEntries(serving));
         if (entries.size() > NameTable.MAX_NAMES) log.accept("DNS: " + entries.size() + " names, only " + NameTable.MAX_NAMES + " are served");
         names.replace(entries);
         if (dns == null) startResolver();
+    }
+
+    /** Flows pinned to ended containers go (in the kernel's conntrack and in the BPF maps): a new flow must pick a live backend. */
+    private void forget(java.util.Set<String> gone) {
+        driver.forgetFlows(gone);
+        if (fast == null) return;
+        try {
+            fast.forgetBackends(gone);
+        } catch (IOException | RuntimeException e) {
+            log.accept("bpf: cannot forget the flows of " + gone + ": " + e.getMessage());
+        }
+    }
+
+    /** Attaches to veths not attached yet (all of them after a fresh load), then the VIP table and the policy. */
+    private void syncFast(Collection<ContainerSpec> specs, List<dev.yoq.node.protocol.ServiceVip> serving, Map<String, List<String>> addresses) {
+        if (fast == null) return;
+        for (ContainerSpec s : specs) if (s.net() != null) attachFast(s.id());
+        try {
+            Map<String, List<String>> vips = new TreeMap<>();
+            for (dev.yoq.node.protocol.ServiceVip v : serving) vips.put(v.vip(), v.backends());
+            fast.syncVips(vips);
+            List<String[]> deny = new java.util.ArrayList<>();
+            Map<String, List<String>> allowOnly = new TreeMap<>();
+            for (NetworkPolicy p : policies) {
+                List<String> src = addresses.getOrDefault(p.source(), List.of()), dst = addresses.getOrDefault(p.target(), List.of());
+                for (String a : src) {
+                    if (p.deny()) for (String b : dst) deny.add(new String[] {a, b});
+                    else allowOnly.merge(a, dst, (x, y) -> java.util.stream.Stream.concat(x.stream(), y.stream()).distinct().toList());
+                }
+            }
+            fast.syncPolicy(driver.plan().subnet, deny, allowOnly);
+        } catch (IOException | RuntimeException e) {
+            log.accept("bpf: cannot update the maps (" + e.getMessage() + "); they keep their last contents until the next change");
+        }
     }
 
     /**

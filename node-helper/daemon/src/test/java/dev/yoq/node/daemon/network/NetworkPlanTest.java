@@ -49,7 +49,8 @@ class NetworkPlanTest {
                         + "    ip saddr 10.42.0.2 ip daddr 10.42.0.3 drop\n"
                         + "    ip saddr 10.42.0.4 ip daddr 10.42.0.0/16 ip daddr != { 10.42.0.3 } drop\n")
                 .doesNotContain("ghost");
-        assertThat(PLAN.ruleset(List.of(), names, List.of())).doesNotContain("chain forward");
+        assertThat(PLAN.ruleset(List.of(), names, List.of())).as("no policy: only the VIP range guard")
+                .contains("chain forward").doesNotContain("ct state").doesNotContain(" drop");
     }
 
     @Test
@@ -59,11 +60,45 @@ class NetworkPlanTest {
 
     @Test
     void another_installs_names_are_used_throughout() {
-        NetworkPlan other = new NetworkPlan(new NodeNames("yoqt0", "10.242.0.0/16", "yoq_t", "yoqt-", "yoq_t"));
+        NetworkPlan other = new NetworkPlan(new NodeNames("yoqt0", "10.242.0.0/16", "yoq_t", "yoqt-", "yoq_t", "10.251.0.0/16"));
         assertThat(other.bridge()).containsExactly("link add yoqt0 type bridge", "addr add 10.242.0.1/16 dev yoqt0", "link set yoqt0 up");
         assertThat(other.attach("0123456789ab")).containsExactly("netns add yoqt-0123456789ab",
                 "link add veth_0123456789 type veth peer name eth0 netns yoqt-0123456789ab", "link set veth_0123456789 master yoqt0 up");
         assertThat(other.ruleset(List.of(), java.util.Map.of(), List.of())).startsWith("table ip yoq_t\ndelete table ip yoq_t\n")
                 .contains("ip saddr 10.242.0.0/16 ip daddr != 10.242.0.0/16 masquerade").doesNotContain("10.42.").doesNotContain("table ip yoq\n");
+    }
+
+    static dev.yoq.node.protocol.ServiceVip vip(String name, String vip, List<PortMapping> ports, List<String> backends) {
+        return new dev.yoq.node.protocol.ServiceVip(name, List.of(), vip, ports, backends, backends);
+    }
+
+    @Test
+    void a_vip_spreads_flows_over_its_backends_by_a_hash_of_the_flow() {
+        String rules = PLAN.ruleset(List.of(), java.util.Map.of(), List.of(), List.of(
+                vip("shop-web", "10.43.0.2", List.of(new PortMapping("tcp", 8080, 80)), List.of("10.42.0.2", "10.42.0.3", "10.42.0.4")),
+                vip("shop-db", "10.43.0.3", List.of(), List.of("10.42.0.5"))));
+        assertThat(rules).contains("    ip daddr 10.43.0.2 meta l4proto { tcp, udp } dnat to jhash ip saddr . th sport mod 3 seed "
+                        + VipRules.SEED + " map { 0 : 10.42.0.2, 1 : 10.42.0.3, 2 : 10.42.0.4 }\n")
+                .contains("    ip daddr 10.43.0.3 meta l4proto { tcp, udp } dnat to 10.42.0.5\n")
+                .as("containers and the host's own connections").satisfies(r -> assertThat(r.split("ip daddr 10.43.0.3 meta").length - 1).isEqualTo(2))
+                .contains("fib daddr type local tcp dport 8080 dnat ip to jhash ip saddr . tcp sport mod 3 seed " + VipRules.SEED
+                        + " map { 0 : 10.42.0.2 . 80, 1 : 10.42.0.3 . 80, 2 : 10.42.0.4 . 80 }")
+                .as("whatever no DNAT caught is refused, never routed upstream").contains("ip daddr 10.43.0.0/16 reject");
+    }
+
+    @Test
+    void a_vip_without_backends_has_no_dnat_and_is_refused() {
+        String rules = PLAN.ruleset(List.of(), java.util.Map.of(), List.of(),
+                List.of(vip("shop-web", "10.43.0.2", List.of(new PortMapping("tcp", 8080, 80)), List.of())));
+        assertThat(rules).doesNotContain("10.43.0.2").doesNotContain("dport 8080").contains("ip daddr 10.43.0.0/16 reject");
+    }
+
+    @Test
+    void a_policy_naming_a_service_covers_all_its_replicas() {
+        var names = new java.util.TreeMap<String, List<String>>();
+        names.put("shop-web", List.of("10.42.0.3", "10.42.0.2"));
+        names.put("shop-db", List.of("10.42.0.9"));
+        String rules = PLAN.ruleset(List.of(), names, List.of(new dev.yoq.node.protocol.NetworkPolicy("shop-web", "shop-db", "deny")), List.of());
+        assertThat(rules).contains("ip saddr { 10.42.0.2, 10.42.0.3 } ip daddr 10.42.0.9 drop");
     }
 }

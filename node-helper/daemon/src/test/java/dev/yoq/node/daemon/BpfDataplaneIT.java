@@ -1,0 +1,408 @@
+package dev.yoq.node.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.yoq.node.daemon.bpf.BpfDataplane;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The eBPF dataplane on real veths (privileged lane: root, busybox-static, iproute2, bpffs): a client namespace
+ * (a) reaches two backends (b, c) through a VIP, on a bridge and in namespaces this test owns (yoqbpf0,
+ * 10.246.0.0/24, yoqbpf-*), with its own pin dir. Traffic never leaves these namespaces.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BpfDataplaneIT {
+    static final String BRIDGE = "yoqbpf0";
+    static final String SUBNET = "10.246.0.0/24";
+    static final String VIP = "10.43.250.10";
+    static final String A = "10.246.0.2", B = "10.246.0.3", C = "10.246.0.4";
+    static final Path PIN_DIR = Path.of("/sys/fs/bpf/yoq_bpfit");
+    static final Map<String, String> IPS = Map.of("a", A, "b", B, "c", C);
+    static final List<Process> servers = new ArrayList<>();
+    static Path www;
+    static BpfDataplane dp;
+    static boolean ready;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
+        boolean tools = Files.isExecutable(Path.of("/usr/sbin/ip")) && Files.isExecutable(Path.of("/usr/sbin/tc"));
+        if (!root || !busybox || !tools) {
+            System.err.println("*** SKIPPED eBPF dataplane test: " + (root ? "" : "not running as root; ")
+                    + (busybox ? "" : "busybox-static is not installed; ") + (tools ? "" : "iproute2 (ip, tc) is not installed") + " ***");
+        }
+        assumeTrue(root && busybox && tools, "the eBPF lane needs root, busybox-static and iproute2");
+        removeOurs();
+        Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
+        www = Files.createTempDirectory("yoqbpfit");
+        ip("link", "add", BRIDGE, "type", "bridge");
+        ip("addr", "add", "10.246.0.1/24", "dev", BRIDGE);
+        ip("link", "set", BRIDGE, "up");
+        // the host routes VIP traffic back out of the bridge it came from: no ICMP redirects for that
+        Files.writeString(Path.of("/proc/sys/net/ipv4/conf", BRIDGE, "send_redirects"), "0");
+        for (String n : List.of("a", "b", "c")) {
+            String ns = "yoqbpf-" + n, host = "vbpf_" + n, peer = "vbpf_" + n + "p";
+            ip("netns", "add", ns);
+            ip("link", "add", host, "type", "veth", "peer", "name", peer);
+            ip("link", "set", peer, "netns", ns);
+            ip("link", "set", host, "master", BRIDGE, "up");
+            ip("-n", ns, "link", "set", "lo", "up");
+            ip("-n", ns, "addr", "add", IPS.get(n) + "/24", "dev", peer);
+            ip("-n", ns, "link", "set", peer, "up");
+            ip("-n", ns, "route", "add", "default", "via", "10.246.0.1");
+        }
+        for (String n : List.of("b", "c")) {
+            Path dir = Files.createDirectories(www.resolve(n));
+            Files.writeString(dir.resolve("index.html"), n + "\n");
+            // port 9000: a line server that names itself, then echoes with its name (the long-lived flow)
+            Path script = www.resolve("lines-" + n + ".sh");
+            Files.writeString(script, "#!/bin/sh\necho " + n + "\nwhile read l; do echo " + n + ":$l; done\n");
+            script.toFile().setExecutable(true);
+            servers.add(start("ip", "netns", "exec", "yoqbpf-" + n, "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", dir.toString()));
+            servers.add(start("ip", "netns", "exec", "yoqbpf-" + n, "/bin/busybox", "nc", "-ll", "-p", "9000", "-e", script.toString()));
+        }
+        dp = BpfDataplane.open(PIN_DIR, s -> System.err.println("[bpf] " + s));
+        assertThat(dp.adopted()).as("a clean pin dir loads fresh").isFalse();
+        for (String n : List.of("a", "b", "c")) {
+            dp.attach("vbpf_" + n);
+            dp.attach("vbpf_" + n); // idempotent
+        }
+        for (int i = 0; i < 50 && get(B, 8080) == null; i++) Thread.sleep(100); // the servers are up
+        ready = true;
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (dp != null) {
+            try {
+                dp.unpin();
+            } finally {
+                dp.close();
+            }
+        }
+        for (Process p : servers) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        removeOurs();
+        if (www != null) {
+            try (Stream<Path> s = Files.walk(www)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Deletes only this test's objects (from a previous aborted run too). */
+    static void removeOurs() throws Exception {
+        for (String n : List.of("a", "b", "c")) quiet("ip", "netns", "del", "yoqbpf-" + n);
+        for (String n : List.of("a", "b", "c")) quiet("ip", "link", "del", "vbpf_" + n);
+        quiet("ip", "link", "del", BRIDGE);
+        if (Files.isDirectory(PIN_DIR)) {
+            try (Stream<Path> s = Files.list(PIN_DIR)) {
+                s.forEach(p -> p.toFile().delete());
+            }
+            Files.deleteIfExists(PIN_DIR);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void vipBalancesOverBothBackends() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        Map<String, Integer> answers = new HashMap<>();
+        for (int i = 0; i < 40; i++) answers.merge(String.valueOf(get(VIP, 8080)), 1, Integer::sum);
+        System.err.println("[bpf] 40 requests through the VIP: " + answers);
+        assertThat(answers.getOrDefault("b", 0)).isGreaterThan(8);
+        assertThat(answers.getOrDefault("c", 0)).isGreaterThan(8);
+        assertThat(answers.getOrDefault("b", 0) + answers.getOrDefault("c", 0)).isEqualTo(40);
+    }
+
+    @Test
+    @Order(2)
+    void longLivedFlowKeepsItsBackendWhileTheTableChanges() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        Process nc = start("ip", "netns", "exec", "yoqbpf-a", "/bin/busybox", "nc", VIP, "9000");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(nc.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream out = nc.getOutputStream()) {
+            String first = line(in);
+            assertThat(first).isIn("b", "c");
+            String other = first.equals("b") ? C : B;
+            dp.syncVips(Map.of(VIP, List.of(other))); // our backend leaves the table: draining
+            for (int i = 0; i < 5; i++) assertThat(get(VIP, 8080)).as("new flows go to the remaining backend")
+                    .isEqualTo(other.equals(B) ? "b" : "c");
+            out.write("ping\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(line(in)).isEqualTo(first + ":ping");
+            dp.syncVips(Map.of()); // even the VIP goes: established flows still drain
+            out.write("pong\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(line(in)).isEqualTo(first + ":pong");
+        } finally {
+            nc.destroyForcibly();
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void vipWithoutBackendsRefusesNewConnections() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of()));
+        try {
+            for (int i = 0; i < 3; i++) assertThat(get(VIP, 8080)).isNull();
+        } finally {
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+        assertThat(get(VIP, 8080)).isIn("b", "c");
+    }
+
+    @Test
+    @Order(4)
+    void policyDropsNewFlowsAfterTranslation() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        dp.syncPolicy(SUBNET, List.<String[]>of(new String[] {A, B}), Map.of());
+        Map<String, Integer> answers = new HashMap<>();
+        for (int i = 0; i < 12; i++) answers.merge(String.valueOf(get(VIP, 8080)), 1, Integer::sum);
+        System.err.println("[bpf] 12 requests through the VIP with a->b denied: " + answers);
+        assertThat(answers).doesNotContainKey("b").containsKey("c").containsKey("null");
+        assertThat(get(B, 8080)).isNull();
+        assertThat(get(C, 8080)).isEqualTo("c");
+
+        dp.syncPolicy(SUBNET, List.of(), Map.of(A, List.of(C))); // a may only reach c inside the subnet
+        assertThat(get(B, 8080)).isNull();
+        assertThat(get(C, 8080)).isEqualTo("c");
+
+        dp.syncPolicy(SUBNET, List.of(), Map.of());
+        assertThat(get(B, 8080)).isEqualTo("b");
+    }
+
+    @Test
+    @Order(5)
+    void countersAndPairsSeeTheTraffic() throws Exception {
+        assertThat(get(B, 8080)).isEqualTo("b");
+        Map<String, BpfDataplane.Counters> counters = dp.counters();
+        System.err.println("[bpf] counters " + counters);
+        for (String ip : List.of(A, B, C)) {
+            assertThat(counters).containsKey(ip);
+            assertThat(counters.get(ip).txPackets()).isPositive();
+            assertThat(counters.get(ip).rxPackets()).isPositive();
+            assertThat(counters.get(ip).txBytes()).isPositive();
+            assertThat(counters.get(ip).rxBytes()).isPositive();
+        }
+        assertThat(counters.get(A).connections()).isGreaterThanOrEqualTo(40);
+        Map<List<String>, BpfDataplane.Counters> pairs = dp.pairs();
+        assertThat(pairs).containsKeys(List.of(A, B), List.of(A, C), List.of(B, A));
+        assertThat(pairs.get(List.of(A, B)).txPackets()).isPositive();
+        List<BpfDataplane.MapUsage> maps = dp.maps();
+        System.err.println("[bpf] maps " + maps);
+        assertThat(maps).contains(new BpfDataplane.MapUsage("vips", 1, 65536));
+    }
+
+    @Test
+    @Order(6)
+    void aNewHelperReadoptsThePinnedDataplane() throws Exception {
+        List<BpfDataplane.ProgramInfo> before = dp.programs();
+        long txBefore = dp.counters().get(A).txPackets();
+        dp.close();
+        dp = BpfDataplane.open(PIN_DIR, s -> System.err.println("[bpf] " + s));
+        assertThat(dp.adopted()).isTrue();
+        assertThat(dp.programs()).isEqualTo(before);
+        int ingressId = before.stream().filter(p -> p.name().equals("lb_ingress")).findFirst().orElseThrow().id();
+        String shown = run(List.of("bpftool", "prog", "show", "pinned", PIN_DIR.resolve("lb_ingress").toString()), 10);
+        assertThat(shown).startsWith(ingressId + ":");
+        assertThat(dp.counters().get(A).txPackets()).as("maps keep their contents").isGreaterThanOrEqualTo(txBefore);
+        assertThat(get(VIP, 8080)).as("the VIP works without syncVips").isIn("b", "c");
+        System.err.println("[bpf] re-adopted " + dp.programs() + "; bpftool: " + shown.lines().findFirst().orElse(""));
+    }
+
+    @Test
+    @Order(7)
+    void staleOrPartialPinsAreReloadedNotAdopted() throws Exception {
+        List<BpfDataplane.ProgramInfo> before = dp.programs();
+        dp.close();
+        // another object version pinned these: the meta map's stamp no longer matches the object's SHA-256
+        List<String> cmd = new ArrayList<>(List.of("bpftool", "map", "update", "pinned", PIN_DIR.resolve("meta").toString(),
+                "key", "0", "0", "0", "0", "value"));
+        for (int i = 0; i < 32; i++) cmd.add("7");
+        run(cmd, 10);
+        dp = BpfDataplane.open(PIN_DIR, s -> System.err.println("[bpf] " + s));
+        assertThat(dp.adopted()).isFalse();
+        assertThat(dp.programs()).doesNotContainAnyElementsOf(before);
+        // the caller's duty after a reload: re-attach and re-sync (the new maps start empty)
+        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n);
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        assertThat(get(VIP, 8080)).isIn("b", "c");
+
+        // an interrupted load left only some pins: reload rather than adopt half a dataplane
+        List<BpfDataplane.ProgramInfo> second = dp.programs();
+        dp.close();
+        Files.delete(PIN_DIR.resolve("pairs"));
+        dp = BpfDataplane.open(PIN_DIR, s -> System.err.println("[bpf] " + s));
+        assertThat(dp.adopted()).isFalse();
+        assertThat(dp.programs()).doesNotContainAnyElementsOf(second);
+        dp.detach("vbpf_a");
+        dp.detach("vbpf_a"); // a missing filter is fine
+        dp.detach("vbpf_nosuch"); // and so is a missing interface
+    }
+
+    @Test
+    @Order(8)
+    void forgottenBackendsNoLongerCatchAReusedTuple() throws Exception {
+        // the previous test reloaded (b and c still run the old programs and maps) and detached a: re-attach all
+        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n);
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        int port = 23456; // below the ephemeral range: no earlier flow of this test used it
+        String first = getFrom(port, VIP, 8080);
+        assertThat(first).isIn("b", "c");
+        String x = first.equals("b") ? B : C;
+        String other = first.equals("b") ? "c" : "b";
+        Process nc = null;
+        try {
+            dp.syncVips(Map.of(VIP, List.of(IPS.get(other)))); // x's container ended
+            assertThat(get(VIP, 8080)).as("new tuples avoid x").isEqualTo(other);
+            // control: without forgetBackends, conntrack still pins the reused tuple to x (a dead x: a timeout)
+            assertThat(getFrom(port, VIP, 8080)).as("the same tuple, not forgotten").isEqualTo(first);
+            // a live flow to the remaining backend must survive forgetting x
+            nc = start("ip", "netns", "exec", "yoqbpf-a", "/bin/busybox", "nc", VIP, "9000");
+            BufferedReader in = new BufferedReader(new InputStreamReader(nc.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = nc.getOutputStream();
+            assertThat(line(in)).isEqualTo(other);
+
+            int deleted = dp.forgetBackends(List.of(x));
+            System.err.println("[bpf] forgetBackends(" + x + ") deleted " + deleted + " entries");
+            assertThat(deleted).as("at least the tuple's conntrack and rev_nat entries").isGreaterThanOrEqualTo(2);
+            assertThat(getFrom(port, VIP, 8080)).as("the same tuple, forgotten").isEqualTo(other);
+            assertThat(dp.forgetBackends(List.of(x))).as("nothing is left to forget").isZero();
+            assertThat(dp.forgetBackends(List.of())).isZero();
+
+            out.write("ping\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(line(in)).as("the other backend's flow is untouched").isEqualTo(other + ":ping");
+        } finally {
+            if (nc != null) nc.destroyForcibly();
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+    }
+
+    /**
+     * One HTTP/1.0 GET from namespace a with a fixed local port ({@link FixedPortGet} in a JVM under ip netns exec:
+     * busybox nc ignores -p when it connects); the body stripped, or null when it failed.
+     */
+    static String getFrom(int localPort, String host, int port) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classes = Path.of(FixedPortGet.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process p = start("ip", "netns", "exec", "yoqbpf-a", java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes,
+                FixedPortGet.class.getName(), String.valueOf(localPort), host, String.valueOf(port));
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return null;
+        }
+        String all = answer.get(2, TimeUnit.SECONDS);
+        int body = all.indexOf("\r\n\r\n");
+        if (p.exitValue() != 0 || !all.startsWith("HTTP/1.") || !all.contains(" 200 ") || body < 0) return null;
+        return all.substring(body + 4).strip();
+    }
+
+    /**
+     * GET / from a fixed local port (args: localPort host port), printing the raw answer. The server closes first and
+     * we close with an RST (linger 0), so neither end keeps a TIME_WAIT that would stand in the way of the next
+     * connection on the same 5-tuple.
+     */
+    public static final class FixedPortGet {
+        public static void main(String[] args) throws Exception {
+            try (Socket s = new Socket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(Integer.parseInt(args[0])));
+                s.connect(new InetSocketAddress(args[1], Integer.parseInt(args[2])), 4000);
+                s.setSoTimeout(4000);
+                s.setSoLinger(true, 0);
+                s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + args[1] + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                System.out.print(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                System.out.flush();
+            }
+        }
+    }
+
+    /** One HTTP GET from namespace a, bounded to 4 seconds by timeout(1) (busybox wget has no -T); the body stripped, or null when it failed. */
+    static String get(String host, int port) throws Exception {
+        Process p = start("ip", "netns", "exec", "yoqbpf-a", "/bin/busybox", "timeout", "4", "/bin/busybox", "wget", "-q",
+                "-O", "-", "http://" + host + ":" + port + "/");
+        CompletableFuture<String> body = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        if (!p.waitFor(6, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return null;
+        }
+        String out = body.get(2, TimeUnit.SECONDS).strip();
+        return p.exitValue() == 0 ? out : null;
+    }
+
+    static String line(BufferedReader in) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    static Process start(String... cmd) throws IOException {
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    static void ip(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(cmd + ": " + out);
+    }
+
+    static void quiet(String... cmd) throws Exception {
+        run(List.of(cmd), 10);
+    }
+
+    static String run(List<String> cmd, int seconds) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) p.destroyForcibly();
+        return out;
+    }
+}
