@@ -110,7 +110,7 @@ class AppsIT {
         JsonNode r = YoqServer.JSON.readTree(again.out());
         assertThat(r.path("status").asText()).isEqualTo("completed");
         assertThat(r.path("release_id").asText()).isNotEqualTo(before.path("release_id").asText());
-        assertThat(containers("demoit" + R).stream().filter(c -> c.path("name").asText().matches("demoit" + R + "-(web|backend)"))
+        assertThat(containers("demoit" + R).stream().filter(c -> c.path("name").asText().matches("demoit" + R + "-(web|backend)-1-[0-9a-f]{6}"))
                 .map(c -> c.path("id").asText()).sorted().toList()).as("nothing restarted").isSubsetOf(ids).hasSize(2);
 
         long deadline = System.currentTimeMillis() + 15_000;
@@ -209,7 +209,7 @@ class AppsIT {
         assertThat(lookup.exit()).as("no answer for an unhealthy service: " + lookup.out()).isNotZero();
         PrivilegedLane.yoq("rm", "look" + R);
 
-        String db = containers(app).stream().filter(c -> c.path("name").asText().equals(app + "-db")).findFirst().orElseThrow().path("id").asText();
+        String db = containers(app).stream().filter(c -> c.path("name").asText().startsWith(app + "-db-")).findFirst().orElseThrow().path("id").asText();
         assertThat(PrivilegedLane.yoq("exec", db, "touch", "/tmp/ok").exit()).isZero();
         waitFor(() -> {
             CliIT.Run again = PrivilegedLane.yoq("run", "--name", "look2" + R, rootfs.toString(), "nslookup", "db." + app, PrivilegedLane.NAMES.gateway());

@@ -22,9 +22,9 @@ final class PrivilegedLane {
      * defaults (yoq0, 10.42.0.0/16, ip yoq), and the suite never touches them.
      */
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqat0", "10.243.0.0/16", "yoq_at",
-            "yoqat-", "yoq_at");
+            "yoqat-", "yoq_at", "10.253.0.0/16");
     static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
-            "touch", "printenv", "date", "mkdir", "[", "nslookup");
+            "touch", "printenv", "date", "mkdir", "[", "nslookup", "seq", "kill");
 
     private PrivilegedLane() {}
 
@@ -49,6 +49,7 @@ final class PrivilegedLane {
         long deadline = System.currentTimeMillis() + 20_000;
         while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
         assertThat(SOCKET).as("helper socket").exists();
+        downAllApps(testClass);   // what an interrupted earlier run left
         return helper;
     }
 
@@ -56,9 +57,24 @@ final class PrivilegedLane {
         return tmp.resolve("rootfs");
     }
 
-    /** Removes every container (stopping running ones), then stops the helper. */
+    /**
+     * Takes every app of the test server down (their containers, VIPs and host ports): the server's data outlives a
+     * run, and an app an interrupted run left would hold its ports in the next.
+     */
+    static void downAllApps(String testClass) {
+        try {
+            for (JsonNode a : YoqServer.JSON.readTree(yoq("--json", "apps").out())) {
+                if (!"down".equals(a.path("status").asText())) yoq("down", "--app", a.path("app_name").asText());
+            }
+        } catch (Exception e) {
+            System.err.println("*** " + testClass + " could not take the test server's apps down: " + e + " ***");
+        }
+    }
+
+    /** Takes every app down, removes every container (stopping running ones), then stops the helper. */
     static void stop(String testClass, Process helper) throws Exception {
         if (helper == null) return;
+        downAllApps(testClass);
         try {
             for (JsonNode c : YoqServer.JSON.readTree(yoq("--json", "ps").out())) {
                 if ("running".equals(c.path("status").asText())) yoq("stop", c.path("id").asText());
@@ -74,7 +90,8 @@ final class PrivilegedLane {
 
     /** Deletes a lane's own nftables table and bridge (the names are the lane's, never a user's yoq). */
     static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) throws Exception {
-        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()))) {
+        for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()),
+                List.of("rm", "-rf", "/sys/fs/bpf/" + names.table()))) {   // the lane's BPF pins (its table's name)
             new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         }
     }

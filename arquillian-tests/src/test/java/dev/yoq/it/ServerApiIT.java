@@ -166,7 +166,7 @@ class ServerApiIT {
                 .containsPattern("yoq_api_auth_failures_total\\{mp_scope=\"application\",reason=\"(missing|invalid)\"\\} [0-9.]+")
                 .contains("mp_scope=\"base\"")
                 .contains("mp_scope=\"vendor\"");
-        HttpResponse<String> other = get("/v1/metrics", token());
+        HttpResponse<String> other = get("/v1/metrics?mode=storage_io", token());
         assertThat(other.statusCode()).isEqualTo(501);
         assertThat(json(other).path("code").asText()).isEqualTo("not_implemented");
     }

@@ -28,7 +28,7 @@ final class DevMode {
     private final YoqCommand yoq;
     private final Manifest manifest;
     private final boolean color;
-    private final Map<String, String> containers = new LinkedHashMap<>();   // service -> container id
+    private final Map<String, String> containers = new LinkedHashMap<>();   // replica container id -> service
     private final Map<String, Long> offsets = new HashMap<>();
     private final Map<WatchKey, String> watchedBy = new HashMap<>();
     private final Map<String, Long> changedAt = new HashMap<>();
@@ -103,30 +103,38 @@ final class DevMode {
         for (String service : List.copyOf(changedAt.keySet())) {
             if (now - changedAt.get(service) < DEBOUNCE_MS) continue;
             changedAt.remove(service);
-            String id = containers.get(service);
-            if (id == null) continue;
+            List<String> ids = containers.entrySet().stream().filter(e -> e.getValue().equals(service)).map(Map.Entry::getKey).toList();
+            if (ids.isEmpty()) continue;
             yoq.err.println(prefix(service) + "sources changed: restarting");
-            try {
-                api.post("/containers/" + id + "/restart", null);
-            } catch (CliException e) {
-                yoq.err.println(prefix(service) + "restart failed: " + e.getMessage());
-            }
-        }
-    }
-
-    private void refreshContainers(ApiClient api) {
-        for (JsonNode c : api.get("/containers").json()) {
-            for (Manifest.Service s : manifest.services()) {
-                if (c.path("name").asText().equals(dev.yoq.manifest.AppNames.container(manifest.appName(), s.name()))) {
-                    String id = c.path("id").asText();
-                    if (!id.equals(containers.put(s.name(), id))) offsets.put(id, 0L);
+            for (String id : ids) {   // every replica of the service
+                try {
+                    api.post("/containers/" + id + "/restart", null);
+                } catch (CliException e) {
+                    yoq.err.println(prefix(service) + "restart failed: " + e.getMessage());
                 }
             }
         }
     }
 
+    /** The app's service replicas ({@code <app>-<service>-<i>-<release>}), new ones followed from their first line. */
+    private void refreshContainers(ApiClient api) {
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (JsonNode c : api.get("/containers").json()) {
+            listed.add(c.path("id").asText());
+            for (Manifest.Service s : manifest.services()) {
+                String prefix = dev.yoq.manifest.AppNames.container(manifest.appName(), s.name()) + "-";
+                String name = c.path("name").asText();
+                if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+-[0-9a-f]{6}")) {
+                    String id = c.path("id").asText();
+                    if (containers.put(id, s.name()) == null) offsets.put(id, 0L);
+                }
+            }
+        }
+        containers.keySet().retainAll(listed);   // a replica a rollout retired
+    }
+
     private void printLogs(ApiClient api) {
-        containers.forEach((service, id) -> {
+        containers.forEach((id, service) -> {
             JsonNode chunk = api.get("/containers/" + id + "/logs?offset=" + offsets.getOrDefault(id, 0L)).json();
             offsets.put(id, chunk.path("offset").asLong());
             String text = chunk.path("logs").asText();

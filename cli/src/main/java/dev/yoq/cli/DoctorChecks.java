@@ -37,6 +37,25 @@ final class DoctorChecks {
         return checks;
     }
 
+    /** The helper's dataplane answer: bpf with its programs and the fullest map, or nftables and the reason. */
+    static Check dataplane(com.fasterxml.jackson.databind.JsonNode d) {
+        if (!"bpf".equals(d.path("mode").asText())) {
+            return new Check("dataplane", "warn", "nftables fallback (VIPs, policy and counters still work, slower): " + d.path("reason").asText("unknown"));
+        }
+        double fullest = 0;
+        String which = "";
+        for (com.fasterxml.jackson.databind.JsonNode m : d.path("maps")) {
+            double pct = m.path("max").asLong() == 0 ? 0 : m.path("used").asLong() * 100.0 / m.path("max").asLong();
+            if (pct >= fullest) {
+                fullest = pct;
+                which = m.path("name").asText();
+            }
+        }
+        String status = fullest >= 90 ? "fail" : fullest >= 75 ? "warn" : "pass";
+        return new Check("dataplane", status, "bpf: " + d.path("programs").size() + " programs" + (d.path("adopted").asBoolean() ? " (re-adopted)" : "")
+                + ", fullest map " + which + " " + Math.round(fullest) + "%");
+    }
+
     Check kernel() {
         String release = read("proc/sys/kernel/osrelease");
         if (release == null) return new Check("kernel", "fail", "cannot read /proc/sys/kernel/osrelease");

@@ -26,12 +26,27 @@ public class DoctorCommand implements Callable<Integer> {
             free = -1;
         }
         List<DoctorChecks.Check> checks = new DoctorChecks(Path.of("/")).system(this::nodeHelper, free);
+        checks.add(dataplane());
         if (yoq.options.json()) {
             yoq.out.println(ApiClient.JSON.valueToTree(checks));
         } else {
             for (DoctorChecks.Check c : checks) yoq.out.printf("%-5s %-12s %s%n", c.status(), c.name(), c.message());
         }
         return checks.stream().anyMatch(c -> c.status().equals("fail")) ? 1 : 0;
+    }
+
+    private Path socket() {
+        String env = yoq.options.env().get("YOQ_NODE_SOCKET");
+        return Path.of(env == null || env.isBlank() ? dev.yoq.node.protocol.Wire.DEFAULT_SOCKET : env);
+    }
+
+    /** Which dataplane carries the VIPs: the eBPF programs (pass) or the nftables fallback, with why (warn). */
+    private DoctorChecks.Check dataplane() {
+        try (NodeClient c = NodeClient.connect(socket())) {
+            return DoctorChecks.dataplane(c.dataplane());
+        } catch (IOException e) {
+            return new DoctorChecks.Check("dataplane", "warn", "unknown: the node helper is not answering");
+        }
     }
 
     private DoctorChecks.Check nodeHelper() {

@@ -41,6 +41,8 @@ public class YoqCommand implements Callable<Integer> {
         c.put("login", LoginCommand.class);
         c.put("tags", ImageCommands.Tags.class);
         c.put("policy", PolicyCommands.class);
+        c.put("services", ServicesCommand.class);
+        c.put("metrics", MetricsCommand.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);

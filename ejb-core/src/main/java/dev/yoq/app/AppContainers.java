@@ -60,16 +60,85 @@ public class AppContainers {
         return out;
     }
 
+    /** The app's service replicas, by service, oldest first. */
+    public Map<String, List<ContainerRecord>> replicas(String app) {
+        Map<String, List<ContainerRecord>> out = new LinkedHashMap<>();
+        for (ContainerRecord c : FreshReads.fresh(em.createQuery(
+                "SELECT c FROM ContainerRecord c WHERE c.appName = :a AND c.workloadKind = 'service' ORDER BY c.createdAt", ContainerRecord.class)
+                .setParameter("a", app)).getResultList()) {
+            out.computeIfAbsent(c.getWorkloadName(), k -> new java.util.ArrayList<>()).add(c);
+        }
+        return out;
+    }
+
+    /**
+     * The service's replicas as the planner sees them: index, config, process, health and admin state ("none" for a
+     * container from before services, which no VIP knows: a release replaces it).
+     */
+    public List<ReplicaPlan.Replica> replicaStates(String app, String service) {
+        Map<String, String> admin = new java.util.HashMap<>();
+        for (dev.yoq.model.ServiceEndpointRecord e : FreshReads.fresh(em.createQuery(
+                "SELECT e FROM ServiceEndpointRecord e WHERE e.serviceName = :n", dev.yoq.model.ServiceEndpointRecord.class)
+                .setParameter("n", dev.yoq.state.Command.serviceName(app, service))).getResultList()) {
+            admin.put(e.getContainerId(), e.getAdminState());
+        }
+        List<ReplicaPlan.Replica> out = new java.util.ArrayList<>();
+        for (ContainerRecord c : replicas(app).getOrDefault(service, List.of())) {
+            out.add(new ReplicaPlan.Replica(c.getId(), AppWorkloads.replicaIndex(c.getHostname(), service), c.getConfigHash(), c.getStatus(),
+                    health.serving(c.getId()) && health.status(c.getId()) != null ? "healthy" : health.status(c.getId()),
+                    admin.getOrDefault(c.getId(), "none")));
+        }
+        return out;
+    }
+
+    /** The service's VIP, ports and replica count are recorded (the VIP taken on first sight); returns the VIP. */
+    public String ensureService(String app, Manifest.Service s) {
+        List<dev.yoq.node.protocol.PortMapping> ports = s.ports().stream()
+                .map(p -> new dev.yoq.node.protocol.PortMapping("tcp", (int) p.hostPort(), (int) p.containerPort())).toList();
+        try {
+            return bus.submit(new Command.EnsureService(app, s.name(), ports, s.replicas(), startup.settings().names().vipSubnet(),
+                    System.currentTimeMillis()));
+        } catch (dev.yoq.state.CommandRejectedException e) {
+            throw new AppException(AppException.Kind.INVALID, "service " + s.name() + ": " + e.getMessage());
+        }
+    }
+
+    public void removeService(String app, String service) {
+        bus.submit(new Command.RemoveService(app, service));
+    }
+
+    public void removeServices(String app) {
+        for (String service : em.createQuery("SELECT s.workloadName FROM ServiceRecord s WHERE s.appName = :a", String.class)
+                .setParameter("a", app).getResultList()) {
+            removeService(app, service);
+        }
+    }
+
+    /** Endpoints change admin state together (one transaction: a blue/green switch is one update of the VIP). */
+    public void setEndpointStates(String app, String service, Map<String, String> states) {
+        if (!states.isEmpty()) bus.submit(new Command.SetEndpointStates(Command.serviceName(app, service), states, System.currentTimeMillis()));
+    }
+
     public List<ContainerRecord> all(String app) {
         return FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.appName = :a ORDER BY c.createdAt DESC",
                 ContainerRecord.class).setParameter("a", app)).getResultList();
     }
 
-    /** Starts service {@code s} of release {@code releaseId}; watches its health check when it has one. */
-    public Started startService(String app, AppWorkloads.Volumes volumes, Manifest.Service s, String releaseId, String configHash) {
+    /**
+     * Starts replica {@code index} of service {@code s} for release {@code releaseId} (standby: outside the VIP until
+     * switched); watches its health check when it has one. One this release already started (a resumed rollout) is
+     * adopted when it runs, and replaced when it does not.
+     */
+    public Started startReplica(String app, AppWorkloads.Volumes volumes, Manifest.Service s, int index, String releaseId, String configHash,
+                                boolean standby) {
         try {
-            ContainerView v = containers.run(AppWorkloads.service(app, s, volumes),
-                    new ContainerService.Placement(new Command.Workload(app, "service", s.name(), releaseId, configHash), s.name(),
+            dev.yoq.runtime.RunRequest request = AppWorkloads.replica(app, s, volumes, index, releaseId);
+            ContainerRecord earlier = byName(request.name());
+            if (earlier != null && "running".equals(earlier.getStatus())) return new Started(earlier.getId(), null, null);
+            if (earlier != null) remove(earlier.getId());
+            ContainerView v = containers.run(request,
+                    new ContainerService.Placement(new Command.Workload(app, "service", s.name(), releaseId, configHash,
+                            standby ? dev.yoq.model.ServiceEndpointRecord.STANDBY : null), AppWorkloads.replicaHostname(s.name(), index),
                             s.common().workingDir()));
             if (s.healthCheck() != null && v.ip() != null) health.watch(v.id(), v.ip(), s.name(), s.healthCheck(), s.restart());
             return new Started(v.id(), null, null);
@@ -80,6 +149,11 @@ public class AppContainers {
         } catch (AppException e) {
             return new Started(null, "start_failed", e.getMessage());
         }
+    }
+
+    private ContainerRecord byName(String name) {
+        return FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.name = :n", ContainerRecord.class).setParameter("n", name))
+                .getResultList().stream().findFirst().orElse(null);
     }
 
     /** Starts a one-shot run of a worker or cron job (never restarted). */

@@ -86,7 +86,8 @@ public class AppService {
         if (m.services().isEmpty() && m.workers().isEmpty() && m.crons().isEmpty() && m.trainingJobs().isEmpty()) {
             throw new AppException(AppException.Kind.INVALID, "no services to deploy");
         }
-        m.services().forEach(s -> AppWorkloads.containerName(m.appName(), s.name()));
+        // the longest replica name must fit before anything is recorded
+        m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
         if (!rollouts.begin(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {
             String snapshot = AppSnapshot.json(m);
@@ -187,7 +188,7 @@ public class AppService {
                 WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();
     }
 
-    /** Stops and removes every container of the app, newest first, and its cron schedules; returns how many. */
+    /** Stops and removes every container of the app, newest first, its cron schedules and services; returns how many. */
     public int down(String app) {
         checkName(app);
         if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
@@ -197,7 +198,10 @@ public class AppService {
         RuntimeException last = null;
         for (int pass = 0; pass < 3; pass++) {
             List<ContainerRecord> all = containers.all(app);
-            if (all.isEmpty()) return removed;
+            if (all.isEmpty()) {
+                containers.removeServices(app);   // their VIPs and host ports go back; the next up takes them again
+                return removed;
+            }
             for (ContainerRecord c : all) {
                 try {
                     containers.remove(c.getId());

@@ -66,9 +66,42 @@ public final class AppWorkloads {
         return name;
     }
 
-    public static RunRequest service(String app, Manifest.Service s, Volumes volumes) {
-        List<String> ports = s.ports().stream().map(p -> p.hostPort() + ":" + p.containerPort()).toList();
-        return request(app, s.name(), s.common(), ports, s.restart(), (long) s.memoryLimitMb() << 20, s.cpuLimit(), volumes);
+    /**
+     * Replica {@code index} of a service for release {@code releaseId}: named {@code <app>-<service>-<index>-<release
+     * prefix>} (unique per release, so a resumed rollout finds what it started, and old and new replicas of one
+     * index can run side by side), hostname {@code <service>-<index>}. No ports: the service publishes them once
+     * for all its replicas, through its VIP.
+     */
+    public static RunRequest replica(String app, Manifest.Service s, Volumes volumes, int index, String releaseId) {
+        RunRequest r = request(app, s.name(), s.common(), List.of(), s.restart(), (long) s.memoryLimitMb() << 20, s.cpuLimit(), volumes);
+        String name = replicaName(app, s.name(), index, releaseId);
+        return new RunRequest(r.target(), r.command(), name, r.env(), r.volumes(), r.ports(), r.memoryBytes(), r.pids(), r.cpuWeight(),
+                r.cpus(), r.restart(), r.network(), r.userNamespace(), r.capAdd(), r.capDrop());
+    }
+
+    public static String replicaName(String app, String service, int index, String releaseId) {
+        String name = containerName(app, service) + "-" + index + "-" + releaseId.substring(0, Math.min(6, releaseId.length()));
+        if (!CONTAINER_NAME.matcher(name).matches()) {
+            throw new AppException(AppException.Kind.INVALID, "app " + app + ", service " + service + ": its replica is named " + name
+                    + ", which must be 1-63 characters of A-Z a-z 0-9 and -");
+        }
+        return name;
+    }
+
+    public static String replicaHostname(String service, int index) {
+        return service + "-" + index;
+    }
+
+    /** The index a replica's hostname carries ({@code web-3} → 3); a container from before replicas counts as 1. */
+    public static int replicaIndex(String hostname, String service) {
+        if (hostname != null && hostname.startsWith(service + "-")) {
+            try {
+                return Integer.parseInt(hostname.substring(service.length() + 1));
+            } catch (NumberFormatException ignored) {
+                // not a replica hostname
+            }
+        }
+        return 1;
     }
 
     /** A worker or cron run: one-shot, never restarted; the original's worker limits (cpu 1000, memory 256 MiB). */

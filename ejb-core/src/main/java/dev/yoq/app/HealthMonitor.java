@@ -125,6 +125,15 @@ public class HealthMonitor {
         }
     }
 
+    /**
+     * Whether the container may take traffic as far as health goes: no health check, healthy, or found running
+     * after a server restart and not yet probed (holding every replica back after a restart would be an outage).
+     */
+    public boolean serving(String containerId) {
+        HealthState s = states.get(containerId);
+        return s == null || s.ready() || adopted.contains(containerId);
+    }
+
     /** starting, healthy or unhealthy; null when the container has no health check (or is not watched). */
     public String status(String containerId) {
         HealthState s = states.get(containerId);

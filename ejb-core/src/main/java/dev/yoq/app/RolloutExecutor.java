@@ -42,6 +42,10 @@ public class RolloutExecutor {
     HealthMonitor health;
     @EJB
     CronScheduler crons;
+    @EJB
+    dev.yoq.service.ServiceDataplane dataplane;
+    @EJB
+    dev.yoq.server.ServerStartup startup;
     @Inject
     CommandBus bus;
 
@@ -49,8 +53,8 @@ public class RolloutExecutor {
     public void execute(String releaseId) {
         ReleaseRecord r = release(releaseId);
         Manifest m = SnapshotReader.read(r.getConfigSnapshot());
-        Map<String, String> hashes = WorkloadHashes.of(r.getConfigSnapshot());
-        RolloutProgress p = r.getRolloutCheckpointJson() == null ? AppPlanner.start(m, hashes, runningNow(r.getAppName()))
+        Map<String, String> hashes = WorkloadHashes.ofReplicas(r.getConfigSnapshot());
+        RolloutProgress p = r.getRolloutCheckpointJson() == null ? AppPlanner.start(m, hashes, runningNow(r.getAppName(), m))
                 : ProgressJson.read(r.getRolloutTargetsJson(), r.getRolloutCheckpointJson());
         Run run = new Run(r, m, hashes, p, AppPlanner.policy(m, p));
         try {
@@ -83,7 +87,8 @@ public class RolloutExecutor {
         final Map<String, String> hashes;
         final RolloutProgress p;
         final Manifest.Rollout policy;
-        final Map<String, String> containerOf = new HashMap<>();
+        /** Old replicas left draining by a blue/green switch, and since when: removed at the release's end. */
+        final Map<String, Long> drainingSince = new HashMap<>();
         AppWorkloads.Volumes volumes;
         String firstFailure;
 
@@ -98,6 +103,7 @@ public class RolloutExecutor {
 
         void go() {
             save("in_progress", null);
+            for (Manifest.Service s : m.services()) app.ensureService(appName, s);
             while (!p.done()) {
                 if (stoppedByOperator()) return;
                 if (p.nextBatch() > 0 && policy.delayBetweenBatches() > 0 && !"batch".equals(p.phase()) && !waitDelay()) return;
@@ -113,23 +119,23 @@ public class RolloutExecutor {
                 save("in_progress", null);
             }
             removeDeleted();
+            removeLeftovers();
             p.phase("done");
             save(p.finalStatus(), null);
             if (!"failed".equals(p.finalStatus())) crons.refresh(appName);
         }
 
-        /** Dependency waves: start those whose service dependencies are ready, wait for them, repeat. */
+        /** Dependency waves: services whose service dependencies are ready converge, one after another; repeat. */
         boolean runBatch(List<String> batch) {
             List<String> left = new ArrayList<>(batch);
             left.removeIf(n -> Target.READY.equals(p.target(n).state()));
             while (!left.isEmpty()) {
                 List<String> wave = left.stream().filter(this::dependenciesReady).toList();
                 if (wave.isEmpty()) wave = List.of(left.get(0));   // a dependency outside this release's targets
-                for (String name : wave) start(name);
-                save("in_progress", null);
-                awaitReady(wave);
-                save("in_progress", null);
-                if (wave.stream().anyMatch(n -> Target.FAILED.equals(p.target(n).state()))) return false;
+                for (String name : wave) {
+                    start(name);
+                    if (Target.FAILED.equals(p.target(name).state())) return false;
+                }
                 left.removeAll(wave);
             }
             return true;
@@ -140,48 +146,108 @@ public class RolloutExecutor {
                     .allMatch(d -> Target.READY.equals(p.target(d).state()));
         }
 
+        /** Brings the service's replicas to this release's config and count (ReplicaPlan), recording what it replaced. */
         void start(String name) {
-            ContainerRecord existing = app.of(appName, "service").get(name);
-            if (existing != null && release.getId().equals(existing.getReleaseId()) && "running".equals(existing.getStatus())) {
-                containerOf.put(name, existing.getId());   // started before the server went down: not again
-                p.set(name, Target.STARTING, null);
-                return;
-            }
-            p.replaced(name, existing == null ? null : existing.getReleaseId());
+            String hash = hashes.get("service:" + name);
+            List<ReplicaPlan.Replica> now = app.replicaStates(appName, name);
+            if (now.isEmpty()) p.replaced(name, null);
+            now.stream().filter(r -> !hash.equals(r.configHash())).findFirst()
+                    .ifPresent(old -> p.replaced(name, releaseOf(old.containerId())));
             p.set(name, Target.STARTING, null);
             save("in_progress", null);
-            if (existing != null) app.remove(existing.getId());
-            AppContainers.Started s = app.startService(appName, volumes, service(name), release.getId(), hashes.get("service:" + name));
-            if (s.ok()) containerOf.put(name, s.containerId());
-            else fail(name, s.reason(), s.message());
+            String failure = converge(service(name), hash, release.getId(), service(name).rollout().strategy());
+            if (failure == null) p.set(name, Target.READY, null);
+            else fail(name, failure.substring(0, failure.indexOf(' ')), failure.substring(failure.indexOf(' ') + 1));
+            save("in_progress", null);
         }
 
-        void awaitReady(List<String> wave) {
-            long deadline = policy.healthCheckTimeout() > 0 ? System.currentTimeMillis() + policy.healthCheckTimeout() * 1000 : Long.MAX_VALUE;
+        /**
+         * Steps the planner until the service runs {@code hash} at its replica count. Returns null when done, else
+         * "reason message". A new replica not ready within the policy's health-check timeout fails it.
+         */
+        String converge(Manifest.Service s, String hash, String releaseId, String strategy) {
+            long timeoutMs = policy.healthCheckTimeout() > 0 ? policy.healthCheckTimeout() * 1000 : Long.MAX_VALUE;
+            Map<String, Long> startedAt = new HashMap<>();
+            boolean held = false;
             while (true) {
-                boolean waiting = false;
-                for (String name : wave) {
-                    if (!Target.STARTING.equals(p.target(name).state())) continue;
-                    String verdict = readiness(name, System.currentTimeMillis() > deadline);
-                    if (verdict == null) waiting = true;
-                    else if (verdict.isEmpty()) p.set(name, Target.READY, null);
-                    else fail(name, verdict, null);
+                List<ReplicaPlan.Replica> now = app.replicaStates(appName, s.name());
+                ReplicaPlan.Step step = ReplicaPlan.next(now, s.replicas(), hash, strategy, (int) Math.min(64, s.rollout().parallelism()), held,
+                        startedAt.keySet());
+                if (step instanceof ReplicaPlan.Done done) {
+                    long at = System.currentTimeMillis();
+                    done.kept().forEach(id -> drainingSince.putIfAbsent(id, at));
+                    dataplane.syncNow();
+                    return null;
+                } else if (step instanceof ReplicaPlan.Failed f) {
+                    return f.reason() + " replica " + f.containerId();
+                } else if (step instanceof ReplicaPlan.Start st) {
+                    for (int index : st.indexes()) {
+                        AppContainers.Started started = app.startReplica(appName, volumes, s, index, releaseId, hash, st.standby());
+                        if (!started.ok()) return started.reason() + " " + started.message();
+                        startedAt.put(started.containerId(), System.currentTimeMillis());
+                    }
+                } else if (step instanceof ReplicaPlan.Wait) {
+                    long now0 = System.currentTimeMillis();
+                    for (ReplicaPlan.Replica r : now) {
+                        if (!hash.equals(r.configHash()) || r.ready()) continue;
+                        // one started before a server restart is this rollout's too: its clock starts now
+                        long since = startedAt.computeIfAbsent(r.containerId(), k -> now0);
+                        if (now0 - since > timeoutMs) {
+                            return "readiness_timeout replica " + r.containerId();
+                        }
+                    }
+                    sleep(POLL_MS);
+                } else if (step instanceof ReplicaPlan.Retire rt) {
+                    retire(s.name(), rt.containerIds());
+                } else if (step instanceof ReplicaPlan.Switch sw) {
+                    dataplane.syncNow();
+                    Map<String, String> states = new HashMap<>();
+                    sw.activate().forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.ACTIVE));
+                    sw.drain().forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.DRAINING));
+                    app.setEndpointStates(appName, s.name(), states);   // one transaction: one update of the VIP
+                    dataplane.syncNow();
+                    long at = System.currentTimeMillis();
+                    sw.drain().forEach(id -> drainingSince.put(id, at));
+                } else if (step instanceof ReplicaPlan.Hold) {
+                    sleep(canaryWindowMs(s));
+                    held = true;
                 }
-                if (!waiting) return;
-                sleep(POLL_MS);
             }
         }
 
-        /** "" ready, null not yet, else the failure reason. */
-        String readiness(String name, boolean timedOut) {
-            String id = containerOf.get(name);
-            ContainerView v = app.view(id);
-            if (!v.running()) return "process_failed";
-            if (service(name).healthCheck() == null) return "";
-            String h = health.status(id);
-            if ("healthy".equals(h)) return "";
-            if ("unhealthy".equals(h)) return "readiness_failed";
-            return timedOut ? "readiness_timeout" : null;
+        /**
+         * Takes replicas out of the VIP (after making sure the ready new ones are in it), lets their flows drain,
+         * then stops and removes them.
+         */
+        void retire(String service, List<String> ids) {
+            dataplane.syncNow();
+            Map<String, String> states = new HashMap<>();
+            ids.forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.DRAINING));
+            try {
+                app.setEndpointStates(appName, service, states);
+            } catch (CommandRejectedException e) {
+                LOG.fine("retire: " + e.getMessage());   // a container from before services has no endpoint
+            }
+            dataplane.syncNow();
+            long oldest = ids.stream().mapToLong(id -> drainingSince.getOrDefault(id, System.currentTimeMillis())).min().orElse(0);
+            long wait = oldest + startup.settings().services().drainMs() - System.currentTimeMillis();
+            if (wait > 0) sleep(wait);
+            for (String id : ids) {
+                app.remove(id);
+                drainingSince.remove(id);
+            }
+        }
+
+        /** The canary's health window: long enough for its check to call it unhealthy, or the batch delay if longer. */
+        long canaryWindowMs(Manifest.Service s) {
+            long window = policy.delayBetweenBatches() * 1000;
+            if (s.healthCheck() != null) window = Math.max(window, s.healthCheck().interval() * 1000 * Math.max(1, s.healthCheck().retries()));
+            return Math.max(1000, window);
+        }
+
+        String releaseOf(String containerId) {
+            ContainerRecord c = em.find(ContainerRecord.class, containerId, FreshReads.FIND);
+            return c == null ? null : c.getReleaseId();
         }
 
         void fail(String name, String reason, String message) {
@@ -203,37 +269,68 @@ public class RolloutExecutor {
             }
         }
 
-        /** Every service this release replaced gets its earlier release's config back; new ones are removed. */
+        /**
+         * Every service this release replaced gets its earlier release's config back: its kept replicas are switched
+         * back into the VIP in one update, missing ones started, this release's retired; a service that was new is
+         * removed with its VIP.
+         */
         void revert() {
             List<Target> targets = new ArrayList<>(p.targets());
             java.util.Collections.reverse(targets);
             Map<String, String> from = p.replacedFrom();
             for (Target t : targets) {
                 if (!from.containsKey(t.name())) continue;
-                ContainerRecord now = app.of(appName, "service").get(t.name());
-                if (now != null) app.remove(now.getId());
                 String previous = from.get(t.name());
-                if (previous != null) restore(t.name(), previous);
+                if (previous == null || !restore(t.name(), previous)) {
+                    app.replicas(appName).getOrDefault(t.name(), List.of()).forEach(c -> app.remove(c.getId()));
+                    if (previous == null) app.removeService(appName, t.name());
+                }
                 if (Target.READY.equals(t.state()) || Target.STARTING.equals(t.state())) p.set(t.name(), Target.ROLLED_BACK, "rollback_reverted");
             }
             p.endRemaining(Target.ROLLED_BACK, "rollback_reverted");
+            dataplane.syncNow();
         }
 
-        void restore(String name, String previousRelease) {
+        boolean restore(String name, String previousRelease) {
             ReleaseRecord old = em.find(ReleaseRecord.class, previousRelease, FreshReads.FIND);
-            if (old == null) return;
+            if (old == null) return false;
             Manifest before = SnapshotReader.read(old.getConfigSnapshot());
-            before.services().stream().filter(s -> s.name().equals(name)).findFirst().ifPresent(s -> {
-                AppContainers.Started st = app.startService(appName, volumes, s, previousRelease,
-                        WorkloadHashes.of(old.getConfigSnapshot()).get("service:" + name));
-                if (!st.ok()) LOG.warning("rollback of " + appName + "/" + name + " could not start the earlier config: " + st.message());
+            Manifest.Service s = before.services().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (s == null) return false;
+            String oldHash = WorkloadHashes.ofReplicas(old.getConfigSnapshot()).get("service:" + name);
+            Map<String, String> states = new HashMap<>();
+            for (ReplicaPlan.Replica r : app.replicaStates(appName, name)) {
+                if (!"none".equals(r.admin())) {
+                    states.put(r.containerId(), oldHash.equals(r.configHash()) ? dev.yoq.model.ServiceEndpointRecord.ACTIVE
+                            : dev.yoq.model.ServiceEndpointRecord.DRAINING);
+                }
+            }
+            app.ensureService(appName, s);
+            app.setEndpointStates(appName, name, states);   // the switch back, in one update
+            dataplane.syncNow();
+            String failure = converge(s, oldHash, previousRelease, "rolling");
+            if (failure != null) LOG.warning("rollback of " + appName + "/" + name + " could not bring back the earlier config: " + failure);
+            return true;
+        }
+
+        /** Services gone from the manifest: their replicas retire, their VIP and ports are released. */
+        void removeDeleted() {
+            app.replicas(appName).forEach((name, cs) -> {
+                if (m.services().stream().noneMatch(s -> s.name().equals(name))) {
+                    retire(name, cs.stream().map(ContainerRecord::getId).toList());
+                    app.removeService(appName, name);
+                }
             });
         }
 
-        void removeDeleted() {
-            app.of(appName, "service").forEach((name, c) -> {
-                if (m.services().stream().noneMatch(s -> s.name().equals(name))) app.remove(c.getId());
-            });
+        /** Old replicas a blue/green switch kept for a rollback go when the release completes. */
+        void removeLeftovers() {
+            for (Manifest.Service s : m.services()) {
+                String hash = hashes.get("service:" + s.name());
+                List<String> old = app.replicaStates(appName, s.name()).stream().filter(r -> !hash.equals(r.configHash()))
+                        .map(ReplicaPlan.Replica::containerId).toList();
+                if (!old.isEmpty()) retire(s.name(), old);
+            }
         }
 
         boolean stoppedByOperator() {
@@ -276,9 +373,20 @@ public class RolloutExecutor {
         }
     }
 
-    private Map<String, AppPlanner.Running> runningNow(String appName) {
+    /**
+     * Per service: the config hash its replicas share when all of them run it, active in the VIP, at the desired
+     * count (anything else, e.g. an interrupted blue/green switch or a replica count change, is a change).
+     */
+    private Map<String, AppPlanner.Running> runningNow(String appName, Manifest m) {
         Map<String, AppPlanner.Running> out = new HashMap<>();
-        app.of(appName, "service").forEach((name, c) -> out.put(name, new AppPlanner.Running(c.getConfigHash(), "running".equals(c.getStatus()))));
+        for (Manifest.Service s : m.services()) {
+            List<ReplicaPlan.Replica> rs = app.replicaStates(appName, s.name());
+            if (rs.isEmpty()) continue;
+            java.util.Set<String> hashesNow = new java.util.HashSet<>();
+            rs.forEach(r -> hashesNow.add(String.valueOf(r.configHash())));
+            boolean steady = rs.size() == s.replicas() && hashesNow.size() == 1 && rs.stream().allMatch(r -> "active".equals(r.admin()));
+            out.put(s.name(), new AppPlanner.Running(steady ? rs.get(0).configHash() : null, rs.stream().allMatch(ReplicaPlan.Replica::running)));
+        }
         return out;
     }
 

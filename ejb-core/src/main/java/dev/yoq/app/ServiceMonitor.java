@@ -123,15 +123,24 @@ public class ServiceMonitor {
         }
     }
 
-    /** Rows of {@code GET /v1/status}: every service container of every app. */
+    /** Rows of {@code GET /v1/status}: every service of every app, its replicas added up. */
     public List<Map<String, Object>> rows() {
-        List<Map<String, Object>> out = new ArrayList<>();
+        Map<String, List<ServiceRow.Replica>> byService = new java.util.LinkedHashMap<>();
         for (ContainerRecord c : FreshReads.fresh(em.createQuery("SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' "
-                + "ORDER BY c.appName, c.workloadName", ContainerRecord.class)).getResultList()) {
+                + "ORDER BY c.appName, c.workloadName, c.hostname", ContainerRecord.class)).getResultList()) {
             // with the helper silent nothing is known of the containers: health unknown, not the last verdict
             String h = helper.reachable() ? health.status(c.getId()) : "unknown";
-            out.add(ServiceRow.of(c, helper.reachable() ? samples.get(c.getId()) : null, h, alertsOf(c)));
+            byService.computeIfAbsent(c.getAppName() + "\0" + c.getWorkloadName(), k -> new ArrayList<>())
+                    .add(new ServiceRow.Replica(c, helper.reachable() ? samples.get(c.getId()) : null, h, alertsOf(c)));
         }
+        Map<String, Integer> desired = new java.util.HashMap<>();
+        for (dev.yoq.model.ServiceRecord s : FreshReads.fresh(em.createQuery("SELECT s FROM ServiceRecord s", dev.yoq.model.ServiceRecord.class))
+                .getResultList()) {
+            desired.put(s.getAppName() + "\0" + s.getWorkloadName(), s.getDesiredReplicas());
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        byService.forEach((key, replicas) -> out.add(ServiceRow.of(replicas, desired.getOrDefault(key,
+                (int) replicas.stream().filter(r -> "running".equals(r.container().getDesiredState())).count()))));
         return out;
     }
 

@@ -20,12 +20,29 @@ public final class WorkloadHashes {
     private WorkloadHashes() {}
 
     public static Map<String, String> of(String snapshotJson) {
+        return hashes(snapshotJson, false);
+    }
+
+    /**
+     * What a replica runs, per workload: as {@link #of} but a service's {@code replicas} and {@code rollout} left
+     * out, since neither changes how one replica runs. A release that only scales a service, or only changes how
+     * it rolls out, keeps its replicas (the dry run still lists it as an update: {@link #of}).
+     */
+    public static Map<String, String> ofReplicas(String snapshotJson) {
+        return hashes(snapshotJson, true);
+    }
+
+    private static Map<String, String> hashes(String snapshotJson, boolean replicaOnly) {
         if (snapshotJson == null) return Map.of();
         try {
             JsonNode root = JSON.readTree(snapshotJson);
             Map<String, String> out = new LinkedHashMap<>();
             for (String array : new String[] {"services", "workers", "crons", "training_jobs"}) {
                 for (JsonNode w : root.path(array)) {
+                    if (replicaOnly && array.equals("services") && w instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        o.remove("replicas");
+                        o.remove("rollout");
+                    }
                     out.put(KINDS.get(array) + ":" + w.path("name").asText(), AppSnapshot.hash(JSON.writeValueAsString(w)));
                 }
             }

@@ -14,6 +14,8 @@ import dev.yoq.manifest.Manifest.Tls;
 
 /** Rules of one {@code [service.<name>]}: ports, restart, health check, rollout, TLS/ACME, HTTP routes, resources. */
 final class ServiceRules {
+    /** Spec §6.6: a VIP balances over at most 64 backends. */
+    static final int MAX_REPLICAS = 64;
 
     private final ManifestRules rules;
     private String path;
@@ -41,8 +43,9 @@ final class ServiceRules {
             tls(s.tls());
         }
         routes(s);
-        if (s.replicas() < 1) {
-            rules.error("InvalidResources", path + ".replicas", "must be 1 or more, got " + s.replicas());
+        if (s.replicas() < 1 || s.replicas() > MAX_REPLICAS) {
+            rules.error("InvalidResources", path + ".replicas", "must be 1-" + MAX_REPLICAS + " (a VIP balances over at most "
+                    + MAX_REPLICAS + " backends), got " + s.replicas());
         }
         if (s.cpuLimit() < 1) {
             rules.error("InvalidResources", path + ".cpu", "must be at least 1 millicore, got " + s.cpuLimit());

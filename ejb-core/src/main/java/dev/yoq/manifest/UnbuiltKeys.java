@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: replicas (services), required_labels (cluster), http_proxy/http_routes/tls (the L7 edge), gpu and
+ * here: required_labels (cluster), http_proxy/http_routes/tls (the L7 edge), gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
 public final class UnbuiltKeys {
@@ -16,7 +16,6 @@ public final class UnbuiltKeys {
     public static void check(Manifest m, List<Problem> problems) {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
-            if (s.replicas() != 1) warn(problems, at + ".replicas", "replicas = " + s.replicas() + " runs one container for now");
             labels(problems, at, s.requiredLabels());
             if (!s.httpRoutes().isEmpty()) {
                 boolean proxy = s.httpRoutes().size() == 1 && s.httpRoutes().get(0).name().equals("default");

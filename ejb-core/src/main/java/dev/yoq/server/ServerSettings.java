@@ -30,9 +30,18 @@ import java.util.List;
  * @param hostPaths which host paths containers may mount ({@code yoq.host_paths.allow} adds prefixes); yoq's own
  *                  are the data directory, the helper socket's directory ({@code yoq.node.socket}) and the Liberty
  *                  runtime ({@code wlp.install.dir})
+ * @param services  how services are served: {@code yoq.dns.returns_vip} ({@code YOQ_DNS_RETURNS_VIP}, default true:
+ *                  DNS answers a service's name with its VIP; false: with its ready replicas' addresses) and
+ *                  {@code yoq.services.drain_ms} (default 5000: how long a replica taken out of its VIP keeps its
+ *                  flows before it is stopped)
  */
 public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries,
-                             HostPaths hostPaths, NodeNames names) {
+                             HostPaths hostPaths, NodeNames names, Services services) {
+
+    /** See {@code services} above. */
+    public record Services(boolean dnsReturnsVip, long drainMs) {
+        public static final Services DEFAULTS = new Services(true, 5_000);
+    }
 
     public static final int DEFAULT_API_PORT = 7700;
 
@@ -51,7 +60,7 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         HostPaths hostPaths = HostPaths.forNode(layout, Path.of(config.apply("yoq.node.socket").orElse(Wire.DEFAULT_SOCKET)),
                 installDirs(config), config.apply(HostPaths.ALLOW_PROPERTY).orElse(""));
         NodeNames names = NodeNames.from(key -> config.apply(key).orElse(null));
-        return new ServerSettings(layout, role, host, port, registries, hostPaths, names);
+        return new ServerSettings(layout, role, host, port, registries, hostPaths, names, services(config));
     }
 
     /** The Liberty runtime the server runs in (its server directories hold the configuration and logs). */
@@ -61,6 +70,23 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
             config.apply(key).filter(v -> !v.isBlank()).ifPresent(v -> dirs.add(Path.of(v).toAbsolutePath().normalize()));
         }
         return dirs;
+    }
+
+    static Services services(Function<String, Optional<String>> config) {
+        String returnsVip = config.apply("yoq.dns.returns_vip").orElse("true").strip().toLowerCase(java.util.Locale.ROOT);
+        boolean vip = switch (returnsVip) {
+            case "1", "true", "yes", "on" -> true;
+            case "0", "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("yoq.dns.returns_vip (YOQ_DNS_RETURNS_VIP): must be true or false, got " + returnsVip);
+        };
+        String drain = config.apply("yoq.services.drain_ms").orElse(String.valueOf(Services.DEFAULTS.drainMs())).strip();
+        try {
+            long ms = Long.parseLong(drain);
+            if (ms >= 0 && ms <= 600_000) return new Services(vip, ms);
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("yoq.services.drain_ms: must be 0-600000 (milliseconds), got " + drain);
     }
 
     private static int parsePort(String raw) {

@@ -55,7 +55,45 @@ public sealed interface Command<R> {
     }
 
     /** Which app workload a container runs: from which release, with which effective config hash. */
-    record Workload(String app, String kind, String name, String releaseId, String configHash) {
+    /**
+     * The app workload a container runs. A service's replica also becomes an endpoint of the service's VIP, in
+     * {@code endpointState} (active, or standby for a blue/green set waiting for its switch).
+     */
+    record Workload(String app, String kind, String name, String releaseId, String configHash, String endpointState) {
+        public Workload(String app, String kind, String name, String releaseId, String configHash) {
+            this(app, kind, name, releaseId, configHash, null);
+        }
+    }
+
+    /**
+     * An app's service exists: its VIP is taken (lowest free in {@code vipSubnet}) on first sight and kept after,
+     * its published ports are reserved for it (refused, naming the owner, when a container or another service
+     * has one), its desired replica count recorded. Returns the VIP.
+     */
+    record EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet, long at)
+            implements Command<String> {
+        public EnsureService {
+            ports = ports == null ? List.of() : List.copyOf(ports);
+        }
+    }
+
+    /** The registry name of an app's service ({@code <app>-<service>}: the name its single container had before replicas). */
+    static String serviceName(String app, String workload) {
+        return app + "-" + workload;
+    }
+
+    /** The service is gone from its app: its VIP and ports are released (its containers were removed before). */
+    record RemoveService(String app, String workload) implements Command<Void> {
+    }
+
+    /**
+     * Endpoints change admin state together, in one transaction (a blue/green switch is one such command): endpoint
+     * id → active, standby or draining. Unknown endpoints are refused. Returns how many changed.
+     */
+    record SetEndpointStates(String service, java.util.Map<String, String> states, long at) implements Command<Integer> {
+        public SetEndpointStates {
+            states = java.util.Map.copyOf(states);
+        }
     }
 
     /**

@@ -49,6 +49,7 @@ final class ContainerTransitions {
             }
             em.persist(new IpAllocation(c.id(), ip, c.at()));
             record.attach(ip, "veth_" + c.id().substring(0, Math.min(10, c.id().length())));
+            ServiceTransitions.addEndpoint(c, ip, em);
         } else if (!c.ports().isEmpty()) {
             throw new CommandRejectedException("ports: a container without a network (--no-net) cannot publish ports");
         }
@@ -65,9 +66,8 @@ final class ContainerTransitions {
             }
             PortMappingRecord owner = em.find(PortMappingRecord.class, new PortMappingRecord.Key(p.protocol(), p.hostPort()));
             if (owner != null) {
-                ContainerRecord other = em.find(ContainerRecord.class, owner.getContainerId());
-                String who = other != null && other.getName() != null ? other.getName() + " (" + owner.getContainerId() + ")" : owner.getContainerId();
-                throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is already published by container " + who);
+                throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is already published by "
+                        + ServiceTransitions.owner(owner, em));
             }
             em.persist(new PortMappingRecord(p.protocol(), p.hostPort(), c.id(), p.containerPort()));
         }
@@ -102,6 +102,7 @@ final class ContainerTransitions {
         IpAllocation lease = em.find(IpAllocation.class, c.id());
         if (lease != null) em.remove(lease);
         em.createQuery("DELETE FROM PortMappingRecord p WHERE p.containerId = :id").setParameter("id", c.id()).executeUpdate();
+        em.createQuery("DELETE FROM ServiceEndpointRecord e WHERE e.containerId = :id").setParameter("id", c.id()).executeUpdate();
         em.remove(r);
         return null;
     }

@@ -33,6 +33,10 @@ public final class StateMachine {
         if (command instanceof Command.RecordImage || command instanceof Command.RemoveImage) {
             return (R) ImageTransitions.apply(command, em);
         }
+        if (command instanceof Command.EnsureService || command instanceof Command.RemoveService
+                || command instanceof Command.SetEndpointStates) {
+            return (R) ServiceTransitions.apply(command, em);
+        }
         if (command instanceof Command.SetPolicy || command instanceof Command.RemovePolicy) {
             return (R) PolicyTransitions.apply(command, em);
         }

@@ -31,14 +31,17 @@ class AppWorkloadsTest {
     }
 
     @Test
-    void a_service_becomes_a_request_with_its_limits_ports_and_mounts() {
+    void a_service_replica_becomes_a_request_with_its_limits_and_mounts() {
         Manifest.Service s = new Manifest.Service("web", new Manifest.Common("./rootfs", List.of("httpd"), List.of("A=1"),
                 List.of(new Manifest.Mount("db", "/var/db", "named", false), new Manifest.Mount("/src", "/src", "bind", true)), null),
                 List.of(new Manifest.PortMapping(8080, 80)), List.of(), "on_failure", null, Manifest.Rollout.DEFAULT, null, List.of(),
                 null, null, 1, 500, 128, List.of(), null);
-        var r = AppWorkloads.service("shop", s, VOLUMES);
-        assertThat(r.name()).isEqualTo("shop-web");
-        assertThat(r.ports()).containsExactly("8080:80");
+        var r = AppWorkloads.replica("shop", s, VOLUMES, 2, "0123456789ab");
+        assertThat(r.name()).isEqualTo("shop-web-2-012345");
+        assertThat(r.ports()).as("the service publishes them, through its VIP").isEmpty();
+        assertThat(AppWorkloads.replicaHostname("web", 2)).isEqualTo("web-2");
+        assertThat(AppWorkloads.replicaIndex("web-2", "web")).isEqualTo(2);
+        assertThat(AppWorkloads.replicaIndex("web", "web")).as("a container from before replicas").isEqualTo(1);
         assertThat(r.memoryBytes()).isEqualTo(128L << 20);
         assertThat(r.cpus()).isEqualTo(0.5);
         assertThat(r.restart()).isEqualTo("on_failure");

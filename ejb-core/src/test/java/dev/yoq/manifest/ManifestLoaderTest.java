@@ -280,6 +280,7 @@ class ManifestLoaderTest {
         assertThat(s.alerts().cpuPercent()).isEqualTo(90.5);
         assertThat(s.alerts().consecutive()).isEqualTo(3);
         assertError(WEB + "replicas = 0\n", "InvalidResources");
+        assertError(WEB + "replicas = 65\n", "InvalidResources");
         assertError(WEB + "[service.web.alerts]\ncpu_percent = 150\n", "InvalidAlerts");
         assertError(WEB + "[service.web.alerts]\nwebhook = \"ftp://x\"\n", "InvalidAlerts");
     }

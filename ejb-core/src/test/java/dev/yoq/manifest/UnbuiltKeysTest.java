@@ -33,10 +33,9 @@ class UnbuiltKeysTest {
                 """;
         var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
-                "service.web.replicas", "service.web.required_labels", "service.web.http_proxy", "service.web.tls",
+                "service.web.required_labels", "service.web.http_proxy", "service.web.tls",
                 "service.web.alerts.latency_p99_ms", "service.web.alerts.error_rate_percent", "worker.w.gpu", "backup");
-        assertThat(result.warnings()).filteredOn(w -> w.path().equals("service.web.replicas")).singleElement()
-                .satisfies(w -> assertThat(w.message()).isEqualTo("accepted but not built yet: replicas = 3 runs one container for now"));
+        assertThat(result.warnings()).as("replicas are built (the services issue)").noneMatch(w -> w.path().equals("service.web.replicas"));
         assertThat(ManifestLoader.parse("app = \"y\"\n[service.api]\nimage = \"nginx\"\n", "m.toml", "y", k -> null).warnings())
                 .as("a manifest of built keys only").isEmpty();
     }

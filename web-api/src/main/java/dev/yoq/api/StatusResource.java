@@ -56,6 +56,38 @@ public class StatusResource {
         return services.rows();
     }
 
+    @EJB
+    dev.yoq.service.ServiceDataplane dataplane;
+
+    @GET
+    @Path("status/dataplane")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Which dataplane serves the VIPs (bpf or nftables, and why), its programs and maps")
+    public java.util.Map<String, Object> dataplane() {
+        return dataplane.status();
+    }
+
+    @GET
+    @Path("status/bpf")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "BPF map usage: [{name,used,max,pct}] (empty on the nftables fallback)")
+    public List<java.util.Map<String, Object>> bpf() {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        if (dataplane.status().get("maps") instanceof List<?> maps) {
+            for (Object o : maps) {
+                if (!(o instanceof java.util.Map<?, ?> m)) continue;
+                long used = ((Number) m.get("used")).longValue(), max = ((Number) m.get("max")).longValue();
+                java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("name", m.get("name"));
+                row.put("used", used);
+                row.put("max", max);
+                row.put("pct", max == 0 ? 0.0 : Math.round(used * 1000.0 / max) / 10.0);
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     @GET
     @Path("node")
     @Produces(MediaType.APPLICATION_JSON)

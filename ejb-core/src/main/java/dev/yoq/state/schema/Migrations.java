@@ -15,7 +15,8 @@ public final class Migrations {
                 Migration.fromResource(3, "images", "V003__images.sql"),
                 Migration.fromResource(4, "network", "V004__network.sql"),
                 Migration.fromResource(5, "network_policies", "V005__network_policies.sql"),
-                Migration.fromResource(6, "apps", "V006__apps.sql"));
+                Migration.fromResource(6, "apps", "V006__apps.sql"),
+                Migration.fromResource(7, "services", "V007__services.sql"));
     }
 
     public static int latestVersion() {

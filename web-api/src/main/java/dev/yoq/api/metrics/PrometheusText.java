@@ -81,6 +81,11 @@ public final class PrometheusText {
         line(out, name + "_max", labels, s.getMax() * scale);
     }
 
+    /** A label value as the text format wants it (backslash, quote and newline escaped). */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
     private static void line(StringBuilder out, String name, Map<String, String> labels, double value) {
         out.append(name).append('{');
         boolean firstLabel = true;

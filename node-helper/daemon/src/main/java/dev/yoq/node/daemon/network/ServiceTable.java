@@ -91,12 +91,16 @@ final class ServiceTable {
         return out;
     }
 
-    /** DNS: a service's name and aliases answer with its VIP, or with its backends when so configured. */
+    /**
+     * DNS: a service's name and aliases answer with its VIP, or with its backends when so configured; a service
+     * with no replica ready gets no answer (health gates names, as for single containers: a dependent started
+     * once it is healthy finds the name, and nobody is sent to a VIP that would refuse them).
+     */
     Map<String, List<String>> dnsEntries(List<ServiceVip> serving) {
         Map<String, List<String>> out = new TreeMap<>();
         for (ServiceVip s : serving) {
+            if (s.backends().isEmpty()) continue;
             List<String> answer = dnsReturnsVip ? List.of(s.vip()) : s.backends();
-            if (answer.isEmpty()) continue;
             for (String name : concat(List.of(s.name()), s.aliases())) {
                 out.merge(name, answer, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList());
             }

@@ -55,5 +55,7 @@ class ServiceTableTest {
         var serving = t.serving(Set.of("10.42.0.2", "10.42.0.3"));
         assertThat(t.dnsEntries(serving)).containsEntry("web", List.of("10.42.0.2", "10.42.0.3"));
         assertThat(t.dnsEntries(t.serving(Set.of()))).as("no replica ready: no answer rather than a dead address").isEmpty();
+        t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("10.42.0.2"))), true, NodeNames.DEFAULTS);
+        assertThat(t.dnsEntries(t.serving(Set.of()))).as("nor the VIP while no replica is ready").isEmpty();
     }
 }
