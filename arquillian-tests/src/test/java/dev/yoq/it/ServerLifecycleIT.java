@@ -279,6 +279,71 @@ class ServerLifecycleIT {
         CliIT.yoq(env(), "--server", server, "down", "--app", "crashit");
     }
 
+    /**
+     * Kill -9 of the server in the middle of a blue/green update of three replicas, with both sets alive (the new
+     * one started on standby): after the restart the same release switches to the new set and removes the old one.
+     * No replica is started twice, none is left behind.
+     */
+    @Test
+    void aBlueGreenUpdateInterruptedByKillDash9WithBothSetsAliveEndsWithExactlyTheNewSet() throws Exception {
+        Path rootfs = busyboxRootfs("aBlueGreenUpdateInterruptedByKillDash9WithBothSetsAliveEndsWithExactlyTheNewSet", "bg-rootfs",
+                "sh", "sleep", "httpd", "mkdir", "echo");
+        java.util.function.Function<String, String> manifest = version -> "app = \"bgcrash\"\n[service.web]\nimage = \"" + rootfs.getParent()
+                + "\"\nreplicas = 3\ncommand = [\"sh\", \"-c\", \"mkdir -p /tmp/w && echo " + version
+                + " > /tmp/w/index.html && trap 'exit 0' TERM; httpd -f -p 80 -h /tmp/w & wait\"]\n"
+                + "[service.web.health_check]\ntype = \"tcp\"\nport = 80\ninterval = 3\ntimeout = 1\n"
+                + "[service.web.rollout]\nstrategy = \"blue_green\"\n";
+        CliIT.Run start = CliIT.yoq(env(), "server", "start");
+        assertThat(start.exit()).as(start.out() + start.err()).isZero();
+        String server = "127.0.0.1:" + PORT;
+        CliIT.Run v1 = CliIT.yoq(env(), "--server", server, "up", "-f", Files.writeString(home.resolve("bg-v1.toml"), manifest.apply("v1")).toString());
+        assertThat(v1.exit()).as(v1.out() + v1.err()).isZero();
+        java.util.function.Supplier<List<String>> running = () -> {
+            try {
+                List<String> out = new java.util.ArrayList<>();
+                for (var c : YoqServer.JSON.readTree(CliIT.yoq(env(), "--server", server, "--json", "ps").out())) {
+                    if (c.path("name").asText().startsWith("bgcrash-web-") && c.path("status").asText().equals("running")) {
+                        out.add(c.path("name").asText() + "=" + c.path("id").asText());
+                    }
+                }
+                return out;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        List<String> old = running.get();
+        assertThat(old).hasSize(3);
+        ProcessBuilder upCommand = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "--server", server, "up", "-f",
+                Files.writeString(home.resolve("bg-v2.toml"), manifest.apply("v2")).toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("bg-up.log").toFile());
+        upCommand.environment().remove("YOQ_TOKEN");
+        upCommand.environment().putAll(env());
+        Process up = upCommand.start();
+        up.getOutputStream().close();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (running.get().size() < 6 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        List<String> both = running.get();
+        assertThat(both).as(Files.readString(home.resolve("bg-up.log"))).hasSize(6).containsAll(old);   // the new set on standby
+        assertThat(new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + NAME).start().waitFor()).isZero();
+        up.waitFor();
+
+        assertThat(CliIT.yoq(env(), "server", "start").exit()).isZero();
+        com.fasterxml.jackson.databind.JsonNode status = null;
+        deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            status = YoqServer.JSON.readTree(CliIT.yoq(env(), "--server", server, "--json", "status", "--app", "bgcrash").out());
+            if (!status.path("status").asText().matches("pending|in_progress")) break;
+            Thread.sleep(250);
+        }
+        assertThat(status.path("status").asText()).as(String.valueOf(status)).isEqualTo("completed");
+        List<String> after = running.get();
+        List<String> fresh = new java.util.ArrayList<>(both);
+        fresh.removeAll(old);
+        assertThat(after).as("exactly the set started before the crash: no duplicate, no orphan").containsExactlyInAnyOrderElementsOf(fresh);
+        assertThat(CliIT.yoq(env(), "--server", server, "--json", "ps").out()).as("the old set removed, not just stopped").doesNotContain(old.get(0).split("=")[1]);
+        CliIT.yoq(env(), "--server", server, "down", "--app", "bgcrash");
+    }
+
     /** Skips the test loudly unless root with busybox-static; returns {@code <dir>/bin} with busybox and these applets. */
     static Path busyboxRootfs(String test, String dir, String... applets) throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));

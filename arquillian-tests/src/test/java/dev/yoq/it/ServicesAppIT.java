@@ -142,6 +142,18 @@ class ServicesAppIT {
         for (JsonNode r : status) if (r.path("app").asText().equals(app)) row = r;
         assertThat(row.path("running").asInt()).isEqualTo(2);
         assertThat(row.path("desired").asInt()).isEqualTo(2);
+
+        String removed = two.get(0);
+        var delete = YoqServer.send(java.net.http.HttpRequest.newBuilder(YoqServer.uri("/v1/services/" + app + "-web/endpoints/" + removed)).DELETE(),
+                YoqServer.token());
+        assertThat(YoqServer.json(delete).path("status").asText()).isEqualTo("removed");
+        assertThat(replicas(app)).hasSize(1);
+        var reconcile = YoqServer.send(java.net.http.HttpRequest.newBuilder(YoqServer.uri("/v1/services/" + app + "-web/reconcile"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()), YoqServer.token());
+        assertThat(YoqServer.json(reconcile).path("status").asText()).isEqualTo("queued");
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (replicas(app).size() < 2 && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        assertThat(replicas(app)).as("reconcile brought the count back").hasSize(2).noneMatch(c -> c.path("id").asText().equals(removed));
         assertThat(PrivilegedLane.yoq("down", "--app", app).exit()).isZero();
         assertThat(YoqServer.get("/v1/services/" + app + "-web", YoqServer.token()).statusCode()).as("the VIP went with the service").isEqualTo(404);
     }

@@ -85,7 +85,7 @@ public class AppContainers {
         List<ReplicaPlan.Replica> out = new java.util.ArrayList<>();
         for (ContainerRecord c : replicas(app).getOrDefault(service, List.of())) {
             out.add(new ReplicaPlan.Replica(c.getId(), AppWorkloads.replicaIndex(c.getHostname(), service), c.getConfigHash(), c.getStatus(),
-                    health.serving(c.getId()) && health.status(c.getId()) != null ? "healthy" : health.status(c.getId()),
+                    health.replicaHealth(c),
                     admin.getOrDefault(c.getId(), "none")));
         }
         return out;

@@ -211,6 +211,10 @@ public class AppService {
                 }
             }
         }
+        if (containers.all(app).isEmpty()) {
+            containers.removeServices(app);
+            return removed;
+        }
         if (!containers.all(app).isEmpty()) {
             throw new AppException(AppException.Kind.CONFLICT, "could not remove every container of " + app
                     + (last == null ? "" : ": " + last.getMessage()) + "; run yoq down again");

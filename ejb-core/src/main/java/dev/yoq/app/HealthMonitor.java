@@ -73,6 +73,8 @@ public class HealthMonitor {
     private final Map<String, HealthState> states = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
+    /** When each state began: a container started after that is a new run whose health is not known yet. */
+    private final Map<String, Long> verdictSince = new ConcurrentHashMap<>();
     private final Semaphore slots = new Semaphore(WORKERS);
     private volatile long lastResync;
 
@@ -85,6 +87,7 @@ public class HealthMonitor {
     public void watch(String containerId, String ip, String service, Manifest.HealthCheck check, String restartPolicy) {
         watched.put(containerId, new Watch(containerId, ip, service, check, RestartPolicy.parse(restartPolicy)));
         states.put(containerId, HealthState.start(toCheck(check), System.currentTimeMillis()));
+        verdictSince.put(containerId, System.currentTimeMillis());
         pushHeld();
     }
 
@@ -96,11 +99,13 @@ public class HealthMonitor {
         adopted.add(containerId);
         watched.put(containerId, new Watch(containerId, ip, service, check, RestartPolicy.parse(restartPolicy)));
         states.put(containerId, HealthState.start(toCheck(check), System.currentTimeMillis()).probeNow());
+        verdictSince.put(containerId, System.currentTimeMillis());
     }
 
     public void forget(String containerId) {
         watched.remove(containerId);
         adopted.remove(containerId);
+        verdictSince.remove(containerId);
         if (states.remove(containerId) != null) pushHeld();
     }
 
@@ -132,6 +137,38 @@ public class HealthMonitor {
     public boolean serving(String containerId) {
         HealthState s = states.get(containerId);
         return s == null || s.ready() || adopted.contains(containerId);
+    }
+
+    /**
+     * As {@link #serving(String)} for a service replica: one whose service has a health check is not serving before
+     * its first verdict (a new replica between its start and its watch), and a replica whose process started again
+     * after its verdict (restart policy) is starting again, not healthy from its last life.
+     */
+    public boolean serving(ContainerRecord c) {
+        Manifest.Service s = c.getReleaseId() == null ? null : snapshots.service(c.getReleaseId(), c.getWorkloadName());
+        boolean hasCheck = s != null && s.healthCheck() != null;
+        HealthState state = states.get(c.getId());
+        if (state == null) return !hasCheck;
+        Long since = verdictSince.get(c.getId());
+        if (since != null && c.getStartedAt() != null && c.getStartedAt() > since) {
+            Watch w = watched.get(c.getId());
+            if (w != null) {
+                states.put(c.getId(), HealthState.start(toCheck(w.check()), System.currentTimeMillis()));
+                verdictSince.put(c.getId(), System.currentTimeMillis());
+                adopted.remove(c.getId());
+                pushHeld();
+            }
+            return false;
+        }
+        return state.ready() || adopted.contains(c.getId());
+    }
+
+    /** starting, healthy or unhealthy for a replica whose service has a check (starting before its first probe), else null. */
+    public String replicaHealth(ContainerRecord c) {
+        Manifest.Service s = c.getReleaseId() == null ? null : snapshots.service(c.getReleaseId(), c.getWorkloadName());
+        if (s == null || s.healthCheck() == null) return null;
+        String status = status(c.getId());
+        return status == null ? "starting" : status;
     }
 
     /** starting, healthy or unhealthy; null when the container has no health check (or is not watched). */
@@ -190,6 +227,7 @@ public class HealthMonitor {
         try {
             containers.restart(w.containerId());
             states.put(w.containerId(), HealthState.start(toCheck(w.check()), System.currentTimeMillis()));
+            verdictSince.put(w.containerId(), System.currentTimeMillis());
         } catch (RuntimeException e) {
             LOG.warning("health: cannot restart " + w.containerId() + ": " + e.getMessage());
         }

@@ -70,13 +70,18 @@ public final class ReplicaPlan {
             if (r.ended()) return new Failed(r.containerId(), "process_failed");
             if (r.running() && "unhealthy".equals(r.health())) return new Failed(r.containerId(), "readiness_failed");
         }
+        // never started ("created": the server died between recording and starting it), ended, or unhealthy
         List<Replica> broken = current.stream().filter(r -> hash.equals(r.configHash()) && !started.contains(r.containerId())
-                && (r.ended() || "unhealthy".equals(r.health()))).toList();
+                && (r.ended() || "created".equals(r.status()) || "unhealthy".equals(r.health()))).toList();
         if (!broken.isEmpty()) return new Retire(ids(broken));
         List<Replica> fresh = current.stream().filter(r -> hash.equals(r.configHash())).sorted(Comparator.comparingInt(Replica::index)).toList();
         List<Replica> old = current.stream().filter(r -> !hash.equals(r.configHash())).toList();
         if ("blue_green".equals(strategy) && !old.isEmpty()) return blueGreen(fresh, old, desired);
         if (fresh.stream().anyMatch(r -> !r.ready())) return new Wait();
+        // a standby set left by an interrupted blue/green release, or a replica drained by hand: serving capacity
+        // is what the old ones are measured against, so these take traffic again before any old one goes
+        List<String> inactive = ids(fresh.stream().filter(r -> "standby".equals(r.admin()) || "draining".equals(r.admin())).toList());
+        if (!inactive.isEmpty()) return new Switch(inactive, List.of());
         if (fresh.size() > desired) return new Retire(ids(fresh.subList(desired, fresh.size())));
         int excess = fresh.size() + old.size() - desired;
         if (!old.isEmpty() && excess > 0) {

@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 public class RolloutExecutor {
     private static final Logger LOG = Logger.getLogger(RolloutExecutor.class.getName());
     static final long POLL_MS = 100;
+    /** How long a reconcile waits for a replica it started to be ready (a rollout waits as its policy says). */
+    static final long RECONCILE_READY_MS = 300_000;
 
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
@@ -72,6 +74,29 @@ public class RolloutExecutor {
         }
     }
 
+    /**
+     * Brings one service back to its replica count under the config its replicas run (a replica removed by hand,
+     * one that crashed with no restart policy): missing replicas start, broken ones are replaced, rolling. The
+     * caller holds the app (no rollout runs beside it). Returns null when done, else why not.
+     */
+    public String reconcile(String appName, String service) {
+        ReleaseRecord r = FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a AND r.status = 'completed' "
+                + "ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class).setParameter("a", appName)).setMaxResults(1)
+                .getResultList().stream().findFirst().orElse(null);
+        dev.yoq.model.ServiceRecord record = em.find(dev.yoq.model.ServiceRecord.class, Command.serviceName(appName, service), FreshReads.FIND);
+        if (r == null || record == null) return "app " + appName + " has no completed release running service " + service;
+        Manifest m = SnapshotReader.read(r.getConfigSnapshot());
+        Manifest.Service s = m.services().stream().filter(x -> x.name().equals(service)).findFirst().orElse(null);
+        if (s == null) return "release " + r.getId() + " has no service " + service;
+        Map<String, String> hashes = WorkloadHashes.ofReplicas(r.getConfigSnapshot());
+        Run run = new Run(r, m, hashes, AppPlanner.start(m, hashes, Map.of()), s.rollout());
+        run.volumes = app.volumes(appName, m);
+        run.reconciling = true;
+        String failure = run.converge(s, hashes.get("service:" + service), r.getId(), "rolling", record.getDesiredReplicas());
+        dataplane.syncNow();
+        return failure;
+    }
+
     /** Last resort when a rollout cannot even record its failure: the release ends failed, its targets as they were. */
     public void abandon(String releaseId, String why) {
         ReleaseRecord r = release(releaseId);
@@ -87,6 +112,8 @@ public class RolloutExecutor {
         final Map<String, String> hashes;
         final RolloutProgress p;
         final Manifest.Rollout policy;
+        /** A reconcile, not a rollout: no release to follow for pause or supersede, and a bounded wait. */
+        boolean reconciling;
         /** Old replicas left draining by a blue/green switch, and since when: removed at the release's end. */
         final Map<String, Long> drainingSince = new HashMap<>();
         AppWorkloads.Volumes volumes;
@@ -155,7 +182,7 @@ public class RolloutExecutor {
                     .ifPresent(old -> p.replaced(name, releaseOf(old.containerId())));
             p.set(name, Target.STARTING, null);
             save("in_progress", null);
-            String failure = converge(service(name), hash, release.getId(), service(name).rollout().strategy());
+            String failure = converge(service(name), hash, release.getId(), service(name).rollout().strategy(), service(name).replicas());
             if (failure == null) p.set(name, Target.READY, null);
             else fail(name, failure.substring(0, failure.indexOf(' ')), failure.substring(failure.indexOf(' ') + 1));
             save("in_progress", null);
@@ -165,13 +192,24 @@ public class RolloutExecutor {
          * Steps the planner until the service runs {@code hash} at its replica count. Returns null when done, else
          * "reason message". A new replica not ready within the policy's health-check timeout fails it.
          */
-        String converge(Manifest.Service s, String hash, String releaseId, String strategy) {
-            long timeoutMs = policy.healthCheckTimeout() > 0 ? policy.healthCheckTimeout() * 1000 : Long.MAX_VALUE;
+        String converge(Manifest.Service s, String hash, String releaseId, String strategy, int desired) {
+            try {
+                return steps(s, hash, releaseId, strategy, desired);
+            } catch (Superseded e) {
+                throw e;
+            } catch (RuntimeException e) {   // a step that could not be done: the service fails, the batch decides what follows
+                LOG.warning("rollout of " + appName + "/" + s.name() + ": " + e);
+                return "start_failed " + e.getMessage();
+            }
+        }
+
+        private String steps(Manifest.Service s, String hash, String releaseId, String strategy, int desired) {
+            long timeoutMs = policy.healthCheckTimeout() > 0 ? policy.healthCheckTimeout() * 1000 : reconciling ? RECONCILE_READY_MS : Long.MAX_VALUE;
             Map<String, Long> startedAt = new HashMap<>();
             boolean held = false;
             while (true) {
                 List<ReplicaPlan.Replica> now = app.replicaStates(appName, s.name());
-                ReplicaPlan.Step step = ReplicaPlan.next(now, s.replicas(), hash, strategy, (int) Math.min(64, s.rollout().parallelism()), held,
+                ReplicaPlan.Step step = ReplicaPlan.next(now, desired, hash, strategy, (int) Math.min(64, s.rollout().parallelism()), held,
                         startedAt.keySet());
                 if (step instanceof ReplicaPlan.Done done) {
                     long at = System.currentTimeMillis();
@@ -196,16 +234,17 @@ public class RolloutExecutor {
                             return "readiness_timeout replica " + r.containerId();
                         }
                     }
+                    followOperator();
                     sleep(POLL_MS);
                 } else if (step instanceof ReplicaPlan.Retire rt) {
                     retire(s.name(), rt.containerIds());
                 } else if (step instanceof ReplicaPlan.Switch sw) {
-                    dataplane.syncNow();
+                    synced();
                     Map<String, String> states = new HashMap<>();
                     sw.activate().forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.ACTIVE));
                     sw.drain().forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.DRAINING));
                     app.setEndpointStates(appName, s.name(), states);   // one transaction: one update of the VIP
-                    dataplane.syncNow();
+                    synced();
                     long at = System.currentTimeMillis();
                     sw.drain().forEach(id -> drainingSince.put(id, at));
                 } else if (step instanceof ReplicaPlan.Hold) {
@@ -215,12 +254,29 @@ public class RolloutExecutor {
             }
         }
 
+        /** A waiting rollout still follows the operator (pause, cancel) and stops when superseded. */
+        void followOperator() {
+            if (reconciling) return;
+            ReleaseRecord now = release(release.getId());
+            if (!List.of("pending", "in_progress").contains(now.getStatus())) throw new Superseded();
+            if (stoppedByOperator()) throw new Superseded();
+        }
+
+        /** The helper has the current table (the ready new replicas in the VIP), or the step cannot go on. */
+        void synced() {
+            for (int i = 0; i < 60; i++) {
+                if (dataplane.syncNow()) return;
+                sleep(500);
+            }
+            throw new IllegalStateException("the node helper did not take the VIP table for 30 s");
+        }
+
         /**
          * Takes replicas out of the VIP (after making sure the ready new ones are in it), lets their flows drain,
          * then stops and removes them.
          */
         void retire(String service, List<String> ids) {
-            dataplane.syncNow();
+            synced();
             Map<String, String> states = new HashMap<>();
             ids.forEach(id -> states.put(id, dev.yoq.model.ServiceEndpointRecord.DRAINING));
             try {
@@ -228,7 +284,7 @@ public class RolloutExecutor {
             } catch (CommandRejectedException e) {
                 LOG.fine("retire: " + e.getMessage());   // a container from before services has no endpoint
             }
-            dataplane.syncNow();
+            synced();
             long oldest = ids.stream().mapToLong(id -> drainingSince.getOrDefault(id, System.currentTimeMillis())).min().orElse(0);
             long wait = oldest + startup.settings().services().drainMs() - System.currentTimeMillis();
             if (wait > 0) sleep(wait);
@@ -308,7 +364,7 @@ public class RolloutExecutor {
             app.ensureService(appName, s);
             app.setEndpointStates(appName, name, states);   // the switch back, in one update
             dataplane.syncNow();
-            String failure = converge(s, oldHash, previousRelease, "rolling");
+            String failure = converge(s, oldHash, previousRelease, "rolling", s.replicas());
             if (failure != null) LOG.warning("rollback of " + appName + "/" + name + " could not bring back the earlier config: " + failure);
             return true;
         }

@@ -3,7 +3,7 @@ package dev.yoq.network;
 /** A network request that cannot be done; the kind tells the API which status to answer with. */
 @jakarta.ejb.ApplicationException
 public class NetworkException extends RuntimeException {
-    public enum Kind { INVALID, NOT_FOUND }
+    public enum Kind { INVALID, NOT_FOUND, UNAVAILABLE }
 
     private final Kind kind;
 

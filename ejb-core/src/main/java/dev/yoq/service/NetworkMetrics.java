@@ -37,7 +37,7 @@ public class NetworkMetrics {
     public record Pair(String source, String target, long packets, long bytes) {}
 
     /** Per running container; {@code service} (registry or bare name) narrows to one service's replicas. */
-    public List<Row> containers(String service) throws IOException {
+    public List<Row> containers(String service) {
         Map<String, ContainerRecord> byIp = running();
         JsonNode counters = counters();
         List<Row> out = new ArrayList<>();
@@ -54,7 +54,7 @@ public class NetworkMetrics {
     }
 
     /** Service (or container) pairs with their packets and bytes, largest first. */
-    public List<Pair> pairs() throws IOException {
+    public List<Pair> pairs() {
         Map<String, ContainerRecord> byIp = running();
         Map<List<String>, long[]> sums = new LinkedHashMap<>();
         for (JsonNode p : counters().path("pairs")) {
@@ -69,9 +69,12 @@ public class NetworkMetrics {
         return out.size() > MAX_PAIRS ? out.subList(0, MAX_PAIRS) : out;
     }
 
-    private JsonNode counters() throws IOException {
+    private JsonNode counters() {
         try (NodeClient client = node.open()) {
             return client.counters();
+        } catch (IOException e) {
+            throw new dev.yoq.network.NetworkException(dev.yoq.network.NetworkException.Kind.UNAVAILABLE,
+                    "the node helper is not answering: " + e.getMessage());
         }
     }
 

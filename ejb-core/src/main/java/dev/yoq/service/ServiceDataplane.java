@@ -73,23 +73,27 @@ public class ServiceDataplane {
         }
     }
 
-    /** Sends the table now if it changed (a rollout step waits for this before draining an old replica). */
-    public void syncNow() {
-        sync(false);
+    /**
+     * Sends the table now if it changed; true when the helper has the current table (a rollout step waits for this
+     * before draining an old replica: the new ones must be in the VIP first).
+     */
+    public boolean syncNow() {
+        return sync(false);
     }
 
-    private synchronized void sync(boolean force) {
+    private synchronized boolean sync(boolean force) {
         List<ServiceVip> table = table();
         long now = System.currentTimeMillis();
-        if (!force && table.equals(lastSent) && now - lastSentAt < RESEND_MS) return;
+        if (!force && table.equals(lastSent) && now - lastSentAt < RESEND_MS) return true;
         try (NodeClient client = node.open()) {
-            var reply = client.setServices(table, startup.settings().services().dnsReturnsVip());
-            status = dev.yoq.node.protocol.MessageCodec.SHARED.mapper().convertValue(reply, Map.class);
+            client.setServices(table, startup.settings().services().dnsReturnsVip());
             lastSent = table;
             lastSentAt = now;
+            return true;
         } catch (java.io.IOException | RuntimeException e) {
             syncFailures++;
             LOG.fine("services: cannot send the VIP table to the helper: " + e.getMessage());
+            return false;
         }
     }
 

@@ -88,10 +88,31 @@ public class ServiceRegistry {
         dataplane.syncNow();
     }
 
-    /** Sends the VIP table to the helper now. */
+    @EJB
+    dev.yoq.app.AppRollouts rollouts;
+    @EJB
+    dev.yoq.app.RolloutExecutor executor;
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService background;
+
+    /**
+     * Sends the VIP table now and, in the background, brings the service back to its replica count under the config
+     * its replicas run (missing or broken replicas replaced, rolling); skipped while a rollout holds the app, which
+     * converges the service itself.
+     */
     public void reconcile(String service) {
-        get(service);
+        ServiceRecord s = get(service);
         dataplane.syncNow();
+        background.execute(() -> {
+            if (!rollouts.begin(s.getAppName())) return;
+            try {
+                String failure = executor.reconcile(s.getAppName(), s.getWorkloadName());
+                if (failure != null) java.util.logging.Logger.getLogger(ServiceRegistry.class.getName())
+                        .warning("reconcile of " + s.getName() + ": " + failure);
+            } finally {
+                rollouts.end(s.getAppName());
+            }
+        });
     }
 
     private ServiceEndpointRecord endpoint(ServiceRecord s, String endpointId) {

@@ -22,7 +22,7 @@ public final class ServiceTables {
     private ServiceTables() {}
 
     public static List<ServiceVip> build(List<ServiceRecord> services, List<ServiceEndpointRecord> endpoints,
-                                         Map<String, ContainerRecord> containers, Predicate<String> healthServing) {
+                                         Map<String, ContainerRecord> containers, Predicate<ContainerRecord> healthServing) {
         List<ServiceVip> out = new ArrayList<>();
         for (ServiceRecord s : services) {
             List<String> backends = new ArrayList<>(), members = new ArrayList<>();
@@ -40,9 +40,9 @@ public final class ServiceTables {
     }
 
     /** Takes new flows: active, running, and healthy as far as its health check goes. */
-    public static boolean eligible(ServiceEndpointRecord e, ContainerRecord c, Predicate<String> healthServing) {
+    public static boolean eligible(ServiceEndpointRecord e, ContainerRecord c, Predicate<ContainerRecord> healthServing) {
         return ServiceEndpointRecord.ACTIVE.equals(e.getAdminState()) && c != null && "running".equals(c.getStatus())
-                && healthServing.test(c.getId());
+                && healthServing.test(c);
     }
 
     /** {@code <service>} and {@code <service>.<app>} besides the registry name {@code <app>-<service>}. */

@@ -38,6 +38,11 @@ final class ServiceTransitions {
         }
         String name = serviceName(c.app(), c.workload());
         ServiceRecord s = em.find(ServiceRecord.class, name);
+        if (s != null && (!s.getAppName().equals(c.app()) || !s.getWorkloadName().equals(c.workload()))) {
+            // app "my" with service "shop-web" and app "my-shop" with service "web" would share one name and VIP
+            throw new CommandRejectedException("service name " + name + " is taken by app " + s.getAppName() + ", service "
+                    + s.getWorkloadName() + ": rename the app or the service");
+        }
         if (s == null) {
             List<String> used = em.createQuery("SELECT s.vipAddress FROM ServiceRecord s", String.class).getResultList();
             String range = c.vipSubnet() == null ? dev.yoq.node.protocol.NodeNames.DEFAULTS.vipSubnet() : c.vipSubnet();
@@ -53,7 +58,10 @@ final class ServiceTransitions {
                 throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is given twice");
             }
             PortMappingRecord owner = em.find(PortMappingRecord.class, new PortMappingRecord.Key(p.protocol(), p.hostPort()));
-            if (owner != null) {
+            if (owner != null && ownContainer(owner, c, em)) {
+                em.remove(owner);   // the service's own container from before services: the service takes its port over
+                em.flush();
+            } else if (owner != null) {
                 throw new CommandRejectedException("ports: host port " + p.hostPort() + "/" + p.protocol() + " is already published by " + owner(owner, em));
             }
             em.persist(new PortMappingRecord(p.protocol(), p.hostPort(), PORT_OWNER + name, p.containerPort()));
@@ -99,6 +107,11 @@ final class ServiceTransitions {
         String state = w.endpointState() == null ? ServiceEndpointRecord.ACTIVE : w.endpointState();
         if (!STATES.contains(state)) throw new CommandRejectedException("endpoint state must be active, standby or draining, got " + state);
         em.persist(new ServiceEndpointRecord(name, c.id(), c.id(), ip, 0, state, c.at()));
+    }
+
+    private static boolean ownContainer(PortMappingRecord owner, Command.EnsureService c, EntityManager em) {
+        ContainerRecord r = em.find(ContainerRecord.class, owner.getContainerId());
+        return r != null && c.app().equals(r.getAppName()) && "service".equals(r.getWorkloadKind()) && c.workload().equals(r.getWorkloadName());
     }
 
     /** Who holds a published port, for the refusal: a container (name and id) or a service. */

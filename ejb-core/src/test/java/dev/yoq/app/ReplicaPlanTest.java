@@ -151,6 +151,19 @@ class ReplicaPlanTest {
     }
 
     @Test
+    void a_rolling_release_after_an_interrupted_blue_green_one_activates_the_standby_set_before_retiring_anything() {
+        List<Replica> now = List.of(new Replica("o1", 1, "A", "running", null, "active"), new Replica("n1", 1, "B", "running", null, "standby"));
+        assertThat(ReplicaPlan.next(now, 1, "B", "rolling", 1, false, java.util.Set.of()))
+                .isEqualTo(new ReplicaPlan.Switch(List.of("n1"), List.of()));
+    }
+
+    @Test
+    void a_replica_recorded_but_never_started_is_replaced_not_waited_for() {
+        List<Replica> now = List.of(new Replica("n1", 1, "B", "created", null, "active"));
+        assertThat(ReplicaPlan.next(now, 1, "B", "rolling", 1, false, java.util.Set.of())).isEqualTo(new ReplicaPlan.Retire(List.of("n1")));
+    }
+
+    @Test
     void nothing_to_do_is_done_at_once() {
         World w = new World("A", 2);
         assertThat(w.run(2, "A", "blue_green", 1)).isEqualTo(new ReplicaPlan.Done(List.of()));

@@ -76,6 +76,21 @@ class ServiceTransitionsTest extends BusTestBase {
     }
 
     @Test
+    void two_apps_whose_names_join_to_the_same_service_name_cannot_share_it() {
+        ensure("my", "shop-web", List.of(), 1);
+        assertThatThrownBy(() -> ensure("my-shop", "web", List.of(), 1)).hasMessage("service name my-shop-web is taken by app my, service shop-web: "
+                + "rename the app or the service");
+    }
+
+    @Test
+    void a_service_takes_over_the_port_of_its_own_container_from_before_services() {
+        bus.submit(new Command.CreateContainer("legacy000001", "shop-web", "/rootfs", null, "x", "web", "{}", "no", true,
+                List.of(new PortMapping("tcp", 18090, 80)), new Command.Workload("shop", "service", "web", "r0", "h0"), 1_000, null));
+        assertThatThrownBy(() -> ensure("blog", "web", List.of(new PortMapping("tcp", 18090, 80)), 1)).hasMessageContaining("container shop-web");
+        assertThat(ensure("shop", "web", List.of(new PortMapping("tcp", 18090, 80)), 2)).isNotNull();
+    }
+
+    @Test
     void the_replica_count_is_bounded_by_the_vips_64_backends() {
         assertThatThrownBy(() -> ensure("shop", "web", List.of(), 65)).hasMessage("replicas must be 1-64, got 65");
     }

@@ -99,12 +99,16 @@ public final class ErrorMappers {
         }
     }
 
-    /** A network request that cannot be done (a bad policy, an unknown rule). */
+    /** A network request that cannot be done (a bad policy, an unknown rule, the node helper silent). */
     @Provider
     public static class Network implements ExceptionMapper<dev.yoq.network.NetworkException> {
         @Override
         public Response toResponse(dev.yoq.network.NetworkException e) {
-            int status = e.kind() == dev.yoq.network.NetworkException.Kind.NOT_FOUND ? 404 : 400;
+            int status = switch (e.kind()) {
+                case NOT_FOUND -> 404;
+                case UNAVAILABLE -> 503;   // the node helper is not answering
+                default -> 400;
+            };
             return ErrorBody.response(status, e.getMessage(), e.kind().name().toLowerCase(Locale.ROOT));
         }
     }
