@@ -7,6 +7,25 @@
  * Replies of translated flows are rewritten on the *sending* side's ingress: every packet a container sends
  * passes its own veth ingress first, which also covers client and backend on the same bridge.
  *
+ * Rules of lb_ingress, in order:
+ *  1. Source check: veth_src maps the ingress ifindex (skb->ifindex) to the container's own IPv4 address; an IPv4
+ *     packet (any protocol) whose source differs is dropped, so a container cannot spoof another one's address to
+ *     plant rev_nat/conntrack entries, fill the shared LRU maps, skew others' counters or pass their policy.
+ *     Interfaces without an entry and non-IPv4 frames (ARP, IPv6) are not checked here.
+ *  2. Replies of translated flows (rev_nat) get the VIP as their source.
+ *  3. A packet to a VIP with a conntrack entry keeps its pinned backend (draining: even a backend that left the
+ *     table, or a deleted VIP), EXCEPT a TCP SYN (without ACK) whose pinned backend is no longer listed: that is a
+ *     new flow reusing an old tuple, and it picks again.
+ *  4. Only a TCP SYN (without ACK) or a UDP packet creates conntrack/rev_nat entries; any other TCP packet to a
+ *     VIP without a conntrack entry is dropped (it belongs to no flow we know; hashing it mid-flow could send it
+ *     to a backend that never saw its SYN).
+ *  5. Backend choice: backend[flow_hash % count]; when that is the client itself (a replica calling its own VIP)
+ *     the next backend is taken instead: a packet translated to its own sender would come back with its own
+ *     address as source and the reply would never pass a veth to be rewritten. When the client is the only
+ *     backend, the packet is left untranslated (TC_ACT_OK) for the host's nftables rules, which handle
+ *     self-calls (hairpin with masquerade).
+ *  6. New flows pass the policy (after translation: it sees the real backend) before any entry is written.
+ *
  * All addresses are kept in network byte order, in maps too: the Java side writes the raw 4 address bytes.
  * The layouts below are mirrored by dev.yoq.node.daemon.bpf.Layouts; change both together.
  */
@@ -128,6 +147,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct subnet);
 } config SEC(".maps");
+
+/* the source check: host-side veth ifindex (host order) -> the container's IPv4 (network order) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} veth_src SEC(".maps");
 
 /* meta[0]: SHA-256 of the object file that created these maps, so a helper never adopts stale programs */
 struct {
@@ -264,9 +291,72 @@ static __always_inline int parse(struct __sk_buff *skb, struct parsed *p)
 	return 0;
 }
 
+/* 1 when the packet is IPv4 and its source is not the address registered for the ingress interface (drop it).
+ * Reads through bpf_skb_load_bytes: no assumption on what is in the linear part; a packet too short to hold an
+ * IPv4 source on a checked interface is dropped too. */
+static __always_inline int spoofed(struct __sk_buff *skb)
+{
+	__u16 proto;
+	if (bpf_skb_load_bytes(skb, offsetof(struct ethhdr, h_proto), &proto, sizeof(proto)) < 0)
+		return 0;
+	if (proto != bpf_htons(ETH_P_IP))
+		return 0;
+	__u32 ifindex = skb->ifindex;
+	__u32 *own = bpf_map_lookup_elem(&veth_src, &ifindex);
+	if (!own)
+		return 0;
+	__u32 saddr;
+	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr) + offsetof(struct iphdr, saddr), &saddr, sizeof(saddr)) < 0)
+		return 1;
+	return saddr != *own;
+}
+
+/* whether b is one of the VIP's listed backends */
+static __always_inline int listed(const struct vip_val *vv, __u32 b)
+{
+	__u32 n = vv->count;
+	for (__u32 i = 0; i < MAX_BACKENDS; i++) {
+		if (i >= n)
+			break;
+		if (vv->backend[i] == b)
+			return 1;
+	}
+	return 0;
+}
+
+/* Picks the backend of a new flow into *out: backend[flow_hash % count], or the next one (cyclic) when that is the
+ * client itself. Returns 0 when picked, 1 when only the client itself is left (leave the packet untranslated:
+ * the host's nftables rules handle a replica calling its own VIP), -1 when the VIP has no backends (drop).
+ * Mirrored by Layouts.backendFor. */
+static __always_inline int pick(const struct vip_val *vv, const struct flow *f, __u32 *out)
+{
+	__u32 n = vv->count;
+	if (n == 0 || n > MAX_BACKENDS)
+		return -1;
+	__u32 idx = flow_hash(f) % n;
+	/* clang drops a mask it can prove redundant (n <= 64); the verifier cannot prove it: hide idx */
+	asm volatile("" : "+r"(idx));
+	idx &= MAX_BACKENDS - 1;
+	__u32 b = vv->backend[idx];
+	if (b == f->saddr) {
+		if (n == 1)
+			return 1;
+		idx = idx + 1 >= n ? 0 : idx + 1;
+		asm volatile("" : "+r"(idx));
+		idx &= MAX_BACKENDS - 1;
+		b = vv->backend[idx];
+		if (b == f->saddr)      /* the client listed twice in a row: treat as "only itself" */
+			return 1;
+	}
+	*out = b;
+	return 0;
+}
+
 SEC("tc")
 int lb_ingress(struct __sk_buff *skb)
 {
+	if (spoofed(skb))
+		return TC_ACT_SHOT;
 	struct parsed p = {};
 	if (parse(skb, &p))
 		return TC_ACT_OK;
@@ -292,22 +382,38 @@ int lb_ingress(struct __sk_buff *skb)
 	int insert_ct = 0;
 	int translate = 0;
 	struct ct_val ctv = {};
+	struct vip_val *vv = 0;
 	struct ct_val *ct = bpf_map_lookup_elem(&conntrack, &p.f);
 	if (ct && ct->vip == p.f.daddr) {
 		/* existing flows keep their backend, even one that left the table or a deleted VIP (draining) */
 		dst = ct->backend;
 		translate = 1;
+		if (p.syn_only) {
+			/* a SYN is a new flow: if its old tuple is pinned to a backend no longer listed, pick again */
+			vv = bpf_map_lookup_elem(&vips, &p.f.daddr);
+			if (!vv || !listed(vv, dst)) {
+				struct flow r = { .saddr = dst, .daddr = p.f.saddr, .sport = p.f.dport, .dport = p.f.sport,
+						  .proto = p.f.proto };
+				bpf_map_delete_elem(&rev_nat, &r);
+				bpf_map_delete_elem(&conntrack, &p.f);
+				ct = 0;
+				dst = p.f.daddr;
+				translate = 0;
+			}
+		}
 	} else {
-		struct vip_val *vv = bpf_map_lookup_elem(&vips, &p.f.daddr);
+		vv = bpf_map_lookup_elem(&vips, &p.f.daddr);
+	}
+	if (!translate) {
 		if (vv) {
-			__u32 n = vv->count;
-			if (n == 0 || n > MAX_BACKENDS)
+			/* only a SYN or a UDP packet opens a flow to a VIP; other TCP belongs to no flow we know */
+			if (p.f.proto == IPPROTO_TCP && !p.syn_only)
 				return TC_ACT_SHOT;
-			__u32 idx = flow_hash(&p.f) % n;
-			/* clang drops a mask it can prove redundant (n <= 64); the verifier cannot prove it: hide idx */
-			asm volatile("" : "+r"(idx));
-			idx &= MAX_BACKENDS - 1;
-			dst = vv->backend[idx];
+			int r = pick(vv, &p.f, &dst);
+			if (r < 0)
+				return TC_ACT_SHOT;
+			if (r > 0)
+				return TC_ACT_OK;   /* only the client itself: untranslated, for the host's rules */
 			translate = 1;
 			insert_ct = 1;
 			if (p.f.proto == IPPROTO_UDP)

@@ -91,6 +91,8 @@ public final class HelperMain {
     private static void useDataplane(ContainerManager containers, String wanted, NodeNames names, Consumer<String> log) {
         if (wanted.equals("nftables")) {
             containers.network().useFastPath(null, "nftables chosen by setting (YOQ_DATAPLANE / --dataplane)");
+            Path pins = dev.yoq.node.daemon.bpf.BpfFastPath.pinDir(names.table());
+            if (Files.isDirectory(pins)) containers.network().removeLeftoverBpf(pins);
             log.accept("dataplane: nftables (chosen by setting)");
             return;
         }
@@ -98,6 +100,8 @@ public final class HelperMain {
             containers.network().useFastPath(dev.yoq.node.daemon.bpf.BpfFastPath.open(names.table(), log), null);
         } catch (dev.yoq.node.daemon.bpf.BpfUnavailableException | RuntimeException | LinkageError e) {
             containers.network().useFastPath(null, "BPF unavailable: " + e.getMessage());
+            Path pins = dev.yoq.node.daemon.bpf.BpfFastPath.pinDir(names.table());
+            if (Files.isDirectory(pins)) containers.network().removeLeftoverBpf(pins);   // stale maps must not steer traffic
             log.accept("dataplane: nftables, BPF unavailable: " + e.getMessage());
         }
     }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The eBPF dataplane on real veths (privileged lane: root, busybox-static, iproute2, bpffs): a client namespace
  * (a) reaches two backends (b, c) through a VIP, on a bridge and in namespaces this test owns (yoqbpf0,
- * 10.246.0.0/24, yoqbpf-*), with its own pin dir. Traffic never leaves these namespaces.
+ * 10.246.0.0/24, yoqbpf-*), with its own pin dir. Traffic never leaves these namespaces. The map checks read the
+ * pinned maps with bpftool.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BpfDataplaneIT {
@@ -88,8 +89,8 @@ class BpfDataplaneIT {
         dp = BpfDataplane.open(PIN_DIR, s -> System.err.println("[bpf] " + s));
         assertThat(dp.adopted()).as("a clean pin dir loads fresh").isFalse();
         for (String n : List.of("a", "b", "c")) {
-            dp.attach("vbpf_" + n);
-            dp.attach("vbpf_" + n); // idempotent
+            dp.attach("vbpf_" + n, IPS.get(n));
+            dp.attach("vbpf_" + n, IPS.get(n)); // idempotent
         }
         for (int i = 0; i < 50 && get(B, 8080) == null; i++) Thread.sleep(100); // the servers are up
         ready = true;
@@ -252,7 +253,7 @@ class BpfDataplaneIT {
         assertThat(dp.adopted()).isFalse();
         assertThat(dp.programs()).doesNotContainAnyElementsOf(before);
         // the caller's duty after a reload: re-attach and re-sync (the new maps start empty)
-        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n);
+        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n, IPS.get(n));
         dp.syncVips(Map.of(VIP, List.of(B, C)));
         assertThat(get(VIP, 8080)).isIn("b", "c");
 
@@ -272,7 +273,7 @@ class BpfDataplaneIT {
     @Order(8)
     void forgottenBackendsNoLongerCatchAReusedTuple() throws Exception {
         // the previous test reloaded (b and c still run the old programs and maps) and detached a: re-attach all
-        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n);
+        for (String n : List.of("a", "b", "c")) dp.attach("vbpf_" + n, IPS.get(n));
         dp.syncVips(Map.of(VIP, List.of(B, C)));
         int port = 23456; // below the ephemeral range: no earlier flow of this test used it
         String first = getFrom(port, VIP, 8080);
@@ -283,8 +284,8 @@ class BpfDataplaneIT {
         try {
             dp.syncVips(Map.of(VIP, List.of(IPS.get(other)))); // x's container ended
             assertThat(get(VIP, 8080)).as("new tuples avoid x").isEqualTo(other);
-            // control: without forgetBackends, conntrack still pins the reused tuple to x (a dead x: a timeout)
-            assertThat(getFrom(port, VIP, 8080)).as("the same tuple, not forgotten").isEqualTo(first);
+            // (a SYN reusing the tuple would now pick again by itself: see aSynReusingATuplePinnedToADrainedBackendPicksAgain)
+            assertThat(conntrackBackend(A, port)).as("the tuple is still pinned to x").isEqualTo(x);
             // a live flow to the remaining backend must survive forgetting x
             nc = start("ip", "netns", "exec", "yoqbpf-a", "/bin/busybox", "nc", VIP, "9000");
             BufferedReader in = new BufferedReader(new InputStreamReader(nc.getInputStream(), StandardCharsets.UTF_8));
@@ -294,6 +295,9 @@ class BpfDataplaneIT {
             int deleted = dp.forgetBackends(List.of(x));
             System.err.println("[bpf] forgetBackends(" + x + ") deleted " + deleted + " entries");
             assertThat(deleted).as("at least the tuple's conntrack and rev_nat entries").isGreaterThanOrEqualTo(2);
+            assertThat(conntrackBackend(A, port)).as("the tuple's entry is gone").isNull();
+            assertThat(dp.counters()).as("a new container reusing x's address starts from zero").doesNotContainKey(x);
+            assertThat(dp.pairs().keySet()).noneMatch(k -> k.contains(x));
             assertThat(getFrom(port, VIP, 8080)).as("the same tuple, forgotten").isEqualTo(other);
             assertThat(dp.forgetBackends(List.of(x))).as("nothing is left to forget").isZero();
             assertThat(dp.forgetBackends(List.of())).isZero();
@@ -307,15 +311,131 @@ class BpfDataplaneIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aSynReusingATuplePinnedToADrainedBackendPicksAgain() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        int port = 23457;
+        String first = getFrom(port, VIP, 8080);
+        assertThat(first).isIn("b", "c");
+        String x = IPS.get(first), other = first.equals("b") ? "c" : "b";
+        assertThat(conntrackBackend(A, port)).isEqualTo(x);
+        try {
+            dp.syncVips(Map.of(VIP, List.of(IPS.get(other)))); // x drains: alive, no longer listed
+            assertThat(getFrom(port, VIP, 8080)).as("a new flow on the old tuple lands on a listed backend").isEqualTo(other);
+            assertThat(conntrackBackend(A, port)).isEqualTo(IPS.get(other));
+            assertThat(revNatKeys().stream().filter(k -> k[0].equals(x) && k[1].equals(A) && k[3].equals(String.valueOf(port))))
+                    .as("x's reply entry for the old flow went with it").isEmpty();
+        } finally {
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aContainerSpoofingAnotherOnesAddressIsDropped() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        int port = 23470;
+        // namespace a gets b's address on lo (never answering ARP for it, never announcing it) to send from it
+        ip("netns", "exec", "yoqbpf-a", "/bin/busybox", "sysctl", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        ip("netns", "exec", "yoqbpf-a", "/bin/busybox", "sysctl", "-w", "net.ipv4.conf.all.arp_announce=2");
+        ip("-n", "yoqbpf-a", "addr", "add", B + "/32", "dev", "lo");
+        long segsB, segsC;
+        try {
+            segsB = tcpInSegs("b");
+            segsC = tcpInSegs("c");
+            assertThat(getFrom(B, port, VIP, 8080)).as("a spoofed SYN gets no answer").isNull();
+            assertThat(tcpInSegs("b")).as("no segment reached b").isEqualTo(segsB);
+            assertThat(tcpInSegs("c")).as("no segment reached c").isEqualTo(segsC);
+            assertThat(conntrackBackend(B, port)).as("no conntrack entry for the spoofed tuple").isNull();
+            assertThat(revNatKeys().stream().filter(k -> k[1].equals(B) && k[3].equals(String.valueOf(port))))
+                    .as("no rev_nat entry that would rewrite b's traffic").isEmpty();
+            assertThat(dp.pairs().keySet()).as("nothing counted for b").doesNotContain(List.of(B, B), List.of(B, C));
+        } finally {
+            ip("-n", "yoqbpf-a", "addr", "del", B + "/32", "dev", "lo");
+        }
+        // control: the same tuple from a's own address goes through, and reaches a backend
+        assertThat(getFrom(A, port, VIP, 8080)).isIn("b", "c");
+        assertThat(tcpInSegs("b") + tcpInSegs("c")).isGreaterThan(segsB + segsC);
+        assertThat(conntrackBackend(A, port)).isIn(B, C);
+    }
+
+    @Test
+    @Order(11)
+    void aReplicaCallingItsOwnVipIsAnsweredByAnotherBackend() throws Exception {
+        dp.syncVips(Map.of(VIP, List.of(B, C)));
+        Map<String, Integer> answers = new HashMap<>();
+        for (int i = 0; i < 20; i++) answers.merge(String.valueOf(getIn("yoqbpf-b", VIP, 8080)), 1, Integer::sum);
+        System.err.println("[bpf] 20 requests from b through the VIP: " + answers);
+        assertThat(answers).isEqualTo(Map.of("c", 20));
+    }
+
+    /** The backend the conntrack entry of (client:port -> VIP:8080, TCP) pins, or null when there is none. */
+    static String conntrackBackend(String client, int port) throws Exception {
+        for (Map.Entry<List<Integer>, List<Integer>> e : dump("conntrack").entrySet()) {
+            List<Integer> k = e.getKey();
+            String saddr = k.get(0) + "." + k.get(1) + "." + k.get(2) + "." + k.get(3);
+            String daddr = k.get(4) + "." + k.get(5) + "." + k.get(6) + "." + k.get(7);
+            int sport = (k.get(8) << 8) | k.get(9), dport = (k.get(10) << 8) | k.get(11);
+            if (saddr.equals(client) && daddr.equals(VIP) && sport == port && dport == 8080 && k.get(12) == 6) {
+                List<Integer> v = e.getValue();
+                return v.get(0) + "." + v.get(1) + "." + v.get(2) + "." + v.get(3);
+            }
+        }
+        return null;
+    }
+
+    /** rev_nat keys as {saddr, daddr, sport, dport}. */
+    static List<String[]> revNatKeys() throws Exception {
+        List<String[]> out = new ArrayList<>();
+        for (List<Integer> k : dump("rev_nat").keySet()) {
+            out.add(new String[] {k.get(0) + "." + k.get(1) + "." + k.get(2) + "." + k.get(3),
+                    k.get(4) + "." + k.get(5) + "." + k.get(6) + "." + k.get(7),
+                    String.valueOf((k.get(8) << 8) | k.get(9)), String.valueOf((k.get(10) << 8) | k.get(11))});
+        }
+        return out;
+    }
+
+    /** A pinned map's raw keys and values (bpftool -j prints them as arrays of "0x.." bytes). */
+    static Map<List<Integer>, List<Integer>> dump(String map) throws Exception {
+        String json = run(List.of("bpftool", "-j", "map", "dump", "pinned", PIN_DIR.resolve(map).toString()), 10);
+        Map<List<Integer>, List<Integer>> out = new HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"key\":\\[([^\\]]*)\\],\"value\":\\[([^\\]]*)\\]").matcher(json);
+        while (m.find()) out.put(bytes(m.group(1)), bytes(m.group(2)));
+        return out;
+    }
+
+    private static List<Integer> bytes(String hexList) {
+        List<Integer> out = new ArrayList<>();
+        for (String h : hexList.split(",")) {
+            String t = h.strip().replace("\"", "");
+            if (!t.isEmpty()) out.add(Integer.parseInt(t.substring(2), 16));
+        }
+        return out;
+    }
+
+    /** Tcp InSegs of a namespace (/proc/net/snmp): every TCP segment its stack received. */
+    static long tcpInSegs(String n) throws Exception {
+        List<String> tcp = run(List.of("ip", "netns", "exec", "yoqbpf-" + n, "cat", "/proc/net/snmp"), 10).lines()
+                .filter(l -> l.startsWith("Tcp:")).toList();
+        List<String> names = List.of(tcp.get(0).split(" ")), values = List.of(tcp.get(1).split(" "));
+        return Long.parseLong(values.get(names.indexOf("InSegs")));
+    }
+
     /**
      * One HTTP/1.0 GET from namespace a with a fixed local port ({@link FixedPortGet} in a JVM under ip netns exec:
      * busybox nc ignores -p when it connects); the body stripped, or null when it failed.
      */
     static String getFrom(int localPort, String host, int port) throws Exception {
+        return getFrom("0.0.0.0", localPort, host, port);
+    }
+
+    /** The same from a given local address of namespace a (0.0.0.0: the kernel's choice). */
+    static String getFrom(String localAddr, int localPort, String host, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classes = Path.of(FixedPortGet.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Process p = start("ip", "netns", "exec", "yoqbpf-a", java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes,
-                FixedPortGet.class.getName(), String.valueOf(localPort), host, String.valueOf(port));
+                FixedPortGet.class.getName(), String.valueOf(localPort), host, String.valueOf(port), localAddr);
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -334,7 +454,7 @@ class BpfDataplaneIT {
     }
 
     /**
-     * GET / from a fixed local port (args: localPort host port), printing the raw answer. The server closes first and
+     * GET / from a fixed local port (args: localPort host port [localAddr]), printing the raw answer. The server closes first and
      * we close with an RST (linger 0), so neither end keeps a TIME_WAIT that would stand in the way of the next
      * connection on the same 5-tuple.
      */
@@ -342,7 +462,7 @@ class BpfDataplaneIT {
         public static void main(String[] args) throws Exception {
             try (Socket s = new Socket()) {
                 s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(Integer.parseInt(args[0])));
+                s.bind(new InetSocketAddress(args.length > 3 ? args[3] : "0.0.0.0", Integer.parseInt(args[0])));
                 s.connect(new InetSocketAddress(args[1], Integer.parseInt(args[2])), 4000);
                 s.setSoTimeout(4000);
                 s.setSoLinger(true, 0);
@@ -356,7 +476,12 @@ class BpfDataplaneIT {
 
     /** One HTTP GET from namespace a, bounded to 4 seconds by timeout(1) (busybox wget has no -T); the body stripped, or null when it failed. */
     static String get(String host, int port) throws Exception {
-        Process p = start("ip", "netns", "exec", "yoqbpf-a", "/bin/busybox", "timeout", "4", "/bin/busybox", "wget", "-q",
+        return getIn("yoqbpf-a", host, port);
+    }
+
+    /** The same from another of this test's namespaces. */
+    static String getIn(String ns, String host, int port) throws Exception {
+        Process p = start("ip", "netns", "exec", ns, "/bin/busybox", "timeout", "4", "/bin/busybox", "wget", "-q",
                 "-O", "-", "http://" + host + ":" + port + "/");
         CompletableFuture<String> body = CompletableFuture.supplyAsync(() -> {
             try {

@@ -35,4 +35,19 @@ class ServicesBpfIT extends ServicesIT {
         Map<String, Integer> seen = count(fromClient("for i in $(seq 1 20); do timeout 5 wget -q -O - http://" + VIP + "/ || echo FAIL; done"));
         assertThat(seen).as("the VIP works before the server sent anything: the table came from the helper's file").doesNotContainKey("FAIL");
     }
+
+    @Test
+    @Order(8)
+    void a_node_switched_to_nftables_takes_the_programs_off_its_veths_and_still_serves_the_vip() throws Exception {
+        client.close();
+        helper.close();
+        helper = new HelperProcess(helper.dir, "nftables").start();
+        client = helper.client();
+        assertThat(client.dataplane().path("mode").asText()).isEqualTo("nftables");
+        String veth = dev.yoq.node.daemon.network.NetworkPlan.hostVeth(ids.get(2));
+        assertThat(NetworkIT.sh("tc filter show dev " + veth + " ingress")).as("no program left translating").isBlank();
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/bpf/" + PLAN.table))).isFalse();
+        Map<String, Integer> seen = count(fromClient("for i in $(seq 1 20); do timeout 5 wget -q -O - http://" + VIP + "/ || echo FAIL; done"));
+        assertThat(seen).doesNotContainKey("FAIL");
+    }
 }

@@ -140,6 +140,16 @@ abstract class ServicesIT {
     }
 
     @Test
+    @Order(3)
+    void a_replica_calling_its_own_vip_always_gets_an_answer() throws Exception {
+        dev.yoq.node.protocol.ExecResult r = client.exec(new dev.yoq.node.protocol.ExecRequest(ids.get(1), List.of("sh", "-c",
+                "for i in $(seq 1 30); do timeout 5 wget -q -O - http://" + VIP + "/ || echo FAIL; done"), List.of(), "/", 60_000));
+        Map<String, Integer> seen = count(r.stdout());
+        assertThat(seen).as(r.stdout() + r.stderr()).doesNotContainKey("FAIL");
+        assertThat(seen.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+    }
+
+    @Test
     @Order(4)
     void a_killed_replica_leaves_the_vip_and_no_request_fails() throws Exception {
         assertThat(NetworkIT.sh("conntrack -L --reply-src " + backends.get(0) + " 2>/dev/null")).as("flows it served").isNotBlank();

@@ -100,17 +100,68 @@ public final class BpfDataplane implements AutoCloseable {
 
     /**
      * Attaches the programs to a container's host-side veth (clsact ingress = packets FROM the container, egress =
-     * packets TO it). Idempotent; call after the veth exists (and again after a reload, see the class comment).
-     * The filters survive the helper process exiting.
+     * packets TO it) and registers the container's address for the source check: lb_ingress drops every IPv4 packet
+     * arriving on this veth whose source is not containerIp (no spoofing another container's address). Idempotent;
+     * call after the veth exists (and again after a reload, see the class comment). The filters survive the helper
+     * process exiting, and so does the registration (in the pinned veth_src map, keyed by the veth's ifindex).
      */
-    public synchronized void attach(String ifname) throws IOException {
+    public synchronized void attach(String ifname, String containerIp) throws IOException {
         open();
+        byte[] ip = Layouts.ip(Objects.requireNonNull(containerIp, "containerIp"));
+        Tc.check(ifname);
+        int ifindex = ifindex(ifname);
+        if (ifindex <= 0) throw new IOException("no interface " + ifname + " (cannot read /sys/class/net/" + ifname + "/ifindex)");
+        // the entry first: the programs never run on this veth without its source check
+        map("veth_src").update(Layouts.u32(ifindex), ip);
         Tc.attach(ifname, pinDir.resolve("lb_ingress"), pinDir.resolve("lb_egress"));
+        pruneVethSrc();
     }
 
-    /** Removes our filters from the interface; a missing interface or filter is fine. */
+    /**
+     * Removes our filters from the interface and its source-check entry; a missing interface or filter is fine.
+     * Entries of interfaces that no longer exist (a veth deleted with its namespace) are dropped too, here and on
+     * every attach, since a gone interface's ifindex cannot be read any more.
+     */
     public synchronized void detach(String ifname) throws IOException {
         Tc.detach(ifname);
+        if (closed) return;
+        BpfMap src = map("veth_src");
+        int ifindex = ifindex(ifname);
+        if (ifindex > 0) src.delete(Layouts.u32(ifindex));
+        pruneVethSrc();
+    }
+
+    /**
+     * Drops the source-check entries of interfaces that no longer exist (veths go with their container, often without
+     * a detach): the map stays bounded, and a reused ifindex gets its entry from its own attach anyway.
+     */
+    private void pruneVethSrc() throws IOException {
+        Set<Integer> present = presentIfindexes();
+        if (present != null) map("veth_src").deleteIf((k, v) -> !present.contains(Layouts.u32(k)));
+    }
+
+    /** The interface's ifindex in this network namespace, or -1 when it does not exist. */
+    static int ifindex(String ifname) {
+        Tc.check(ifname);
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", ifname, "ifindex")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Every ifindex in this network namespace, or null when /sys/class/net cannot be listed (then prune nothing). */
+    private static Set<Integer> presentIfindexes() {
+        Set<Integer> out = new HashSet<>();
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/sys/class/net"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                int i = ifindex(p.getFileName().toString());
+                if (i > 0) out.add(i);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /**
@@ -131,8 +182,10 @@ public final class BpfDataplane implements AutoCloseable {
      * Deletes every conntrack and rev_nat entry whose backend is one of these addresses (their containers ended): a
      * reused 5-tuple must pick a live backend. Conntrack entries go by their value's backend (plain, untranslated
      * entries whose destination is one of them included), rev_nat entries by their key's source (the replying
-     * backend). Not for draining: a draining backend is alive and keeps its flows (see {@link #syncVips}).
-     * Returns how many entries were deleted.
+     * backend). Also deletes the addresses' {@code counters} entries and the {@code pairs} entries they are part of,
+     * so a new container reusing an address starts from zero instead of inheriting the old one's totals.
+     * Not for draining: a draining backend is alive and keeps its flows (see {@link #syncVips}).
+     * Returns how many conntrack and rev_nat entries were deleted (the counter entries are not counted).
      */
     public synchronized int forgetBackends(Collection<String> backendIps) throws IOException {
         open();
@@ -142,6 +195,9 @@ public final class BpfDataplane implements AutoCloseable {
         // conntrack first: a client packet arriving in between then picks a live backend and writes its own rev_nat
         int deleted = map("conntrack").deleteIf((k, v) -> gone.contains(new BpfMap.Key(Layouts.ctBackend(v))));
         deleted += map("rev_nat").deleteIf((k, v) -> gone.contains(new BpfMap.Key(Layouts.flowSaddr(k))));
+        BpfMap counters = map("counters");
+        for (BpfMap.Key k : gone) counters.delete(k.bytes());
+        map("pairs").deleteIf((k, v) -> gone.contains(new BpfMap.Key(Layouts.pairSrc(k))) || gone.contains(new BpfMap.Key(Layouts.pairDst(k))));
         return deleted;
     }
 

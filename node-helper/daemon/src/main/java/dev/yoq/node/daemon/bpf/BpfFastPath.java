@@ -28,8 +28,8 @@ public final class BpfFastPath implements FastPath {
     }
 
     @Override
-    public void attach(String hostVeth) throws IOException {
-        bpf.attach(hostVeth);
+    public void attach(String hostVeth, String containerIp) throws IOException {
+        bpf.attach(hostVeth, containerIp);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
 final class BpfLoader {
     static final List<String> PROGRAMS = List.of("lb_ingress", "lb_egress");
     static final List<String> MAPS = List.of("vips", "conntrack", "rev_nat", "counters", "pairs", "policy_deny",
-            "policy_allow_only", "policy_allow", "config", "meta");
+            "policy_allow_only", "policy_allow", "config", "veth_src", "meta");
     static final int BPF_PROG_TYPE_SCHED_CLS = 3;
 
     record Loaded(Map<String, Integer> progFds, Map<String, Integer> progIds, Map<String, BpfMap> maps, boolean adopted) {}
@@ -184,19 +183,16 @@ final class BpfLoader {
         if ("bpf".equals(fsTypeOf(abs))) return;
         Path standard = Path.of("/sys/fs/bpf");
         if (abs.startsWith(standard) && !"bpf".equals(fsTypeOf(standard))) {
+            Tc.Result r;
             try {
-                Process p = new ProcessBuilder("mount", "-t", "bpf", "bpf", standard.toString()).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes()).strip();
-                if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new BpfUnavailableException("bpffs is not mounted at /sys/fs/bpf and mounting it failed: " + out);
-                }
-                log.accept("bpf: mounted bpffs at /sys/fs/bpf");
+                r = Tc.exec(List.of("mount", "-t", "bpf", "bpf", standard.toString()), 10);
             } catch (IOException e) {
-                throw new BpfUnavailableException("bpffs is not mounted at /sys/fs/bpf and mount(8) cannot run: " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BpfUnavailableException("interrupted while mounting bpffs", e);
+                throw new BpfUnavailableException("bpffs is not mounted at /sys/fs/bpf and mount(8) failed: " + e.getMessage(), e);
             }
+            if (r.exit() != 0) {
+                throw new BpfUnavailableException("bpffs is not mounted at /sys/fs/bpf and mounting it failed: " + r.output());
+            }
+            log.accept("bpf: mounted bpffs at /sys/fs/bpf");
         }
         if (!"bpf".equals(fsTypeOf(abs))) {
             throw new BpfUnavailableException(pinDir + " is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf, and pin under it)");

@@ -87,8 +87,24 @@ final class Layouts {
         return ByteBuffer.allocate(8).put(ip(src)).put(ip(dst)).array();
     }
 
+    static byte[] pairSrc(byte[] pairKey) {
+        if (pairKey.length != 8) throw new IllegalArgumentException("a pair key has 8 bytes, got " + pairKey.length);
+        return Arrays.copyOfRange(pairKey, 0, 4);
+    }
+
+    static byte[] pairDst(byte[] pairKey) {
+        if (pairKey.length != 8) throw new IllegalArgumentException("a pair key has 8 bytes, got " + pairKey.length);
+        return Arrays.copyOfRange(pairKey, 4, 8);
+    }
+
+    /** A host-order (little-endian) u32: counts, and the veth_src key (the veth's ifindex). */
     static byte[] u32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    static int u32(byte[] b) {
+        if (b.length != 4) throw new IllegalArgumentException("a u32 has 4 bytes, got " + b.length);
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
     /** struct subnet for "a.b.c.d/n": the network address and mask, both network order. */
@@ -144,8 +160,24 @@ final class Layouts {
         return h;
     }
 
-    /** The backend the C side picks for a new flow to a VIP: backend[flow_hash % count]. */
+    /** The hashed slot for a new flow to a VIP: flow_hash % count (before the C side's avoid-self step). */
     static int backendIndex(byte[] flow, int count) {
         return (int) (Integer.toUnsignedLong(flowHash(flow)) % count);
+    }
+
+    /**
+     * The C side's pick(): the index of the backend a new flow (from the flow's saddr) gets, or -1 when the VIP has
+     * no backends (dropped), or -2 when only the client itself is left (the packet goes on untranslated): the hashed
+     * slot, or the next one (cyclic) when the hashed slot is the client itself.
+     */
+    static int backendFor(byte[] flow, List<String> backends) {
+        int n = backends.size();
+        if (n == 0 || n > MAX_BACKENDS) return -1;
+        String client = ipString(flow, 0);
+        int idx = backendIndex(flow, n);
+        if (!backends.get(idx).equals(client)) return idx;
+        if (n == 1) return -2;
+        idx = idx + 1 >= n ? 0 : idx + 1;
+        return backends.get(idx).equals(client) ? -2 : idx;
     }
 }

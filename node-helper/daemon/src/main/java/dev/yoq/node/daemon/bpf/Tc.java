@@ -38,29 +38,71 @@ final class Tc {
         }
     }
 
-    private static void check(String ifname) {
+    static void check(String ifname) {
         if (ifname == null || !IFNAME.matcher(ifname).matches()) throw new IllegalArgumentException("not an interface name: " + ifname);
     }
 
     private static void run(List<String> cmd, boolean missingIsFine) throws IOException {
-        Process p;
+        Result r;
         try {
-            p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+            r = exec(cmd, TIMEOUT_SECONDS);
         } catch (IOException e) {
-            throw new IOException("cannot run tc (apt-get install iproute2): " + e.getMessage(), e);
-        }
-        try {
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + ": timed out");
+            if (e.getMessage() != null && e.getMessage().startsWith("cannot start")) {
+                throw new IOException("cannot run tc (apt-get install iproute2): " + e.getMessage(), e);
             }
-            if (p.exitValue() == 0) return;
-            if (missingIsFine && (out.contains("Cannot find") || out.contains("No such file") || out.contains("does not exist"))) return;
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd), e);
+            throw e;
+        }
+        if (r.exit() == 0) return;
+        String out = r.output();
+        if (missingIsFine && (out.contains("Cannot find") || out.contains("No such file") || out.contains("does not exist"))) return;
+        throw new IOException(String.join(" ", cmd) + " failed (exit " + r.exit() + "): " + out);
+    }
+
+    static final int TIMEOUT_SECONDS = 20;
+
+    record Result(int exit, String output) {}
+
+    /**
+     * Runs a command (no shell) with stdout and stderr into a temp file, so a command that hangs or floods its output
+     * cannot block us before the timeout applies; on timeout it is destroyed (forcibly) and an IOException says so.
+     */
+    static Result exec(List<String> cmd, int timeoutSeconds) throws IOException {
+        Path out = Files.createTempFile("yoq-exec", ".out");
+        try {
+            Process p;
+            try {
+                p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            } catch (IOException e) {
+                throw new IOException("cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
+            }
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                    throw new IOException(String.join(" ", cmd) + ": timed out after " + timeoutSeconds + " s");
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted: " + String.join(" ", cmd), e);
+            }
+            return new Result(p.exitValue(), tail(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The output, at most its last 16 KiB (error messages are at the end). */
+    private static String tail(Path out) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "r")) {
+            long len = f.length();
+            int n = (int) Math.min(len, 16384);
+            byte[] b = new byte[n];
+            f.seek(len - n);
+            f.readFully(b);
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8).strip();
         }
     }
 }

@@ -10,9 +10,13 @@ import java.util.Map;
  * veth the programs could not be attached to still reaches its VIPs.
  */
 public interface FastPath {
-    /** Attaches to a container's host-side veth; idempotent. */
-    void attach(String hostVeth) throws IOException;
+    /**
+     * Attaches to a container's host-side veth; idempotent. containerIp is the container's own IPv4 address: IPv4
+     * packets arriving from the veth with any other source address are dropped (no spoofing another container).
+     */
+    void attach(String hostVeth, String containerIp) throws IOException;
 
+    /** Detaches from the veth and forgets its address; a missing veth is fine. */
     void detach(String hostVeth) throws IOException;
 
     /** The whole VIP table: VIP → backend addresses taking new flows (existing flows keep theirs). */

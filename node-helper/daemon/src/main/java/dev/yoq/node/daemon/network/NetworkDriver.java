@@ -130,6 +130,7 @@ public final class NetworkDriver {
             Path master = Path.of("/sys/class/net", NetworkPlan.hostVeth(id), "master");
             if (Files.exists(Path.of("/sys/class/net", NetworkPlan.hostVeth(id))) && !Files.exists(master)) {
                 rejoin.add("link set " + NetworkPlan.hostVeth(id) + " master " + plan.bridgeName + " up");
+                rejoin.add("link set " + NetworkPlan.hostVeth(id) + " type bridge_slave hairpin on");
             }
         }
         if (!rejoin.isEmpty()) {
@@ -171,6 +172,19 @@ public final class NetworkDriver {
     }
 
     private boolean warnedNoConntrack;
+
+    /** Takes every TC program off a veth (its clsact qdisc); a missing veth or qdisc is fine. */
+    public void removeClsact(String ifname) {
+        try {
+            Process p = new ProcessBuilder("tc", "qdisc", "del", "dev", ifname, "clsact").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+        } catch (IOException e) {
+            log.accept("tc: cannot clear " + ifname + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Repairs made since the helper started. */
     public long repairs() {

@@ -78,11 +78,16 @@ public final class NetworkPlan {
                 "link set " + bridgeName + " up");
     }
 
-    /** ip -batch: the container's namespace, a veth pair with eth0 already inside it, the host end on the bridge. */
+    /**
+     * ip -batch: the container's namespace, a veth pair with eth0 already inside it, the host end on the bridge in
+     * hairpin mode: a replica calling its own service VIP may be picked itself, and br_netfilter then bridges the
+     * translated frame back out of the port it came in by (with the hairpin masquerade of {@link VipRules}).
+     */
     public List<String> attach(String id) {
         return List.of("netns add " + netns(id),
                 "link add " + hostVeth(id) + " type veth peer name eth0 netns " + netns(id),
-                "link set " + hostVeth(id) + " master " + bridgeName + " up");
+                "link set " + hostVeth(id) + " master " + bridgeName + " up",
+                "link set " + hostVeth(id) + " type bridge_slave hairpin on");
     }
 
     /**
@@ -125,6 +130,7 @@ public final class NetworkPlan {
                 + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
                 + "    ip saddr " + subnet + " ip daddr != " + subnet + " masquerade\n"
                 + "    ip saddr 127.0.0.0/8 ip daddr " + subnet + " masquerade\n"
+                + VipRules.hairpin(services)
                 + "  }\n"
                 + forward(names, policies)
                 + "}\n";

@@ -57,11 +57,38 @@ public final class NodeNetwork {
         fastAttached.clear();
     }
 
+    /**
+     * The node ran the BPF dataplane before and now runs nftables alone: the programs still attached to the
+     * containers' veths would keep translating, so the next sync takes them off and removes their pins.
+     */
+    private Path leftoverPins;
+
+    public synchronized void removeLeftoverBpf(Path pinDir) {
+        this.leftoverPins = pinDir;
+    }
+
+    private void detachLeftovers(Collection<ContainerSpec> specs) {
+        if (leftoverPins == null || fast != null) return;
+        for (ContainerSpec s : specs) if (s.net() != null) driver.removeClsact(NetworkPlan.hostVeth(s.id()));
+        try (var files = java.nio.file.Files.list(leftoverPins)) {
+            for (Path f : files.toList()) java.nio.file.Files.deleteIfExists(f);
+            java.nio.file.Files.deleteIfExists(leftoverPins);
+            log.accept("bpf: programs detached from " + specs.size() + " container(s) and unpinned from " + leftoverPins + " (nftables only now)");
+        } catch (IOException e) {
+            log.accept("bpf: cannot remove the old pins under " + leftoverPins + ": " + e.getMessage());
+        }
+        leftoverPins = null;
+    }
+
     /** The server's whole VIP table (kept in a file so a restarted helper serves the VIPs before the server calls). */
+    /** Answers the mode only: the maps' use (a walk of every key) is for the DATAPLANE op, not every table change. */
     public synchronized Map<String, Object> setServices(List<dev.yoq.node.protocol.ServiceVip> next, boolean dnsReturnsVip) throws IOException {
         services.replace(next, dnsReturnsVip, driver.plan().names());
         sync(lastSpecs);
-        return dataplane();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("mode", fast == null ? "nftables" : "bpf");
+        out.put("services", services.size());
+        return out;
     }
 
     /** Which dataplane serves this node, and its programs and maps. */
@@ -151,7 +178,7 @@ public final class NodeNetwork {
 
     public void attach(String id, String ip) throws IOException {
         driver.attach(id, ip);
-        attachFast(id);
+        attachFast(id, ip);
     }
 
     public void detach(String id) throws IOException {
@@ -162,10 +189,10 @@ public final class NodeNetwork {
     }
 
     /** A failed attach leaves the container on the nftables rules (still correct, slower); it is tried again at the next sync. */
-    private synchronized void attachFast(String id) {
+    private synchronized void attachFast(String id, String ip) {
         if (fast == null || fastAttached.contains(id)) return;
         try {
-            fast.attach(NetworkPlan.hostVeth(id));
+            fast.attach(NetworkPlan.hostVeth(id), ip);
             fastAttached.add(id);
         } catch (IOException | RuntimeException e) {
             log.accept("bpf: cannot attach to " + NetworkPlan.hostVeth(id) + " (" + e.getMessage() + "); its traffic takes the nftables rules");
@@ -177,6 +204,7 @@ public final class NodeNetwork {
         List<ContainerSpec.Net> nets = specs.stream().map(ContainerSpec::net).filter(Objects::nonNull).toList();
         if (nets.isEmpty() && dns == null && services.size() == 0) return;   // nothing networked yet: no bridge, table, resolver
         driver.ensureBridge();
+        detachLeftovers(specs);
         java.util.Set<String> live = new java.util.HashSet<>();
         Map<String, List<String>> addresses = new TreeMap<>();
         for (ContainerSpec s : specs) {
@@ -223,7 +251,7 @@ public final class NodeNetwork {
     /** Attaches to veths not attached yet (all of them after a fresh load), then the VIP table and the policy. */
     private void syncFast(Collection<ContainerSpec> specs, List<dev.yoq.node.protocol.ServiceVip> serving, Map<String, List<String>> addresses) {
         if (fast == null) return;
-        for (ContainerSpec s : specs) if (s.net() != null) attachFast(s.id());
+        for (ContainerSpec s : specs) if (s.net() != null) attachFast(s.id(), s.net().ip());
         try {
             Map<String, List<String>> vips = new TreeMap<>();
             for (dev.yoq.node.protocol.ServiceVip v : serving) vips.put(v.vip(), v.backends());

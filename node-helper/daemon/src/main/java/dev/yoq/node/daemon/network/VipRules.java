@@ -61,6 +61,18 @@ final class VipRules {
         return out.toString();
     }
 
+    /**
+     * A replica that calls its own VIP and is picked itself gets its packet back with its own address as source,
+     * which it drops as martian: such flows leave with the gateway's address instead (kube-proxy's hairpin rule).
+     */
+    static String hairpin(List<ServiceVip> services) {
+        java.util.SortedSet<String> backends = new java.util.TreeSet<>(Comparator.comparingInt(NodeNames::address));
+        services.forEach(s -> backends.addAll(s.backends()));
+        StringBuilder out = new StringBuilder();
+        for (String b : backends) out.append("    ip saddr ").append(b).append(" ip daddr ").append(b).append(" masquerade\n");
+        return out.toString();
+    }
+
     /** Untranslated traffic to the VIP range (no backend, or no such VIP) is refused, never routed upstream. */
     static String refuseRest(String vipSubnet) {
         return "    ip daddr " + vipSubnet + " reject\n";

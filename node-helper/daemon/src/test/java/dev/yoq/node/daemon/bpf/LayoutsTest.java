@@ -110,8 +110,60 @@ class LayoutsTest {
     @Test
     void loaderNamesEveryMapOfTheObject() {
         assertThat(BpfLoader.MAPS).contains("vips", "conntrack", "rev_nat", "counters", "pairs", "policy_deny",
-                "policy_allow_only", "policy_allow", "config", "meta");
+                "policy_allow_only", "policy_allow", "config", "veth_src", "meta");
         assertThat(BpfLoader.PROGRAMS).containsExactly("lb_ingress", "lb_egress");
+    }
+
+    @Test
+    void vethSrcIsHostOrderIfindexToNetworkOrderAddress() {
+        // struct: key __u32 ifindex (host order, as skb->ifindex), value the container's IPv4 (network order)
+        assertThat(Layouts.u32(0x01020304)).containsExactly(4, 3, 2, 1);
+        assertThat(Layouts.u32(Layouts.u32(417))).isEqualTo(417);
+        assertThatThrownBy(() -> Layouts.u32(new byte[3])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Layouts.pairSrc(Layouts.pair("10.246.0.2", "10.246.0.3"))).containsExactly(Layouts.ip("10.246.0.2"));
+        assertThat(Layouts.pairDst(Layouts.pair("10.246.0.2", "10.246.0.3"))).containsExactly(Layouts.ip("10.246.0.3"));
+    }
+
+    @Test
+    void aClientThatIsOneOfTheBackendsNeverPicksItself() {
+        List<String> backends = List.of("10.246.0.2", "10.246.0.3", "10.246.0.4");
+        int avoided = 0;
+        for (int port = 40000; port < 40200; port++) {
+            byte[] f = Layouts.flow("10.246.0.3", "10.43.250.10", port, 8080, Layouts.PROTO_TCP);
+            int hashed = Layouts.backendIndex(f, 3);
+            int picked = Layouts.backendFor(f, backends);
+            assertThat(picked).isBetween(0, 2);
+            assertThat(backends.get(picked)).isNotEqualTo("10.246.0.3");
+            if (hashed == 1) {
+                assertThat(picked).as("the next backend").isEqualTo(2);
+                avoided++;
+            } else {
+                assertThat(picked).as("others keep the plain hash").isEqualTo(hashed);
+            }
+        }
+        assertThat(avoided).isPositive();
+        // the last slot wraps to the first
+        List<String> selfLast = List.of("10.246.0.4", "10.246.0.3");
+        for (int port = 40000; port < 40050; port++) {
+            byte[] f = Layouts.flow("10.246.0.3", "10.43.250.10", port, 8080, Layouts.PROTO_TCP);
+            assertThat(Layouts.backendFor(f, selfLast)).isZero();
+        }
+        byte[] f = Layouts.flow("10.246.0.3", "10.43.250.10", 40000, 8080, Layouts.PROTO_UDP);
+        assertThat(Layouts.backendFor(f, List.of("10.246.0.3"))).as("only itself: untranslated").isEqualTo(-2);
+        assertThat(Layouts.backendFor(f, List.of())).as("no backends: dropped").isEqualTo(-1);
+        assertThat(Layouts.backendFor(f, List.of("10.246.0.9"))).isZero();
+    }
+
+    @Test
+    void tcCommandsAreBoundedByTheirTimeoutEvenWhileTheyWrite() throws Exception {
+        Tc.Result ok = Tc.exec(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), 5);
+        assertThat(ok.exit()).isEqualTo(3);
+        assertThat(ok.output()).contains("out").contains("err");
+        long t0 = System.nanoTime();
+        // more output than a pipe buffer, then hanging: reading before waitFor would block past the timeout
+        assertThatThrownBy(() -> Tc.exec(List.of("sh", "-c", "head -c 300000 /dev/zero; exec sleep 30"), 1))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("timed out");
+        assertThat(System.nanoTime() - t0).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
     }
 
     @Test

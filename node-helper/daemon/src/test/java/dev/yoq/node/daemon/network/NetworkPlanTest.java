@@ -20,7 +20,8 @@ class NetworkPlanTest {
         assertThat(NetworkPlan.hostVeth("0123456789abcdef")).isEqualTo("veth_0123456789").hasSizeLessThanOrEqualTo(15);
         assertThat(PLAN.netns("0123456789ab")).isEqualTo("yoq-0123456789ab");
         assertThat(PLAN.attach("0123456789ab")).containsExactly("netns add yoq-0123456789ab",
-                "link add veth_0123456789 type veth peer name eth0 netns yoq-0123456789ab", "link set veth_0123456789 master yoq0 up");
+                "link add veth_0123456789 type veth peer name eth0 netns yoq-0123456789ab", "link set veth_0123456789 master yoq0 up",
+                "link set veth_0123456789 type bridge_slave hairpin on");
     }
 
     @Test
@@ -63,7 +64,8 @@ class NetworkPlanTest {
         NetworkPlan other = new NetworkPlan(new NodeNames("yoqt0", "10.242.0.0/16", "yoq_t", "yoqt-", "yoq_t", "10.251.0.0/16"));
         assertThat(other.bridge()).containsExactly("link add yoqt0 type bridge", "addr add 10.242.0.1/16 dev yoqt0", "link set yoqt0 up");
         assertThat(other.attach("0123456789ab")).containsExactly("netns add yoqt-0123456789ab",
-                "link add veth_0123456789 type veth peer name eth0 netns yoqt-0123456789ab", "link set veth_0123456789 master yoqt0 up");
+                "link add veth_0123456789 type veth peer name eth0 netns yoqt-0123456789ab", "link set veth_0123456789 master yoqt0 up",
+                "link set veth_0123456789 type bridge_slave hairpin on");
         assertThat(other.ruleset(List.of(), java.util.Map.of(), List.of())).startsWith("table ip yoq_t\ndelete table ip yoq_t\n")
                 .contains("ip saddr 10.242.0.0/16 ip daddr != 10.242.0.0/16 masquerade").doesNotContain("10.42.").doesNotContain("table ip yoq\n");
     }
@@ -83,7 +85,8 @@ class NetworkPlanTest {
                 .as("containers and the host's own connections").satisfies(r -> assertThat(r.split("ip daddr 10.43.0.3 meta").length - 1).isEqualTo(2))
                 .contains("fib daddr type local tcp dport 8080 dnat ip to jhash ip saddr . tcp sport mod 3 seed " + VipRules.SEED
                         + " map { 0 : 10.42.0.2 . 80, 1 : 10.42.0.3 . 80, 2 : 10.42.0.4 . 80 }")
-                .as("whatever no DNAT caught is refused, never routed upstream").contains("ip daddr 10.43.0.0/16 reject");
+                .as("whatever no DNAT caught is refused, never routed upstream").contains("ip daddr 10.43.0.0/16 reject")
+                .as("a replica calling its own VIP").contains("    ip saddr 10.42.0.3 ip daddr 10.42.0.3 masquerade\n");
     }
 
     @Test
