@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The VIP benchmark's node: three busybox httpd replicas (10.248.1.11-13) behind VIP 10.249.0.2, and an idle client
+ * The VIP benchmark's node: three busybox httpd replicas (10.248.1.11-13), VIP 10.249.0.2 over the first only and
+ * 10.249.0.3 over all three, and an idle client
  * container (10.248.1.50) whose network namespace wrk runs in. Args: socket rootfs; prints the client's id.
  * With "down" as the third argument: removes them all.
  */
@@ -28,13 +29,14 @@ public class Setup {
             List<String> backends = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 String ip = "10.248.1." + (10 + i);
-                helper.run(spec("b0b0b0b0b0b" + i, "bench-web-" + i, a[1], ip,
+                helper.run(spec("b" + i + "b0b0b0b0b0a", "bench-web-" + i, a[1], ip,
                         "mkdir -p /tmp/w && echo hello > /tmp/w/index.html && exec httpd -f -p 80 -h /tmp/w"));
                 backends.add(ip);
             }
             helper.run(spec("c0c0c0c0c0c0", "bench-client", a[1], "10.248.1.50", "exec sleep 100000"));
-            helper.setServices(List.of(new ServiceVip("bench-web", List.of("web"), "10.249.0.2", List.of(new PortMapping("tcp", 18399, 80)),
-                    backends, backends)), true);
+            // one VIP over replica 1 only (the dataplane's cost against the direct path to the same replica), one over all three
+            helper.setServices(List.of(new ServiceVip("bench-one", List.of("one"), "10.249.0.2", List.of(), backends.subList(0, 1), backends.subList(0, 1)),
+                    new ServiceVip("bench-web", List.of("web"), "10.249.0.3", List.of(new PortMapping("tcp", 18399, 80)), backends, backends)), true);
             System.out.println("c0c0c0c0c0c0");
         }
     }

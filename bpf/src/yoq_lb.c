@@ -418,6 +418,12 @@ int lb_ingress(struct __sk_buff *skb)
 			insert_ct = 1;
 			if (p.f.proto == IPPROTO_UDP)
 				is_new = 1;
+		} else if (p.syn_only) {
+			/* a new direct connection: a reply entry an ended VIP flow left on this very tuple (the client reused
+			 * its port) would rewrite the backend's answers to the VIP's address and break it */
+			struct flow r = { .saddr = p.f.daddr, .daddr = p.f.saddr, .sport = p.f.dport, .dport = p.f.sport,
+					  .proto = p.f.proto };
+			bpf_map_delete_elem(&rev_nat, &r);
 		} else if (p.f.proto == IPPROTO_UDP && !ct) {
 			/* plain UDP: new unless it answers a flow the other side opened (whose entry is keyed reversed) */
 			struct flow r = { .saddr = p.f.daddr, .daddr = p.f.saddr, .sport = p.f.dport, .dport = p.f.sport,
@@ -445,7 +451,9 @@ int lb_ingress(struct __sk_buff *skb)
 		struct flow r = { .saddr = dst, .daddr = p.f.saddr, .sport = p.f.dport, .dport = p.f.sport,
 				  .proto = p.f.proto };
 		__u32 vip = p.f.daddr;
-		if (insert_ct || !bpf_map_lookup_elem(&rev_nat, &r))
+		/* a SYN (re)opens the flow: its reply entry must name this VIP, not one another flow on the same
+		 * backend tuple left (the client reused its port towards another VIP of that backend) */
+		if (insert_ct || p.syn_only || !bpf_map_lookup_elem(&rev_nat, &r))
 			bpf_map_update_elem(&rev_nat, &r, &vip, BPF_ANY);
 		if (rewrite_addr(skb, p.l3, p.l4, p.f.proto, offsetof(struct iphdr, daddr), p.f.daddr, dst))
 			return TC_ACT_SHOT;
