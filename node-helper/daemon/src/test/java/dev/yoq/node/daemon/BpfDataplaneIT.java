@@ -39,6 +39,7 @@ class BpfDataplaneIT {
     static final String BRIDGE = "yoqbpf0";
     static final String SUBNET = "10.246.0.0/24";
     static final String VIP = "10.43.250.10";
+    static final String VIP2 = "10.43.250.11"; // a second VIP, for the tests that share a backend between two
     static final String A = "10.246.0.2", B = "10.246.0.3", C = "10.246.0.4";
     static final Path PIN_DIR = Path.of("/sys/fs/bpf/yoq_bpfit");
     static final Map<String, String> IPS = Map.of("a", A, "b", B, "c", C);
@@ -368,6 +369,55 @@ class BpfDataplaneIT {
         for (int i = 0; i < 20; i++) answers.merge(String.valueOf(getIn("yoqbpf-b", VIP, 8080)), 1, Integer::sum);
         System.err.println("[bpf] 20 requests from b through the VIP: " + answers);
         assertThat(answers).isEqualTo(Map.of("c", 20));
+    }
+
+    @Test
+    @Order(12)
+    void aDirectConnectionReusingAVipFlowsPortIsAnsweredByTheBackend() throws Exception {
+        int port = 23480;
+        try {
+            dp.syncVips(Map.of(VIP, List.of(B))); // b is the VIP's only backend
+            assertThat(getFrom(port, VIP, 8080)).as("the VIP flow from the port").isEqualTo("b");
+            assertThat(revNatVip(B, A, port)).as("the ended VIP flow left b's reply entry").isEqualTo(VIP);
+            // the same client port, now straight to b: b's answers must keep b's address, not be rewritten to the VIP
+            assertThat(getFrom(port, B, 8080)).as("a direct connection from the VIP flow's port").isEqualTo("b");
+            assertThat(revNatVip(B, A, port)).as("the direct SYN dropped the stale reply entry").isNull();
+        } finally {
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+    }
+
+    @Test
+    @Order(13)
+    void aClientReusingItsPortAcrossTwoVipsOfOneBackendIsAnsweredEveryTime() throws Exception {
+        int port = 23481;
+        try {
+            dp.syncVips(Map.of(VIP, List.of(B), VIP2, List.of(B))); // two VIPs, both with b as their only backend
+            assertThat(getFrom(port, VIP, 8080)).as("first through the first VIP").isEqualTo("b");
+            assertThat(revNatVip(B, A, port)).isEqualTo(VIP);
+            assertThat(getFrom(port, VIP2, 8080)).as("then through the second VIP, same port").isEqualTo("b");
+            assertThat(revNatVip(B, A, port)).isEqualTo(VIP2);
+            // the tuple still has its conntrack entry from the first flow: its SYN must point b's reply entry back at VIP
+            assertThat(getFrom(port, VIP, 8080)).as("again through the first VIP, same port").isEqualTo("b");
+            assertThat(revNatVip(B, A, port)).as("b's replies name the VIP the flow went to").isEqualTo(VIP);
+        } finally {
+            dp.syncVips(Map.of(VIP, List.of(B, C)));
+        }
+    }
+
+    /** The VIP the rev_nat entry of (backend:8080 -> client:port, TCP) names, or null when there is none. */
+    static String revNatVip(String backend, String client, int port) throws Exception {
+        for (Map.Entry<List<Integer>, List<Integer>> e : dump("rev_nat").entrySet()) {
+            List<Integer> k = e.getKey();
+            String saddr = k.get(0) + "." + k.get(1) + "." + k.get(2) + "." + k.get(3);
+            String daddr = k.get(4) + "." + k.get(5) + "." + k.get(6) + "." + k.get(7);
+            int sport = (k.get(8) << 8) | k.get(9), dport = (k.get(10) << 8) | k.get(11);
+            if (saddr.equals(backend) && daddr.equals(client) && sport == 8080 && dport == port && k.get(12) == 6) {
+                List<Integer> v = e.getValue();
+                return v.get(0) + "." + v.get(1) + "." + v.get(2) + "." + v.get(3);
+            }
+        }
+        return null;
     }
 
     /** The backend the conntrack entry of (client:port -> VIP:8080, TCP) pins, or null when there is none. */
