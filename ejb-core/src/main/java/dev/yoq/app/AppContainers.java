@@ -49,17 +49,6 @@ public class AppContainers {
         public boolean ok() { return reason == null; }
     }
 
-    /** The app's containers of one kind, by workload name. */
-    public Map<String, ContainerRecord> of(String app, String kind) {
-        Map<String, ContainerRecord> out = new LinkedHashMap<>();
-        for (ContainerRecord c : FreshReads.fresh(em.createQuery(
-                "SELECT c FROM ContainerRecord c WHERE c.appName = :a AND c.workloadKind = :k ORDER BY c.createdAt", ContainerRecord.class)
-                .setParameter("a", app).setParameter("k", kind)).getResultList()) {
-            out.put(c.getWorkloadName(), c);
-        }
-        return out;
-    }
-
     /** The app's service replicas, by service, oldest first. */
     public Map<String, List<ContainerRecord>> replicas(String app) {
         Map<String, List<ContainerRecord>> out = new LinkedHashMap<>();
@@ -193,10 +182,6 @@ public class AppContainers {
                 }
             }
         }
-    }
-
-    public ContainerView view(String containerId) {
-        return containers.get(containerId);
     }
 
     /**

@@ -196,11 +196,15 @@ public class AppService {
         crons.stop(app);   // no cron run is starting after this
         int removed = 0;
         RuntimeException last = null;
-        for (int pass = 0; pass < 3; pass++) {
+        for (int pass = 0; ; pass++) {   // three removal passes; the fourth look only checks
             List<ContainerRecord> all = containers.all(app);
             if (all.isEmpty()) {
                 containers.removeServices(app);   // their VIPs and host ports go back; the next up takes them again
                 return removed;
+            }
+            if (pass == 3) {
+                throw new AppException(AppException.Kind.CONFLICT, "could not remove every container of " + app
+                        + (last == null ? "" : ": " + last.getMessage()) + "; run yoq down again");
             }
             for (ContainerRecord c : all) {
                 try {
@@ -211,15 +215,6 @@ public class AppService {
                 }
             }
         }
-        if (containers.all(app).isEmpty()) {
-            containers.removeServices(app);
-            return removed;
-        }
-        if (!containers.all(app).isEmpty()) {
-            throw new AppException(AppException.Kind.CONFLICT, "could not remove every container of " + app
-                    + (last == null ? "" : ": " + last.getMessage()) + "; run yoq down again");
-        }
-        return removed;
     }
 
     private Release release(ReleaseRecord r) {

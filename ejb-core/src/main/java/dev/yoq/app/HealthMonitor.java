@@ -131,17 +131,9 @@ public class HealthMonitor {
     }
 
     /**
-     * Whether the container may take traffic as far as health goes: no health check, healthy, or found running
+     * Whether a service replica may take traffic as far as health goes: no health check, healthy, or found running
      * after a server restart and not yet probed (holding every replica back after a restart would be an outage).
-     */
-    public boolean serving(String containerId) {
-        HealthState s = states.get(containerId);
-        return s == null || s.ready() || adopted.contains(containerId);
-    }
-
-    /**
-     * As {@link #serving(String)} for a service replica: one whose service has a health check is not serving before
-     * its first verdict (a new replica between its start and its watch), and a replica whose process started again
+     * One whose service has a health check is not serving before its first verdict (a new replica between its start and its watch), and a replica whose process started again
      * after its verdict (restart policy) is starting again, not healthy from its last life.
      */
     public boolean serving(ContainerRecord c) {

@@ -88,7 +88,7 @@ public class NetworkMetrics {
     }
 
     static String serviceOf(ContainerRecord c) {
-        return "service".equals(c.getWorkloadKind()) ? c.getAppName() + "-" + c.getWorkloadName() : null;
+        return "service".equals(c.getWorkloadKind()) ? dev.yoq.state.Command.serviceName(c.getAppName(), c.getWorkloadName()) : null;
     }
 
     private static String nameOf(Map<String, ContainerRecord> byIp, String ip) {

@@ -28,15 +28,11 @@ final class ServiceTransitions {
         throw new IllegalArgumentException(command.getClass().getName());
     }
 
-    static String serviceName(String app, String workload) {
-        return Command.serviceName(app, workload);
-    }
-
     private static String ensure(Command.EnsureService c, EntityManager em) {
         if (c.replicas() < 1 || c.replicas() > dev.yoq.node.protocol.ServiceVip.MAX_BACKENDS) {
             throw new CommandRejectedException("replicas must be 1-" + dev.yoq.node.protocol.ServiceVip.MAX_BACKENDS + ", got " + c.replicas());
         }
-        String name = serviceName(c.app(), c.workload());
+        String name = Command.serviceName(c.app(), c.workload());
         ServiceRecord s = em.find(ServiceRecord.class, name);
         if (s != null && (!s.getAppName().equals(c.app()) || !s.getWorkloadName().equals(c.workload()))) {
             // app "my" with service "shop-web" and app "my-shop" with service "web" would share one name and VIP
@@ -75,7 +71,7 @@ final class ServiceTransitions {
     }
 
     private static Void remove(Command.RemoveService c, EntityManager em) {
-        String name = serviceName(c.app(), c.workload());
+        String name = Command.serviceName(c.app(), c.workload());
         ServiceRecord s = em.find(ServiceRecord.class, name);
         if (s == null) return null;
         em.createQuery("DELETE FROM PortMappingRecord p WHERE p.containerId = :o").setParameter("o", PORT_OWNER + name).executeUpdate();
@@ -102,7 +98,7 @@ final class ServiceTransitions {
     static void addEndpoint(Command.CreateContainer c, String ip, EntityManager em) {
         Command.Workload w = c.workload();
         if (w == null || !"service".equals(w.kind())) return;
-        String name = serviceName(w.app(), w.name());
+        String name = Command.serviceName(w.app(), w.name());
         if (em.find(ServiceRecord.class, name) == null) return;   // containers of releases before services existed
         String state = w.endpointState() == null ? ServiceEndpointRecord.ACTIVE : w.endpointState();
         if (!STATES.contains(state)) throw new CommandRejectedException("endpoint state must be active, standby or draining, got " + state);

@@ -219,7 +219,7 @@ public final class NodeNetwork {
         for (dev.yoq.node.protocol.ServiceVip v : serving) {
             addresses.put(v.name(), v.members());
             for (String alias : v.aliases()) {   // `yoq policy deny web db` names services as the manifest does
-                addresses.merge(alias, v.members(), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList());
+                addresses.merge(alias, v.members(), ServiceTable::union);
             }
         }
         driver.applyRules(nets, addresses, policies, serving);
@@ -262,7 +262,7 @@ public final class NodeNetwork {
                 List<String> src = addresses.getOrDefault(p.source(), List.of()), dst = addresses.getOrDefault(p.target(), List.of());
                 for (String a : src) {
                     if (p.deny()) for (String b : dst) deny.add(new String[] {a, b});
-                    else allowOnly.merge(a, dst, (x, y) -> java.util.stream.Stream.concat(x.stream(), y.stream()).distinct().toList());
+                    else allowOnly.merge(a, dst, ServiceTable::union);
                 }
             }
             fast.syncPolicy(driver.plan().subnet, deny, allowOnly);

@@ -102,10 +102,15 @@ final class ServiceTable {
             if (s.backends().isEmpty()) continue;
             List<String> answer = dnsReturnsVip ? List.of(s.vip()) : s.backends();
             for (String name : concat(List.of(s.name()), s.aliases())) {
-                out.merge(name, answer, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList());
+                out.merge(name, answer, ServiceTable::union);
             }
         }
         return out;
+    }
+
+    /** Both lists' addresses, each once, in first-seen order (a name two services or apps share answers for both). */
+    static List<String> union(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList();
     }
 
     private static List<String> present(List<String> addresses, Set<String> live) {
