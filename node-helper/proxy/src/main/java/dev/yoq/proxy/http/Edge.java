@@ -1,0 +1,66 @@
+package dev.yoq.proxy.http;
+
+import dev.yoq.proxy.route.Endpoints;
+import dev.yoq.proxy.stats.AccessLog;
+import dev.yoq.proxy.stats.ProxyStats;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/** What every connection shares: the current snapshot, endpoint circuits, the upstream pool, counters, the log. */
+public final class Edge {
+    /** Which listener accepted a connection. */
+    public enum Listener { HTTP, HTTPS, ACME }
+
+    static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("yoq.listener");
+
+    final AtomicReference<EdgeSnapshot> current;
+    final Endpoints endpoints;
+    final UpstreamPool pool;
+    final ProxyStats stats;
+    final AccessLog accessLog;
+    final Consumer<String> log;
+
+    public Edge(EdgeSnapshot first, Endpoints endpoints, UpstreamPool pool, ProxyStats stats, AccessLog accessLog, Consumer<String> log) {
+        this.current = new AtomicReference<>(first);
+        this.endpoints = endpoints;
+        this.pool = pool;
+        this.stats = stats;
+        this.accessLog = accessLog;
+        this.log = log;
+    }
+
+    public EdgeSnapshot snapshot() {
+        return current.get();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public UpstreamPool pool() {
+        return pool;
+    }
+
+    /** The listener of a connection or of an HTTP/2 stream (its parent connection's). */
+    static Listener listener(Channel ch) {
+        for (Channel c = ch; c != null; c = c.parent()) {
+            Listener l = c.attr(LISTENER).get();
+            if (l != null) return l;
+        }
+        return Listener.HTTP;
+    }
+
+    /** The client's address as seen on the connection (an HTTP/2 stream asks its parent). */
+    static String clientAddress(Channel ch) {
+        Channel c = ch;
+        while (c.parent() != null && !(c.remoteAddress() instanceof java.net.InetSocketAddress)) c = c.parent();
+        if (c.remoteAddress() instanceof java.net.InetSocketAddress a) return a.getAddress().getHostAddress();
+        return "";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.yoq.proxy.http;
+
+import dev.yoq.proxy.config.EdgeConfig;
+import dev.yoq.proxy.route.RouteTable;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One configuration ready to serve: the routes as a {@link RouteTable} and a TLS context per certificate domain.
+ * Immutable; a request keeps the snapshot it started with while a newer one takes the next requests.
+ */
+public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, SslContext> tls) {
+
+    /** A certificate that does not load is left out (logged, naming the domain) rather than failing the whole config. */
+    public static EdgeSnapshot of(EdgeConfig config, Consumer<String> log) {
+        Map<String, SslContext> tls = new HashMap<>();
+        for (EdgeConfig.Certificate c : config.certificates()) {
+            try {
+                tls.put(c.domain().toLowerCase(Locale.ROOT), context(c, config.listeners().tls12()));
+            } catch (Exception | LinkageError e) {
+                log.accept("certificate for " + c.domain() + " not loaded: " + e.getMessage());
+            }
+        }
+        return new EdgeSnapshot(config, new RouteTable(config.routes()), Map.copyOf(tls));
+    }
+
+    static SslContext context(EdgeConfig.Certificate c, boolean tls12) throws Exception {
+        return SslContextBuilder.forServer(
+                        new ByteArrayInputStream(c.certPem().getBytes(StandardCharsets.US_ASCII)),
+                        new ByteArrayInputStream(c.keyPem().getBytes(StandardCharsets.US_ASCII)))
+                .sslProvider(SslProvider.JDK)
+                .protocols(tls12 ? new String[] {"TLSv1.3", "TLSv1.2"} : new String[] {"TLSv1.3"})
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                .build();
+    }
+
+    /** The context for an SNI name: exact, then a wildcard one label up; null when none covers it. */
+    public SslContext tlsFor(String serverName) {
+        if (serverName == null) return null;
+        String name = serverName.toLowerCase(Locale.ROOT);
+        SslContext exact = tls.get(name);
+        if (exact != null) return exact;
+        int dot = name.indexOf('.');
+        return dot < 0 ? null : tls.get("*" + name.substring(dot));
+    }
+
+    /** For clients that send no SNI: the first domain's certificate (sorted), or null with none. */
+    public SslContext defaultTls() {
+        return tls.isEmpty() ? null : tls.get(new java.util.TreeSet<>(tls.keySet()).first());
+    }
+
+    /** How long an HTTP/2 connection may sit idle: the longest {@code http2_idle_timeout_ms} of the routes (30 s without). */
+    public long h2IdleMs() {
+        return config.routes().stream().mapToLong(dev.yoq.proxy.config.EdgeConfig.Route::http2IdleTimeoutMs).max().orElse(30_000);
+    }
+
+    public boolean hasCertificate(String host) {
+        return tlsFor(host) != null;
+    }
+}
