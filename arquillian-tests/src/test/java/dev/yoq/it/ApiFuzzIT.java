@@ -133,7 +133,10 @@ class ApiFuzzIT {
                 new Route("GET", r -> "/images/" + segment(r), r -> null),
                 new Route("GET", r -> "/transfers/" + segment(r), r -> null),
                 new Route("GET", r -> "/v1/metrics" + query(r, "format", "service", "mode"), r -> null),
-                new Route("GET", r -> "/v1/status" + query(r, "app"), r -> null));
+                new Route("GET", r -> "/v1/status" + query(r, "app"), r -> null),
+                // last, so the routes above keep the random sequence they always had
+                new Route("POST", r -> "/v1/certificates", r -> object(r, new String[] {"domain", "cert", "key"}, 0)),
+                new Route("DELETE", r -> "/v1/certificates/" + segment(r), r -> null));
     }
 
     @Test

@@ -88,8 +88,24 @@ final class PrivilegedLane {
         removeLaneNetwork(NAMES);
     }
 
-    /** Deletes a lane's own nftables table and bridge (the names are the lane's, never a user's yoq). */
+    /**
+     * Deletes a lane's own nftables table and bridge (the names are the lane's, never a user's yoq), and stops its
+     * yoq-proxy (which outlives its helper by design) and removes the proxy's directory.
+     */
     static void removeLaneNetwork(dev.yoq.node.protocol.NodeNames names) throws Exception {
+        Path proxyDir = Path.of("/var/lib/yoq-proxy", names.table());
+        Path pid = proxyDir.resolve("proxy.pid");
+        if (Files.exists(pid)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(p -> {
+                p.destroy();
+                try {
+                    p.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
+            });
+        }
+        new ProcessBuilder("rm", "-rf", proxyDir.toString()).start().waitFor();
         for (List<String> cmd : List.of(List.of("nft", "delete", "table", "ip", names.table()), List.of("ip", "link", "del", names.bridge()),
                 List.of("rm", "-rf", "/sys/fs/bpf/" + names.table()))) {   // the lane's BPF pins (its table's name)
             new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();

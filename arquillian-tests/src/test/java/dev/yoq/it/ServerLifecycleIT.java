@@ -38,6 +38,8 @@ class ServerLifecycleIT {
         Map<String, String> env = new HashMap<>(Map.of("YOQ_SERVER_NAME", NAME, "YOQ_API_PORT",
                 String.valueOf(PORT), "YOQ_HOME", data().toString(), "YOQ_NODE_SOCKET", nodeSocket().toString()));
         env.putAll(NAMES.asEnv());   // helper and server with names of this test's own
+        env.putAll(Map.of("YOQ_PROXY_ADDRESS", "127.0.0.1", "YOQ_PROXY_HTTP_PORT", "17881", "YOQ_PROXY_HTTPS_PORT", "0",
+                "YOQ_PROXY_ACME_PORT", "0"));   // its yoq-proxy on a port of its own, beside a user's on 17080/443/80
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }

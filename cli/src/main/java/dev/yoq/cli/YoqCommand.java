@@ -42,6 +42,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("tags", ImageCommands.Tags.class);
         c.put("policy", PolicyCommands.class);
         c.put("services", ServicesCommand.class);
+        c.put("cert", CertCommands.class);
         c.put("metrics", MetricsCommand.class);
         c.put("doctor", DoctorCommand.class);
         c.put("version", VersionCommand.class);

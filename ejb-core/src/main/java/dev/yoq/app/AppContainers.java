@@ -86,6 +86,7 @@ public class AppContainers {
                 .map(p -> new dev.yoq.node.protocol.PortMapping("tcp", (int) p.hostPort(), (int) p.containerPort())).toList();
         try {
             return bus.submit(new Command.EnsureService(app, s.name(), ports, s.replicas(), startup.settings().names().vipSubnet(),
+                    dev.yoq.manifest.AppSnapshot.routesJson(s.httpRoutes()), s.tls() == null ? null : s.tls().domain(),
                     System.currentTimeMillis()));
         } catch (dev.yoq.state.CommandRejectedException e) {
             throw new AppException(AppException.Kind.INVALID, "service " + s.name() + ": " + e.getMessage());

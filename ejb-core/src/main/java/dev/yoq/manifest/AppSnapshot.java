@@ -157,6 +157,13 @@ public final class AppSnapshot {
         }
     }
 
+    /** A service's routes as the snapshot writes them (a JSON array, definition order): what the edge is given. */
+    public static String routesJson(List<HttpRoute> routes) {
+        ArrayNode a = JSON.createArrayNode();
+        routes.forEach(r -> a.add(route(r)));
+        return a.toString();
+    }
+
     private static ObjectNode route(HttpRoute r) {
         ObjectNode o = JSON.createObjectNode().put("name", r.name()).put("host", r.host()).put("path_prefix", r.pathPrefix())
                 .put("retries", r.retries()).put("connect_timeout_ms", r.connectTimeoutMs())

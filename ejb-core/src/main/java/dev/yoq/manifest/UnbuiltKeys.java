@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: required_labels (cluster), http_proxy/http_routes/tls (the L7 edge), gpu and
+ * here: required_labels (cluster), tls.acme (certificates are installed by hand until ACME lands), tls.peer
+ * (service mTLS), gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
 public final class UnbuiltKeys {
@@ -17,11 +18,11 @@ public final class UnbuiltKeys {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
             labels(problems, at, s.requiredLabels());
-            if (!s.httpRoutes().isEmpty()) {
-                boolean proxy = s.httpRoutes().size() == 1 && s.httpRoutes().get(0).name().equals("default");
-                warn(problems, at + (proxy ? ".http_proxy" : ".http_routes"), "no L7 proxy serves these routes yet");
+            if (s.tls() != null && s.tls().acme() != null) {
+                warn(problems, at + ".tls.acme", "certificates are not obtained by ACME yet: install one with `yoq cert install "
+                        + s.tls().domain() + " --cert PATH --key PATH`");
             }
-            if (s.tls() != null) warn(problems, at + ".tls", "no TLS is terminated for this service yet");
+            if (s.tls() != null && !"off".equals(s.tls().peer())) warn(problems, at + ".tls.peer", "service mTLS is not enforced yet");
             gpu(problems, at, s.gpu(), s.gpuMesh());
             if (s.alerts() != null && s.alerts().latencyP99Ms() != null) {
                 warn(problems, at + ".alerts.latency_p99_ms", "latency is not measured yet (it needs the L7 proxy)");

@@ -34,9 +34,18 @@ import java.util.List;
  *                  DNS answers a service's name with its VIP; false: with its ready replicas' addresses) and
  *                  {@code yoq.services.drain_ms} (default 5000: how long a replica taken out of its VIP keeps its
  *                  flows before it is stopped)
+ * @param edge      yoq-proxy's listeners: {@code yoq.proxy.address} (default 0.0.0.0), {@code yoq.proxy.http_port}
+ *                  (default 17080: routes plain HTTP), {@code yoq.proxy.https_port} (default 443: TLS with SNI),
+ *                  {@code yoq.proxy.acme_port} (default 80: HTTP-01 answers and redirects to HTTPS), each 0 to turn
+ *                  it off; {@code yoq.proxy.tls12} (default false: TLS 1.3 only)
  */
 public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries,
-                             HostPaths hostPaths, NodeNames names, Services services) {
+                             HostPaths hostPaths, NodeNames names, Services services, Edge edge) {
+
+    /** See {@code edge} above. */
+    public record Edge(String address, int httpPort, int httpsPort, int acmePort, boolean tls12) {
+        public static final Edge DEFAULTS = new Edge("0.0.0.0", 17080, 443, 80, false);
+    }
 
     /** See {@code services} above. */
     public record Services(boolean dnsReturnsVip, long drainMs) {
@@ -60,7 +69,7 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         HostPaths hostPaths = HostPaths.forNode(layout, Path.of(config.apply("yoq.node.socket").orElse(Wire.DEFAULT_SOCKET)),
                 installDirs(config), config.apply(HostPaths.ALLOW_PROPERTY).orElse(""));
         NodeNames names = NodeNames.from(key -> config.apply(key).orElse(null));
-        return new ServerSettings(layout, role, host, port, registries, hostPaths, names, services(config));
+        return new ServerSettings(layout, role, host, port, registries, hostPaths, names, services(config), edge(config));
     }
 
     /** The Liberty runtime the server runs in (its server directories hold the configuration and logs). */
@@ -87,6 +96,32 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
             // reported below
         }
         throw new IllegalArgumentException("yoq.services.drain_ms: must be 0-600000 (milliseconds), got " + drain);
+    }
+
+    static Edge edge(Function<String, Optional<String>> config) {
+        Edge d = Edge.DEFAULTS;
+        String address = config.apply("yoq.proxy.address").orElse(d.address()).strip();
+        try {
+            if (!address.matches("[0-9.]+|[0-9a-fA-F:]+")) throw new IllegalArgumentException();
+            java.net.InetAddress.getByName(address);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("yoq.proxy.address: must be an IP address, got " + address);
+        }
+        String tls12 = config.apply("yoq.proxy.tls12").orElse("false").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!tls12.equals("true") && !tls12.equals("false")) throw new IllegalArgumentException("yoq.proxy.tls12: must be true or false, got " + tls12);
+        return new Edge(address, edgePort(config, "yoq.proxy.http_port", d.httpPort()), edgePort(config, "yoq.proxy.https_port", d.httpsPort()),
+                edgePort(config, "yoq.proxy.acme_port", d.acmePort()), tls12.equals("true"));
+    }
+
+    private static int edgePort(Function<String, Optional<String>> config, String key, int fallback) {
+        String raw = config.apply(key).orElse(String.valueOf(fallback)).strip();
+        try {
+            int port = Integer.parseInt(raw);
+            if (port >= 0 && port <= 65535) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": must be 0-65535 (0 turns the listener off), got " + raw);
     }
 
     private static int parsePort(String raw) {

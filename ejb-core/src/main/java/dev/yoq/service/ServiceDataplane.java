@@ -52,6 +52,8 @@ public class ServiceDataplane {
     EntityManager em;
     @Inject
     dev.yoq.node.NodeConnector node;
+    @EJB
+    dev.yoq.edge.EdgeSync edge;
 
     private List<ServiceVip> lastSent;
     private long lastSentAt;
@@ -83,6 +85,7 @@ public class ServiceDataplane {
 
     private synchronized boolean sync(boolean force) {
         List<ServiceVip> table = table();
+        edge.sync(table);   // the L7 proxy follows the same readiness as the VIPs (a rollout drains only after this)
         long now = System.currentTimeMillis();
         if (!force && table.equals(lastSent) && now - lastSentAt < RESEND_MS) return true;
         try (NodeClient client = node.open()) {

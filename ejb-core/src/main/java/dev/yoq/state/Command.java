@@ -68,12 +68,19 @@ public sealed interface Command<R> {
     /**
      * An app's service exists: its VIP is taken (lowest free in {@code vipSubnet}) on first sight and kept after,
      * its published ports are reserved for it (refused, naming the owner, when a container or another service
-     * has one), its desired replica count recorded. Returns the VIP.
+     * has one), its desired replica count, HTTP routes (the snapshot's JSON array) and TLS domain recorded. Returns
+     * the VIP.
      */
-    record EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet, long at)
-            implements Command<String> {
+    record EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet,
+                         String httpRoutesJson, String tlsDomain, long at) implements Command<String> {
         public EnsureService {
             ports = ports == null ? List.of() : List.copyOf(ports);
+            httpRoutesJson = httpRoutesJson == null ? "[]" : httpRoutesJson;
+        }
+
+        /** A service without HTTP routes or TLS. */
+        public EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet, long at) {
+            this(app, workload, ports, replicas, vipSubnet, "[]", null, at);
         }
     }
 
@@ -183,5 +190,22 @@ public sealed interface Command<R> {
 
     /** An app's named volume exists at this path (created, or its definition changed). */
     record EnsureVolume(String app, String name, String driver, String path, long at) implements Command<Void> {
+    }
+
+    /**
+     * A checked certificate for a domain (chain and PKCS#8 key as PEM, leaf expiry in epoch seconds, source manual
+     * or acme): inserted, or replacing the domain's current one, whose {@code created_at} it keeps.
+     */
+    record PutCertificate(String domain, String certPem, String keyPem, long notAfter, String source, long at)
+            implements Command<Void> {
+        /** Without the PEMs: a command may end up in a log or an error message, the key must not. */
+        @Override
+        public String toString() {
+            return "PutCertificate[domain=" + domain + ", notAfter=" + notAfter + ", source=" + source + ", at=" + at + "]";
+        }
+    }
+
+    /** The domain's certificate goes; returns whether there was one. */
+    record RemoveCertificate(String domain) implements Command<Boolean> {
     }
 }

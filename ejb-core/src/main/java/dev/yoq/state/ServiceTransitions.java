@@ -64,6 +64,7 @@ final class ServiceTransitions {
         }
         try {
             s.update(JSON.writeValueAsString(c.ports()), c.replicas(), c.at());
+            s.edge(c.httpRoutesJson(), c.tlsDomain());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -47,6 +47,9 @@ public final class StateMachine {
                 || command instanceof Command.EnsureVolume || command instanceof Command.MarkAppDown) {
             return (R) AppTransitions.apply(command, em);
         }
+        if (command instanceof Command.PutCertificate || command instanceof Command.RemoveCertificate) {
+            return (R) CertificateTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

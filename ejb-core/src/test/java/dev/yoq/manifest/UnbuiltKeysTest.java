@@ -18,6 +18,9 @@ class UnbuiltKeysTest {
                 host = "example.com"
                 [service.web.tls]
                 domain = "example.com"
+                peer = "require"
+                [service.web.tls.acme]
+                email = "ops@example.com"
                 [service.web.alerts]
                 latency_p99_ms = 200
                 error_rate_percent = 5
@@ -33,9 +36,11 @@ class UnbuiltKeysTest {
                 """;
         var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
-                "service.web.required_labels", "service.web.http_proxy", "service.web.tls",
+                "service.web.required_labels", "service.web.tls.acme", "service.web.tls.peer",
                 "service.web.alerts.latency_p99_ms", "service.web.alerts.error_rate_percent", "worker.w.gpu", "backup");
         assertThat(result.warnings()).as("replicas are built (the services issue)").noneMatch(w -> w.path().equals("service.web.replicas"));
+        assertThat(result.warnings()).as("routes and TLS termination are built (the edge issue)")
+                .noneMatch(w -> w.path().equals("service.web.http_proxy") || w.path().equals("service.web.tls"));
         assertThat(ManifestLoader.parse("app = \"y\"\n[service.api]\nimage = \"nginx\"\n", "m.toml", "y", k -> null).warnings())
                 .as("a manifest of built keys only").isEmpty();
     }

@@ -39,4 +39,15 @@ class DataDirectoryTest {
         assertThat(DataDirectory.prepare(layout, new SecureRandom())).isEqualTo(token);
         assertThat(layout.blobs().resolve("abc")).hasContent("blob");
     }
+
+    @Test
+    void aDirectoryMadeEarlierWithTheUmasksModeIsMadeOwnerOnly() throws Exception {
+        DataLayout layout = new DataLayout(tmp.resolve("made-by-server-start"));
+        Files.createDirectories(layout.root().resolve("logs"));
+        Files.setPosixFilePermissions(layout.root(), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        DataDirectory.prepare(layout, new SecureRandom());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.root()))).isEqualTo("rwx------");
+    }
 }

@@ -24,6 +24,10 @@ public class ServiceRecord {
     private String portsJson = "[]";
     @Column(name = "desired_replicas", nullable = false)
     private int desiredReplicas = 1;
+    @Column(name = "http_routes_json", nullable = false)
+    private String httpRoutesJson = "[]";
+    @Column(name = "tls_domain")
+    private String tlsDomain;
     @Column(name = "created_at", nullable = false)
     private long createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -47,6 +51,12 @@ public class ServiceRecord {
         this.updatedAt = at;
     }
 
+    /** The HTTP routes and TLS domain of the release now being rolled out (migration V008). */
+    public void edge(String httpRoutesJson, String tlsDomain) {
+        this.httpRoutesJson = httpRoutesJson == null ? "[]" : httpRoutesJson;
+        this.tlsDomain = tlsDomain == null || tlsDomain.isBlank() ? null : tlsDomain;
+    }
+
     public String getName() { return name; }
     public String getAppName() { return appName; }
     public String getWorkloadName() { return workloadName; }
@@ -54,6 +64,8 @@ public class ServiceRecord {
     public String getLbPolicy() { return lbPolicy; }
     public String getPortsJson() { return portsJson; }
     public int getDesiredReplicas() { return desiredReplicas; }
+    public String getHttpRoutesJson() { return httpRoutesJson; }
+    public String getTlsDomain() { return tlsDomain; }
     public long getCreatedAt() { return createdAt; }
     public long getUpdatedAt() { return updatedAt; }
 }

@@ -113,6 +113,22 @@ public final class ErrorMappers {
         }
     }
 
+    /**
+     * A certificate that cannot be stored or removed: 400 (the message says what is wrong with it), 404 unknown.
+     * Without a code: the certificate routes answer exactly {@code {"error":"..."}}.
+     */
+    @Provider
+    public static class Certificates implements ExceptionMapper<dev.yoq.edge.CertificateStoreException> {
+        @Override
+        public Response toResponse(dev.yoq.edge.CertificateStoreException e) {
+            int status = switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+            };
+            return ErrorBody.response(status, e.getMessage(), null);
+        }
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

@@ -16,7 +16,8 @@ public final class Migrations {
                 Migration.fromResource(4, "network", "V004__network.sql"),
                 Migration.fromResource(5, "network_policies", "V005__network_policies.sql"),
                 Migration.fromResource(6, "apps", "V006__apps.sql"),
-                Migration.fromResource(7, "services", "V007__services.sql"));
+                Migration.fromResource(7, "services", "V007__services.sql"),
+                Migration.fromResource(8, "edge", "V008__edge.sql"));
     }
 
     public static int latestVersion() {

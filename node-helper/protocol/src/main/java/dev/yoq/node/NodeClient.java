@@ -129,6 +129,19 @@ public final class NodeClient implements AutoCloseable {
         return call(Wire.Op.COUNTERS, Map.of());
     }
 
+    /**
+     * yoq-proxy's whole configuration (listeners, routes, upstreams, certificates, ACME answers), replacing the
+     * last; the helper keeps it and gives it to the proxy after any restart. Returns the proxy's status.
+     */
+    public JsonNode proxyConfig(JsonNode config) throws IOException {
+        return call(Wire.Op.PROXY_CONFIG, config);
+    }
+
+    /** yoq-proxy's counters (per route, backend, mirror) and listeners; {"running":false,...} when it is down. */
+    public JsonNode proxyStats() throws IOException {
+        return call(Wire.Op.PROXY_STATS, Map.of());
+    }
+
     /** The resolver's counters; "running" false when it could not listen. */
     public Map<String, Long> dnsStats() throws IOException {
         return codec.mapper().convertValue(call(Wire.Op.DNS_STATS, Map.of()), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {});

@@ -28,6 +28,8 @@ public class ServiceResource {
 
     @EJB
     ServiceRegistry registry;
+    @EJB
+    dev.yoq.edge.EdgeSync edge;
 
     @GET
     @Operation(summary = "Every service: name, VIP, lb_policy, published ports, replicas, endpoints")
@@ -49,6 +51,30 @@ public class ServiceResource {
     @Operation(summary = "The service's endpoints: one per replica, with admin state and whether it takes new flows")
     public JsonArray endpoints(@PathParam("name") String name) {
         return endpoints(registry.get(segment(name)));
+    }
+
+    @GET
+    @Path("{name}/proxy-routes")
+    @Operation(summary = "The service's HTTP routes with yoq-proxy's counters: traffic, backend_traffic, mirror_traffic, mirror_backend_traffic")
+    public JsonObject proxyRoutes(@PathParam("name") String name) {
+        ServiceRecord s = registry.get(segment(name));
+        JsonObject stats = json(edge.stats().toString()).asJsonObject();
+        JsonObject perRoute = stats.containsKey("routes") ? stats.getJsonObject("routes") : JsonObject.EMPTY_JSON_OBJECT;
+        JsonArrayBuilder routes = Json.createArrayBuilder();
+        for (jakarta.json.JsonValue r : routes(s)) {
+            JsonObject route = r.asJsonObject();
+            JsonObject counters = perRoute.getJsonObject(s.getName() + "/" + route.getString("name", ""));
+            JsonObjectBuilder o = Json.createObjectBuilder(route);
+            for (String k : new String[] {"traffic", "backend_traffic", "mirror_traffic", "mirror_backend_traffic"}) {
+                if (counters != null && counters.containsKey(k)) o.add(k, counters.get(k));
+                else o.addNull(k);
+            }
+            routes.add(o);
+        }
+        JsonObjectBuilder proxy = Json.createObjectBuilder().add("running", stats.getBoolean("running", false));
+        if (stats.containsKey("error")) proxy.add("error", stats.get("error"));
+        if (stats.containsKey("status")) proxy.add("status", stats.get("status"));
+        return Json.createObjectBuilder().add("service_name", s.getName()).add("routes", routes).add("proxy", proxy).build();
     }
 
     @POST
@@ -82,7 +108,25 @@ public class ServiceResource {
         return Json.createObjectBuilder().add("service_name", s.getName()).add("app", s.getAppName()).add("service", s.getWorkloadName())
                 .add("vip_address", s.getVipAddress()).add("lb_policy", s.getLbPolicy()).add("ports", ports)
                 .add("desired_replicas", s.getDesiredReplicas()).add("endpoints", endpoints(s))
+                .add(routesKey(s), routes(s)).add("tls_domain", s.getTlsDomain() == null ? jakarta.json.JsonValue.NULL : Json.createValue(s.getTlsDomain()))
                 .add("created_at", s.getCreatedAt()).add("updated_at", s.getUpdatedAt()).build();
+    }
+
+    /** The routes of the service's current release, as the manifest snapshot writes them. */
+    private static JsonArray routes(ServiceRecord s) {
+        return json(s.getHttpRoutesJson()).asJsonArray();
+    }
+
+    /** http_proxy when the service has its single route named default, http_routes otherwise (as the manifest said). */
+    private static String routesKey(ServiceRecord s) {
+        JsonArray r = routes(s);
+        return r.size() == 1 && "default".equals(r.getJsonObject(0).getString("name", "")) ? "http_proxy" : "http_routes";
+    }
+
+    private static jakarta.json.JsonValue json(String text) {
+        try (jakarta.json.JsonReader reader = Json.createReader(new java.io.StringReader(text))) {
+            return reader.readValue();
+        }
     }
 
     private JsonArray endpoints(ServiceRecord s) {

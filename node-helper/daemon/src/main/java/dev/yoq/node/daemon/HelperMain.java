@@ -71,6 +71,7 @@ public final class HelperMain {
         startDriftRepair(containers, log);
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
+        server.proxy(startProxy(names, data, log));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -104,6 +105,27 @@ public final class HelperMain {
             if (Files.isDirectory(pins)) containers.network().removeLeftoverBpf(pins);   // stale maps must not steer traffic
             log.accept("dataplane: nftables, BPF unavailable: " + e.getMessage());
         }
+    }
+
+    /**
+     * yoq-proxy, the node's L7 edge, supervised (adopted when already running); null with YOQ_PROXY=off. It keeps
+     * running when the helper stops: it serves the last configuration until a helper is back.
+     */
+    private static dev.yoq.node.daemon.edge.ProxySupervisor startProxy(NodeNames names, DataLayout data, Consumer<String> log) {
+        if ("off".equals(System.getenv("YOQ_PROXY"))) {
+            log.accept("proxy: off (YOQ_PROXY=off)");
+            return null;
+        }
+        Path helperJar = null;
+        try {
+            helperJar = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            // not run from a jar: YOQ_PROXY_JAR must say where the proxy is
+        }
+        var layout = dev.yoq.node.daemon.edge.ProxyLayout.fromEnv(System.getenv(), names.table(), helperJar, data.root());
+        var proxy = new dev.yoq.node.daemon.edge.ProxySupervisor(layout, log);
+        proxy.start();
+        return proxy;
     }
 
     /** Every {@value #DRIFT_CHECK_MS} ms the kernel's network state is compared with the helper's and repaired. */

@@ -60,6 +60,13 @@ public final class HelperServer implements AutoCloseable {
         }
     }
 
+    private volatile dev.yoq.node.daemon.edge.ProxySupervisor proxy;
+
+    /** The node's yoq-proxy supervisor (null: the proxy is off and its operations answer so). */
+    public void proxy(dev.yoq.node.daemon.edge.ProxySupervisor proxy) {
+        this.proxy = proxy;
+    }
+
     /** Accepts connections until the server is closed. */
     public void serve() {
         while (server.isOpen()) {
@@ -73,7 +80,7 @@ public final class HelperServer implements AutoCloseable {
                     continue;
                 }
                 Thread t = new Thread(new Session(Channels.newInputStream(ch), Channels.newOutputStream(ch), codec,
-                        containers, events, layers, () -> closeQuietly(ch)), "yoq-node-session");
+                        containers, events, layers, proxy, () -> closeQuietly(ch)), "yoq-node-session");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {

@@ -26,12 +26,14 @@ final class Session implements Runnable {
     private final EventHub events;
     private final dev.yoq.node.daemon.image.LayerStore layers;
     private final Runnable close;
+    private final dev.yoq.node.daemon.edge.ProxySupervisor proxy;
     private boolean greeted;
     private boolean keepOpen;
 
     Session(InputStream in, OutputStream out, MessageCodec codec, ContainerManager containers, EventHub events,
-            dev.yoq.node.daemon.image.LayerStore layers, Runnable close) {
+            dev.yoq.node.daemon.image.LayerStore layers, dev.yoq.node.daemon.edge.ProxySupervisor proxy, Runnable close) {
         this.in = new BufferedInputStream(in);
+        this.proxy = proxy;
         this.out = out;
         this.codec = codec;
         this.containers = containers;
@@ -123,6 +125,12 @@ final class Session implements Runnable {
             }
             case DATAPLANE -> codec.tree(containers.network().dataplane());
             case COUNTERS -> codec.tree(counters());
+            case PROXY_CONFIG -> {
+                if (proxy == null) throw new HelperException(HelperError.CONFLICT, "yoq-proxy is off on this node (YOQ_PROXY=off)");
+                yield proxy.configure(body);
+            }
+            case PROXY_STATS -> proxy == null ? codec.tree(Map.of("running", false, "error", "yoq-proxy is off on this node (YOQ_PROXY=off)"))
+                    : proxy.stats();
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
     }

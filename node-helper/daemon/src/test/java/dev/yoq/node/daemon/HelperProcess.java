@@ -37,6 +37,7 @@ final class HelperProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.resolve("helper.log").toString())));
         pb.environment().putAll(Fixtures.NAMES.asEnv());   // names of the suite's own, never the host's yoq0 / ip yoq
         pb.environment().put("YOQ_DATAPLANE", dataplane);
+        pb.environment().put("YOQ_PROXY", "off");   // the L7 edge has tests of its own (proxy module, EdgeAppIT)
         process = pb.start();
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {

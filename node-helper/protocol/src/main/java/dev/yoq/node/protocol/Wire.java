@@ -39,6 +39,8 @@ public final class Wire {
         SERVICES,   // {"services":[ServiceVip],"dns_returns_vip"} -> Dataplane status: the node's whole VIP table, replacing the last
         DATAPLANE,  // {} -> {"mode":"bpf"|"nftables","reason","programs":[{name,id}],"maps":[{name,used,max}],"adopted"}
         COUNTERS,   // {} -> {"containers":[{ip,rx_packets,rx_bytes,tx_packets,tx_bytes,connections}],"pairs":[{source,target,packets,bytes}]}
+        PROXY_CONFIG, // EdgeConfig JSON (yoq-proxy's whole configuration) -> the proxy's status; kept for its restarts
+        PROXY_STATS,  // {} -> the proxy's counters and listeners, or {"running":false,"error"}
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }

@@ -103,7 +103,11 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(8192, 64 * 1024, 16 * 1024),
+                        // lenient to upstreams only: bare LF ends header lines in CGI output (busybox httpd); clients stay strict
+                        var decoder = new io.netty.handler.codec.http.HttpDecoderConfig().setMaxInitialLineLength(8192)
+                                .setMaxHeaderSize(64 * 1024).setMaxChunkSize(16 * 1024).setStrictLineParsing(false);
+                        ch.pipeline().addLast(new HttpClientCodec(decoder, HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
+                                HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE),
                                 new HttpObjectAggregator(maxResponseBytes), new Exchange());
                     }
                 })

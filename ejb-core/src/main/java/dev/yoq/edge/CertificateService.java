@@ -1,0 +1,97 @@
+package dev.yoq.edge;
+
+import dev.yoq.model.CertificateRecord;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The TLS certificate store: one certificate per domain, checked by {@link CertificatePem} before it is stored by
+ * command. The private key stays in the database: {@link #list()} never reads it, and only {@link #all()}, for the
+ * edge proxy's configuration, hands it out.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class CertificateService {
+    static final String ACTOR = "api";
+
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    @Inject
+    CommandBus bus;
+
+    /** A stored certificate without its key: what users see. {@code notAfter} in epoch seconds, the others in milliseconds. */
+    public record Summary(String domain, long notAfter, String source, long createdAt, long updatedAt) {}
+
+    /** A stored certificate with its key, for the edge proxy. {@code notAfter} in epoch seconds. */
+    public record Stored(String domain, String certPem, String keyPem, long notAfter, String source) {
+        /** Without the PEMs: a record may be logged, the key must not be. */
+        @Override
+        public String toString() {
+            return "Stored[domain=" + domain + ", notAfter=" + notAfter + ", source=" + source + "]";
+        }
+    }
+
+    /** Every certificate by domain, without keys: the query does not even select them. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Summary> list() {
+        return FreshReads.fresh(em.createQuery("SELECT c.domain, c.notAfter, c.source, c.createdAt, c.updatedAt FROM CertificateRecord c "
+                + "ORDER BY c.domain", Object[].class)).getResultList().stream()
+                .map(r -> new Summary((String) r[0], ((Number) r[1]).longValue(), (String) r[2], ((Number) r[3]).longValue(),
+                        ((Number) r[4]).longValue()))
+                .toList();
+    }
+
+    /**
+     * Checks and stores a certificate the user brings (source manual), replacing the domain's current one.
+     * Refused (INVALID, the message says why) when the PEMs do not make a valid, unexpired pair for the domain.
+     */
+    public CertificatePem.Checked install(String domain, String certPem, String keyPem) {
+        CertificatePem.Checked c;
+        try {
+            c = CertificatePem.check(domain, certPem, keyPem, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, e.getMessage());
+        }
+        long at = System.currentTimeMillis();
+        bus.submit(new Command.PutCertificate(c.domain(), c.certPem(), c.keyPem(), c.notAfter(), CertificateRecord.MANUAL, at));
+        bus.submit(new Command.RecordAudit(ACTOR, "certificate_install", c.domain(), "ok", at));
+        return c;
+    }
+
+    /** Removes the domain's certificate; false when it has none. A name that is not a domain is INVALID. */
+    public boolean remove(String domain) {
+        String d = domainOrInvalid(domain);
+        boolean removed = bus.submit(new Command.RemoveCertificate(d));
+        if (removed) bus.submit(new Command.RecordAudit(ACTOR, "certificate_remove", d, "ok", System.currentTimeMillis()));
+        return removed;
+    }
+
+    /**
+     * Every certificate WITH its private key. Only the edge proxy's configuration may call this (the proxy needs
+     * the pairs to terminate TLS); no route, log line or command output may carry what it returns.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Stored> all() {
+        return FreshReads.fresh(em.createQuery("SELECT c FROM CertificateRecord c ORDER BY c.domain", CertificateRecord.class)).getResultList()
+                .stream().map(c -> new Stored(c.getDomain(), c.getCertPem(), c.getKeyPem(), c.getNotAfter(), c.getSource())).toList();
+    }
+
+    /** The domain as stored (lower case), or INVALID saying what a domain may be. */
+    public static String domainOrInvalid(String domain) {
+        try {
+            return CertificatePem.domain(domain);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.yoq.api.edge;
+
+import dev.yoq.api.BoundedJsonReader;
+import dev.yoq.api.ErrorBody;
+import dev.yoq.api.limits.BodyTooLargeException;
+import dev.yoq.edge.CertificatePem;
+import dev.yoq.edge.CertificateService;
+import dev.yoq.edge.CertificateStoreException;
+import dev.yoq.model.CertificateRecord;
+import jakarta.ejb.EJB;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * {@code /v1/certificates}: the TLS certificate store. Thin: parse, call, shape. No answer ever carries key
+ * material: the list is built from {@link CertificateService#list()}, which does not read keys.
+ */
+@Path("v1/certificates")
+@Produces(MediaType.APPLICATION_JSON)
+public class CertificateResource {
+    /** A chain (64 KiB) and a key (16 KiB) with JSON escaping to spare; far below the 1 MiB of other JSON routes. */
+    static final int MAX_BODY = 128 * 1024;
+
+    @EJB
+    CertificateService certificates;
+
+    @GET
+    @Operation(summary = "Certificates by domain, without keys: [{domain,not_after,source,created_at,managed,challenge,directory_url,"
+            + "provider,propagation_timeout_secs,poll_interval_secs}] (times in unix seconds)")
+    public JsonArray list() {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        for (CertificateService.Summary c : certificates.list()) {
+            // the ACME settings (challenge .. poll_interval_secs) are null until ACME is built
+            all.add(Json.createObjectBuilder().add("domain", c.domain()).add("not_after", c.notAfter()).add("source", c.source())
+                    .add("created_at", c.createdAt() / 1000).add("managed", CertificateRecord.ACME.equals(c.source())).addNull("challenge")
+                    .addNull("directory_url").addNull("provider").addNull("propagation_timeout_secs").addNull("poll_interval_secs"));
+        }
+        return all.build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Install a certificate: {domain,cert,key} (PEM chain leaf first, PEM private key) -> {status,domain,not_after}")
+    public JsonObject install(InputStream body) throws IOException {
+        JsonObject o = read(body);
+        CertificatePem.Checked c = certificates.install(text(o, "domain"), text(o, "cert"), text(o, "key"));
+        return Json.createObjectBuilder().add("status", "ok").add("domain", c.domain()).add("not_after", c.notAfter()).build();
+    }
+
+    @DELETE
+    @Path("{domain}")
+    @Operation(summary = "Remove the domain's certificate; 404 when it has none")
+    public JsonObject remove(@PathParam("domain") String domain) {
+        String d = CertificateService.domainOrInvalid(domain);
+        if (!certificates.remove(d)) throw new CertificateStoreException(CertificateStoreException.Kind.NOT_FOUND, "certificate not found: " + d);
+        return Json.createObjectBuilder().add("status", "removed").build();
+    }
+
+    /** The body through the bounded reader, at most {@link #MAX_BODY} bytes. */
+    private static JsonObject read(InputStream body) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) throw new BodyTooLargeException(MAX_BODY);
+        try {
+            return BoundedJsonReader.parse(new ByteArrayInputStream(bytes));
+        } catch (BoundedJsonReader.InvalidBody e) {
+            throw new WebApplicationException(ErrorBody.response(400, e.getMessage(), "invalid_json"));
+        }
+    }
+
+    private static String text(JsonObject body, String key) {
+        JsonValue v = body.get(key);
+        if (v instanceof JsonString s && !s.getString().isBlank()) return s.getString();
+        if (v == null || v == JsonValue.NULL || v instanceof JsonString) {
+            throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "missing " + key);
+        }
+        throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, key + " must be a string");
+    }
+}
