@@ -34,7 +34,7 @@ class ProxyIT {
     static final int HTTP = 17991, HTTPS = 17993, ACME = 17990;
     static final ObjectMapper JSON = new ObjectMapper();
     static Backends backends;
-    static Backends.Backend gateway, api, canary, shadow, docs, broken, flaky;
+    static Backends.Backend gateway, api, canary, shadow, docs, broken, flaky, slow;
     static EdgeServer server;
 
     @BeforeAll
@@ -47,6 +47,7 @@ class ProxyIT {
         docs = backends.start("docs");
         broken = backends.start("broken");
         flaky = backends.start("flaky");
+        slow = backends.start("slow");
         server = new EdgeServer(2, new dev.yoq.proxy.stats.AccessLog(null), line -> System.err.println("proxy: " + line));
         server.apply(config(1000));
     }
@@ -59,7 +60,7 @@ class ProxyIT {
 
     @BeforeEach
     void healthy() {
-        for (var b : List.of(gateway, api, canary, shadow, docs, broken, flaky)) {
+        for (var b : List.of(gateway, api, canary, shadow, docs, broken, flaky, slow)) {
             b.status = 200;
             b.delayMs = 0;
             b.seen.clear();
@@ -86,6 +87,7 @@ class ProxyIT {
         routes.add(route("demo-broken", "default", "broken.local", "/"));
         routes.add(route("demo-flaky", "default", "flaky.local", "/").put("retries", 1).put("circuit_breaker_threshold", 2)
                 .put("circuit_breaker_timeout_ms", 800).put("request_timeout_ms", 700));
+        routes.add(route("demo-slow", "default", "slow.local", "/").put("retries", 1).put("request_timeout_ms", 700));
         ObjectNode up = c.putObject("upstreams");
         up.putArray("demo-gateway").add(gateway.address());
         up.putArray("demo-api").add(api.address());
@@ -95,6 +97,7 @@ class ProxyIT {
         up.putArray("demo-empty");
         up.putArray("demo-broken").add("127.0.0.1:" + garbagePort());
         up.putArray("demo-flaky").add(flaky.address()).add(gateway.address());
+        up.putArray("demo-slow").add(slow.address());
         c.putArray("certificates").addObject().put("domain", "example.test").put("cert_pem", resource("rsa.crt")).put("key_pem", resource("rsa.key"));
         c.putObject("challenges").put("tok123", "tok123.keyauth");
         c.putObject("limits").put("request_read_timeout_ms", readTimeoutMs).put("max_header_bytes", 16384).put("max_body_bytes", 65536);
@@ -145,7 +148,7 @@ class ProxyIT {
     }
 
     static Run run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), out);
@@ -206,7 +209,7 @@ class ProxyIT {
         int canaryCount = 0;
         for (int i = 0; i < 2000; i++) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url("/api/item/" + i))).header("x-env", "canary")
-                    .header("x-target", "demo").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Host", "demo.local").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             if (r.body().strip().equals("api-canary")) canaryCount++;
         }
@@ -254,19 +257,18 @@ class ProxyIT {
 
     @Test
     void a_timed_out_upstream_is_a_504_after_the_request_timeout() throws Exception {
-        flaky.delayMs = 1500;
-        gateway.delayMs = 1500;
-        Run r = curl("-X", "POST", "-d", "x", "-H", "Host: flaky.local", url("/slow"));
+        slow.delayMs = 1500;
+        Run r = curl("-X", "POST", "-d", "x", "-H", "Host: slow.local", url("/slow"));
         assertThat(r.status()).isEqualTo(504);
         assertThat(r.body()).isEqualTo("{\"error\":\"upstream timed out\"}");
     }
 
     @Test
     void h2c_by_prior_knowledge_and_by_upgrade() throws Exception {
-        Run pk = curl("--http2-prior-knowledge", "-H", "Host: demo.local", "-w", " %{http_version}", url("/h2"));
-        assertThat(pk.out()).contains("gateway").contains("200 2");
-        Run up = curl("--http2", "-H", "Host: demo.local", "-w", " %{http_version}", url("/up"));
-        assertThat(up.out()).contains("gateway").contains("200 2");
+        Run pk = curl("--http2-prior-knowledge", "-H", "Host: demo.local", "-w", "\n%{http_code} %{http_version}", url("/h2"));
+        assertThat(pk.out()).contains("gateway").endsWith("200 2");
+        Run up = curl("--http2", "-H", "Host: demo.local", "-w", "\n%{http_code} %{http_version}", url("/up"));
+        assertThat(up.out()).contains("gateway").endsWith("200 2");
         Run nghttp = run("nghttp", "-v", "-H", ":authority: docs.demo.local", url("/n"));
         assertThat(nghttp.out()).contains("docs").contains(":status: 200");
     }
@@ -278,11 +280,11 @@ class ProxyIT {
         String resolve = "example.test:" + HTTPS + ":127.0.0.1";
         routeExampleTest();
         try {
-            Run h2 = curl("--cacert", ca.toString(), "--resolve", resolve, "-w", " %{http_version}", "https://example.test:" + HTTPS + "/tls");
-            assertThat(h2.out()).contains("gateway").contains("200 2");
+            Run h2 = curl("--cacert", ca.toString(), "--resolve", resolve, "-w", "\n%{http_code} %{http_version}", "https://example.test:" + HTTPS + "/tls");
+            assertThat(h2.out()).contains("gateway").endsWith("200 2");
             assertThat(gateway.seen.get(gateway.seen.size() - 1).header("X-Forwarded-Proto")).isEqualTo("https");
-            Run h1 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve, "-w", " %{http_version}", "https://example.test:" + HTTPS + "/");
-            assertThat(h1.out()).contains("200 1.1");
+            Run h1 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve, "-w", "\n%{http_code} %{http_version}", "https://example.test:" + HTTPS + "/");
+            assertThat(h1.out()).endsWith("200 1.1");
             Run old = curl("--tls-max", "1.2", "--cacert", ca.toString(), "--resolve", resolve, "https://example.test:" + HTTPS + "/");
             assertThat(old.exit()).as("TLS 1.2 off by default").isNotZero();
             Run unknown = curl("-k", "--resolve", "nocert.test:" + HTTPS + ":127.0.0.1", "https://nocert.test:" + HTTPS + "/");
@@ -316,8 +318,6 @@ class ProxyIT {
     void oversized_headers_and_bodies_get_http_errors_and_a_slow_client_a_408() throws Exception {
         Run big = curl("-H", "Host: demo.local", "-H", "X-Big: " + "a".repeat(20_000), url("/"));
         assertThat(big.status()).isEqualTo(431);
-        Run body = curl("-X", "POST", "-H", "Host: demo.local", "--data-binary", "@-", url("/upload"));
-        assertThat(body.status()).isIn(413, 200);   // empty stdin here: see the socket check below
         try (Socket s = new Socket("127.0.0.1", HTTP)) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
