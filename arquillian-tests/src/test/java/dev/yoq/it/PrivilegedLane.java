@@ -28,6 +28,20 @@ final class PrivilegedLane {
 
     private PrivilegedLane() {}
 
+    /** Starts the lane's helper alone (again, after a test killed it): the server's apps stay as they are. */
+    static Process startHelper(Path tmp) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq-node").toString(), "--socket", SOCKET.toString(),
+                "--data-dir", YoqServer.DATA_DIR.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File(tmp.resolve("helper.log").toString())));
+        pb.environment().putAll(NAMES.asEnv());
+        Files.deleteIfExists(SOCKET);
+        Process helper = pb.start();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(SOCKET).as("helper socket").exists();
+        return helper;
+    }
+
     /** Skips the class unless root with busybox-static; makes the rootfs and starts the helper. */
     static Process start(String testClass, Path tmp) throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));

@@ -71,7 +71,7 @@ final class Forwarder {
 
     /** One try; {@code previous} is the last try's answer (kept when no endpoint is left to try again). */
     private void next(Outcome previous) {
-        Backend backend = WeightedChoice.choose(route.backends(), request.method().name(), info.host(), info.path(), attempt);
+        Backend backend = WeightedChoice.choose(route.backends(), request.method().name(), info.host(), request.uri(), attempt);
         String endpoint = edge.endpoints.pick(backend.service(), snapshot.config().upstreams().get(backend.service()),
                 route.circuitBreakerTimeoutMs(), tried);
         if (endpoint == null) {

@@ -143,6 +143,11 @@ final class Frontends {
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();   // scanners and wrong names: not worth a log line each
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();   // a name no certificate covers fails the SNI lookup before any handshake
+        }
     }
 
     /**

@@ -73,12 +73,37 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         var info = new Forwarder.RequestInfo(host, hostHeader, path, scheme, Edge.clientAddress(ctx.channel()));
         HttpMethod method = req.method();
         String uri = req.uri();
+        if (h1 && WebSocketTunnel.isUpgrade(req)) {
+            tunnel(ctx, snapshot, route, req, info, started);
+            return;
+        }
         new Forwarder(edge, snapshot, route, req, info, ctx.channel().eventLoop(), outcome -> {
             FullHttpResponse r = clientResponse(outcome.response(), method);
             edge.stats.route(route.key()).traffic.response(r.status().code(), System.nanoTime() - started);
             log(ctx, method.name(), hostHeader, uri, r.status().code(), started, route.key(), outcome);
             writeResponse(ctx, r, keepAlive);
         }).start();
+    }
+
+    /** A WebSocket upgrade: to one replica of the weighted backend, then bytes both ways (HTTP/1.1 only). */
+    private void tunnel(ChannelHandlerContext ctx, EdgeSnapshot snapshot, Route route, FullHttpRequest req,
+                        Forwarder.RequestInfo info, long started) {
+        var traffic = edge.stats.route(route.key());
+        traffic.traffic.request();
+        var backend = dev.yoq.proxy.route.WeightedChoice.choose(route.backends(), req.method().name(), info.host(), req.uri(), 0);
+        String endpoint = edge.endpoints.pick(backend.service(), snapshot.config().upstreams().get(backend.service()),
+                route.circuitBreakerTimeoutMs(), java.util.Set.of());
+        if (endpoint == null) {
+            edge.stats.noUpstream.increment();
+            req.release();
+            writeResponse(ctx, Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.NO_UPSTREAM), true);
+            return;
+        }
+        traffic.backend(backend.service()).request();
+        log(ctx, req.method().name(), info.hostHeader(), req.uri(), 101, started, route.key(), new Forwarder.Outcome(null, backend.service(), endpoint, 1));
+        Forwarder shape = new Forwarder(edge, snapshot, route, req, info, ctx.channel().eventLoop(), o -> { });
+        WebSocketTunnel.open(ctx, req, endpoint, route.connectTimeoutMs(),
+                refused -> writeResponse(ctx, clientResponse(refused, req.method()), false), shape::upstreamRequest);
     }
 
     /** The ACME listener's answers and the loop check; null when the request is to be routed. */

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The weighted backend of a request (§3.9): {@code bucket = (hash(method‖host‖path) + attempt×7919) mod total},
+ * The weighted backend of a request (§3.9): {@code bucket = (hash(method‖host‖path) + attempt×7919) mod total}
+ * (the path with its query string),
  * then the backends are walked in order until the bucket falls in one's share. The same request goes to the same
  * backend service; a retry moves on. The hash is FNV-1a 64 with a murmur finalizer (upstream uses wyhash: the
  * distribution is what matters, the exact bucket of one path is not part of the contract). Pure.

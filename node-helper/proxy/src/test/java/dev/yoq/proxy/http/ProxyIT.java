@@ -36,6 +36,7 @@ class ProxyIT {
     static Backends backends;
     static Backends.Backend gateway, api, canary, shadow, docs, broken, flaky, slow;
     static EdgeServer server;
+    static WebSocketEcho echo;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,6 +49,7 @@ class ProxyIT {
         broken = backends.start("broken");
         flaky = backends.start("flaky");
         slow = backends.start("slow");
+        echo = new WebSocketEcho();
         server = new EdgeServer(2, new dev.yoq.proxy.stats.AccessLog(null), line -> System.err.println("proxy: " + line));
         server.apply(config(1000));
     }
@@ -56,6 +58,7 @@ class ProxyIT {
     static void stop() {
         if (server != null) server.close();
         if (backends != null) backends.close();
+        if (echo != null) echo.close();
     }
 
     @BeforeEach
@@ -88,6 +91,7 @@ class ProxyIT {
         routes.add(route("demo-flaky", "default", "flaky.local", "/").put("retries", 1).put("circuit_breaker_threshold", 2)
                 .put("circuit_breaker_timeout_ms", 800).put("request_timeout_ms", 700));
         routes.add(route("demo-slow", "default", "slow.local", "/").put("retries", 1).put("request_timeout_ms", 700));
+        routes.add(route("demo-ws", "default", "127.0.0.1", "/ws"));   // the JDK WebSocket client sends its own Host
         ObjectNode up = c.putObject("upstreams");
         up.putArray("demo-gateway").add(gateway.address());
         up.putArray("demo-api").add(api.address());
@@ -98,6 +102,7 @@ class ProxyIT {
         up.putArray("demo-broken").add("127.0.0.1:" + garbagePort());
         up.putArray("demo-flaky").add(flaky.address()).add(gateway.address());
         up.putArray("demo-slow").add(slow.address());
+        up.putArray("demo-ws").add(echo.address());
         c.putArray("certificates").addObject().put("domain", "example.test").put("cert_pem", resource("rsa.crt")).put("key_pem", resource("rsa.key"));
         c.putObject("challenges").put("tok123", "tok123.keyauth");
         c.putObject("limits").put("request_read_timeout_ms", readTimeoutMs).put("max_header_bytes", 16384).put("max_body_bytes", 65536);
@@ -358,6 +363,25 @@ class ProxyIT {
         while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
         int length = Integer.parseInt(head.toString().toLowerCase().split("content-length: ")[1].split("\r\n")[0].trim());
         return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_websocket_upgrade_is_passed_through_both_ways() throws Exception {
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + HTTP + "/ws"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        got.add(data.toString());
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            ws.sendText("hello " + i, true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo: hello " + i);
+        }
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
