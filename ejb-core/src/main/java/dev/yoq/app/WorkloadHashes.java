@@ -24,9 +24,10 @@ public final class WorkloadHashes {
     }
 
     /**
-     * What a replica runs, per workload: as {@link #of} but a service's {@code replicas} and {@code rollout} left
-     * out, since neither changes how one replica runs. A release that only scales a service, or only changes how
-     * it rolls out, keeps its replicas (the dry run still lists it as an update: {@link #of}).
+     * What a replica runs, per workload: as {@link #of} but a service's {@code replicas}, {@code rollout},
+     * {@code http_routes} and {@code tls} left out, since none changes how one replica runs. A release that only
+     * scales a service, changes how it rolls out, or changes its routes keeps its replicas (the dry run still lists
+     * it as an update: {@link #of}); the routes reach the proxy through the service's row.
      */
     public static Map<String, String> ofReplicas(String snapshotJson) {
         return hashes(snapshotJson, true);
@@ -42,6 +43,8 @@ public final class WorkloadHashes {
                     if (replicaOnly && array.equals("services") && w instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
                         o.remove("replicas");
                         o.remove("rollout");
+                        o.remove("http_routes");   // routes and TLS live in the edge proxy, not in the replica
+                        o.remove("tls");
                     }
                     out.put(KINDS.get(array) + ":" + w.path("name").asText(), AppSnapshot.hash(JSON.writeValueAsString(w)));
                 }

@@ -19,4 +19,11 @@ class WorkloadHashesTest {
         assertThat(WorkloadHashes.of(three)).as("the dry run lists it as an update").isNotEqualTo(WorkloadHashes.of(one));
         assertThat(WorkloadHashes.ofReplicas(snapshot("command = [\"x\"]\n"))).as("what a replica runs").isNotEqualTo(WorkloadHashes.ofReplicas(one));
     }
+
+    @Test
+    void new_routes_or_tls_keep_the_replicas_too() {
+        String one = snapshot(""), routed = snapshot("[service.web.http_proxy]\nhost = \"shop.local\"\n[service.web.tls]\ndomain = \"shop.local\"\n");
+        assertThat(WorkloadHashes.ofReplicas(routed)).isEqualTo(WorkloadHashes.ofReplicas(one));
+        assertThat(WorkloadHashes.of(routed)).isNotEqualTo(WorkloadHashes.of(one));
+    }
 }
