@@ -48,6 +48,7 @@ public class MetricsResource {
             PrometheusText.render("vendor", vendor.getMetrics(), vendor::getMetadata, out);
             PrometheusText.render("application", application.getMetrics(), application::getMetadata, out);
             network(out);
+            out.append(dev.yoq.edge.ProxyMetrics.prometheus(edge.stats()));
             return Response.ok(out.toString(), PROMETHEUS).build();
         }
         if (mode == null) return Response.ok(containers(service), "application/json").build();
@@ -60,6 +61,8 @@ public class MetricsResource {
 
     @jakarta.ejb.EJB
     dev.yoq.service.NetworkMetrics network;
+    @jakarta.ejb.EJB
+    dev.yoq.edge.EdgeSync edge;
 
     private jakarta.json.JsonArray containers(String service) {
         var out = jakarta.json.Json.createArrayBuilder();
