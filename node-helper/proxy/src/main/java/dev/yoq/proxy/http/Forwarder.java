@@ -166,6 +166,7 @@ final class Forwarder {
         h.set("x-forwarded-host", info.hostHeader() == null ? "" : info.hostHeader());
         h.set("x-forwarded-proto", info.scheme());
         h.set(Headers.LOOP_MARKER, "1");
+        if (UpstreamPool.isGrpc(request)) h.set("te", "trailers");   // hop-by-hop, but gRPC servers require it
         if (up.content().isReadable() || Headers.hasBody(request.method())) {
             h.setInt(HttpHeaderNames.CONTENT_LENGTH, up.content().readableBytes());
         }

@@ -132,7 +132,9 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         r.headers().clear();
         Headers.copyEndToEnd(upstream.headers(), r.headers());
         r.trailingHeaders().set(upstream.trailingHeaders());
-        if (method.equals(HttpMethod.HEAD)) {
+        if (!upstream.trailingHeaders().isEmpty()) {
+            r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);   // a body with trailers (gRPC): framed by the protocol
+        } else if (method.equals(HttpMethod.HEAD)) {
             String length = upstream.headers().get(HttpHeaderNames.CONTENT_LENGTH);
             if (length != null) r.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
         } else {
@@ -151,6 +153,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean h1 = !(ctx.channel() instanceof Http2StreamChannel);
         if (h1) {
             boolean close = !keepAlive || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(r.headers().get(HttpHeaderNames.CONNECTION, ""));
+            if (!r.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) HttpUtil.setTransferEncodingChunked(r, true);   // trailers
             if (close) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             else r.headers().remove(HttpHeaderNames.CONNECTION);
             ctx.writeAndFlush(r).addListener((ChannelFutureListener) f -> {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * HTTP/1.1 connections to upstream endpoints, kept alive and reused (at most {@value #MAX_IDLE} idle per
+ * Connections to upstream endpoints: gRPC over HTTP/2 ({@link H2Upstreams}), the rest over HTTP/1.1, kept alive and reused (at most {@value #MAX_IDLE} idle per
  * endpoint, closed after {@value #IDLE_MS} ms unused). One request at a time per connection. A reused connection
  * that turns out closed by the upstream before it answered is replaced once, transparently (that is the keep-alive
  * race, not an upstream failure).
@@ -40,9 +40,17 @@ public final class UpstreamPool {
     private final Class<? extends SocketChannel> channelClass;
     private final int maxResponseBytes;
 
+    private final H2Upstreams h2;
+
     public UpstreamPool(Class<? extends SocketChannel> channelClass, int maxResponseBytes) {
         this.channelClass = channelClass;
         this.maxResponseBytes = maxResponseBytes;
+        this.h2 = new H2Upstreams(channelClass, maxResponseBytes);
+    }
+
+    /** gRPC needs HTTP/2 to the upstream (and its trailers); everything else goes over pooled HTTP/1.1. */
+    static boolean isGrpc(io.netty.handler.codec.http.HttpRequest request) {
+        return request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "").startsWith("application/grpc");
     }
 
     /** Upstream failures that are not an HTTP answer: connect refused/timed out, reset, timeout, bad reply. */
@@ -68,6 +76,10 @@ public final class UpstreamPool {
      */
     public void send(EventLoop loop, String address, FullHttpRequest request, long connectMs, long requestMs,
                      Promise<FullHttpResponse> result) {
+        if (isGrpc(request)) {
+            h2.send(loop, address, request, connectMs, requestMs, result);
+            return;
+        }
         Channel reused = pollIdle(address);
         if (reused != null) {
             exchange(reused, address, request.retainedDuplicate(), requestMs, loop.newPromise()).addListener(f -> {
@@ -171,6 +183,7 @@ public final class UpstreamPool {
 
     /** Closes idle connections to endpoints no longer configured. */
     public void retain(java.util.Set<String> addresses) {
+        h2.retain(addresses);
         idle.entrySet().removeIf(e -> {
             if (addresses.contains(e.getKey())) return false;
             e.getValue().forEach(Channel::close);

@@ -37,6 +37,7 @@ class ProxyIT {
     static Backends.Backend gateway, api, canary, shadow, docs, broken, flaky, slow;
     static EdgeServer server;
     static WebSocketEcho echo;
+    static io.grpc.Server grpc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,6 +51,10 @@ class ProxyIT {
         flaky = backends.start("flaky");
         slow = backends.start("slow");
         echo = new WebSocketEcho();
+        io.grpc.protobuf.services.HealthStatusManager health = new io.grpc.protobuf.services.HealthStatusManager();
+        health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        grpc = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .addService(health.getHealthService()).build().start();
         server = new EdgeServer(2, new dev.yoq.proxy.stats.AccessLog(null), line -> System.err.println("proxy: " + line));
         server.apply(config(1000));
     }
@@ -59,6 +64,7 @@ class ProxyIT {
         if (server != null) server.close();
         if (backends != null) backends.close();
         if (echo != null) echo.close();
+        if (grpc != null) grpc.shutdownNow();
     }
 
     @BeforeEach
@@ -91,7 +97,8 @@ class ProxyIT {
         routes.add(route("demo-flaky", "default", "flaky.local", "/").put("retries", 1).put("circuit_breaker_threshold", 2)
                 .put("circuit_breaker_timeout_ms", 800).put("request_timeout_ms", 700));
         routes.add(route("demo-slow", "default", "slow.local", "/").put("retries", 1).put("request_timeout_ms", 700));
-        routes.add(route("demo-ws", "default", "127.0.0.1", "/ws"));   // the JDK WebSocket client sends its own Host
+        routes.add(route("demo-ws", "default", "127.0.0.1", "/ws"));
+        routes.add(route("demo-grpc", "default", "grpc.local", "/"));   // the JDK WebSocket client sends its own Host
         ObjectNode up = c.putObject("upstreams");
         up.putArray("demo-gateway").add(gateway.address());
         up.putArray("demo-api").add(api.address());
@@ -103,6 +110,7 @@ class ProxyIT {
         up.putArray("demo-flaky").add(flaky.address()).add(gateway.address());
         up.putArray("demo-slow").add(slow.address());
         up.putArray("demo-ws").add(echo.address());
+        up.putArray("demo-grpc").add("127.0.0.1:" + grpc.getPort());
         c.putArray("certificates").addObject().put("domain", "example.test").put("cert_pem", resource("rsa.crt")).put("key_pem", resource("rsa.key"));
         c.putObject("challenges").put("tok123", "tok123.keyauth");
         c.putObject("limits").put("request_read_timeout_ms", readTimeoutMs).put("max_header_bytes", 16384).put("max_body_bytes", 65536);
@@ -363,6 +371,22 @@ class ProxyIT {
         while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.read());
         int length = Integer.parseInt(head.toString().toLowerCase().split("content-length: ")[1].split("\r\n")[0].trim());
         return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void grpc_health_passes_through_over_h2c_with_its_trailers() throws Exception {
+        io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", HTTP)
+                .usePlaintext().overrideAuthority("grpc.local").build();
+        try {
+            var stub = io.grpc.health.v1.HealthGrpc.newBlockingStub(ch).withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stub.check(io.grpc.health.v1.HealthCheckRequest.newBuilder().build()).getStatus())
+                    .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                    () -> stub.check(io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("nope").build())).getStatus().getCode())
+                    .as("grpc-status from the trailers").isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+        } finally {
+            ch.shutdownNow();
+        }
     }
 
     @Test
