@@ -15,3 +15,19 @@ CREATE TABLE certificates (
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
+-- ACME: a certificate obtained by ACME keeps the settings it was obtained with (email, directory, challenge, DNS
+-- provider and hook, intervals; JSON) for its renewals, and goes with its certificate. The account key of each
+-- email is kept (PEM, never returned): the CA knows the account by it.
+CREATE TABLE certificate_acme_config (
+    domain      TEXT PRIMARY KEY REFERENCES certificates(domain) ON DELETE CASCADE,
+    config_json TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE TABLE acme_accounts (
+    email         TEXT PRIMARY KEY,
+    directory_url TEXT NOT NULL,
+    key_pem       TEXT NOT NULL,
+    account_url   TEXT,
+    created_at    INTEGER NOT NULL
+);

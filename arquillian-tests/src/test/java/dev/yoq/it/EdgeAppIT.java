@@ -106,7 +106,7 @@ class EdgeAppIT {
     private static void service(StringBuilder t, String name, int port, String version, int replicas) {
         t.append("[service.").append(name).append("]\nimage = \"").append(rootfs).append("\"\nreplicas = ").append(replicas)
                 .append("\ncommand = [\"sh\", \"-c\", \"mkdir -p /tmp/w/admin && echo ").append(name).append(' ').append(version)
-                .append(" > /tmp/w/index.html && cp /tmp/w/index.html /tmp/w/admin/ && trap 'exit 0' TERM; httpd -f -p 8080 -h /tmp/w & wait\"]\n")
+                .append(" > /tmp/w/index.html && mkdir -p /tmp/w/api && cp /tmp/w/index.html /tmp/w/admin/ && cp /tmp/w/index.html /tmp/w/api/ && trap 'exit 0' TERM; httpd -f -p 8080 -h /tmp/w & wait\"]\n")
                 .append("ports = [\"").append(port).append(":8080\"]\n")
                 .append("[service.").append(name).append(".health_check]\ntype = \"http\"\npath = \"/\"\nport = 8080\ninterval = 1\ntimeout = 1\nretries = 2\n")
                 .append("[service.").append(name).append(".rollout]\nstrategy = \"rolling\"\n");

@@ -1,6 +1,7 @@
 package dev.yoq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.yoq.edge.AcmeRequest;
 import dev.yoq.edge.CertificatePem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +15,16 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code yoq cert install|list|rm} over {@code /v1/certificates}; {@code renew} and {@code provision} wait for ACME. */
+/** {@code yoq cert install|list|rm|provision|renew} over {@code /v1/certificates}. */
 @Command(name = "cert", description = "TLS certificates for the edge proxy.",
         subcommands = {CertCommands.Install.class, CertCommands.List.class, CertCommands.Rm.class, CertCommands.Renew.class,
                 CertCommands.Provision.class})
 final class CertCommands {
-    static final String NO_ACME = "ACME is not built yet: install a certificate with `yoq cert install`";
-
     @ParentCommand
     YoqCommand yoq;
 
@@ -73,7 +73,14 @@ final class CertCommands {
             } else {
                 String format = "%-40s %-8s %s%n";
                 yoq.out.printf(format, "DOMAIN", "SOURCE", "EXPIRES");
-                for (JsonNode c : all) yoq.out.printf(format, c.path("domain").asText(), c.path("source").asText(), day(c.path("not_after").asLong()));
+                for (JsonNode c : all) {
+                    yoq.out.printf(format, c.path("domain").asText(), c.path("source").asText(), day(c.path("not_after").asLong()));
+                    // a failing renewal is shown under its certificate: the old one serves until it expires
+                    if (c.path("renewal_error").isTextual()) {
+                        yoq.out.println("  renewal failing (next try " + Instant.ofEpochSecond(c.path("renewal_retry_at").asLong()) + "): "
+                                + c.path("renewal_error").asText());
+                    }
+                }
             }
             return 0;
         }
@@ -95,26 +102,53 @@ final class CertCommands {
         }
     }
 
-    @Command(name = "renew", description = "Renew an ACME certificate now (not built yet).")
+    @Command(name = "renew", description = "Renew DOMAIN's certificate from its ACME CA now, with its stored settings (the flags replace them).")
     static final class Renew implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DOMAIN")
+        @ParentCommand
+        CertCommands cert;
+
+        @Parameters(index = "0", paramLabel = "DOMAIN")
         String domain;
+
+        @Mixin
+        CertAcmeOptions acme;
 
         @Override
         public Integer call() {
-            throw new CliException(NO_ACME);
+            // no email from the environment: the stored one stays unless --email says otherwise
+            return cert.issue("/renew", domain, acme.preflight(null));
         }
     }
 
-    @Command(name = "provision", description = "Obtain a certificate from an ACME CA (not built yet).")
+    @Command(name = "provision", description = "Obtain DOMAIN's certificate from an ACME CA (HTTP-01 through the proxy's port 80 listener, "
+            + "or DNS-01 with --dns-provider exec); the server renews it within 30 days of expiry.")
     static final class Provision implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DOMAIN")
+        @ParentCommand
+        CertCommands cert;
+
+        @Parameters(index = "0", paramLabel = "DOMAIN")
         String domain;
+
+        @Mixin
+        CertAcmeOptions acme;
 
         @Override
         public Integer call() {
-            throw new CliException(NO_ACME);
+            String envEmail = cert.yoq.options.env().get("YOQ_ACME_EMAIL");
+            return cert.issue("/provision", domain, acme.preflight(envEmail == null || envEmail.isBlank() ? null : envEmail.strip()));
         }
+    }
+
+    /** Sends the checked request and waits for the certificate (the server bounds the order, a few minutes at most). */
+    int issue(String action, String domain, AcmeRequest request) {
+        JsonNode reply = yoq.options.client().patient().post("/v1/certificates/" + AppCommands.path(domain) + action,
+                CertAcmeOptions.body(request)).json();
+        if (yoq.options.json()) {
+            yoq.out.println(reply);
+        } else {
+            yoq.out.println("certificate issued: " + reply.path("domain").asText() + " (expires " + day(reply.path("not_after").asLong()) + ")");
+        }
+        return 0;
     }
 
     /** The file's text, refused past {@code max} bytes without reading the rest (a wrong path may name a huge file). */

@@ -92,17 +92,87 @@ class CertCommandsTest {
         }
     }
 
+    int runWithEnv(HttpLiteTest.Scripted server, Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(new String[] {"--server", "127.0.0.1:" + server.server.getLocalPort(), "--token", "t"}, 0, all, args.length, 4);
+        return Main.run(all, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
     @Test
-    void renew_and_provision_say_acme_is_not_built() {
-        for (String sub : new String[] {"renew", "provision"}) {
-            err.reset();
-            assertThat(Main.run(new String[] {"cert", sub, "a.test"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(1);
-            assertThat(err()).isEqualTo("error: ACME is not built yet: install a certificate with `yoq cert install`\n");
+    void provision_sends_only_the_given_flags_with_the_env_email_and_prints_the_expiry() throws Exception {
+        String issued = "{\"status\":\"issued\",\"domain\":\"a.test\",\"not_after\":4102444800}";
+        try (var server = new HttpLiteTest.Scripted(ok(issued), ok(issued))) {
+            assertThat(runWithEnv(server, Map.of("YOQ_ACME_EMAIL", "ops@a.test"), "cert", "provision", "a.test")).isZero();
+            assertThat(out()).isEqualTo("certificate issued: a.test (expires 2100-01-01)\n");
+            assertThat(server.heads.get(0)).startsWith("POST /v1/certificates/a.test/provision HTTP/1.1\n").endsWith("\n{\"email\":\"ops@a.test\"}");
+            assertThat(runWithEnv(server, Map.of(), "cert", "provision", "*.a.test", "--email", "me@a.test", "--staging", "--dns-provider", "exec",
+                    "--dns-hook", "/usr/local/bin/dns-hook", "--dns-hook-arg", "--zone", "--dns-hook-arg", "a.test",
+                    "--dns-propagation-timeout-secs", "60", "--dns-poll-interval-secs", "2")).isZero();
+            assertThat(server.heads.get(1)).startsWith("POST /v1/certificates/*.a.test/provision HTTP/1.1\n")
+                    .endsWith("\n{\"email\":\"me@a.test\",\"staging\":true,\"challenge\":\"dns-01\",\"dns_provider\":\"exec\","
+                            + "\"dns_hook\":[\"/usr/local/bin/dns-hook\",\"--zone\",\"a.test\"],\"dns_propagation_timeout_secs\":60,\"dns_poll_interval_secs\":2}");
         }
-        out.reset();
-        assertThat(Main.run(new String[] {"cert", "--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
-        assertThat(out()).contains("install").contains("list").contains("rm").contains("renew").contains("provision");
+    }
+
+    @Test
+    void renew_sends_no_environment_email_so_the_stored_settings_stay() throws Exception {
+        try (var server = new HttpLiteTest.Scripted(ok("{\"status\":\"issued\",\"domain\":\"a.test\",\"not_after\":4102444800}"))) {
+            assertThat(runWithEnv(server, Map.of("YOQ_ACME_EMAIL", "ops@a.test"), "cert", "renew", "a.test", "--json")).isZero();
+            assertThat(out()).isEqualTo("{\"status\":\"issued\",\"domain\":\"a.test\",\"not_after\":4102444800}\n");
+            assertThat(server.heads.get(0)).startsWith("POST /v1/certificates/a.test/renew HTTP/1.1\n").endsWith("\n{}");
+        }
+    }
+
+    @Test
+    void the_preflight_refuses_what_cannot_work_before_contacting_the_server() throws Exception {
+        String[][] cases = {
+                {"--dns-provider", "bind", "unknown dns provider bind: cloudflare, route53, gcloud or exec"},
+                {"--dns-provider", "exec", "the exec dns provider needs --dns-hook PATH"},
+                {"--dns-hook", "/bin/hook", "the --dns-* options need --dns-provider (DNS-01)"},
+                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-poll-interval-secs", "0", "--dns-poll-interval-secs: must be 1-4294967295, got 0"},
+                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-propagation-timeout-secs", "4294967296",
+                        "--dns-propagation-timeout-secs: must be 1-4294967295, got 4294967296"},
+                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-config", "=x", "--dns-config: expected key=value, got '=x'"},
+                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-secret", "token=cf", "--dns-secret: yoq has no secret store yet, so the "
+                        + "hook cannot be given secrets; let it read its credentials from its own environment or files"},
+                {"--dns-provider", "cloudflare", "--dns-config", "zone_id=z", "dns provider cloudflare needs --dns-secret api_token=SECRETNAME"},
+                {"--dns-provider", "route53", "--dns-secret", "access_key_id=a", "--dns-secret", "secret_access_key=s",
+                        "dns provider route53 needs --dns-config hosted_zone_id=VALUE"},
+                {"--dns-provider", "gcloud", "--dns-hook", "/bin/hook", "--dns-hook is only used with --dns-provider exec"},
+                {"--email", "nobody", "email: not an email address: nobody"}};
+        try (var server = new HttpLiteTest.Scripted(ok("{}"))) {
+            for (String[] c : cases) {
+                err.reset();
+                String[] args = new String[c.length + 2];
+                args[0] = "cert";
+                args[1] = "provision";
+                args[2] = "a.test";
+                System.arraycopy(c, 0, args, 3, c.length - 1);
+                assertThat(run(server, args)).as(String.join(" ", c)).isEqualTo(1);
+                assertThat(err()).as(String.join(" ", c)).isEqualTo("error: " + c[c.length - 1] + "\n");
+            }
+            assertThat(server.heads).isEmpty();
+        }
+    }
+
+    @Test
+    void the_servers_acme_failure_is_printed() throws Exception {
+        String failure = "{\"error\":\"ACME order for a.test: challenge http-01 invalid: 404\"}";
+        try (var server = new HttpLiteTest.Scripted("HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: " + failure.length()
+                + "\r\n\r\n" + failure)) {
+            assertThat(run(server, "cert", "provision", "a.test")).isEqualTo(1);
+            assertThat(err()).isEqualTo("error: the server answered 502: ACME order for a.test: challenge http-01 invalid: 404\n");
+        }
+    }
+
+    @Test
+    void list_shows_a_failing_renewal_under_its_certificate() throws Exception {
+        String array = "[{\"domain\":\"a.test\",\"not_after\":4102444800,\"source\":\"acme\",\"renewal_error\":\"CA down\",\"renewal_retry_at\":4102441200}]";
+        try (var server = new HttpLiteTest.Scripted(ok(array))) {
+            assertThat(run(server, "cert", "list")).isZero();
+            assertThat(out()).endsWith(String.format("%-40s %-8s %s%n", "a.test", "acme", "2100-01-01")
+                    + "  renewal failing (next try 2099-12-31T23:00:00Z): CA down\n");
+        }
     }
 }

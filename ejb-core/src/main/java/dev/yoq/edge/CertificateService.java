@@ -1,5 +1,6 @@
 package dev.yoq.edge;
 
+import dev.yoq.model.AcmeConfigRecord;
 import dev.yoq.model.CertificateRecord;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
@@ -12,6 +13,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The TLS certificate store: one certificate per domain, checked by {@link CertificatePem} before it is stored by
@@ -66,6 +69,39 @@ public class CertificateService {
         bus.submit(new Command.PutCertificate(c.domain(), c.certPem(), c.keyPem(), c.notAfter(), CertificateRecord.MANUAL, at));
         bus.submit(new Command.RecordAudit(ACTOR, "certificate_install", c.domain(), "ok", at));
         return c;
+    }
+
+    /**
+     * Checks and stores a certificate ACME issued (source acme) with the settings it was obtained with, for its
+     * renewals. The domain's current certificate serves until this replaces it. Refused (INVALID) like
+     * {@link #install} when the CA's answer does not make a valid pair for the domain.
+     */
+    public CertificatePem.Checked storeIssued(String domain, String certPem, String keyPem, AcmeConfig config, String actor, String action) {
+        CertificatePem.Checked c;
+        try {
+            c = CertificatePem.check(domain, certPem, keyPem, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "the CA's certificate is not usable: " + e.getMessage());
+        }
+        long at = System.currentTimeMillis();
+        bus.submit(new Command.PutCertificate(c.domain(), c.certPem(), c.keyPem(), c.notAfter(), CertificateRecord.ACME, at));
+        bus.submit(new Command.PutAcmeConfig(c.domain(), config.toJson(), at));
+        bus.submit(new Command.RecordAudit(actor, action, c.domain(), "ok", at));
+        return c;
+    }
+
+    /** The ACME settings of every ACME-managed domain; a row that cannot be read is logged and left out. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Map<String, AcmeConfig> acmeConfigs() {
+        Map<String, AcmeConfig> all = new TreeMap<>();
+        for (AcmeConfigRecord r : FreshReads.fresh(em.createQuery("SELECT a FROM AcmeConfigRecord a", AcmeConfigRecord.class)).getResultList()) {
+            try {
+                all.put(r.getDomain(), AcmeConfig.fromJson(r.getConfigJson()));
+            } catch (IllegalArgumentException e) {
+                java.util.logging.Logger.getLogger(CertificateService.class.getName()).warning("acme: " + r.getDomain() + ": " + e.getMessage());
+            }
+        }
+        return all;
     }
 
     /** Removes the domain's certificate; false when it has none. A name that is not a domain is INVALID. */

@@ -3,7 +3,11 @@ package dev.yoq.edge;
 /** A certificate request that cannot be done; the kind tells the API which status to answer with. */
 @jakarta.ejb.ApplicationException
 public class CertificateStoreException extends RuntimeException {
-    public enum Kind { INVALID, NOT_FOUND }
+    /**
+     * INVALID: the request is wrong (400); NOT_FOUND (404); CONFLICT: an ACME order for the domain is already
+     * running (409); UPSTREAM: the ACME CA could not be reached, or refused (502).
+     */
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UPSTREAM }
 
     private final Kind kind;
 

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: required_labels (cluster), tls.acme (certificates are installed by hand until ACME lands), tls.peer
+ * here: required_labels (cluster), tls.acme.dns's providers other than exec and its secrets, tls.peer
  * (service mTLS), gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
@@ -14,14 +14,22 @@ public final class UnbuiltKeys {
 
     private UnbuiltKeys() {}
 
+    /** ACME itself is built (the server obtains the certificate after the release); these DNS-01 parts are not. */
+    private static void acmeDns(List<Problem> problems, String at, Manifest.AcmeDns dns) {
+        if (dns == null) return;
+        if (List.of("cloudflare", "route53", "gcloud").contains(dns.provider())) {
+            warn(problems, at + ".provider", "dns provider " + dns.provider() + " is not built: use exec");
+        }
+        if (!dns.secrets().isEmpty()) {
+            warn(problems, at + ".secrets", "secrets are not given to the hook yet (yoq has no secret store): let it read its credentials itself");
+        }
+    }
+
     public static void check(Manifest m, List<Problem> problems) {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
             labels(problems, at, s.requiredLabels());
-            if (s.tls() != null && s.tls().acme() != null) {
-                warn(problems, at + ".tls.acme", "certificates are not obtained by ACME yet: install one with `yoq cert install "
-                        + s.tls().domain() + " --cert PATH --key PATH`");
-            }
+            if (s.tls() != null && s.tls().acme() != null) acmeDns(problems, at + ".tls.acme.dns", s.tls().acme().dns());
             if (s.tls() != null && !"off".equals(s.tls().peer())) warn(problems, at + ".tls.peer", "service mTLS is not enforced yet");
             gpu(problems, at, s.gpu(), s.gpuMesh());
             if (s.alerts() != null && s.alerts().latencyP99Ms() != null) {

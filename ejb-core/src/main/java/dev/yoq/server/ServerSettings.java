@@ -38,9 +38,20 @@ import java.util.List;
  *                  (default 17080: routes plain HTTP), {@code yoq.proxy.https_port} (default 443: TLS with SNI),
  *                  {@code yoq.proxy.acme_port} (default 80: HTTP-01 answers and redirects to HTTPS), each 0 to turn
  *                  it off; {@code yoq.proxy.tls12} (default false: TLS 1.3 only)
+ * @param acme      certificate issuance: {@code yoq.acme.directory_url} (default Let's Encrypt production),
+ *                  {@code yoq.acme.ca_pem} (a PEM file of extra CAs trusted for the ACME server's own TLS, e.g. a
+ *                  test CA such as pebble's; default none), {@code yoq.acme.email} (else {@code YOQ_ACME_EMAIL};
+ *                  the account email when a request names none)
  */
 public record ServerSettings(DataLayout layout, String role, String apiHost, int apiPort, RegistrySettings registries,
-                             HostPaths hostPaths, NodeNames names, Services services, Edge edge) {
+                             HostPaths hostPaths, NodeNames names, Services services, Edge edge, Acme acme) {
+
+    /** See {@code acme} above; {@code caPem} and {@code email} are null when not set. */
+    public record Acme(String directoryUrl, Path caPem, String email) {
+        public static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+        public static final String LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+        public static final Acme DEFAULTS = new Acme(LETS_ENCRYPT, null, null);
+    }
 
     /** See {@code edge} above. */
     public record Edge(String address, int httpPort, int httpsPort, int acmePort, boolean tls12) {
@@ -69,7 +80,8 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         HostPaths hostPaths = HostPaths.forNode(layout, Path.of(config.apply("yoq.node.socket").orElse(Wire.DEFAULT_SOCKET)),
                 installDirs(config), config.apply(HostPaths.ALLOW_PROPERTY).orElse(""));
         NodeNames names = NodeNames.from(key -> config.apply(key).orElse(null));
-        return new ServerSettings(layout, role, host, port, registries, hostPaths, names, services(config), edge(config));
+        return new ServerSettings(layout, role, host, port, registries, hostPaths, names, services(config), edge(config),
+                acme(config, env));
     }
 
     /** The Liberty runtime the server runs in (its server directories hold the configuration and logs). */
@@ -111,6 +123,22 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
         if (!tls12.equals("true") && !tls12.equals("false")) throw new IllegalArgumentException("yoq.proxy.tls12: must be true or false, got " + tls12);
         return new Edge(address, edgePort(config, "yoq.proxy.http_port", d.httpPort()), edgePort(config, "yoq.proxy.https_port", d.httpsPort()),
                 edgePort(config, "yoq.proxy.acme_port", d.acmePort()), tls12.equals("true"));
+    }
+
+    static Acme acme(Function<String, Optional<String>> config, Map<String, String> env) {
+        String url = config.apply("yoq.acme.directory_url").map(String::strip).filter(v -> !v.isEmpty()).orElse(Acme.LETS_ENCRYPT);
+        try {
+            String scheme = java.net.URI.create(url).getScheme();
+            if (!"https".equals(scheme) && !"http".equals(scheme)) throw new IllegalArgumentException();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("yoq.acme.directory_url: must be an http(s) URL, got " + url);
+        }
+        Path ca = config.apply("yoq.acme.ca_pem").map(String::strip).filter(v -> !v.isEmpty()).map(Path::of).orElse(null);
+        // the file is read at each issuance (it may be replaced); a missing one is named now rather than mid-order
+        if (ca != null && !java.nio.file.Files.isReadable(ca)) throw new IllegalArgumentException("yoq.acme.ca_pem: cannot read " + ca);
+        String email = config.apply("yoq.acme.email").or(() -> Optional.ofNullable(env.get("YOQ_ACME_EMAIL")))
+                .map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
+        return new Acme(url, ca, email);
     }
 
     private static int edgePort(Function<String, Optional<String>> config, String key, int fallback) {

@@ -208,4 +208,24 @@ public sealed interface Command<R> {
     /** The domain's certificate goes; returns whether there was one. */
     record RemoveCertificate(String domain) implements Command<Boolean> {
     }
+
+    /**
+     * The ACME settings (JSON) the domain's certificate was obtained with, for its renewals; refused when the domain
+     * has no certificate (the settings go with it).
+     */
+    record PutAcmeConfig(String domain, String configJson, long at) implements Command<Void> {
+    }
+
+    /**
+     * An email's ACME account: its key pair (PEM) is stored on first use and never replaced, later commands only
+     * record where it was used ({@code directoryUrl}, {@code accountUrl} when known). Returns the stored key PEM,
+     * which is the one to use.
+     */
+    record PutAcmeAccount(String email, String directoryUrl, String keyPem, String accountUrl, long at) implements Command<String> {
+        /** Without the key: a command may end up in a log or an error message. */
+        @Override
+        public String toString() {
+            return "PutAcmeAccount[email=" + email + ", directoryUrl=" + directoryUrl + ", accountUrl=" + accountUrl + ", at=" + at + "]";
+        }
+    }
 }

@@ -47,7 +47,8 @@ public final class StateMachine {
                 || command instanceof Command.EnsureVolume || command instanceof Command.MarkAppDown) {
             return (R) AppTransitions.apply(command, em);
         }
-        if (command instanceof Command.PutCertificate || command instanceof Command.RemoveCertificate) {
+        if (command instanceof Command.PutCertificate || command instanceof Command.RemoveCertificate
+                || command instanceof Command.PutAcmeConfig || command instanceof Command.PutAcmeAccount) {
             return (R) CertificateTransitions.apply(command, em);
         }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());

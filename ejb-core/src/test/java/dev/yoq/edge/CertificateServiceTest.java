@@ -110,4 +110,19 @@ class CertificateServiceTest {
         assertThatThrownBy(() -> store.remove("a/b")).isInstanceOf(CertificateStoreException.class).hasMessageStartingWith("invalid domain: 'a/b'");
         assertThat(store.list()).isEmpty();
     }
+
+    @Test
+    void an_issued_certificate_is_stored_as_acme_with_its_settings_until_one_is_installed_by_hand() {
+        AcmeConfig config = new AcmeConfig("ops@example.test", "https://ca.test/dir", "http-01", null, null, null, null);
+        store.storeIssued("example.test", CertificatePemTest.pem("ec.crt"), CertificatePemTest.pem("ec.key"), config, "local", "certificate_renew");
+        assertThat(store.list().get(0).source()).isEqualTo("acme");
+        assertThat(store.acmeConfigs()).containsExactly(Map.entry("example.test", config));
+        assertThatThrownBy(() -> store.storeIssued("nope.test", CertificatePemTest.pem("ec.crt"), CertificatePemTest.pem("ec.key"), config, "local", "x"))
+                .isInstanceOfSatisfying(CertificateStoreException.class, e -> assertThat(e.kind()).isEqualTo(CertificateStoreException.Kind.INVALID))
+                .hasMessageStartingWith("the CA's certificate is not usable: certificate for nope.test: the certificate does not cover nope.test");
+
+        store.install("example.test", CertificatePemTest.pem("ec.crt"), CertificatePemTest.pem("ec.key"));
+        assertThat(store.list().get(0).source()).isEqualTo("manual");
+        assertThat(store.acmeConfigs()).isEmpty();
+    }
 }

@@ -36,12 +36,26 @@ class UnbuiltKeysTest {
                 """;
         var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
-                "service.web.required_labels", "service.web.tls.acme", "service.web.tls.peer",
+                "service.web.required_labels", "service.web.tls.peer",
                 "service.web.alerts.latency_p99_ms", "service.web.alerts.error_rate_percent", "worker.w.gpu", "backup");
         assertThat(result.warnings()).as("replicas are built (the services issue)").noneMatch(w -> w.path().equals("service.web.replicas"));
         assertThat(result.warnings()).as("routes and TLS termination are built (the edge issue)")
                 .noneMatch(w -> w.path().equals("service.web.http_proxy") || w.path().equals("service.web.tls"));
         assertThat(ManifestLoader.parse("app = \"y\"\n[service.api]\nimage = \"nginx\"\n", "m.toml", "y", k -> null).warnings())
                 .as("a manifest of built keys only").isEmpty();
+        assertThat(result.warnings()).as("ACME is built: the server obtains the certificate after the release")
+                .noneMatch(w -> w.path().startsWith("service.web.tls.acme"));
+    }
+
+    @Test
+    void the_acme_dns_parts_not_built_are_warned_about() {
+        String base = "app = \"x\"\n[service.web]\nimage = \"nginx\"\n[service.web.tls]\ndomain = \"example.com\"\n[service.web.tls.acme]\n"
+                + "email = \"ops@example.com\"\nchallenge = \"dns-01\"\n[service.web.tls.acme.dns]\n";
+        var cloudflare = ManifestLoader.parse(base + "provider = \"cloudflare\"\nsecrets = [\"api_token=cf\"]\nconfig = [\"zone_id=z\"]\n", "m.toml", "x",
+                k -> null).warnings();
+        assertThat(cloudflare).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path)
+                .containsExactlyInAnyOrder("service.web.tls.acme.dns.provider", "service.web.tls.acme.dns.secrets");
+        var exec = ManifestLoader.parse(base + "provider = \"exec\"\nhook = [\"/usr/local/bin/dns-hook\"]\n", "m.toml", "x", k -> null).warnings();
+        assertThat(exec).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).isEmpty();
     }
 }

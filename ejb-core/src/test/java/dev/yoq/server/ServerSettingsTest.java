@@ -64,4 +64,22 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> settings(Map.of("yoq.role", "leader"), Map.of()))
                 .hasMessage("yoq.role: must be server or agent, got leader");
     }
+
+    @Test
+    void acmeSettingsDefaultToLetsEncryptWithTheEmailFromTheEnvironment() throws Exception {
+        assertThat(settings(Map.of(), Map.of()).acme()).isEqualTo(ServerSettings.Acme.DEFAULTS);
+        assertThat(settings(Map.of(), Map.of("YOQ_ACME_EMAIL", " ops@corp.test ")).acme().email()).isEqualTo("ops@corp.test");
+        java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+        try {
+            ServerSettings.Acme a = settings(Map.of("yoq.acme.directory_url", "https://localhost:14000/dir", "yoq.acme.ca_pem", ca.toString(),
+                    "yoq.acme.email", "me@corp.test"), Map.of("YOQ_ACME_EMAIL", "ignored@corp.test")).acme();
+            assertThat(a).isEqualTo(new ServerSettings.Acme("https://localhost:14000/dir", ca, "me@corp.test"));
+        } finally {
+            java.nio.file.Files.delete(ca);
+        }
+        assertThatThrownBy(() -> settings(Map.of("yoq.acme.directory_url", "acme.test/dir"), Map.of()))
+                .hasMessage("yoq.acme.directory_url: must be an http(s) URL, got acme.test/dir");
+        assertThatThrownBy(() -> settings(Map.of("yoq.acme.ca_pem", "/nonexistent/ca.pem"), Map.of()))
+                .hasMessage("yoq.acme.ca_pem: cannot read /nonexistent/ca.pem");
+    }
 }

@@ -114,7 +114,8 @@ public final class ErrorMappers {
     }
 
     /**
-     * A certificate that cannot be stored or removed: 400 (the message says what is wrong with it), 404 unknown.
+     * A certificate that cannot be stored, removed or obtained: 400 (the message says what is wrong with it), 404
+     * unknown, 409 an ACME order for the domain already running, 502 the ACME CA unreachable or refusing.
      * Without a code: the certificate routes answer exactly {@code {"error":"..."}}.
      */
     @Provider
@@ -124,6 +125,8 @@ public final class ErrorMappers {
             int status = switch (e.kind()) {
                 case INVALID -> 400;
                 case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case UPSTREAM -> 502;   // the ACME CA: unreachable, or it refused
             };
             return ErrorBody.response(status, e.getMessage(), null);
         }

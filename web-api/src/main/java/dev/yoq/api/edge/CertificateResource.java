@@ -3,6 +3,10 @@ package dev.yoq.api.edge;
 import dev.yoq.api.BoundedJsonReader;
 import dev.yoq.api.ErrorBody;
 import dev.yoq.api.limits.BodyTooLargeException;
+import dev.yoq.edge.AcmeConfig;
+import dev.yoq.edge.AcmeRenewals;
+import dev.yoq.edge.AcmeRequest;
+import dev.yoq.edge.AcmeService;
 import dev.yoq.edge.CertificatePem;
 import dev.yoq.edge.CertificateService;
 import dev.yoq.edge.CertificateStoreException;
@@ -12,6 +16,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -26,11 +31,14 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * {@code /v1/certificates}: the TLS certificate store. Thin: parse, call, shape. No answer ever carries key
- * material: the list is built from {@link CertificateService#list()}, which does not read keys.
+ * {@code /v1/certificates}: the TLS certificate store, and ACME issuance ({@link AcmeService}, synchronous: the
+ * answer comes when the certificate is stored or the order failed, within its bounded timeout). Thin: parse, call,
+ * shape. No answer ever carries key material: the list is built from {@link CertificateService#list()}, which does
+ * not read keys.
  */
 @Path("v1/certificates")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,19 +48,62 @@ public class CertificateResource {
 
     @EJB
     CertificateService certificates;
+    @EJB
+    AcmeService acme;
 
     @GET
     @Operation(summary = "Certificates by domain, without keys: [{domain,not_after,source,created_at,managed,challenge,directory_url,"
-            + "provider,propagation_timeout_secs,poll_interval_secs}] (times in unix seconds)")
+            + "provider,propagation_timeout_secs,poll_interval_secs,renewal_error,renewal_retry_at}] (times in unix seconds)")
     public JsonArray list() {
+        Map<String, AcmeConfig> configs = certificates.acmeConfigs();
+        Map<String, AcmeRenewals.Failure> failures = acme.renewalFailures();
         JsonArrayBuilder all = Json.createArrayBuilder();
         for (CertificateService.Summary c : certificates.list()) {
-            // the ACME settings (challenge .. poll_interval_secs) are null until ACME is built
-            all.add(Json.createObjectBuilder().add("domain", c.domain()).add("not_after", c.notAfter()).add("source", c.source())
-                    .add("created_at", c.createdAt() / 1000).add("managed", CertificateRecord.ACME.equals(c.source())).addNull("challenge")
-                    .addNull("directory_url").addNull("provider").addNull("propagation_timeout_secs").addNull("poll_interval_secs"));
+            JsonObjectBuilder o = Json.createObjectBuilder().add("domain", c.domain()).add("not_after", c.notAfter()).add("source", c.source())
+                    .add("created_at", c.createdAt() / 1000).add("managed", CertificateRecord.ACME.equals(c.source()));
+            acmeFields(o, configs.get(c.domain()));
+            AcmeRenewals.Failure f = failures.get(c.domain());
+            if (f == null) o.addNull("renewal_error").addNull("renewal_retry_at");
+            else o.add("renewal_error", f.message()).add("renewal_retry_at", f.retryAtMs() / 1000);
+            all.add(o);
         }
         return all.build();
+    }
+
+    /** The stored ACME settings (null without; the DNS ones null unless dns-01). */
+    private static void acmeFields(JsonObjectBuilder o, AcmeConfig a) {
+        if (a == null) {
+            o.addNull("challenge").addNull("directory_url").addNull("provider").addNull("propagation_timeout_secs").addNull("poll_interval_secs");
+            return;
+        }
+        o.add("challenge", a.challenge()).add("directory_url", a.directoryUrl());
+        if (a.dns()) o.add("provider", a.provider()).add("propagation_timeout_secs", a.propagationTimeoutSecs()).add("poll_interval_secs", a.pollIntervalSecs());
+        else o.addNull("provider").addNull("propagation_timeout_secs").addNull("poll_interval_secs");
+    }
+
+    @POST
+    @Path("{domain}/provision")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Obtain the domain's certificate from an ACME CA now (HTTP-01 through the proxy, or DNS-01 with the exec provider): "
+            + "body {email,staging,directory_url,challenge,dns_provider,dns_hook,dns_propagation_timeout_secs,dns_poll_interval_secs}, all "
+            + "optional -> {status:issued,domain,not_after}; 400 bad request, 409 an order already running, 502 the CA unreachable or refusing")
+    public JsonObject provision(@PathParam("domain") String domain, InputStream body) throws IOException {
+        AcmeRequest request = AcmeBody.parse(read(body));
+        return issued(acme.provision(domain, request));
+    }
+
+    @POST
+    @Path("{domain}/renew")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Renew the domain's certificate now with its stored ACME settings, the body's fields (as for provision) replacing "
+            + "them -> {status:issued,domain,not_after}; 404 no certificate")
+    public JsonObject renew(@PathParam("domain") String domain, InputStream body) throws IOException {
+        AcmeRequest request = AcmeBody.parse(read(body));
+        return issued(acme.renew(domain, request));
+    }
+
+    private static JsonObject issued(AcmeService.Result r) {
+        return Json.createObjectBuilder().add("status", "issued").add("domain", r.domain()).add("not_after", r.notAfter()).build();
     }
 
     @POST
@@ -73,7 +124,7 @@ public class CertificateResource {
         return Json.createObjectBuilder().add("status", "removed").build();
     }
 
-    /** The body through the bounded reader, at most {@link #MAX_BODY} bytes. */
+    /** The body through the bounded reader, at most {@link #MAX_BODY} bytes; an empty one is {@code {}}. */
     private static JsonObject read(InputStream body) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) throw new BodyTooLargeException(MAX_BODY);

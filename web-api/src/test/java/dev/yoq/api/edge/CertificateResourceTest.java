@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.api.limits.BodyTooLargeException;
+import dev.yoq.edge.AcmeConfig;
+import dev.yoq.edge.AcmeRenewals;
+import dev.yoq.edge.AcmeRequest;
+import dev.yoq.edge.AcmeService;
 import dev.yoq.edge.CertificatePem;
 import dev.yoq.edge.CertificateService;
 import dev.yoq.edge.CertificateStoreException;
@@ -11,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The routes' shapes over a stand-in store (the checks themselves are CertificatePemTest's). */
@@ -42,6 +47,30 @@ class CertificateResourceTest {
             public List<Stored> all() {
                 throw new AssertionError("no route may read keys");
             }
+
+            @Override
+            public Map<String, AcmeConfig> acmeConfigs() {
+                return Map.of("a.test", new AcmeConfig("ops@a.test", "https://ca.test/dir", "dns-01", "exec", List.of("/bin/hook"), 300L, 5L));
+            }
+        };
+        resource.acme = new AcmeService() {
+            @Override
+            public Map<String, AcmeRenewals.Failure> renewalFailures() {
+                return Map.of("a.test", new AcmeRenewals.Failure("ACME order for a.test: challenge dns-01 invalid: no TXT", 1_700_000_000_000L,
+                        1_700_003_600_000L, 3_600_000L));
+            }
+
+            @Override
+            public Result provision(String domain, AcmeRequest request) {
+                calls.add("provision " + domain + " " + request);
+                return new Result(domain.toLowerCase(), 4_000_000_000L);
+            }
+
+            @Override
+            public Result renew(String domain, AcmeRequest request) {
+                calls.add("renew " + domain + " " + request);
+                return new Result(domain.toLowerCase(), 4_000_000_001L);
+            }
         };
     }
 
@@ -50,12 +79,30 @@ class CertificateResourceTest {
     }
 
     @Test
-    void the_list_has_the_acme_fields_in_seconds_and_no_key_material() {
+    void the_list_has_the_acme_settings_and_renewal_failure_in_seconds_and_no_key_material() {
         assertThat(resource.list().toString()).isEqualTo("[{\"domain\":\"a.test\",\"not_after\":4000000000,\"source\":\"acme\","
-                + "\"created_at\":1700000000,\"managed\":true,\"challenge\":null,\"directory_url\":null,\"provider\":null,"
-                + "\"propagation_timeout_secs\":null,\"poll_interval_secs\":null},{\"domain\":\"b.test\",\"not_after\":4000000001,"
+                + "\"created_at\":1700000000,\"managed\":true,\"challenge\":\"dns-01\",\"directory_url\":\"https://ca.test/dir\",\"provider\":\"exec\","
+                + "\"propagation_timeout_secs\":300,\"poll_interval_secs\":5,\"renewal_error\":\"ACME order for a.test: challenge dns-01 invalid: no TXT\","
+                + "\"renewal_retry_at\":1700003600},{\"domain\":\"b.test\",\"not_after\":4000000001,"
                 + "\"source\":\"manual\",\"created_at\":1700000002,\"managed\":false,\"challenge\":null,\"directory_url\":null,"
-                + "\"provider\":null,\"propagation_timeout_secs\":null,\"poll_interval_secs\":null}]");
+                + "\"provider\":null,\"propagation_timeout_secs\":null,\"poll_interval_secs\":null,\"renewal_error\":null,\"renewal_retry_at\":null}]");
+    }
+
+    @Test
+    void provision_and_renew_parse_the_body_and_answer_issued_with_the_expiry() throws Exception {
+        assertThat(resource.provision("A.test", body("{\"email\":\"ops@a.test\",\"staging\":true}")).toString())
+                .isEqualTo("{\"status\":\"issued\",\"domain\":\"a.test\",\"not_after\":4000000000}");
+        assertThat(resource.renew("a.test", body("")).toString()).isEqualTo("{\"status\":\"issued\",\"domain\":\"a.test\",\"not_after\":4000000001}");
+        assertThat(calls).containsExactly("provision A.test " + new AcmeRequest("ops@a.test", true, null, null, null, null, null, null),
+                "renew a.test " + AcmeRequest.NONE);
+    }
+
+    @Test
+    void a_bad_acme_body_is_refused_before_anything_runs() {
+        assertThatThrownBy(() -> resource.provision("a.test", body("{\"dns_provider\":\"exec\"}")))
+                .isInstanceOfSatisfying(CertificateStoreException.class, e -> assertThat(e.kind()).isEqualTo(CertificateStoreException.Kind.INVALID))
+                .hasMessage("the exec dns provider needs a hook command (dns_hook)");
+        assertThat(calls).isEmpty();
     }
 
     @Test
