@@ -77,6 +77,7 @@ class EdgeAppIT {
         t.append("[service.gateway.http_routes.root]\nhost = \"demo.local\"\npath_prefix = \"/\"\n");
         t.append("[service.gateway.http_routes.admin]\nhost = \"demo.local\"\npath_prefix = \"/admin\"\npreserve_host = false\n");
         t.append("[service.gateway.http_routes.secure]\nhost = \"example.test\"\npath_prefix = \"/\"\n");
+        t.append("[service.gateway.http_routes.acme]\nhost = \"acme.yoq.test\"\npath_prefix = \"/\"\n");
         service(t, "api", 18402, "v1", 1);
         t.append("""
                 [service.api.http_proxy]
@@ -173,7 +174,7 @@ class EdgeAppIT {
 
         JsonNode svc = YoqServer.json(YoqServer.get("/v1/services/" + APP + "-api", YoqServer.token()));
         assertThat(svc.path("http_proxy").get(0).path("rewrite_prefix").asText()).isEqualTo("/");
-        assertThat(YoqServer.json(YoqServer.get("/v1/services/" + APP + "-gateway", YoqServer.token())).path("http_routes")).hasSize(3);
+        assertThat(YoqServer.json(YoqServer.get("/v1/services/" + APP + "-gateway", YoqServer.token())).path("http_routes")).hasSize(4);
     }
 
     @Test
@@ -198,6 +199,43 @@ class EdgeAppIT {
 
     @Test
     @Order(3)
+    void acme_http_01_through_the_proxy_issues_a_certificate_that_curl_verifies_with_the_cas_root() throws Exception {
+        String missing = dev.yoq.edge.Pebble.missing();
+        if (missing != null) System.err.println("*** SKIPPED EdgeAppIT ACME: " + missing + " ***");
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+        try (dev.yoq.edge.Pebble pebble = new dev.yoq.edge.Pebble(Files.createDirectories(tmp.resolve("pebble")), 17780)) {
+            Files.writeString(Path.of("/tmp/yoq-it-7781/acme-ca.pem"), pebble.tlsCertPem);
+            String body = "{\"email\":\"ops@yoq.test\",\"directory_url\":\"" + pebble.directory() + "\"}";
+            HttpResponse<String> issued = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/v1/certificates/acme.yoq.test/provision"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .timeout(Duration.ofSeconds(150)), YoqServer.token());
+            assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+            assertThat(YoqServer.json(issued).path("status").asText()).isEqualTo("issued");
+            Path root = Files.writeString(tmp.resolve("pebble-root.pem"), pebble.rootPem());
+            CliIT.Run curl;
+            long until = System.currentTimeMillis() + 30_000;
+            do {
+                curl = run("curl", "-sS", "--max-time", "5", "--cacert", root.toString(), "--resolve", "acme.yoq.test:17743:127.0.0.1",
+                        "-w", "\n%{http_code}", "https://acme.yoq.test:17743/");
+                if (curl.out().endsWith("200")) break;
+                Thread.sleep(250);
+            } while (System.currentTimeMillis() < until);
+            assertThat(curl.out()).as(curl.err()).contains("gateway v1").endsWith("200");
+            JsonNode listed = null;
+            for (JsonNode c : YoqServer.json(YoqServer.get("/v1/certificates", YoqServer.token()))) {
+                if (c.path("domain").asText().equals("acme.yoq.test")) listed = c;
+            }
+            assertThat(listed).isNotNull();
+            assertThat(listed.path("source").asText()).isEqualTo("acme");
+            assertThat(listed.path("managed").asBoolean()).isTrue();
+            assertThat(listed.toString()).doesNotContain("PRIVATE KEY");
+        } finally {
+            PrivilegedLane.yoq("cert", "rm", "acme.yoq.test");
+        }
+    }
+
+    @Test
+    @Order(4)
     void a_release_reloads_routes_and_replicas_with_no_failed_request_at_100_per_second() throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
@@ -236,7 +274,7 @@ class EdgeAppIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void the_proxy_serves_on_when_its_helper_is_killed_and_a_new_helper_adopts_it() throws Exception {
         Path pidFile = Path.of("/var/lib/yoq-proxy", PrivilegedLane.NAMES.table(), "proxy.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());

@@ -134,8 +134,8 @@ public record ServerSettings(DataLayout layout, String role, String apiHost, int
             throw new IllegalArgumentException("yoq.acme.directory_url: must be an http(s) URL, got " + url);
         }
         Path ca = config.apply("yoq.acme.ca_pem").map(String::strip).filter(v -> !v.isEmpty()).map(Path::of).orElse(null);
-        // the file is read at each issuance (it may be replaced); a missing one is named now rather than mid-order
-        if (ca != null && !java.nio.file.Files.isReadable(ca)) throw new IllegalArgumentException("yoq.acme.ca_pem: cannot read " + ca);
+        // the file is read at each issuance (it may be made or replaced after the start; a missing one is named then)
+        if (ca != null && !ca.isAbsolute()) throw new IllegalArgumentException("yoq.acme.ca_pem: must be an absolute path, got " + ca);
         String email = config.apply("yoq.acme.email").or(() -> Optional.ofNullable(env.get("YOQ_ACME_EMAIL")))
                 .map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
         return new Acme(url, ca, email);

@@ -24,16 +24,16 @@ import java.util.concurrent.TimeUnit;
  * directory is served over TLS with a certificate for localhost made here with openssl (the package ships none).
  * No artificial validation sleeps, no nonce rejections, no reused authorizations.
  */
-final class Pebble implements AutoCloseable {
+public final class Pebble implements AutoCloseable {
     static final Path PEBBLE = Path.of("/usr/bin/pebble"), CHALLTESTSRV = Path.of("/usr/bin/pebble-challtestsrv");
 
     final Path dir;
     final int acmePort, managementPort, httpPort, dnsPort, challManagementPort;
-    final String tlsCertPem;
+    public final String tlsCertPem;
     private final List<Process> processes = new ArrayList<>();
 
     /** Why pebble cannot run here (a missing binary), or null when it can. */
-    static String missing() {
+    public static String missing() {
         if (!Files.isExecutable(PEBBLE) || !Files.isExecutable(CHALLTESTSRV)) return "pebble not installed (apt-get install pebble, see scripts/install-deps)";
         if (!onPath("openssl")) return "openssl not installed";
         return null;
@@ -47,7 +47,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** Starts both; {@code httpPort} is where pebble looks for HTTP-01 answers (the test serves them there). */
-    Pebble(Path dir, int httpPort) throws Exception {
+    public Pebble(Path dir, int httpPort) throws Exception {
         this.dir = dir;
         this.httpPort = httpPort;
         this.acmePort = freePort();
@@ -67,7 +67,7 @@ final class Pebble implements AutoCloseable {
         }
     }
 
-    URI directory() {
+    public URI directory() {
         return URI.create("https://localhost:" + acmePort + "/dir");
     }
 
@@ -76,7 +76,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** Pebble's root, made at its start: what issued chains must verify against. */
-    String rootPem() throws Exception {
+    public String rootPem() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(AcmeTrust.sslContext(tlsCertPem)).connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + managementPort + "/roots/0"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -79,7 +79,9 @@ class ServerSettingsTest {
         }
         assertThatThrownBy(() -> settings(Map.of("yoq.acme.directory_url", "acme.test/dir"), Map.of()))
                 .hasMessage("yoq.acme.directory_url: must be an http(s) URL, got acme.test/dir");
-        assertThatThrownBy(() -> settings(Map.of("yoq.acme.ca_pem", "/nonexistent/ca.pem"), Map.of()))
-                .hasMessage("yoq.acme.ca_pem: cannot read /nonexistent/ca.pem");
+        assertThatThrownBy(() -> settings(Map.of("yoq.acme.ca_pem", "ca.pem"), Map.of()))
+                .hasMessage("yoq.acme.ca_pem: must be an absolute path, got ca.pem");
+        assertThat(settings(Map.of("yoq.acme.ca_pem", "/not/yet/ca.pem"), Map.of()).acme().caPem())
+                .as("made later (read at each issuance)").isEqualTo(java.nio.file.Path.of("/not/yet/ca.pem"));
     }
 }
