@@ -10,11 +10,16 @@ import java.util.Map;
  * One service's alerts (the user guide's {@code [service.x.alerts]}) as a pure state machine over samples: a
  * threshold breached in {@code consecutive} samples in a row fires once; it fires again only after a sample
  * without the breach. CPU % and memory % (of the service's limit) and the restart count are measured on a
- * single node; p99 latency and error rate need the L7 proxy and are reported as not measured.
+ * single node; p99 latency and error rate come from yoq-proxy's counters over the sample's window (the service's
+ * traffic through the proxy: no traffic in a window, no value then).
  */
 public final class AlertState {
     /** One evaluation's measurements; null: not known this time. */
-    public record Sample(Double cpuPercent, Double memoryPercent, Integer restarts) {}
+    public record Sample(Double cpuPercent, Double memoryPercent, Integer restarts, Double latencyP99Ms, Double errorRatePercent) {
+        public Sample(Double cpuPercent, Double memoryPercent, Integer restarts) {
+            this(cpuPercent, memoryPercent, restarts, null, null);
+        }
+    }
 
     /** A threshold as the status shows it, and whether it fires now. */
     public record Metric(String name, double threshold, Double value, int breaches, boolean firing, boolean measured) {}
@@ -28,7 +33,7 @@ public final class AlertState {
         put(alerts.cpuPercent(), "cpu_percent", true);
         put(alerts.memoryPercent(), "memory_percent", true);
         put(alerts.restartCount() == null ? null : alerts.restartCount().doubleValue(), "restart_count", true);
-        put(alerts.latencyP99Ms(), "latency_p99_ms", false);
+        put(alerts.latencyP99Ms(), "latency_p99_ms", false);   // until the proxy has seen traffic
         put(alerts.errorRatePercent(), "error_rate_percent", false);
     }
 
@@ -44,6 +49,8 @@ public final class AlertState {
                 case "cpu_percent" -> s.cpuPercent();
                 case "memory_percent" -> s.memoryPercent();
                 case "restart_count" -> s.restarts() == null ? null : s.restarts().doubleValue();
+                case "latency_p99_ms" -> s.latencyP99Ms();
+                case "error_rate_percent" -> s.errorRatePercent();
                 default -> null;
             };
             if (value == null) continue;

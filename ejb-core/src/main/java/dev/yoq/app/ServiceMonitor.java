@@ -70,6 +70,10 @@ public class ServiceMonitor {
 
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
     private final Map<String, AlertState> alerts = new ConcurrentHashMap<>();
+    private final dev.yoq.edge.ProxyWindows proxyWindows = new dev.yoq.edge.ProxyWindows();
+    private Map<String, dev.yoq.edge.ProxyWindows.Window> windows = Map.of();
+    @EJB
+    dev.yoq.edge.EdgeSync edge;
 
     @PostConstruct
     void start() {
@@ -82,6 +86,8 @@ public class ServiceMonitor {
         List<ContainerRecord> running = FreshReads.fresh(em.createQuery(
                 "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' AND c.status = 'running'", ContainerRecord.class)).getResultList();
         Set<String> ids = new HashSet<>();
+        // latency and error rate per service, from the proxy's counters since the last tick
+        windows = running.isEmpty() ? Map.of() : proxyWindows.next(edge.stats());
         try (NodeClient client = running.isEmpty() ? null : node.open()) {
             for (ContainerRecord c : running) {
                 ids.add(c.getId());
@@ -111,7 +117,9 @@ public class ServiceMonitor {
         AlertState state = alerts.computeIfAbsent(c.getId(), k -> new AlertState(s.alerts()));
         Sample sample = samples.get(c.getId());
         Double memoryPercent = sample.memoryBytes() == null ? null : sample.memoryBytes() * 100.0 / ((long) s.memoryLimitMb() << 20);
-        for (AlertState.Firing f : state.observe(new AlertState.Sample(sample.cpuPercent(), memoryPercent, c.getRestartCount()),
+        var window = windows.get(c.getAppName() + "-" + c.getWorkloadName());
+        for (AlertState.Firing f : state.observe(new AlertState.Sample(sample.cpuPercent(), memoryPercent, c.getRestartCount(),
+                        window == null ? null : window.latencyP99Ms(), window == null ? null : window.errorRatePercent()),
                 (int) s.alerts().consecutive())) {
             LOG.warning("alert: " + c.getAppName() + "/" + s.name() + " " + f.metric() + " = " + f.value() + " (threshold " + f.threshold() + ")");
             bus.submit(new Command.RecordAudit("local", "alert_fired", c.getAppName() + "/" + s.name() + " " + f.metric(), "ok",

@@ -25,6 +25,20 @@ public final class UnbuiltKeys {
         }
     }
 
+    static final String UNROUTED = "latency and error rate are measured by the L7 proxy, and no http_proxy or http_routes "
+            + "of this app sends traffic to this service";
+
+    /** Does a route of the app (its own, or another's backend_services or mirror) send traffic to the service? */
+    static boolean routed(Manifest m, String service) {
+        for (Manifest.Service s : m.services()) {
+            for (Manifest.HttpRoute r : s.httpRoutes()) {
+                if (s.name().equals(service) && r.backendServices().isEmpty()) return true;
+                if (r.backendServices().stream().anyMatch(b -> b.serviceName().equals(service))) return true;
+            }
+        }
+        return false;
+    }
+
     public static void check(Manifest m, List<Problem> problems) {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
@@ -32,11 +46,10 @@ public final class UnbuiltKeys {
             if (s.tls() != null && s.tls().acme() != null) acmeDns(problems, at + ".tls.acme.dns", s.tls().acme().dns());
             if (s.tls() != null && !"off".equals(s.tls().peer())) warn(problems, at + ".tls.peer", "service mTLS is not enforced yet");
             gpu(problems, at, s.gpu(), s.gpuMesh());
-            if (s.alerts() != null && s.alerts().latencyP99Ms() != null) {
-                warn(problems, at + ".alerts.latency_p99_ms", "latency is not measured yet (it needs the L7 proxy)");
-            }
-            if (s.alerts() != null && s.alerts().errorRatePercent() != null) {
-                warn(problems, at + ".alerts.error_rate_percent", "the error rate is not measured yet (it needs the L7 proxy)");
+            if (s.alerts() != null && !routed(m, s.name())) {
+                // measured from yoq-proxy's counters: a service no route sends traffic to never gets a value
+                if (s.alerts().latencyP99Ms() != null) unmeasured(problems, at + ".alerts.latency_p99_ms");
+                if (s.alerts().errorRatePercent() != null) unmeasured(problems, at + ".alerts.error_rate_percent");
             }
         }
         for (Manifest.Worker w : m.workers()) {
@@ -54,6 +67,10 @@ public final class UnbuiltKeys {
     private static void gpu(List<Problem> problems, String at, Manifest.Gpu gpu, Manifest.GpuMesh mesh) {
         if (gpu != null) warn(problems, at + ".gpu", "GPUs are not assigned to containers yet");
         if (mesh != null) warn(problems, at + ".gpu_mesh", "GPU meshes are not set up yet");
+    }
+
+    private static void unmeasured(List<Problem> problems, String path) {
+        problems.add(new Problem(Problem.Severity.WARNING, "NotMeasured", path, 0, UNROUTED));
     }
 
     private static void warn(List<Problem> problems, String path, String what) {

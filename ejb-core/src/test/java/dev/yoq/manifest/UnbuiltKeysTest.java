@@ -26,6 +26,8 @@ class UnbuiltKeysTest {
                 error_rate_percent = 5
                 [service.api]
                 image = "nginx"
+                [service.api.alerts]
+                latency_p99_ms = 100
                 [worker.w]
                 image = "nginx"
                 [worker.w.gpu]
@@ -36,8 +38,10 @@ class UnbuiltKeysTest {
                 """;
         var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
-                "service.web.required_labels", "service.web.tls.peer",
-                "service.web.alerts.latency_p99_ms", "service.web.alerts.error_rate_percent", "worker.w.gpu", "backup");
+                "service.web.required_labels", "service.web.tls.peer", "worker.w.gpu", "backup");
+        assertThat(result.warnings()).filteredOn(w -> w.kind().equals("NotMeasured")).extracting(Problem::path)
+                .as("latency alerts are measured by the proxy: only a service no route reaches is warned about")
+                .containsExactly("service.api.alerts.latency_p99_ms");
         assertThat(result.warnings()).as("replicas are built (the services issue)").noneMatch(w -> w.path().equals("service.web.replicas"));
         assertThat(result.warnings()).as("routes and TLS termination are built (the edge issue)")
                 .noneMatch(w -> w.path().equals("service.web.http_proxy") || w.path().equals("service.web.tls"));
