@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * First in every accepted connection's pipeline: the connection limit, and the clocks that keep a client from
  * holding the proxy for free. Idle between requests: closed after the idle timeout. Reading a request: the whole
  * request (head and body) must arrive within the read timeout from its first byte, however slowly it trickles
- * (slowloris gets a 408 and a close). Busy (the request is upstream): no clock here, the route's timeouts apply.
+ * (slowloris gets a 408 and a close; under TLS the first request may also take the handshake's 10 s). Busy (the request is upstream): no clock here, the route's timeouts apply.
  * Once the connection speaks HTTP/2 only the idle clock remains, reset by any frame.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
@@ -30,6 +30,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private final Limits limits;
     private final long h2IdleMs;
     private final boolean plain;
+    /** Under TLS the first request's clock also covers the handshake (SslHandler's own 10 s limit). */
+    static final long HANDSHAKE_ALLOWANCE_MS = 10_000;
+    private boolean firstRequest = true;
     private State state = State.IDLE;
     private ScheduledFuture<?> clock;
     private boolean counted;
@@ -73,7 +76,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (state == State.IDLE) {
             state = State.READING;
-            arm(ctx, limits.requestReadTimeoutMs(), true);
+            arm(ctx, limits.requestReadTimeoutMs() + (plain || !firstRequest ? 0 : HANDSHAKE_ALLOWANCE_MS), true);
         } else if (state == State.H2) {
             arm(ctx, h2IdleMs, false);
         }
@@ -87,6 +90,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             cancel();
         } else if (evt == RESPONSE_DONE && state != State.H2) {
             state = State.IDLE;
+            firstRequest = false;
             arm(ctx, limits.idleTimeoutMs(), false);
         }
         super.userEventTriggered(ctx, evt);
