@@ -1,13 +1,15 @@
-"""Idle keep-alive connections and what they cost a server: idle.py PORT COUNT PID.
+"""Idle keep-alive connections and what they cost a server: idle.py PORT COUNT PID [COMMAND].
 
 Opens COUNT connections to 127.0.0.1:PORT (from 127.0.0.2.., so loopback's ephemeral ports are not the limit),
 in waves of 250: each sends one GET for bench.local and reads the answer, then stays open and sends nothing.
-Prints "rss_before_kib rss_after_kib open": PID's VmRSS before the first connection and 3 s after the last
-answer, and how many connections the server still held then (not closed, not reset). Bounded: each wave
-gives up after 20 s, the whole run after 90 s.
+Prints "rss_before_kib rss_after_kib open [output]": PID's VmRSS before the first connection and 3 s after the
+last answer, how many connections the server still held then (not closed, not reset) and, with COMMAND, the
+first line COMMAND (a shell command, run after that while the connections are still open) printed. Bounded:
+each wave gives up after 20 s, the whole run after 90 s, COMMAND after 30 s.
 """
 import select
 import socket
+import subprocess
 import sys
 import time
 
@@ -81,6 +83,10 @@ check = select.poll()
 for s in socks:
     check.register(s.fileno(), select.POLLIN)
 closed = len(check.poll(0))   # readable while idle: the server closed or reset it
-print(before, after, len(socks) - closed)
+extra = ""
+if len(sys.argv) > 4:
+    out = subprocess.run(sys.argv[4], shell=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    extra = " " + (out.splitlines()[0] if out else "-")
+print(f"{before} {after} {len(socks) - closed}{extra}")
 for s in socks:
     s.close()

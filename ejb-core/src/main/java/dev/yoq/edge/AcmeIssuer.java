@@ -287,13 +287,23 @@ public final class AcmeIssuer {
         if (e instanceof AcmeServerException s && s.getProblem() != null) return problem(s.getProblem());
         Throwable c = e;
         while (c.getCause() != null && c.getCause() != c && c.getClass().getName().startsWith("org.shredzone.")) c = c.getCause();
-        String kind = c == e ? null : c.getClass().getSimpleName();
+        String kind = c == e ? null : kind(c);
         String message = null;
         for (Throwable m = c; m != null && message == null; m = m.getCause() == m ? null : m.getCause()) {
             if (m.getMessage() != null && !m.getMessage().isBlank()) message = m.getMessage();
         }
         if (c instanceof java.net.ConnectException && message == null) message = "nothing listening, or the host is unreachable";
-        if (kind == null) return message == null ? e.getClass().getSimpleName() : message;
+        if (kind == null) return message == null ? "error" : message;
         return message == null ? kind : kind + ": " + message;
+    }
+
+    /** What kind of failure, in words (an API answer never names Java classes). */
+    static String kind(Throwable c) {
+        if (c instanceof java.net.ConnectException) return "connection refused";
+        if (c instanceof javax.net.ssl.SSLHandshakeException) return "TLS handshake failed";
+        if (c instanceof javax.net.ssl.SSLException) return "TLS error";
+        if (c instanceof java.net.UnknownHostException) return "unknown host";
+        if (c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) return "timed out";
+        return "network error";
     }
 }

@@ -151,8 +151,8 @@ final class Frontends {
     }
 
     /**
-     * The certificate for an SNI name in the current snapshot: exact, then wildcard; a client without SNI gets the
-     * first domain's; a name nothing covers fails the handshake.
+     * The certificate for an SNI name in the current snapshot: exact, then wildcard; a client without SNI (or with
+     * an IP address as its SNI) gets the first domain's; a name nothing covers fails the handshake.
      */
     private static final class Certificates implements AsyncMapping<String, SslContext> {
         private final Edge edge;
@@ -164,7 +164,9 @@ final class Frontends {
         @Override
         public Future<SslContext> map(String name, Promise<SslContext> promise) {
             EdgeSnapshot s = edge.snapshot();
-            SslContext ctx = name == null ? s.defaultTls() : s.tlsFor(name);
+            // no SNI, or an address where a name belongs (wrk, scripts): the default certificate, as HAProxy does
+            SslContext ctx = name == null || io.netty.util.NetUtil.isValidIpV4Address(name) || io.netty.util.NetUtil.isValidIpV6Address(name)
+                    ? s.defaultTls() : s.tlsFor(name);
             return ctx != null ? promise.setSuccess(ctx)
                     : promise.setFailure(new SSLHandshakeException("no certificate for " + name));
         }
