@@ -280,9 +280,12 @@ class EdgeAppIT {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         helper.destroyForcibly();
         helper.waitFor();
-        for (int i = 0; i < 50; i++) assertThat(get("demo.local", "/", Map.of()).body()).startsWith("gateway v2");
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
-        helper = PrivilegedLane.startHelper(tmp);
+        try {
+            for (int i = 0; i < 50; i++) assertThat(get("demo.local", "/", Map.of()).body()).startsWith("gateway v2");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        } finally {
+            helper = PrivilegedLane.startHelper(tmp);   // the classes after this one need the lane's helper
+        }
         Thread.sleep(3000);
         assertThat(Long.parseLong(Files.readString(pidFile).trim())).as("adopted, not restarted").isEqualTo(pid);
         for (int i = 0; i < 20; i++) assertThat(get("docs.demo.local", "/", Map.of()).body()).isEqualTo("docs v1\n");

@@ -59,6 +59,7 @@ final class PrivilegedLane {
                 "--data-dir", YoqServer.DATA_DIR.toString())
                 .redirectErrorStream(true).redirectOutput(new File(tmp.resolve("helper.log").toString()));
         pb.environment().putAll(NAMES.asEnv());
+        Files.deleteIfExists(SOCKET);   // a helper killed by an earlier class leaves its socket file: wait for the new one
         Process helper = pb.start();
         long deadline = System.currentTimeMillis() + 20_000;
         while (!Files.exists(SOCKET) && System.currentTimeMillis() < deadline) Thread.sleep(50);
