@@ -86,8 +86,9 @@ public class ServiceMonitor {
         List<ContainerRecord> running = FreshReads.fresh(em.createQuery(
                 "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service' AND c.status = 'running'", ContainerRecord.class)).getResultList();
         Set<String> ids = new HashSet<>();
-        // latency and error rate per service, from the proxy's counters since the last tick
-        windows = running.isEmpty() ? Map.of() : proxyWindows.next(edge.stats());
+        // latency and error rate per service, from the proxy's counters since the last tick: asked only when a
+        // running service has such an alert (a proxy round trip every 2 s otherwise buys nothing)
+        windows = running.stream().anyMatch(this::wantsProxyWindows) ? proxyWindows.next(edge.stats()) : Map.of();
         try (NodeClient client = running.isEmpty() ? null : node.open()) {
             for (ContainerRecord c : running) {
                 ids.add(c.getId());
@@ -109,6 +110,11 @@ public class ServiceMonitor {
         Double cpu = before == null ? null : CpuPercent.between(before.cpuUsageNs(), before.atMs(), usage, now);
         samples.put(c.getId(), new Sample(now, usage, cpu, number(stats.get("memory_bytes")), decimal(stats.get("cpu_pressure")),
                 decimal(stats.get("memory_pressure"))));
+    }
+
+    private boolean wantsProxyWindows(ContainerRecord c) {
+        Manifest.Service s = snapshots.service(c.getReleaseId(), c.getWorkloadName());
+        return s != null && s.alerts() != null && (s.alerts().latencyP99Ms() != null || s.alerts().errorRatePercent() != null);
     }
 
     private void evaluateAlerts(ContainerRecord c) {

@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * Per-service latency and error rate between two readings of yoq-proxy's cumulative counters: what the services'
  * {@code alerts.latency_p99_ms} and {@code alerts.error_rate_percent} are judged on. A service's traffic is every
  * request the proxy sent it as a backend (all routes, mirrors left out). p99 is the upper bound of the histogram
- * bucket holding the 99th percentile of the window; the error rate counts 5xx answers and upstream failures
- * (connect errors, timeouts, invalid answers) per request. A service without requests in the window has no value.
+ * bucket holding the 99th percentile of the window; the error rate counts 5xx answers per request (upstream
+ * failures, connect errors, timeouts and invalid answers, are recorded as 502/504 answers, so they are among them). A service without requests in the window has no value.
  * Pure: readings in, values out.
  */
 public final class ProxyWindows {
@@ -45,7 +45,8 @@ public final class ProxyWindows {
             for (Iterator<Map.Entry<String, JsonNode>> b = routes.next().path("backend_traffic").fields(); b.hasNext(); ) {
                 var e = b.next();
                 JsonNode t = e.getValue();
-                long errors = t.path("responses").path("5xx").asLong() + t.path("upstream_failures").asLong();
+                // upstream failures are recorded as 5xx answers too (502/504): the 5xx count holds both
+                long errors = t.path("responses").path("5xx").asLong();
                 TreeMap<Long, Long> buckets = new TreeMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> k = t.path("latency").path("buckets").fields(); k.hasNext(); ) {
                     var bucket = k.next();

@@ -24,11 +24,11 @@ class ProxyWindowsTest {
     void the_window_is_the_difference_of_two_readings() throws Exception {
         ProxyWindows w = new ProxyWindows();
         assertThat(w.next(reading(100, 0, 0, 100, 0))).as("first sight: no window yet").isEmpty();
-        var window = w.next(reading(300, 10, 10, 290, 10)).get("demo-api");
+        var window = w.next(reading(300, 20, 10, 290, 10)).get("demo-api");   // 20 5xx, 10 of them failures
         assertThat(window.requests()).isEqualTo(200);
         assertThat(window.errorRatePercent()).isEqualTo(10.0);
         assertThat(window.latencyP99Ms()).as("10 of 200 slow: the 99th percentile is in the 250 ms bucket").isEqualTo(250.0);
-        assertThat(w.next(reading(300, 10, 10, 290, 10))).as("no requests since: no value").isEmpty();
+        assertThat(w.next(reading(300, 20, 10, 290, 10))).as("no requests since: no value").isEmpty();
         assertThat(w.next(reading(5, 0, 0, 5, 0))).as("counters went back (proxy restarted): start over").isEmpty();
         assertThat(w.next(reading(105, 0, 0, 105, 0)).get("demo-api").latencyP99Ms()).isEqualTo(5.0);
     }

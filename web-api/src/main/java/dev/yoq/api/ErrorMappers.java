@@ -116,7 +116,8 @@ public final class ErrorMappers {
     /**
      * A certificate that cannot be stored, removed or obtained: 400 (the message says what is wrong with it), 404
      * unknown, 409 an ACME order for the domain already running, 502 the ACME CA unreachable or refusing.
-     * Without a code: the certificate routes answer exactly {@code {"error":"..."}}.
+     * Without a code: the certificate routes answer exactly {@code {"error":"..."}} (a body that is not JSON still gets
+     * the shared 400 with code invalid_json).
      */
     @Provider
     public static class Certificates implements ExceptionMapper<dev.yoq.edge.CertificateStoreException> {

@@ -39,14 +39,6 @@ public final class Edge {
         return stats;
     }
 
-    public Endpoints endpoints() {
-        return endpoints;
-    }
-
-    public UpstreamPool pool() {
-        return pool;
-    }
-
     /** The listener of a connection or of an HTTP/2 stream (its parent connection's). */
     static Listener listener(Channel ch) {
         for (Channel c = ch; c != null; c = c.parent()) {

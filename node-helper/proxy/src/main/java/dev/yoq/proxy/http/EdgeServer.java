@@ -74,15 +74,16 @@ public final class EdgeServer implements AutoCloseable {
     private void rebind(EdgeConfig.Listeners want) {
         EdgeConfig.Listeners had = listeners;
         listeners = want;
-        rebind(Edge.Listener.HTTP, had == null ? -1 : had.http(), want.http(), want, Frontends.plain(edge, Edge.Listener.HTTP));
-        rebind(Edge.Listener.ACME, had == null ? -1 : had.acme(), want.acme(), want, Frontends.plain(edge, Edge.Listener.ACME));
-        rebind(Edge.Listener.HTTPS, had == null ? -1 : had.https(), want.https(), want, Frontends.tls(edge));
+        boolean sameAddress = had != null && had.address().equals(want.address());
+        rebind(Edge.Listener.HTTP, sameAddress ? had.http() : -1, want.http(), want, Frontends.plain(edge, Edge.Listener.HTTP));
+        rebind(Edge.Listener.ACME, sameAddress ? had.acme() : -1, want.acme(), want, Frontends.plain(edge, Edge.Listener.ACME));
+        rebind(Edge.Listener.HTTPS, sameAddress ? had.https() : -1, want.https(), want, Frontends.tls(edge));
     }
 
     private void rebind(Edge.Listener which, int had, int port, EdgeConfig.Listeners want,
                         ChannelInitializer<SocketChannel> init) {
-        boolean sameAddress = listeners != null && bound.containsKey(which) && had == port;
-        if (sameAddress && !bindErrors.containsKey(which)) return;
+        // had: the port bound before on the same address, -1 when the address changed (or nothing was bound)
+        if (had == port && bound.containsKey(which) && !bindErrors.containsKey(which)) return;
         Channel old = bound.remove(which);
         if (old != null) old.close().syncUninterruptibly();   // open connections stay: only accepting stops
         bindErrors.remove(which);

@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One configuration ready to serve: the routes as a {@link RouteTable} and a TLS context per certificate domain.
+ * One configuration ready to serve: the routes as a {@link RouteTable}, a TLS context per certificate domain (and
+ * the one for clients without SNI), and the HTTP/2 idle timeout; all computed once, not per connection.
  * Immutable; a request keeps the snapshot it started with while a newer one takes the next requests.
  */
-public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, SslContext> tls) {
+public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, SslContext> tls, SslContext defaultTls, long h2IdleMs) {
 
     /** A certificate that does not load is left out (logged, naming the domain) rather than failing the whole config. */
     public static EdgeSnapshot of(EdgeConfig config, Consumer<String> log) {
@@ -30,7 +31,11 @@ public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, Ssl
                 log.accept("certificate for " + c.domain() + " not loaded: " + e.getMessage());
             }
         }
-        return new EdgeSnapshot(config, new RouteTable(config.routes()), Map.copyOf(tls));
+        // for clients that send no SNI: the first domain's certificate (sorted); null with none
+        SslContext first = tls.isEmpty() ? null : tls.get(new java.util.TreeSet<>(tls.keySet()).first());
+        // how long an HTTP/2 connection may sit idle: the longest http2_idle_timeout_ms of the routes (30 s without)
+        long h2Idle = config.routes().stream().mapToLong(EdgeConfig.Route::http2IdleTimeoutMs).max().orElse(30_000);
+        return new EdgeSnapshot(config, new RouteTable(config.routes()), Map.copyOf(tls), first, h2Idle);
     }
 
     static SslContext context(EdgeConfig.Certificate c, boolean tls12) throws Exception {
@@ -54,16 +59,6 @@ public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, Ssl
         if (exact != null) return exact;
         int dot = name.indexOf('.');
         return dot < 0 ? null : tls.get("*" + name.substring(dot));
-    }
-
-    /** For clients that send no SNI: the first domain's certificate (sorted), or null with none. */
-    public SslContext defaultTls() {
-        return tls.isEmpty() ? null : tls.get(new java.util.TreeSet<>(tls.keySet()).first());
-    }
-
-    /** How long an HTTP/2 connection may sit idle: the longest {@code http2_idle_timeout_ms} of the routes (30 s without). */
-    public long h2IdleMs() {
-        return config.routes().stream().mapToLong(dev.yoq.proxy.config.EdgeConfig.Route::http2IdleTimeoutMs).max().orElse(30_000);
     }
 
     public boolean hasCertificate(String host) {

@@ -42,8 +42,8 @@ final class Forwarder {
     record Outcome(FullHttpResponse response, String backend, String endpoint, int attempts) {
     }
 
-    /** The request as the client sent it: host, path, scheme, address. */
-    record RequestInfo(String host, String hostHeader, String path, String scheme, String client) {
+    /** The request as the client sent it: host (port stripped), Host header, scheme, client address. */
+    record RequestInfo(String host, String hostHeader, String scheme, String client) {
     }
 
     Forwarder(Edge edge, EdgeSnapshot snapshot, Route route, FullHttpRequest request, RequestInfo info, EventLoop loop,
@@ -121,9 +121,9 @@ final class Forwarder {
         backendTraffic.upstreamFailure();
         traffic.traffic.upstreamFailure();
         edge.stats.all.upstreamFailure();
-        backendTraffic.response(502, System.nanoTime() - started);
         if (edge.endpoints.failed(backend.service(), endpoint, route.circuitBreakerThreshold())) edge.stats.circuitTrips.increment();
         HttpResponseStatus status = e != null && e.timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        backendTraffic.response(status.code(), System.nanoTime() - started);
         String message = e != null && e.timeout ? "upstream timed out" : e != null && !e.invalid ? "upstream connection failed" : Responses.INVALID_UPSTREAM;
         Outcome outcome = new Outcome(Responses.error(status, message), backend.service(), endpoint, attempt);
         if (canRetry()) {
@@ -155,6 +155,11 @@ final class Forwarder {
 
     /** The request as the upstream sees it: rewritten path, Host per preserve_host, X-Forwarded-*, the loop marker. */
     FullHttpRequest upstreamRequest(String endpoint) {
+        return upstreamRequest(route, request, info, endpoint);
+    }
+
+    /** The same for any request of a route (a WebSocket upgrade's too); the body is a retained duplicate. */
+    static FullHttpRequest upstreamRequest(Route route, FullHttpRequest request, RequestInfo info, String endpoint) {
         String uri = RouteTable.rewrite(route, request.uri());
         FullHttpRequest up = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri,
                 request.content().retainedDuplicate());

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.concurrent.Promise;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +56,7 @@ final class H2Upstreams {
             }).open().addListener(s -> {
                 if (!s.isSuccess()) {
                     request.release();
-                    connections.remove(address);
+                    connections.remove(address, f);
                     result.tryFailure(new UpstreamPool.UpstreamException("open a stream to " + address + ": " + s.cause().getMessage(), false, false, s.cause()));
                     return;
                 }
@@ -69,7 +68,9 @@ final class H2Upstreams {
                     timeout.cancel(false);
                     stream.close();
                 });
-                stream.writeAndFlush(request);
+                stream.writeAndFlush(request).addListener(w -> {
+                    if (!w.isSuccess()) result.tryFailure(new UpstreamPool.UpstreamException("send to " + address + ": " + w.cause().getMessage(), false, false, w.cause()));
+                });
             });
         });
     }
@@ -78,8 +79,13 @@ final class H2Upstreams {
         Promise<Channel> existing = connections.get(address);
         if (existing != null && (!existing.isDone() || (existing.isSuccess() && existing.getNow().isActive()))) return existing;
         Promise<Channel> fresh = loop.newPromise();
+        java.net.InetSocketAddress to;
+        try {
+            to = Headers.address(address);
+        } catch (RuntimeException e) {
+            return fresh.setFailure(new IllegalArgumentException("bad upstream address " + address, e));
+        }
         connections.put(address, fresh);
-        int colon = address.lastIndexOf(':');
         new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMs))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -90,7 +96,7 @@ final class H2Upstreams {
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
                 })
-                .connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))))
+                .connect(to)
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         f.channel().closeFuture().addListener(c -> connections.remove(address, fresh));

@@ -3,7 +3,6 @@ package dev.yoq.proxy.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +32,9 @@ final class Headers {
         return m.equals(HttpMethod.POST) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH);
     }
 
-    /** The HTTP/2 stream id header Netty's conversion adds; an answer on a stream must carry it back. */
-    static final CharSequence STREAM_ID = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text();
+    /** An upstream endpoint as the server names it, {@code ip:port}. */
+    static java.net.InetSocketAddress address(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        return new java.net.InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+    }
 }

@@ -2,6 +2,8 @@ package dev.yoq.proxy.http;
 
 import dev.yoq.proxy.config.EdgeConfig.Route;
 import dev.yoq.proxy.route.RouteTable;
+import dev.yoq.proxy.route.WeightedChoice;
+import java.util.Set;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,7 +18,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,6 +38,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         long started = System.nanoTime();
+        edge.stats.all.request();
         boolean h1 = !(ctx.channel() instanceof Http2StreamChannel);
         if (h1) {
             ctx.channel().config().setAutoRead(false);
@@ -70,7 +72,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String scheme = listener == Edge.Listener.HTTPS ? "https" : "http";
-        var info = new Forwarder.RequestInfo(host, hostHeader, path, scheme, Edge.clientAddress(ctx.channel()));
+        var info = new Forwarder.RequestInfo(host, hostHeader, scheme, Edge.clientAddress(ctx.channel()));
         HttpMethod method = req.method();
         String uri = req.uri();
         if (h1 && WebSocketTunnel.isUpgrade(req)) {
@@ -80,6 +82,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         new Forwarder(edge, snapshot, route, req, info, ctx.channel().eventLoop(), outcome -> {
             FullHttpResponse r = clientResponse(outcome.response(), method);
             edge.stats.route(route.key()).traffic.response(r.status().code(), System.nanoTime() - started);
+            edge.stats.all.response(r.status().code(), System.nanoTime() - started);
             log(ctx, method.name(), hostHeader, uri, r.status().code(), started, route.key(), outcome);
             writeResponse(ctx, r, keepAlive);
         }).start();
@@ -90,20 +93,20 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         Forwarder.RequestInfo info, long started) {
         var traffic = edge.stats.route(route.key());
         traffic.traffic.request();
-        var backend = dev.yoq.proxy.route.WeightedChoice.choose(route.backends(), req.method().name(), info.host(), req.uri(), 0);
+        var backend = WeightedChoice.choose(route.backends(), req.method().name(), info.host(), req.uri(), 0);
         String endpoint = edge.endpoints.pick(backend.service(), snapshot.config().upstreams().get(backend.service()),
-                route.circuitBreakerTimeoutMs(), java.util.Set.of());
+                route.circuitBreakerTimeoutMs(), Set.of());
         if (endpoint == null) {
             edge.stats.noUpstream.increment();
             req.release();
-            writeResponse(ctx, Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.NO_UPSTREAM), true);
+            write(ctx, Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.NO_UPSTREAM), true, started, req, route.key());
             return;
         }
         traffic.backend(backend.service()).request();
         log(ctx, req.method().name(), info.hostHeader(), req.uri(), 101, started, route.key(), new Forwarder.Outcome(null, backend.service(), endpoint, 1));
-        Forwarder shape = new Forwarder(edge, snapshot, route, req, info, ctx.channel().eventLoop(), o -> { });
         WebSocketTunnel.open(ctx, req, endpoint, route.connectTimeoutMs(),
-                refused -> writeResponse(ctx, clientResponse(refused, req.method()), false), shape::upstreamRequest);
+                refused -> writeResponse(ctx, clientResponse(refused, req.method()), false),
+                e -> Forwarder.upstreamRequest(route, req, info, e));
     }
 
     /** The ACME listener's answers and the loop check; null when the request is to be routed. */
@@ -194,9 +197,5 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // a client resetting its connection is ordinary traffic, not worth a log line each (the bench saw hundreds)
         if (!(cause instanceof java.io.IOException)) edge.log.accept("connection from " + Edge.clientAddress(ctx.channel()) + ": " + cause);
         ctx.close();
-    }
-
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }

@@ -102,8 +102,7 @@ public final class UpstreamPool {
                                 Promise<FullHttpResponse> result) {
         InetSocketAddress to;
         try {
-            int colon = address.lastIndexOf(':');
-            to = new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+            to = Headers.address(address);
         } catch (RuntimeException e) {
             request.release();
             result.tryFailure(new UpstreamException("bad upstream address " + address, false, false, e));

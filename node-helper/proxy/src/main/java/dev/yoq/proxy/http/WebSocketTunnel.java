@@ -44,8 +44,7 @@ final class WebSocketTunnel {
      */
     static void open(ChannelHandlerContext client, FullHttpRequest req, String endpoint, long connectMs,
                      Consumer<FullHttpResponse> failed, java.util.function.Function<String, FullHttpRequest> upstreamRequest) {
-        int colon = endpoint.lastIndexOf(':');
-        InetSocketAddress to = new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+        InetSocketAddress to = Headers.address(endpoint);
         FullHttpRequest up = upstreamRequest.apply(endpoint);
         up.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE).set(HttpHeaderNames.UPGRADE, req.headers().get(HttpHeaderNames.UPGRADE));
         req.release();
@@ -74,7 +73,7 @@ final class WebSocketTunnel {
         private final ChannelHandlerContext client;
         private final Consumer<FullHttpResponse> failed;
         private final List<Object> early = new ArrayList<>();
-        private boolean open;
+        private boolean upgraded, switched, refused;
 
         Upstream(ChannelHandlerContext client, Consumer<FullHttpResponse> failed) {
             this.client = client;
@@ -83,16 +82,17 @@ final class WebSocketTunnel {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (open) {
+            if (switched) {
                 client.channel().writeAndFlush(msg);
-            } else if (msg instanceof FullHttpResponse r && r.status().code() == 101) {
-                open = true;
+            } else if (!upgraded && msg instanceof FullHttpResponse r && r.status().code() == 101) {
+                upgraded = true;
                 switchToBytes(ctx, r);
-            } else if (msg instanceof FullHttpResponse r) {
+            } else if (!upgraded && msg instanceof FullHttpResponse r) {
+                refused = true;
                 failed.accept(r);
                 ctx.close();
             } else if (msg instanceof ByteBuf) {
-                early.add(msg);   // frames sent right behind the 101, before the client side is switched
+                early.add(msg);   // frames sent right behind the 101, until the client side has dropped its codec
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -118,6 +118,7 @@ final class WebSocketTunnel {
                 early.forEach(c::write);
                 c.flush();
                 early.clear();
+                switched = true;
                 c.config().setAutoRead(true);
                 upstream.channel().config().setAutoRead(true);
             });
@@ -126,8 +127,9 @@ final class WebSocketTunnel {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             early.forEach(ReferenceCountUtil::release);
-            if (open) client.close();
-            else failed.accept(Responses.error(HttpResponseStatus.BAD_GATEWAY, Responses.INVALID_UPSTREAM));
+            early.clear();
+            if (upgraded) client.close();
+            else if (!refused) failed.accept(Responses.error(HttpResponseStatus.BAD_GATEWAY, Responses.INVALID_UPSTREAM));
         }
 
         @Override

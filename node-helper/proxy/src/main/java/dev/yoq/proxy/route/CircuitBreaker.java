@@ -28,13 +28,6 @@ public final class CircuitBreaker {
         return false;
     }
 
-    /** Would {@link #tryAcquire} let a request through (without taking the probe)? */
-    public synchronized boolean available(long nowMs, long openMs) {
-        if (state == State.CLOSED) return true;
-        if (state == State.OPEN) return nowMs - openedAt >= openMs;
-        return !probeInFlight;
-    }
-
     public synchronized void success() {
         state = State.CLOSED;
         failures = 0;

@@ -19,10 +19,6 @@ public final class RouteTable {
         this.routes = List.copyOf(routes);
     }
 
-    public List<Route> routes() {
-        return routes;
-    }
-
     /**
      * The route for a request, or null (404 route not found). {@code header} looks a request header up by its
      * lowercase name.

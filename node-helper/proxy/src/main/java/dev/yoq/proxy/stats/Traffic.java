@@ -47,22 +47,6 @@ public final class Traffic {
         buckets[i].increment();
     }
 
-    public long requests() {
-        return requests.sum();
-    }
-
-    public long responses(int statusClass) {
-        return byClass[statusClass].sum();
-    }
-
-    public long retries() {
-        return retries.sum();
-    }
-
-    public long upstreamFailures() {
-        return upstreamFailures.sum();
-    }
-
     /** The latency under which the fraction q of responses fell, ms (a bucket's upper bound); -1 with no responses. */
     public long quantileMs(double q) {
         long total = 0;

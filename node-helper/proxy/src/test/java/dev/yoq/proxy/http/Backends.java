@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real HTTP servers on loopback for the proxy to route to: each answers its name and records what it saw (path,
@@ -67,7 +66,6 @@ final class Backends implements AutoCloseable {
     }
 
     private final List<Backend> all = new CopyOnWriteArrayList<>();
-    static final AtomicInteger COUNT = new AtomicInteger();
 
     Backend start(String name) throws IOException {
         Backend b = new Backend(name);

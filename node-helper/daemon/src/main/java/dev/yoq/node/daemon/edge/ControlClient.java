@@ -44,23 +44,21 @@ final class ControlClient {
     }
 
     private static JsonNode exchange(SocketChannel ch, Path socket, JsonNode request) throws IOException {
-        {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer out = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            while (out.hasRemaining()) ch.write(out);
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            while (true) {
-                buf.clear();
-                int n = ch.read(buf);
-                if (n < 0) throw new IOException("yoq-proxy closed the control connection without an answer");
-                for (int i = 0; i < n; i++) {
-                    byte b = buf.get(i);
-                    if (b == '\n') return JSON.readTree(answer.toByteArray());
-                    answer.write(b);
-                }
-                if (answer.size() > MAX_ANSWER) throw new IOException("yoq-proxy's answer is over " + MAX_ANSWER + " bytes");
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ByteBuffer out = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        while (out.hasRemaining()) ch.write(out);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        while (true) {
+            buf.clear();
+            int n = ch.read(buf);
+            if (n < 0) throw new IOException("yoq-proxy closed the control connection without an answer");
+            for (int i = 0; i < n; i++) {
+                byte b = buf.get(i);
+                if (b == '\n') return JSON.readTree(answer.toByteArray());
+                answer.write(b);
             }
+            if (answer.size() > MAX_ANSWER) throw new IOException("yoq-proxy's answer is over " + MAX_ANSWER + " bytes");
         }
     }
 }
