@@ -421,5 +421,8 @@ class ProxyIT {
         assertThat(((Map<?, ?>) api.get("traffic")).get("requests")).isInstanceOf(Long.class);
         assertThat((Long) ((Map<?, ?>) api.get("traffic")).get("requests")).isGreaterThanOrEqualTo(1);
         assertThat((Long) stats.get("route_not_found")).isGreaterThanOrEqualTo(1);
+        Map<?, ?> all = (Map<?, ?>) stats.get("traffic");
+        assertThat((Long) all.get("requests")).as("every request counts in the totals (requests_total)").isGreaterThanOrEqualTo(2);
+        assertThat((Long) ((Map<?, ?>) all.get("responses")).get("2xx")).as("forwarded answers too").isGreaterThanOrEqualTo(1);
     }
 }
