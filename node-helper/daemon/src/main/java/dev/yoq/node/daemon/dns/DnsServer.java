@@ -30,25 +30,63 @@ public final class DnsServer implements AutoCloseable {
     public DnsServer(InetAddress address, int port, DnsAnswers answers, Consumer<String> log) throws IOException {
         this.answers = answers;
         this.log = log;
+        // Port 0 takes a free UDP port, and TCP must then get the same number: another process may hold it for
+        // TCP, so a few fresh UDP ports are tried before giving up. A fixed port is tried once.
+        ServerSocket bound = null;
+        for (int attempt = 0; bound == null; attempt++) {
+            int udpPort = bindUdp(address, port);
+            try {
+                bound = bindTcp(address, udpPort);
+            } catch (java.net.BindException e) {
+                closeUdp();
+                if (port != 0 || attempt >= 9) throw e;
+            }
+        }
+        this.tcp = bound;
+        for (java.nio.channels.DatagramChannel ch : udp) daemon("yoq-dns-udp").newThread(() -> serveUdp(ch)).start();
+        daemon("yoq-dns-tcp-accept").newThread(this::acceptTcp).start();
+        log.accept("DNS resolver listening on " + address.getHostAddress() + ":" + tcp.getLocalPort() + " (udp, tcp)");
+    }
+
+    private int bindUdp(InetAddress address, int port) throws IOException {
         int bound = port;
         for (int i = 0; i < UDP_THREADS; i++) {
             java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET);
-            ch.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
-            ch.bind(new InetSocketAddress(address, bound));
-            bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
             udp.add(ch);
+            ch.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            try {
+                ch.bind(new InetSocketAddress(address, bound));
+            } catch (IOException e) {
+                closeUdp();
+                throw e;
+            }
+            bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
         }
-        this.tcp = new ServerSocket();
-        tcp.setReuseAddress(true);
-        tcp.bind(new InetSocketAddress(address, bound), MAX_TCP_CLIENTS);
-        for (java.nio.channels.DatagramChannel ch : udp) daemon("yoq-dns-udp").newThread(() -> serveUdp(ch)).start();
-        daemon("yoq-dns-tcp-accept").newThread(this::acceptTcp).start();
-        log.accept("DNS resolver listening on " + address.getHostAddress() + ":" + bound + " (udp, tcp)");
+        return bound;
+    }
+
+    private static ServerSocket bindTcp(InetAddress address, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address, port), MAX_TCP_CLIENTS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void closeUdp() {
+        for (java.nio.channels.DatagramChannel ch : udp) {
+            try { ch.close(); } catch (IOException ignored) { }
+        }
+        udp.clear();
     }
 
     public DnsAnswers answers() { return answers; }
 
-    /** The UDP port (useful when 0 asked the system for a free one). */
+    /** The port, the same for UDP and TCP (useful when 0 asked the system for a free one). */
     public int port() { return tcp.getLocalPort(); }
 
     private void serveUdp(java.nio.channels.DatagramChannel ch) {
