@@ -76,7 +76,7 @@ public final class CommandBus {
     }
 
     /** SQLITE_BUSY (5) or SQLITE_LOCKED (6) anywhere in the cause chain, however the container wrapped it. */
-    static boolean isBusy(Throwable t) {
+    public static boolean isBusy(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException sql && (sql.getErrorCode() == 5 || sql.getErrorCode() == 6)) {
                 return true;

@@ -17,12 +17,12 @@ import jakarta.persistence.Persistence;
  * A real SQLite file with the server's pragmas (WAL, busy timeout, foreign keys), migrated to the current schema,
  * and a resource-local EclipseLink unit over it: the component-test stand-in for Liberty's datasource and JTA.
  */
-final class SqliteFixture implements AutoCloseable, TransactionRunner {
+public final class SqliteFixture implements AutoCloseable, TransactionRunner {
 
-    final String url;
+    public final String url;
     final EntityManagerFactory emf;
 
-    SqliteFixture(Path dir) throws SQLException {
+    public SqliteFixture(Path dir) throws SQLException {
         url = "jdbc:sqlite:" + dir.resolve("yoq.db")
                 + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL";
         try (Connection c = connect()) {
@@ -31,7 +31,7 @@ final class SqliteFixture implements AutoCloseable, TransactionRunner {
         emf = Persistence.createEntityManagerFactory("yoq-se", Map.of("jakarta.persistence.jdbc.url", url));
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url);
     }
 
@@ -52,7 +52,7 @@ final class SqliteFixture implements AutoCloseable, TransactionRunner {
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = connect(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

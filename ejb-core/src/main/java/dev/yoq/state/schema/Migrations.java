@@ -17,7 +17,8 @@ public final class Migrations {
                 Migration.fromResource(5, "network_policies", "V005__network_policies.sql"),
                 Migration.fromResource(6, "apps", "V006__apps.sql"),
                 Migration.fromResource(7, "services", "V007__services.sql"),
-                Migration.fromResource(8, "edge", "V008__edge.sql"));
+                Migration.fromResource(8, "edge", "V008__edge.sql"),
+                Migration.fromResource(9, "raft", "V009__raft.sql"));
     }
 
     public static int latestVersion() {

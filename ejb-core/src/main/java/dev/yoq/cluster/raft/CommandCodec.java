@@ -1,0 +1,131 @@
+package dev.yoq.cluster.raft;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.yoq.state.Command;
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Commands as Raft log entries: {@code {"type":"CreateContainer","id":"<command id>","command":{...}}}, the type
+ * being the record's simple name among {@link Command}'s permitted records. The command id is chosen by the
+ * submitter so that a retried submit is applied once. Results travel back as {@code {"index":N,"result":...}} or
+ * {@code {"index":N,"rejected":"why"}}, decoded to the command's declared result type.
+ */
+public final class CommandCodec {
+    /** A log entry larger than this is refused before it is proposed (the spec's Raft frame cap is 64 MiB). */
+    public static final int MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
+    private static final Map<String, Class<?>> TYPES = new HashMap<>();
+    static {
+        for (Class<?> c : Command.class.getPermittedSubclasses()) TYPES.put(c.getSimpleName(), c);
+    }
+
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    public CommandCodec() {
+        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(MAX_ENTRY_BYTES).build());
+    }
+
+    /** An entry: a command with the id its submitter gave it. */
+    public record Entry(String commandId, Command<?> command) {
+    }
+
+    /** What applying an entry gave: a result, or the reason it was refused. */
+    public record Outcome(long index, JsonNode result, String rejected) {
+        public boolean isRejected() { return rejected != null; }
+    }
+
+    public byte[] encode(String commandId, Command<?> command) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", command.getClass().getSimpleName());
+        node.put("id", commandId);
+        node.set("command", json.valueToTree(command));
+        byte[] bytes = write(node);
+        if (bytes.length > MAX_ENTRY_BYTES) {
+            throw new IllegalArgumentException(command.getClass().getSimpleName() + " is " + bytes.length
+                    + " bytes as a log entry; at most " + MAX_ENTRY_BYTES);
+        }
+        return bytes;
+    }
+
+    public Entry decode(byte[] bytes) {
+        try {
+            JsonNode node = json.readTree(bytes);
+            String type = node.path("type").asText();
+            Class<?> c = TYPES.get(type);
+            if (c == null) throw new IllegalArgumentException("unknown command type in log entry: " + type);
+            String id = node.path("id").asText(null);
+            if (id == null || id.isEmpty()) throw new IllegalArgumentException("log entry without a command id");
+            return new Entry(id, (Command<?>) json.treeToValue(node.get("command"), c));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable log entry: " + e.getMessage(), e);
+        }
+    }
+
+    public byte[] encodeResult(long index, Object result) {
+        ObjectNode node = json.createObjectNode();
+        node.put("index", index);
+        node.set("result", json.valueToTree(result));
+        return write(node);
+    }
+
+    public byte[] encodeRejection(long index, String reason) {
+        ObjectNode node = json.createObjectNode();
+        node.put("index", index);
+        node.put("rejected", reason == null ? "rejected" : reason);
+        return write(node);
+    }
+
+    public Outcome decodeOutcome(byte[] bytes) {
+        try {
+            JsonNode node = json.readTree(bytes);
+            return new Outcome(node.path("index").asLong(), node.get("result"),
+                    node.hasNonNull("rejected") ? node.get("rejected").asText() : null);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable apply outcome: " + e.getMessage(), e);
+        }
+    }
+
+    /** The result as the type {@code Command<R>} declares (String, Long, Integer, Boolean or Void). */
+    public <R> R resultOf(Command<R> command, JsonNode result) {
+        Class<?> type = resultType(command.getClass());
+        if (type == Void.class || result == null || result.isNull()) return null;
+        try {
+            @SuppressWarnings("unchecked")
+            R r = (R) json.treeToValue(result, type);
+            return r;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("result of " + command.getClass().getSimpleName() + " is not a " + type.getSimpleName(), e);
+        }
+    }
+
+    static Class<?> resultType(Class<?> commandClass) {
+        for (Type t : commandClass.getGenericInterfaces()) {
+            if (t instanceof ParameterizedType p && p.getRawType() == Command.class) {
+                Type arg = p.getActualTypeArguments()[0];
+                if (arg instanceof Class<?> c) return c;
+            }
+        }
+        throw new IllegalStateException(commandClass.getName() + " does not declare its result type");
+    }
+
+    private byte[] write(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + node.path("type").asText("outcome"), e);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.yoq.cluster.raft;
+
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.CommandRejectedException;
+import dev.yoq.state.StateMachine;
+import dev.yoq.state.TransactionRunner;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * Ratis' state machine on one server: each committed entry is decoded and applied through the same
+ * {@link StateMachine} as on a single node, in one database transaction that also records the entry's index and
+ * the command's outcome. An entry at or below the recorded index (a replay after restart) or with a command id
+ * already applied (a submit retried after a leader change) changes nothing and answers the recorded outcome.
+ *
+ * <p>A command refused by the rules ({@link CommandRejectedException}, or an entry that cannot be decoded) is a
+ * deterministic outcome: every server refuses it the same way, records it and moves on. Any other failure (disk,
+ * database) is not, so it stops this server's applying rather than letting its database diverge.
+ */
+public final class CommandStateMachine extends BaseStateMachine {
+    private static final Logger LOG = Logger.getLogger(CommandStateMachine.class.getName());
+
+    private final StateMachine machine;
+    private final TransactionRunner transactions;
+    private final SqliteSnapshots snapshots;
+    private final CommandCodec codec = new CommandCodec();
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Object appliedSignal = new Object();
+
+    public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots) {
+        this.machine = machine;
+        this.transactions = transactions;
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        catchUpFromSnapshot();
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        // Called after a snapshot was installed from the leader: the database becomes that snapshot.
+        catchUpFromSnapshot();
+    }
+
+    /** The database is the state; a snapshot newer than what it applied (installed, or a lost database) wins. */
+    private void catchUpFromSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        long[] applied = transactions.inNewTransaction(AppliedLog::lastApplied);
+        if (snapshot != null && snapshot.getIndex() > applied[1]) {
+            LOG.info(() -> "restoring the replicated database from snapshot " + snapshot.getTermIndex());
+            snapshots.restoreFrom(snapshot.getFile().getPath());
+            applied = transactions.inNewTransaction(AppliedLog::lastApplied);
+        }
+        setLastAppliedTermIndex(TermIndex.valueOf(applied[0], applied[1]));
+        signalApplied();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] outcome;
+        try {
+            outcome = apply(entry.getTerm(), entry.getIndex(), entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (RuntimeException e) {
+            LOG.severe("cannot apply log entry " + entry.getIndex() + "; this server stops applying: " + e);
+            return CompletableFuture.failedFuture(e);
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        signalApplied();
+        return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(outcome)));
+    }
+
+    private byte[] apply(long term, long index, byte[] data) {
+        CommandCodec.Entry entry;
+        try {
+            entry = codec.decode(data);
+        } catch (IllegalArgumentException bad) {
+            return recordOutside(term, index, null, codec.encodeRejection(index, bad.getMessage()));
+        }
+        long waited = 0;
+        for (long backoff = 10; ; backoff = Math.min(backoff * 2, 500)) {
+            try {
+                return transactions.inNewTransaction(em -> {
+                    if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entry, index);
+                    String previous = AppliedLog.outcomeOf(em, entry.commandId());
+                    AppliedLog.markApplied(em, term, index);
+                    if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
+                    byte[] result = codec.encodeResult(index, machine.apply(entry.command(), em));
+                    AppliedLog.recordOutcome(em, entry.commandId(), index, new String(result, StandardCharsets.UTF_8));
+                    return result;
+                });
+            } catch (CommandRejectedException | IllegalArgumentException refused) {
+                return recordOutside(term, index, entry.commandId(), codec.encodeRejection(index, refused.getMessage()));
+            } catch (RuntimeException e) {
+                if (!CommandBus.isBusy(e) || waited > 10_000) throw e;
+                sleep(backoff);
+                waited += backoff;
+            }
+        }
+    }
+
+    /** A rejected entry still advances the applied index, in its own transaction (the command's rolled back). */
+    private byte[] recordOutside(long term, long index, String commandId, byte[] outcome) {
+        transactions.inNewTransaction(em -> {
+            if (AppliedLog.lastApplied(em)[1] >= index) return null;
+            AppliedLog.markApplied(em, term, index);
+            if (commandId != null && AppliedLog.outcomeOf(em, commandId) == null) {
+                AppliedLog.recordOutcome(em, commandId, index, new String(outcome, StandardCharsets.UTF_8));
+            }
+            return null;
+        });
+        return outcome;
+    }
+
+    private static byte[] replayed(jakarta.persistence.EntityManager em, CommandCodec.Entry entry, long index) {
+        String previous = AppliedLog.outcomeOf(em, entry.commandId());
+        return previous != null ? previous.getBytes(StandardCharsets.UTF_8)
+                : ("{\"index\":" + index + ",\"result\":null}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) return -1;
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+        snapshots.backupTo(tmp.toPath());
+        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        LOG.info(() -> "snapshot of the replicated database at " + last);
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        // A linearizable read barrier: Ratis calls this after the read index is applied here.
+        return CompletableFuture.completedFuture(Message.valueOf(Long.toString(getLastAppliedTermIndex().getIndex())));
+    }
+
+    /** Waits until this server has applied {@code index} (read-your-writes for its own submits). */
+    public boolean awaitApplied(long index, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (appliedSignal) {
+            while (appliedIndex() < index) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) return false;
+                appliedSignal.wait(left);
+            }
+            return true;
+        }
+    }
+
+    public long appliedIndex() {
+        TermIndex t = getLastAppliedTermIndex();
+        return t == null ? -1 : t.getIndex();
+    }
+
+    private void signalApplied() {
+        synchronized (appliedSignal) {
+            appliedSignal.notifyAll();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the database was busy", e);
+        }
+    }
+
+}

@@ -1,0 +1,190 @@
+package dev.yoq.cluster.raft;
+
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandRejectedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One server of the cluster's Raft group: the Ratis server with our {@link CommandStateMachine}, and the client
+ * its command bus submits through (Ratis' client follows the leader, so a follower's submit is forwarded). A
+ * submit returns the result computed by apply, after this server applied it itself (read-your-writes).
+ */
+public final class RaftNode implements AutoCloseable {
+    /** The spec's decisions for our cluster: elections after 1.5-3 s of silence, a snapshot every 1,000 entries. */
+    public static final TimeDuration ELECTION_MIN = TimeDuration.valueOf(1500, TimeUnit.MILLISECONDS);
+    public static final TimeDuration ELECTION_MAX = TimeDuration.valueOf(3000, TimeUnit.MILLISECONDS);
+    public static final long SNAPSHOT_EVERY = 1000;
+    static final long APPLY_WAIT_MS = 10_000;
+
+    private final RaftPeerAddress self;
+    private final RaftGroup group;
+    private final CommandStateMachine stateMachine;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final CommandCodec codec = new CommandCodec();
+
+    public RaftNode(UUID clusterId, RaftPeerAddress self, List<RaftPeerAddress> peers, Path storageDir,
+                    CommandStateMachine stateMachine, long snapshotEvery) throws IOException {
+        this.self = self;
+        this.stateMachine = stateMachine;
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(clusterId), peers.stream().map(RaftNode::peer).toList());
+        RaftProperties properties = properties(storageDir, self.port(), snapshotEvery);
+        Parameters parameters = new Parameters();
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(self.raftId()))
+                .setGroup(group)
+                .setProperties(properties)
+                .setParameters(parameters)
+                .setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        this.client = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(group)
+                .setClientRpc(new GrpcFactory(parameters).newRaftClientRpc(ClientId.randomId(), properties))
+                .build();
+    }
+
+    static RaftPeer peer(RaftPeerAddress a) {
+        return RaftPeer.newBuilder().setId(a.raftId()).setAddress(a.address()).build();
+    }
+
+    static RaftProperties properties(Path storageDir, int port, long snapshotEvery) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
+        GrpcConfigKeys.Server.setPort(p, port);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, ELECTION_MIN);
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, ELECTION_MAX);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEvery);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        return p;
+    }
+
+    public void start() throws IOException {
+        server.start();
+    }
+
+    /** Replicates {@code command}, then returns what applying it returned (or throws its rejection). */
+    public <R> R submit(Command<R> command) {
+        byte[] entry = codec.encode(UUID.randomUUID().toString(), command);
+        RaftClientReply reply;
+        try {
+            reply = client.io().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+        if (!reply.isSuccess()) {
+            throw new IllegalStateException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + reply.getException());
+        }
+        CommandCodec.Outcome outcome = codec.decodeOutcome(reply.getMessage().getContent().toByteArray());
+        awaitLocally(outcome.index());
+        if (outcome.isRejected()) throw new CommandRejectedException(outcome.rejected());
+        return codec.resultOf(command, outcome.result());
+    }
+
+    /** A linearizable read barrier: returns once this server has applied everything committed before the call. */
+    public void readBarrier() {
+        try {
+            RaftClientReply reply = client.io().sendReadOnly(Message.EMPTY);
+            if (!reply.isSuccess()) throw new IllegalStateException("read index failed: " + reply.getException());
+            awaitLocally(Long.parseLong(reply.getMessage().getContent().toString(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read index failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitLocally(long index) {
+        try {
+            if (!stateMachine.awaitApplied(index, APPLY_WAIT_MS)) {
+                throw new IllegalStateException("committed at index " + index + " but not applied on server " + self.id()
+                        + " within " + APPLY_WAIT_MS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for index " + index, e);
+        }
+    }
+
+    public boolean isLeader() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The leader's peer id number, when this server knows one. */
+    public Optional<Integer> leaderId() {
+        try {
+            RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            return leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public long term() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Hands leadership to the next server by id (Ratis first brings it up to date); true once it leads. Naming a
+     * target matters: an untargeted step-down lets the old leader, with the longest log, win the election again.
+     */
+    public boolean stepDown(long timeoutMs) {
+        List<RaftPeer> others = group.getPeers().stream()
+                .filter(p -> !p.getId().toString().equals(self.raftId()))
+                .sorted(java.util.Comparator.comparingInt((RaftPeer p) -> Integer.parseInt(p.getId().toString().substring(1))))
+                .toList();
+        if (others.isEmpty()) return false;
+        RaftPeer target = others.stream().filter(p -> Integer.parseInt(p.getId().toString().substring(1)) > self.id())
+                .findFirst().orElse(others.get(0));
+        try {
+            return client.admin().transferLeadership(target.getId(), timeoutMs).isSuccess();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public long appliedIndex() { return stateMachine.appliedIndex(); }
+
+    public RaftPeerAddress self() { return self; }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}

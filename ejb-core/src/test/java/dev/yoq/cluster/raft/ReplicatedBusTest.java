@@ -1,0 +1,127 @@
+package dev.yoq.cluster.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandRejectedException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real Ratis servers on loopback, each applying the log to its own SQLite file through the same state
+ * machine as a single node: the replicated command bus end to end.
+ */
+class ReplicatedBusTest {
+    @TempDir Path dir;
+    RaftLab lab;
+
+    @AfterEach
+    void close() throws Exception {
+        if (lab != null) lab.close();
+    }
+
+    static Command.RecordAudit audit(int i) {
+        return new Command.RecordAudit("tester", "write", "item-" + i, "ok", 1_000L + i);
+    }
+
+    @Test
+    void a_command_submitted_anywhere_is_applied_once_on_every_server_with_the_result_from_apply() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        assertThat(leader).isNotNegative();
+        int follower = lab.anyFollower(leader);
+
+        Long first = lab.nodes[leader].submit(audit(1));
+        Long second = lab.nodes[follower].submit(audit(2)); // forwarded to the leader by Ratis' client
+        assertThat(second).isEqualTo(first + 1);
+        // read-your-writes: the submitting follower has applied its own command when submit returns
+        assertThat(lab.count(follower, "SELECT count(*) FROM audit_log WHERE target = 'item-2'")).isEqualTo(1);
+
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 5_000)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(2);
+        }
+        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+    }
+
+    @Test
+    void a_refused_command_is_refused_on_every_server_and_writes_nothing() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        lab.nodes[leader].submit(new Command.RegisterNode("node-a", "both", "host-a", "1", 1));
+        assertThatThrownBy(() -> lab.nodes[lab.anyFollower(leader)].submit(new Command.RegisterNode("node-b", "both", "host-b", "1", 2)))
+                .isInstanceOf(CommandRejectedException.class);
+        lab.nodes[leader].submit(audit(3)); // the log goes on after a refusal
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 5_000)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(lab.count(i, "SELECT count(*) FROM nodes")).isEqualTo(1);
+            assertThat(lab.count(i, "SELECT count(*) FROM nodes WHERE id = 'node-a'")).isEqualTo(1);
+        }
+        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+    }
+
+    @Test
+    void the_leader_dies_a_new_one_takes_over_nothing_acknowledged_is_lost_and_it_catches_up() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        List<Long> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 20; i++) acknowledged.add(lab.nodes[leader].submit(audit(i)));
+
+        lab.stop(leader);
+        long stoppedAt = System.nanoTime();
+        int next = lab.awaitLeader(10_000);
+        long electionMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        assertThat(next).isNotNegative().isNotEqualTo(leader);
+        assertThat(electionMs).as("new leader after %d ms", electionMs).isLessThan(5_000);
+        acknowledged.add(lab.nodes[next].submit(audit(100)));
+
+        lab.start(leader);
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 15_000)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(21);
+        }
+        assertThat(lab.checksum(leader)).isEqualTo(lab.checksum(next));
+    }
+
+    @Test
+    void a_server_that_lost_its_disk_is_rebuilt_from_a_snapshot() throws Exception {
+        lab = new RaftLab(dir, 3, 25);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        int lost = lab.anyFollower(leader);
+        lab.wipe(lost);
+        for (int i = 0; i < 80; i++) lab.nodes[leader].submit(audit(i)); // three snapshots; the log is purged behind them
+        lab.start(lost);
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 20_000)).isTrue();
+        assertThat(lab.count(lost, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(80);
+        assertThat(lab.checksum(lost)).isEqualTo(lab.checksum(leader));
+        assertThat(dir.resolve("s" + (lost + 1)).resolve("raft").toFile().exists()).isTrue();
+    }
+
+    @Test
+    void step_down_hands_leadership_to_another_server() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        Long first = lab.nodes[leader].submit(audit(1));
+        long term = lab.nodes[leader].term();
+        assertThat(lab.nodes[leader].stepDown(10_000)).isTrue();
+        int next = lab.awaitLeader(10_000);
+        assertThat(next).isNotNegative();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (lab.nodes[leader].isLeader() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertThat(lab.nodes[leader].isLeader()).isFalse();
+        assertThat(next).isNotEqualTo(leader);
+        assertThat(lab.nodes[next].term()).isGreaterThan(term);
+        // the old leader's submits now go to the new one
+        assertThat(lab.nodes[leader].submit(audit(2))).isEqualTo(first + 1);
+    }
+}
