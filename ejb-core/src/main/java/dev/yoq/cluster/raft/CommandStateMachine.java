@@ -95,9 +95,17 @@ public final class CommandStateMachine extends BaseStateMachine {
             LOG.severe("cannot apply log entry " + entry.getIndex() + "; this server stops applying: " + e);
             return CompletableFuture.failedFuture(e);
         }
-        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        // After a crash Ratis replays its log from its last snapshot, behind what the database already applied:
+        // those entries were answered from the database above and must not move the applied index back.
+        if (entry.getIndex() > appliedIndex()) updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         signalApplied();
         return CompletableFuture.completedFuture(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(outcome)));
+    }
+
+    /** Configuration and leader entries during a replay are behind the database too (see applyTransaction). */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        if (index > appliedIndex()) super.notifyTermIndexUpdated(term, index);
     }
 
     private byte[] apply(long term, long index, byte[] data) {

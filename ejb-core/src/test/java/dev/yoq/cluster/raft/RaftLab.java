@@ -115,10 +115,12 @@ final class RaftLab implements AutoCloseable {
         return max;
     }
 
+    String checksum(int i) throws Exception { return checksum(dbs[i]); }
+
     /** SHA-256 over every row of every table (but the migrations' own), in rowid order. */
-    String checksum(int i) throws Exception {
+    static String checksum(SqliteFixture db) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (Connection c = dbs[i].connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' "
                     + "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name")) {
