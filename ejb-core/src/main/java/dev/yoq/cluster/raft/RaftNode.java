@@ -47,13 +47,24 @@ public final class RaftNode implements AutoCloseable {
     private final RaftClient client;
     private final CommandCodec codec = new CommandCodec();
 
+    private final ClusterTls tls;
+
+    /**
+     * {@code key} (from the join token) authenticates the servers to each other: see {@link ClusterTls}. Every
+     * connection, between servers and from this server's client, is mutual TLS.
+     */
     public RaftNode(UUID clusterId, RaftPeerAddress self, List<RaftPeerAddress> peers, Path storageDir,
-                    CommandStateMachine stateMachine, long snapshotEvery) throws IOException {
+                    CommandStateMachine stateMachine, long snapshotEvery, dev.yoq.cluster.ClusterKey key) throws IOException {
         this.self = self;
+        this.tls = new ClusterTls(key, self, peers.stream().map(RaftPeerAddress::id).collect(java.util.stream.Collectors.toSet()));
         this.stateMachine = stateMachine;
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(clusterId), peers.stream().map(RaftNode::peer).toList());
         RaftProperties properties = properties(storageDir, self.port(), snapshotEvery);
         Parameters parameters = new Parameters();
+        org.apache.ratis.grpc.GrpcTlsConfig tlsConfig = new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true);
+        GrpcConfigKeys.Server.setTlsConf(parameters, tlsConfig);
+        GrpcConfigKeys.Client.setTlsConf(parameters, tlsConfig);
+        GrpcConfigKeys.Admin.setTlsConf(parameters, tlsConfig);
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.raftId()))
                 .setGroup(group)
@@ -195,6 +206,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     public long appliedIndex() { return stateMachine.appliedIndex(); }
+
+    /** Connections refused because the peer's certificate was not this cluster's or named no configured peer. */
+    public long refusedConnections() { return tls.refused(); }
 
     public RaftPeerAddress self() { return self; }
 

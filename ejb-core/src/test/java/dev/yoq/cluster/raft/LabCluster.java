@@ -62,7 +62,7 @@ final class LabCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(script.toString(), "exec", "s" + i,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), LabRaftServer.class.getName(),
-                cluster.toString(), String.valueOf(i), peers, dir.toString()));
+                cluster.toString(), String.valueOf(i), peers, dir.toString(), "lab-join-token"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("s" + i + ".log").toFile()));
         pb.environment().put("YOQ_LAB_NAME", NAME);

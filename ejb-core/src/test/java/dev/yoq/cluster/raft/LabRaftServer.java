@@ -30,7 +30,7 @@ import java.util.concurrent.Executors;
  * GET  /row?id=N               → 200 "key=value" of that write ("" if absent; no barrier)
  * GET  /checksum                → 200 SHA-256 of every replicated row
  * GET  /status                  → 200 "leader|follower applied=N"</pre>
- * Usage: LabRaftServer CLUSTER_UUID SELF_ID PEERS(id@ip:port,...) DIR
+ * Usage: LabRaftServer CLUSTER_UUID SELF_ID PEERS(id@ip:port,...) DIR JOIN_TOKEN
  */
 public final class LabRaftServer {
     public static void main(String[] args) throws Exception {
@@ -43,7 +43,7 @@ public final class LabRaftServer {
         Files.createDirectories(dir.resolve("raft"));
         SqliteFixture db = new SqliteFixture(dir);
         CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect));
-        RaftNode node = new RaftNode(cluster, self, peers, dir.resolve("raft"), sm, 200);
+        RaftNode node = new RaftNode(cluster, self, peers, dir.resolve("raft"), sm, 200, dev.yoq.cluster.ClusterKey.fromJoinToken(args[4]));
         node.start();
         HttpServer http = HttpServer.create(new InetSocketAddress(self.host(), 8700), 64);
         http.setExecutor(Executors.newFixedThreadPool(16));

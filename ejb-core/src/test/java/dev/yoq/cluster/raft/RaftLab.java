@@ -34,6 +34,8 @@ final class RaftLab implements AutoCloseable {
     final List<RaftPeerAddress> peers = new ArrayList<>();
     final RaftNode[] nodes;
     final SqliteFixture[] dbs;
+    /** Each server's key from its join token: the same for all unless a test gives one another token. */
+    final dev.yoq.cluster.ClusterKey[] keys;
 
     RaftLab(Path root, int size, long snapshotEvery) throws IOException {
         this.root = root;
@@ -41,6 +43,8 @@ final class RaftLab implements AutoCloseable {
         for (int i = 1; i <= size; i++) peers.add(new RaftPeerAddress(i, "127.0.0.1", freePort()));
         nodes = new RaftNode[size];
         dbs = new SqliteFixture[size];
+        keys = new dev.yoq.cluster.ClusterKey[size];
+        java.util.Arrays.fill(keys, dev.yoq.cluster.ClusterKey.fromJoinToken("lab-join-token"));
     }
 
     static int freePort() throws IOException {
@@ -60,7 +64,7 @@ final class RaftLab implements AutoCloseable {
         if (dbs[i] == null) dbs[i] = new SqliteFixture(dir);
         SqliteFixture db = dbs[i];
         CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect));
-        nodes[i] = new RaftNode(clusterId, peers.get(i), peers, dir.resolve("raft"), sm, snapshotEvery);
+        nodes[i] = new RaftNode(clusterId, peers.get(i), peers, dir.resolve("raft"), sm, snapshotEvery, keys[i]);
         nodes[i].start();
     }
 

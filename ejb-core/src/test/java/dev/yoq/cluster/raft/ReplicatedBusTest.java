@@ -68,6 +68,21 @@ class ReplicatedBusTest {
     }
 
     @Test
+    void a_server_with_another_join_token_is_refused_and_applies_nothing() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.keys[2] = dev.yoq.cluster.ClusterKey.fromJoinToken("a-guessed-token");
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        assertThat(leader).isIn(0, 1);   // the two that trust each other form the majority
+        lab.nodes[leader].submit(audit(1));
+        assertThat(lab.awaitAllApplied(0, 1_000)).isFalse();   // the stranger applies nothing
+        assertThat(lab.nodes[2].appliedIndex()).isLessThan(0);
+        assertThat(lab.count(2, "SELECT count(*) FROM audit_log")).isZero();
+        assertThat(lab.nodes[0].refusedConnections() + lab.nodes[1].refusedConnections()).isPositive();
+        assertThat(lab.nodes[2].refusedConnections()).isPositive();
+    }
+
+    @Test
     void the_leader_dies_a_new_one_takes_over_nothing_acknowledged_is_lost_and_it_catches_up() throws Exception {
         lab = new RaftLab(dir, 3, 1000);
         lab.startAll();
