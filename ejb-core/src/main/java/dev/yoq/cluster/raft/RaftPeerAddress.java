@@ -13,7 +13,7 @@ public record RaftPeerAddress(int id, String host, int port) {
     public RaftPeerAddress {
         if (id < 1 || id > 65534) throw new IllegalArgumentException("peer id must be 1-65534, got " + id);
         if (port < 1 || port > 65535) throw new IllegalArgumentException("peer " + id + ": port must be 1-65535, got " + port);
-        if (!isIpv4(host)) throw new IllegalArgumentException("peer " + id + ": address must be an IPv4 address, got " + host);
+        if (!dev.yoq.cluster.Ipv4.isValid(host)) throw new IllegalArgumentException("peer " + id + ": address must be an IPv4 address, got " + host);
     }
 
     public String address() { return host + ":" + port; }
@@ -50,16 +50,5 @@ public record RaftPeerAddress(int id, String host, int port) {
             peers.add(p);
         }
         return peers;
-    }
-
-    static boolean isIpv4(String s) {
-        if (s == null) return false;
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return false;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) return false;
-            if (Integer.parseInt(p) > 255 || (p.length() > 1 && p.charAt(0) == '0')) return false;
-        }
-        return true;
     }
 }
