@@ -163,21 +163,13 @@ run_wrk() {   # run_wrk LABEL PID URL [wrk args]
 }
 run_h2() {   # run_h2 LABEL PID URL (naming bench.local: :authority and SNI) CONNECT-TO
   h2load -t2 -c"$conns" -m10 -D "$warm" --connect-to="$4" "$3" > /dev/null 2>&1 || true
-  local rps lat err t0 cpu
+  local t0 cpu
   t0=$(ticks "$2")
   h2load -t2 -c"$conns" -m10 -D "$secs" --connect-to="$4" --log-file="$tmp/h2.log" "$3" > "$tmp/out" 2>&1 || true
   cpu=$(cpu_us $(( $(ticks "$2") - t0 )) "$(awk '/^requests:/ {print $8}' "$tmp/out")")
-  rps=$(awk '/^finished in/ {gsub(",", ""); printf "%.0f", $4}' "$tmp/out")
-  lat=$(python3 bench/edge/latency.py < "$tmp/h2.log" 2>/dev/null || echo "0 0")
-  err=$(awk '/^requests:/ {gsub(",", ""); if ($10 + $12 + $14 > 0) printf "failed %s errored %s timeout %s ", $10, $12, $14}
-             /^status codes:/ {gsub(",", ""); if ($5 + $7 + $9 > 0) printf "3xx %s 4xx %s 5xx %s", $5, $7, $9}' "$tmp/out")
-  [ -n "$rps" ] || { err="h2load failed: $(head -c 100 "$tmp/out" | tr '\n' ' ')"; rps=0; }
-  rm -f "$tmp/h2.log"
-  echo "$rps $lat $cpu ${err:--}" >> "$tmp/r.$1"
+  h2_record "$1" "$cpu"
 }
-run_rate() {   # run_rate LABEL PID PORT: HTTP/1.1 keep-alive at a fixed request rate
-  h2load --h1 -t2 -c"$conns" -m1 --rps="$rate" -D "$secs" --connect-to="127.0.0.1:$3" --log-file="$tmp/h2.log" \
-    "http://bench.local:$3/" > "$tmp/out" 2>&1 || true
+h2_record() {   # h2_record LABEL CPU: h2load's figures in $tmp/out and $tmp/h2.log, appended to $tmp/r.LABEL
   local rps lat err
   rps=$(awk '/^finished in/ {gsub(",", ""); printf "%.0f", $4}' "$tmp/out")
   lat=$(python3 bench/edge/latency.py < "$tmp/h2.log" 2>/dev/null || echo "0 0")
@@ -185,7 +177,12 @@ run_rate() {   # run_rate LABEL PID PORT: HTTP/1.1 keep-alive at a fixed request
              /^status codes:/ {gsub(",", ""); if ($5 + $7 + $9 > 0) printf "3xx %s 4xx %s 5xx %s", $5, $7, $9}' "$tmp/out")
   [ -n "$rps" ] || { err="h2load failed: $(head -c 100 "$tmp/out" | tr '\n' ' ')"; rps=0; }
   rm -f "$tmp/h2.log"
-  echo "$rps $lat - ${err:--}" >> "$tmp/r.$1"
+  echo "$rps $lat $2 ${err:--}" >> "$tmp/r.$1"
+}
+run_rate() {   # run_rate LABEL PID PORT: HTTP/1.1 keep-alive at a fixed request rate
+  h2load --h1 -t2 -c"$conns" -m1 --rps="$rate" -D "$secs" --connect-to="127.0.0.1:$3" --log-file="$tmp/h2.log" \
+    "http://bench.local:$3/" > "$tmp/out" 2>&1 || true
+  h2_record "$1" -
 }
 f() { sort -n -k"$2" "$tmp/r.$1" | awk -v k="$2" '{a[NR]=$k} END {print a[int((NR+1)/2)]}'; }   # f LABEL FIELD: median
 fig() {   # fig NAME LABEL: medians (req/s, p50, p99, cpu), each round's req/s when there are several, every error count

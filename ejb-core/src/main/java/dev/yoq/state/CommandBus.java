@@ -33,7 +33,7 @@ public final class CommandBus {
     private final Sleeper sleeper;
 
     public CommandBus(StateMachine machine, TransactionRunner transactions) {
-        this(machine, transactions, Duration.ofSeconds(10), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
+        this(machine, transactions, Duration.ofSeconds(10), THREAD_SLEEP);
     }
 
     public CommandBus(StateMachine machine, TransactionRunner transactions, Duration busyBudget, Sleeper sleeper) {
@@ -54,13 +54,25 @@ public final class CommandBus {
     }
 
     private <R> R applyRetryingWhileBusy(Command<R> command) {
+        return retryWhileBusy(() -> transactions.inNewTransaction(em -> machine.apply(command, em)), busyBudget, sleeper);
+    }
+
+    /** Sleeps on the calling thread: what the bus uses outside tests. */
+    public static final Sleeper THREAD_SLEEP = d -> TimeUnit.MILLISECONDS.sleep(d.toMillis());
+
+    /**
+     * Runs {@code work} (one transaction), again while it fails with SQLITE_BUSY, backing off 10 ms doubling to
+     * 500 ms for at most {@code budget}; any other failure, or busy past the budget, is thrown. Shared by the bus
+     * and the replicated log's applier.
+     */
+    public static <T> T retryWhileBusy(java.util.function.Supplier<T> work, Duration budget, Sleeper sleeper) {
         Duration waited = Duration.ZERO;
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             try {
-                return transactions.inNewTransaction(em -> machine.apply(command, em));
+                return work.get();
             } catch (RuntimeException e) {
-                if (!isBusy(e) || waited.compareTo(busyBudget) >= 0) {
+                if (!isBusy(e) || waited.compareTo(budget) >= 0) {
                     throw e;
                 }
             }

@@ -16,21 +16,15 @@ import dev.yoq.server.StartupReport;
 import dev.yoq.state.Command;
 import dev.yoq.state.CommandBus;
 import dev.yoq.state.FreshReads;
+import dev.yoq.state.SqliteFixture;
 import dev.yoq.state.StateMachine;
-import dev.yoq.state.TransactionRunner;
-import dev.yoq.state.schema.Migrations;
-import dev.yoq.state.schema.SchemaMigrator;
 import jakarta.ejb.TimerService;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -64,7 +57,7 @@ class AcmeServiceTest {
 
     @TempDir
     Path dir;
-    EntityManagerFactory emf;
+    SqliteFixture db;
     EntityManager reads;
     AcmeService acme;
     CertificateService store;
@@ -98,13 +91,9 @@ class AcmeServiceTest {
         String missing = Pebble.missing();
         if (missing != null) System.err.println("*** SKIPPED AcmeServiceTest: " + missing + " ***");
         Assumptions.assumeTrue(missing == null, missing);
-        String url = "jdbc:sqlite:" + dir.resolve("yoq.db") + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true";
-        try (Connection c = DriverManager.getConnection(url)) {
-            new SchemaMigrator(Migrations.all(), () -> 0L).migrate(c);
-        }
-        emf = Persistence.createEntityManagerFactory("yoq-se", Map.of("jakarta.persistence.jdbc.url", url));
-        reads = emf.createEntityManager();
-        CommandBus bus = new CommandBus(new StateMachine(), new Transactions());
+        db = new SqliteFixture(dir);
+        reads = db.emf.createEntityManager();
+        CommandBus bus = new CommandBus(new StateMachine(), db);
         store = new CertificateService();
         store.em = reads;
         store.bus = bus;
@@ -132,7 +121,7 @@ class AcmeServiceTest {
     @AfterEach
     void close() {
         if (reads != null) reads.close();
-        if (emf != null) emf.close();
+        if (db != null) db.close();
     }
 
     /** EdgeSync as the proxy would see it: the answer served on pebble's validation port. */
@@ -173,22 +162,6 @@ class AcmeServiceTest {
         @Override
         public StartupReport report() {
             return new StartupReport(true, "node", 8, 0, null);
-        }
-    }
-
-    final class Transactions implements TransactionRunner {
-        @Override
-        public <R> R inNewTransaction(Function<EntityManager, R> work) {
-            EntityManager em = emf.createEntityManager();
-            try {
-                em.getTransaction().begin();
-                R result = work.apply(em);
-                em.getTransaction().commit();
-                return result;
-            } finally {
-                if (em.getTransaction().isActive()) em.getTransaction().rollback();
-                em.close();
-            }
         }
     }
 
@@ -289,11 +262,10 @@ class AcmeServiceTest {
     }
 
     long count(String sql) {
-        EntityManager em = emf.createEntityManager();
         try {
-            return ((Number) em.createNativeQuery(sql).getSingleResult()).longValue();
-        } finally {
-            em.close();
+            return db.count(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql, e);
         }
     }
 }

@@ -5,19 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.model.AuditEntry;
 import dev.yoq.state.CommandBus;
+import dev.yoq.state.SqliteFixture;
 import dev.yoq.state.StateMachine;
-import dev.yoq.state.TransactionRunner;
-import dev.yoq.state.schema.Migrations;
-import dev.yoq.state.schema.SchemaMigrator;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,44 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** The store over real SQLite and the command bus, as the server wires it (reads outside a transaction). */
 class CertificateServiceTest {
     @TempDir Path dir;
-    EntityManagerFactory emf;
+    SqliteFixture db;
     EntityManager reads;
     CertificateService store;
 
     @BeforeEach
     void open() throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("yoq.db") + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true";
-        try (Connection c = DriverManager.getConnection(url)) {
-            new SchemaMigrator(Migrations.all(), () -> 0L).migrate(c);
-        }
-        emf = Persistence.createEntityManagerFactory("yoq-se", Map.of("jakarta.persistence.jdbc.url", url));
-        reads = emf.createEntityManager();
+        db = new SqliteFixture(dir);
+        reads = db.emf.createEntityManager();
         store = new CertificateService();
         store.em = reads;
-        store.bus = new CommandBus(new StateMachine(), new Transactions());
+        store.bus = new CommandBus(new StateMachine(), db);
     }
 
     @AfterEach
     void close() {
         reads.close();
-        emf.close();
-    }
-
-    /** A resource-local stand-in for the container's JTA transactions. */
-    final class Transactions implements TransactionRunner {
-        @Override
-        public <R> R inNewTransaction(Function<EntityManager, R> work) {
-            EntityManager em = emf.createEntityManager();
-            try {
-                em.getTransaction().begin();
-                R result = work.apply(em);
-                em.getTransaction().commit();
-                return result;
-            } finally {
-                if (em.getTransaction().isActive()) em.getTransaction().rollback();
-                em.close();
-            }
-        }
+        db.close();
     }
 
     @Test

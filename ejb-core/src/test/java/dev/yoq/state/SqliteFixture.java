@@ -20,7 +20,7 @@ import jakarta.persistence.Persistence;
 public final class SqliteFixture implements AutoCloseable, TransactionRunner {
 
     public final String url;
-    final EntityManagerFactory emf;
+    public final EntityManagerFactory emf;
 
     public SqliteFixture(Path dir) throws SQLException {
         url = "jdbc:sqlite:" + dir.resolve("yoq.db")

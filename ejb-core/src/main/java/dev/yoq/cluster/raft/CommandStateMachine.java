@@ -47,6 +47,8 @@ public final class CommandStateMachine extends BaseStateMachine {
     private final CommandCodec codec = new CommandCodec();
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Object appliedSignal = new Object();
+    /** How long an apply waits out SQLITE_BUSY from another process (a backup, the sqlite3 shell). */
+    private static final java.time.Duration BUSY_BUDGET = java.time.Duration.ofSeconds(10);
 
     public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots) {
         this.machine = machine;
@@ -115,25 +117,18 @@ public final class CommandStateMachine extends BaseStateMachine {
         } catch (IllegalArgumentException bad) {
             return recordOutside(term, index, null, codec.encodeRejection(index, bad.getMessage()));
         }
-        long waited = 0;
-        for (long backoff = 10; ; backoff = Math.min(backoff * 2, 500)) {
-            try {
-                return transactions.inNewTransaction(em -> {
-                    if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entry, index);
-                    String previous = AppliedLog.outcomeOf(em, entry.commandId());
-                    AppliedLog.markApplied(em, term, index);
-                    if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
-                    byte[] result = codec.encodeResult(index, machine.apply(entry.command(), em));
-                    AppliedLog.recordOutcome(em, entry.commandId(), index, new String(result, StandardCharsets.UTF_8));
-                    return result;
-                });
-            } catch (CommandRejectedException | IllegalArgumentException refused) {
-                return recordOutside(term, index, entry.commandId(), codec.encodeRejection(index, refused.getMessage()));
-            } catch (RuntimeException e) {
-                if (!CommandBus.isBusy(e) || waited > 10_000) throw e;
-                sleep(backoff);
-                waited += backoff;
-            }
+        try {
+            return CommandBus.retryWhileBusy(() -> transactions.inNewTransaction(em -> {
+                if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entry, index);
+                String previous = AppliedLog.outcomeOf(em, entry.commandId());
+                AppliedLog.markApplied(em, term, index);
+                if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
+                byte[] result = codec.encodeResult(index, machine.apply(entry.command(), em));
+                AppliedLog.recordOutcome(em, entry.commandId(), index, new String(result, StandardCharsets.UTF_8));
+                return result;
+            }), BUSY_BUDGET, CommandBus.THREAD_SLEEP);
+        } catch (CommandRejectedException | IllegalArgumentException refused) {
+            return recordOutside(term, index, entry.commandId(), codec.encodeRejection(index, refused.getMessage()));
         }
     }
 
@@ -197,15 +192,6 @@ public final class CommandStateMachine extends BaseStateMachine {
     private void signalApplied() {
         synchronized (appliedSignal) {
             appliedSignal.notifyAll();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the database was busy", e);
         }
     }
 

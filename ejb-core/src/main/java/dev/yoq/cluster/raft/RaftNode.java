@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -41,6 +40,7 @@ public final class RaftNode implements AutoCloseable {
     public static final long COMMIT_WAIT_MS = 15_000;
 
     private final RaftPeerAddress self;
+    private final List<RaftPeerAddress> peers;
     private final RaftGroup group;
     private final CommandStateMachine stateMachine;
     private final RaftServer server;
@@ -56,6 +56,7 @@ public final class RaftNode implements AutoCloseable {
     public RaftNode(UUID clusterId, RaftPeerAddress self, List<RaftPeerAddress> peers, Path storageDir,
                     CommandStateMachine stateMachine, long snapshotEvery, dev.yoq.cluster.ClusterKey key) throws IOException {
         this.self = self;
+        this.peers = List.copyOf(peers);
         this.tls = new ClusterTls(key, self, peers.stream().map(RaftPeerAddress::id).collect(java.util.stream.Collectors.toSet()));
         this.stateMachine = stateMachine;
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(clusterId), peers.stream().map(RaftNode::peer).toList());
@@ -168,16 +169,6 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** The leader's peer id number, when this server knows one. */
-    public Optional<Integer> leaderId() {
-        try {
-            RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
-            return leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1)));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     public long term() {
         try {
             return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
@@ -191,15 +182,12 @@ public final class RaftNode implements AutoCloseable {
      * target matters: an untargeted step-down lets the old leader, with the longest log, win the election again.
      */
     public boolean stepDown(long timeoutMs) {
-        List<RaftPeer> others = group.getPeers().stream()
-                .filter(p -> !p.getId().toString().equals(self.raftId()))
-                .sorted(java.util.Comparator.comparingInt((RaftPeer p) -> Integer.parseInt(p.getId().toString().substring(1))))
-                .toList();
+        List<RaftPeerAddress> others = peers.stream().filter(p -> p.id() != self.id())
+                .sorted(java.util.Comparator.comparingInt(RaftPeerAddress::id)).toList();
         if (others.isEmpty()) return false;
-        RaftPeer target = others.stream().filter(p -> Integer.parseInt(p.getId().toString().substring(1)) > self.id())
-                .findFirst().orElse(others.get(0));
+        RaftPeerAddress target = others.stream().filter(p -> p.id() > self.id()).findFirst().orElse(others.get(0));
         try {
-            return client.admin().transferLeadership(target.getId(), timeoutMs).isSuccess();
+            return client.admin().transferLeadership(RaftPeerId.valueOf(target.raftId()), timeoutMs).isSuccess();
         } catch (IOException e) {
             return false;
         }

@@ -91,19 +91,17 @@ public final class LabRaftServer {
     }
 
     static String row(SqliteFixture db, long id) throws Exception {
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT target || '=' || outcome FROM audit_log WHERE id = ?")) {
-            s.setLong(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "";
-            }
-        }
+        return firstOrEmpty(db, "SELECT target || '=' || outcome FROM audit_log WHERE id = ?", id);
     }
 
     static String latest(SqliteFixture db, String key) throws Exception {
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT id || ':' || outcome FROM audit_log WHERE actor = 'lab' AND target = ? ORDER BY id DESC LIMIT 1")) {
-            s.setString(1, key);
+        return firstOrEmpty(db, "SELECT id || ':' || outcome FROM audit_log WHERE actor = 'lab' AND target = ? ORDER BY id DESC LIMIT 1", key);
+    }
+
+    /** The first row's only column, or "" when there is no row. */
+    static String firstOrEmpty(SqliteFixture db, String sql, Object parameter) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, parameter);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "";
             }
