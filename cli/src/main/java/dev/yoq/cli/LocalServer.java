@@ -33,6 +33,11 @@ public final class LocalServer {
         this.env = env;
     }
 
+    /** The same server, started with {@code env} as the settings' environment (init-server adds its flags). */
+    public LocalServer withEnv(Map<String, String> env) {
+        return new LocalServer(wlp, name, layout, Map.copyOf(env));
+    }
+
     public static LocalServer locate(GlobalOptions options) {
         Map<String, String> env = options.env();
         String home = env.get("YOQ_LIBERTY_HOME");
@@ -70,6 +75,7 @@ public final class LocalServer {
      * socket, and waits until it does. Returns what happened, for the user.
      */
     public String ensureNodeHelper() {
+        if (helperOff()) return "node helper not started: YOQ_NODE_HELPER=off (a server that runs no containers)";
         Path socket = nodeSocket();
         if (nodeHelperAnswers(socket)) return "node helper already running on " + socket;
         if (System.getProperty("yoq.install.dir") == null) return "node helper not started: run yoq through bin/yoq, or start bin/yoq-node yourself";
@@ -99,6 +105,11 @@ public final class LocalServer {
             throw new CliException("interrupted", e);
         }
         throw new CliException("the node helper did not come up on " + socket + " within 20 s; see " + log);
+    }
+
+    /** {@code YOQ_NODE_HELPER=off}: a control-plane-only server (a cluster server that runs no containers). */
+    boolean helperOff() {
+        return "off".equalsIgnoreCase(env.getOrDefault("YOQ_NODE_HELPER", "").strip());
     }
 
     /** bin/yoq-node of this install when we run as root (only root can start it), else null. */
@@ -146,11 +157,14 @@ public final class LocalServer {
         List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, name));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> childEnv = pb.environment();
+        env.forEach((k, v) -> { if (k.startsWith("YOQ_") && !k.equals("YOQ_TOKEN")) childEnv.put(k, v); });   // settings, never the CLI's token
+        childEnv.remove("YOQ_TOKEN");
         childEnv.put(DataLayout.DATA_DIR_ENV, layout.root().toString());
         childEnv.put("YOQ_LOG_FORMAT", logFormat(env.get("YOQ_LOG_FORMAT")));
         childEnv.put("YOQ_NODE_SOCKET", nodeSocket().toString());
-        Path helper = helperLauncher();
+        Path helper = helperOff() ? null : helperLauncher();
         if (helper != null) childEnv.put("YOQ_NODE_COMMAND", helper.toString());   // the server restarts a silent helper
+        clusterEnv(childEnv);
         try {
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -160,6 +174,21 @@ public final class LocalServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", e);
+        }
+    }
+
+    /**
+     * A cluster server (one with {@code <data dir>/cluster/cluster.json}, written by init-server) listens on every
+     * address at its configured API port, however it is started (init-server, or server start after a reboot).
+     */
+    private void clusterEnv(Map<String, String> childEnv) {
+        try {
+            dev.yoq.cluster.ClusterConfig cluster = dev.yoq.cluster.ClusterConfig.read(layout.root());
+            if (cluster == null) return;
+            childEnv.put("YOQ_API_HOST", "0.0.0.0");
+            childEnv.put("YOQ_API_PORT", String.valueOf(cluster.apiPort()));
+        } catch (IOException e) {
+            throw new CliException("cannot read the cluster configuration: " + e.getMessage(), e);
         }
     }
 

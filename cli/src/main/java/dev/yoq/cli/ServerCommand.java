@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,37 +20,8 @@ public class ServerCommand {
     @ParentCommand
     YoqCommand yoq;
 
-    static final int READY_TIMEOUT_SECONDS = 120;
-
-    /** Readiness as the server reports it: UP, or DOWN with the reason its checks give. */
-    record Readiness(boolean up, boolean answering, String reason) {
-    }
-
-    Readiness readiness() {
-        ApiClient client = new ApiClient(yoq.options.server(), new GlobalOptions.Credential(null, "none"));
-        try {
-            ApiClient.Reply reply = client.probe("/health/ready");
-            if (reply.status() == 200) {
-                return new Readiness(true, true, null);
-            }
-            return new Readiness(false, true, reasonFrom(reply));
-        } catch (CliException unreachable) {
-            return new Readiness(false, false, unreachable.getMessage());
-        }
-    }
-
-    private static String reasonFrom(ApiClient.Reply reply) {
-        try {
-            for (JsonNode check : reply.json().path("checks")) {
-                String reason = check.path("data").path("reason").asText("");
-                if (!reason.isEmpty() && !reason.equals("starting")) {
-                    return reason;
-                }
-            }
-        } catch (CliException notJson) {
-            // the application is not deployed yet: Liberty answers with its own page
-        }
-        return "starting";
+    ServerStarter.Readiness readiness() {
+        return ServerStarter.readiness(yoq.options.server());
     }
 
     String where() {
@@ -67,32 +37,9 @@ public class ServerCommand {
         public Integer call() throws InterruptedException {
             YoqCommand yoq = server.yoq;
             LocalServer local = LocalServer.locate(yoq.options);
-            yoq.err.println(local.ensureNodeHelper());
-            if (server.readiness().up()) {
+            if (ServerStarter.startAndAwaitReady(yoq, local, yoq.options.server())) {
                 yoq.out.println("yoq server is already running at " + server.where());
                 return 0;
-            }
-            if (!local.running()) {
-                yoq.err.println("starting yoq server (data dir " + local.layout().root() + ")...");
-                LocalServer.Result result = local.start();
-                if (result.exitCode() != 0 && !local.running()) {
-                    throw new CliException("the server did not start (Liberty exit code " + result.exitCode() + "): "
-                            + result.output() + "\nsee: yoq server logs");
-                }
-            }
-            long deadline = System.nanoTime() + READY_TIMEOUT_SECONDS * 1_000_000_000L;
-            Readiness r = server.readiness();
-            while (!r.up() && System.nanoTime() < deadline) {
-                if (r.answering() && !r.reason().equals("starting")) {
-                    throw new CliException("the server started but is not ready: " + r.reason()
-                            + "\nsee: yoq server logs");
-                }
-                Thread.sleep(200);
-                r = server.readiness();
-            }
-            if (!r.up()) {
-                throw new CliException("the server was not ready after " + READY_TIMEOUT_SECONDS + " s ("
-                        + r.reason() + "); see: yoq server logs");
             }
             yoq.out.println("yoq server ready at " + server.where() + " (data dir " + local.layout().root() + ")");
             return 0;
@@ -129,7 +76,7 @@ public class ServerCommand {
         public Integer call() {
             LocalServer local = LocalServer.locate(server.yoq.options);
             boolean running = local.running();
-            Readiness r = running ? server.readiness() : new Readiness(false, false, "not running");
+            ServerStarter.Readiness r = running ? server.readiness() : new ServerStarter.Readiness(false, false, "not running");
             String state = !running ? "stopped" : r.up() ? "ready" : "starting";
             if (server.yoq.options.json()) {
                 server.yoq.out.printf("{\"state\":\"%s\",\"address\":\"%s\",\"data_dir\":\"%s\"}%n", state,

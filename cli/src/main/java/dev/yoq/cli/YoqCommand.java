@@ -42,6 +42,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("tags", ImageCommands.Tags.class);
         c.put("policy", PolicyCommands.class);
         c.put("services", ServicesCommand.class);
+        c.put("init-server", InitServerCommand.class);
         c.put("cluster", ClusterCommands.Cluster.class);
         c.put("nodes", ClusterCommands.Nodes.class);
         c.put("drain", ClusterCommands.Drain.class);

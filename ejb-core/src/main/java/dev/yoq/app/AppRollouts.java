@@ -35,6 +35,9 @@ import java.util.logging.Logger;
 public class AppRollouts {
     private static final Logger LOG = Logger.getLogger(AppRollouts.class.getName());
 
+    @jakarta.inject.Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
     @Resource
     TimerService timers;
     @EJB
@@ -77,7 +80,7 @@ public class AppRollouts {
 
     @Timeout
     void recover() {
-        if (!startup.report().ready()) return;
+        if (!startup.report().ready() || !cluster.leads()) return;   // rollouts are the leader's work in a cluster
         for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress') "
                 + "AND r.controlState <> 'paused' ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
             if (!begin(r.getAppName())) continue;

@@ -55,6 +55,9 @@ public class CronScheduler {
     @EJB
     AppContainers app;
     @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
+    @Inject
     CommandBus bus;
     @EJB
     ReleaseSnapshots snapshots;
@@ -99,7 +102,7 @@ public class CronScheduler {
 
     @Timeout
     void fire(Timer timer) {
-        if (!startup.report().ready()) return;
+        if (!startup.report().ready() || !cluster.leads()) return;   // a cron fires once per cluster: on the leader
         if (SWEEP.equals(timer.getInfo())) {
             if (!restored) restoreSchedules();
             sweep();

@@ -1,28 +1,190 @@
 package dev.yoq.cluster;
 
+import dev.yoq.cluster.raft.CommandStateMachine;
+import dev.yoq.cluster.raft.RaftNode;
+import dev.yoq.cluster.raft.RaftPeerAddress;
+import dev.yoq.cluster.raft.SqliteSnapshots;
 import dev.yoq.node.protocol.BuildInfo;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.StateMachine;
+import dev.yoq.state.TransactionRunner;
+import dev.yoq.state.jta.JtaTransactionRunner;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
- * What this server says about the cluster it belongs to. A server is not part of a cluster until cluster mode
- * (init-server / join) exists; until then every answer is the spec's answer for a single server: not clustered,
- * node id 0, no peers, no agents.
+ * This server's place in a cluster. Without {@code <data dir>/cluster/cluster.json} it is a single node and
+ * every answer is the spec's single-server answer (not clustered, node id 0, no peers). With it, {@link #start}
+ * runs this server's Raft peer and sends the replicated commands of the {@link CommandBus} through the log.
  */
 @ApplicationScoped
 public class ClusterInfo {
     /** The cluster wire protocol this build speaks (spec: 1). */
     public static final int PROTOCOL_VERSION = 1;
+    private static final Logger LOG = Logger.getLogger(ClusterInfo.class.getName());
+
+    @Inject
+    CommandBus bus;
+
+    @Inject
+    JtaTransactionRunner transactions;
+
+    @Inject
+    dev.yoq.security.ApiTokens tokens;
+
+    @Resource(lookup = "jdbc/yoq")
+    DataSource dataSource;
+
+    private volatile ClusterConfig config;
+    private volatile RaftNode raft;
+    private volatile boolean started;
+    private volatile String startFailure;
+
+    /**
+     * Joins the cluster configured in {@code dataDir}, if any: starts the Raft peer and routes replicated commands
+     * through it. A data directory that already holds replicated state from single-node use is refused the first
+     * time (its rows are in no log, so the other servers would never have them).
+     */
+    public synchronized void start(Path dataDir) throws IOException {
+        ClusterConfig c = ClusterConfig.read(dataDir);
+        if (c == null || raft != null) return;
+        Path storage = dataDir.resolve("cluster").resolve("raft");
+        if (!Files.isDirectory(storage)) refuseExistingState();
+        Files.createDirectories(storage);
+        TransactionRunner exclusive = new TransactionRunner() {
+            @Override
+            public <R> R inNewTransaction(Function<jakarta.persistence.EntityManager, R> work) {
+                // the lock inside the transaction: entering the EJB may wait for the application to finish starting,
+                // which must not happen while holding the lock the start-up's own (local) commands need
+                return transactions.inNewTransaction(em -> bus.exclusively(() -> work.apply(em)));
+            }
+        };
+        CommandStateMachine machine = new CommandStateMachine(new StateMachine(), exclusive, new SqliteSnapshots(dataSource::getConnection));
+        RaftNode node = new RaftNode(c.groupId(), c.self(), c.peers(), storage, machine, RaftNode.SNAPSHOT_EVERY,
+                ClusterKey.fromJoinToken(c.token()));
+        // Until the peer runs, a replicated command must not be applied here alone: it is refused.
+        bus.replicateThrough(ClusterInfo::notStartedYet, Replication::replicated);
+        this.config = c;
+        this.raft = node;
+        // Ratis applies through the container's transactions, which the application allows only once it has
+        // started; this runs inside its start, so the peer starts beside it and waits for that.
+        Thread starter = new Thread(() -> {
+            try {
+                node.start();
+                bus.replicateThrough(node::submit, Replication::replicated);
+                started = true;
+                LOG.info(() -> "cluster server " + c.id() + " started: Raft on " + c.self().address() + ", peers " + c.peers());
+            } catch (IOException | RuntimeException e) {
+                startFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.severe("the Raft peer did not start: " + startFailure);
+            }
+        }, "yoq-raft-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private static <R> R notStartedYet(dev.yoq.state.Command<R> command) {
+        throw new IllegalStateException("this cluster server's Raft peer is still starting; try again");
+    }
+
+    /** Null once the Raft peer runs (or on a single node), {@code starting} meanwhile, else why it did not start. */
+    public String notReadyReason() {
+        if (raft == null || started) return null;
+        return startFailure != null ? "the Raft peer did not start: " + startFailure : "starting";
+    }
+
+    private void refuseExistingState() throws IOException {
+        try (Connection conn = dataSource.getConnection(); Statement s = conn.createStatement()) {
+            for (String table : Replication.REPLICATED_TABLES) {
+                if (table.startsWith("raft_")) continue;
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\"")) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        throw new IOException("this data directory holds state from single-node use (" + table + " has "
+                                + rs.getLong(1) + " rows) that a new cluster would not share; start the cluster server on a "
+                                + "fresh data directory (yoq cannot yet move a single node's apps, policies and certificates into a cluster)");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read the database before joining the cluster: " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        RaftNode node = raft;
+        if (node == null) return;
+        try {
+            node.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("closing the Raft peer: " + e);
+        }
+    }
 
     public boolean clustered() {
-        return false;
+        return raft != null;
     }
 
     /** This node's id in the cluster; 0 outside one. */
     public int nodeId() {
-        return 0;
+        ClusterConfig c = config;
+        return c == null ? 0 : c.id();
     }
 
     public String softwareVersion() {
         return BuildInfo.version();
+    }
+
+    /** The Raft peer; only while {@link #clustered()}. */
+    public RaftNode raft() {
+        RaftNode node = raft;
+        if (node == null) throw new IllegalStateException("not running in cluster mode");
+        return node;
+    }
+
+    /** Whether this server may take writes and run the cluster's once-only work: always on a single node. */
+    public boolean leads() {
+        RaftNode node = raft;
+        return node == null || node.isLeader();
+    }
+
+    /** The leader's API address ({@code ip:apiport}, the servers share the API port), or null while unknown. */
+    public String leaderApiAddress() {
+        RaftNode node = raft;
+        RaftPeerAddress leader = node == null ? null : node.leader();
+        return leader == null ? null : leader.host() + ":" + config.apiPort();
+    }
+
+    public List<RaftPeerAddress> peers() {
+        ClusterConfig c = config;
+        return c == null ? List.of() : c.peers();
+    }
+
+    /** This server's node-info and every other configured server's, as they answer (empty outside a cluster). */
+    public List<PeerInfo.Answer> peersInfo() {
+        ClusterConfig c = config;
+        if (c == null) return List.of();
+        List<PeerInfo.Answer> all = new java.util.ArrayList<>();
+        all.add(new PeerInfo.Answer(c.id(), true, softwareVersion(), System.currentTimeMillis()));
+        all.addAll(PeerInfo.ask(c.peers().stream().filter(p -> p.id() != c.id()).toList(), c.apiPort(), tokens.adminTokenForPeers()));
+        return all;
+    }
+
+    public int apiPort() {
+        ClusterConfig c = config;
+        return c == null ? 0 : c.apiPort();
     }
 }

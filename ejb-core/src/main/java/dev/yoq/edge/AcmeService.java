@@ -67,6 +67,9 @@ public class AcmeService {
     @EJB
     dev.yoq.app.ReleaseSnapshots snapshots;
     @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
+    @Inject
     CommandBus bus;
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
@@ -124,6 +127,7 @@ public class AcmeService {
     @Timeout
     void timeout(Timer timer) {
         if (!startup.report().ready() || !"server".equals(startup.settings().role())) return;
+        if (!cluster.leads()) return;   // in a cluster the leader alone orders certificates: they are replicated
         Object info = timer.getInfo();
         if (MANIFESTS.equals(info)) {
             provisionFromManifests();

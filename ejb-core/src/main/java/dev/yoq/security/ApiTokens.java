@@ -15,6 +15,14 @@ public class ApiTokens {
         this.adminToken = token;
     }
 
+    /**
+     * The token itself, for this server's own calls to the other servers of its cluster (they share the API
+     * token: {@code init-server --api-token}); never logged.
+     */
+    public String adminTokenForPeers() {
+        return adminToken;
+    }
+
     /** Whether {@code presented} is this node's admin token, compared in constant time. */
     public boolean isAdminToken(String presented) {
         return TokenComparison.matches(adminToken, presented);

@@ -31,7 +31,8 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Runs once when the application starts: data directory and token, schema migrations, node identity. A failure
+ * Runs once when the application starts: data directory and token, schema migrations, the Raft peer of a cluster
+ * server, node identity. A failure
  * does not stop the application: readiness stays DOWN with the reason, which {@code yoq server start} prints.
  */
 @Singleton
@@ -57,6 +58,9 @@ public class ServerStartup {
     @Inject
     ApiTokens tokens;
 
+    @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
     private final Clock clock = Clock.systemUTC();
     private volatile ServerSettings settings;
     private volatile StartupReport report = StartupReport.starting(System.currentTimeMillis());
@@ -68,6 +72,7 @@ public class ServerStartup {
             settings = ServerSettings.from(key -> config.getOptionalValue(key, String.class), System.getenv(), System.getProperty("user.home"));
             tokens.useAdminToken(DataDirectory.prepare(settings.layout(), new SecureRandom()));
             int schemaVersion = migrate();
+            cluster.start(settings.layout().root());   // a cluster server's replicated commands go through Raft from here on
             String nodeId = recordStart(startedAt);
             report = new StartupReport(true, nodeId, schemaVersion, startedAt, null);
             LOG.info(() -> "yoq " + BuildInfo.version() + " ready: node " + nodeId + ", data dir "

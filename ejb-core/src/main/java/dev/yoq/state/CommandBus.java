@@ -7,7 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one way to change state. On a single server it applies commands locally, in submission order, one at a
- * time; later a consensus log stands in front of the same state machine.
+ * time. In a cluster the commands that decide shared state go through the replicated log instead ({@link
+ * #replicateThrough}): every server applies them through the same state machine, each under this bus's writer
+ * lock ({@link #exclusively}), while this node's own facts (its containers, images, audit) stay local commands.
  *
  * <p>Being the only writer is also how yoq avoids SQLite's "database is locked": a transaction that reads and
  * then writes fails at once with SQLITE_BUSY when another connection holds the write lock, whatever the busy
@@ -43,11 +45,42 @@ public final class CommandBus {
         this.sleeper = sleeper;
     }
 
-    /** Applies {@code command} durably and returns its result, or throws {@link CommandRejectedException}. */
+    /** Where a cluster sends its replicated commands: the Raft log, which returns the result its apply gave. */
+    @FunctionalInterface
+    public interface Replicator {
+        <R> R submit(Command<R> command);
+    }
+
+    private volatile Replicator replicator;
+    private volatile java.util.function.Predicate<Command<?>> replicated = c -> false;
+
+    /** From now on the commands {@code which} accepts go through {@code log} (cluster mode). */
+    public void replicateThrough(Replicator log, java.util.function.Predicate<Command<?>> which) {
+        this.replicated = which;
+        this.replicator = log;
+    }
+
+    /**
+     * Applies {@code command} durably and returns its result, or throws {@link CommandRejectedException}. A
+     * replicated command returns once this server applied it; the writer lock is not held meanwhile, because the
+     * log's applier takes it.
+     */
     public <R> R submit(Command<R> command) {
+        Replicator log = replicator;
+        if (log != null && replicated.test(command)) return log.submit(command);
         writer.lock();
         try {
             return applyRetryingWhileBusy(command);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** Runs {@code work} as the only writer: how the replicated log's applier shares this server's database. */
+    public <T> T exclusively(java.util.function.Supplier<T> work) {
+        writer.lock();
+        try {
+            return work.get();
         } finally {
             writer.unlock();
         }

@@ -44,6 +44,7 @@ public final class CommandStateMachine extends BaseStateMachine {
     private final StateMachine machine;
     private final TransactionRunner transactions;
     private final SqliteSnapshots snapshots;
+    private final java.util.List<String> restoredTables;
     private final CommandCodec codec = new CommandCodec();
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Object appliedSignal = new Object();
@@ -51,6 +52,13 @@ public final class CommandStateMachine extends BaseStateMachine {
     private static final java.time.Duration BUSY_BUDGET = java.time.Duration.ofSeconds(10);
 
     public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots) {
+        this(machine, transactions, snapshots, dev.yoq.cluster.Replication.REPLICATED_TABLES);
+    }
+
+    /** {@code restoredTables}: what installing a snapshot replaces (the replicated tables; tests may add theirs). */
+    public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots,
+                               java.util.List<String> restoredTables) {
+        this.restoredTables = java.util.List.copyOf(restoredTables);
         this.machine = machine;
         this.transactions = transactions;
         this.snapshots = snapshots;
@@ -75,7 +83,7 @@ public final class CommandStateMachine extends BaseStateMachine {
         long[] applied = transactions.inNewTransaction(AppliedLog::lastApplied);
         if (snapshot != null && snapshot.getIndex() > applied[1]) {
             LOG.info(() -> "restoring the replicated database from snapshot " + snapshot.getTermIndex());
-            snapshots.restoreFrom(snapshot.getFile().getPath());
+            snapshots.restoreTables(snapshot.getFile().getPath(), restoredTables);
             applied = transactions.inNewTransaction(AppliedLog::lastApplied);
         }
         setLastAppliedTermIndex(TermIndex.valueOf(applied[0], applied[1]));

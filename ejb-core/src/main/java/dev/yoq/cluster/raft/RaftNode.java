@@ -169,6 +169,31 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** {@code leader}, {@code follower} or {@code candidate} (the spec's words), as Ratis sees this server now. */
+    public String role() {
+        try {
+            var info = server.getDivision(group.getGroupId()).getInfo();
+            if (info.isLeader()) return "leader";
+            if (info.isCandidate()) return "candidate";
+            return "follower";
+        } catch (IOException e) {
+            return "follower";
+        }
+    }
+
+    /** The leader this server knows of, or null while there is none (an election, a partition). */
+    public RaftPeerAddress leader() {
+        try {
+            org.apache.ratis.protocol.RaftPeerId id = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            if (id == null) return null;
+            return peers.stream().filter(p -> p.raftId().equals(id.toString())).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public List<RaftPeerAddress> peers() { return peers; }
+
     public long term() {
         try {
             return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();

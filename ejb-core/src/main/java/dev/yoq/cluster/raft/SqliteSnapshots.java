@@ -3,12 +3,19 @@ package dev.yoq.cluster.raft;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Snapshots of the replicated database with SQLite's online backup (sqlite-jdbc's {@code backup to} and
- * {@code restore from} statements on a live connection): consistent without stopping readers.
+ * Snapshots of the replicated database with SQLite's online backup (sqlite-jdbc's {@code backup to} statement on
+ * a live connection): consistent without stopping readers. A snapshot holds the whole file; installing one
+ * replaces only the replicated tables ({@link #restoreTables}), so this node's own facts (its containers, leases,
+ * images) survive a snapshot taken on another server.
  */
 public final class SqliteSnapshots {
 
@@ -28,8 +35,49 @@ public final class SqliteSnapshots {
         run("backup to " + quoted(file), "back up the database to " + file);
     }
 
-    public void restoreFrom(Path file) throws IOException {
-        run("restore from " + quoted(file), "restore the database from " + file);
+    /**
+     * Makes each of {@code tables} what it is in the snapshot {@code file}, in one transaction: its rows are
+     * replaced by the snapshot's, copying the columns both sides have (a snapshot from an older schema leaves a
+     * newer column to its default). Other tables are untouched.
+     */
+    public void restoreTables(Path file, List<String> tables) throws IOException {
+        try (Connection c = connections.open(); Statement s = c.createStatement()) {
+            s.executeUpdate("ATTACH DATABASE " + quoted(file) + " AS snap");
+            try {
+                c.setAutoCommit(false);
+                try {
+                    for (String table : tables) copyTable(c, s, table);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                s.executeUpdate("DETACH DATABASE snap");
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot restore the replicated tables from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyTable(Connection c, Statement s, String table) throws SQLException {
+        Set<String> theirs = columns(s, "snap", table);
+        List<String> shared = new ArrayList<>();
+        for (String column : columns(s, "main", table)) if (theirs.contains(column)) shared.add('"' + column + '"');
+        s.executeUpdate("DELETE FROM main.\"" + table + "\"");
+        if (shared.isEmpty()) return;   // the snapshot predates the table: it was empty there
+        String list = String.join(", ", shared);
+        s.executeUpdate("INSERT INTO main.\"" + table + "\" (" + list + ") SELECT " + list + " FROM snap.\"" + table + "\"");
+    }
+
+    private static Set<String> columns(Statement s, String schema, String table) throws SQLException {
+        Set<String> names = new LinkedHashSet<>();
+        try (ResultSet rs = s.executeQuery("PRAGMA " + schema + ".table_info(\"" + table + "\")")) {
+            while (rs.next()) names.add(rs.getString("name"));
+        }
+        return names;
     }
 
     private void run(String statement, String what) throws IOException {

@@ -42,7 +42,7 @@ public final class LabRaftServer {
         Path dir = Path.of(args[3]);
         Files.createDirectories(dir.resolve("raft"));
         SqliteFixture db = new SqliteFixture(dir);
-        CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect));
+        CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect), RaftLab.REPLICATED_WITH_AUDIT);
         RaftNode node = new RaftNode(cluster, self, peers, dir.resolve("raft"), sm, 200, dev.yoq.cluster.ClusterKey.fromJoinToken(args[4]));
         node.start();
         HttpServer http = HttpServer.create(new InetSocketAddress(self.host(), 8700), 64);

@@ -22,6 +22,9 @@ import java.util.UUID;
  * replication tests start, stop and compare.
  */
 final class RaftLab implements AutoCloseable {
+    /** These servers replicate audit rows as their test data, so a snapshot carries them too (in yoq they are node-local). */
+    static final java.util.List<String> REPLICATED_WITH_AUDIT = java.util.stream.Stream.concat(
+            dev.yoq.cluster.Replication.REPLICATED_TABLES.stream(), java.util.stream.Stream.of("audit_log")).toList();
     /** Ratis logs every step at INFO; the tests keep its warnings (held here so the setting is not collected). */
     static final java.util.logging.Logger RATIS_LOG = java.util.logging.Logger.getLogger("org.apache.ratis");
     static {
@@ -63,7 +66,7 @@ final class RaftLab implements AutoCloseable {
         Files.createDirectories(dir.resolve("raft"));
         if (dbs[i] == null) dbs[i] = new SqliteFixture(dir);
         SqliteFixture db = dbs[i];
-        CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect));
+        CommandStateMachine sm = new CommandStateMachine(new StateMachine(), db, new SqliteSnapshots(db::connect), REPLICATED_WITH_AUDIT);
         nodes[i] = new RaftNode(clusterId, peers.get(i), peers, dir.resolve("raft"), sm, snapshotEvery, keys[i]);
         nodes[i].start();
     }

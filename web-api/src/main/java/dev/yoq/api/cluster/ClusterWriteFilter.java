@@ -1,0 +1,58 @@
+package dev.yoq.api.cluster;
+
+import dev.yoq.cluster.ClusterInfo;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * On a cluster server, writes to replicated state are the leader's: a follower answers them with the spec's
+ * {@code 400 {"error":"not leader","leader":"ip:apiport"}} so clients retry there. Writes to this node's own
+ * state (its containers, images) are served anywhere. Apps are refused on every cluster server for now: their
+ * workloads run through agents, which this build does not have yet.
+ */
+@Provider
+@Priority(Priorities.AUTHORIZATION + 10)
+public class ClusterWriteFilter implements ContainerRequestFilter {
+    /** Routes whose writes change replicated state (paths relative to the API root). */
+    static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "deploy", "agents");
+    static final String APPS_NOT_YET = "apps are not available on a cluster server yet: their workloads run on agents, "
+            + "which this build does not have (run apps on a single-node server)";
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    @Inject
+    ClusterInfo cluster;
+
+    /** What a request may not do here: null when it may, else the refusal. */
+    record Refusal(String error, String leader) {}
+
+    static Refusal decide(boolean clustered, boolean leads, String leader, String method, String path) {
+        if (!clustered || READS.contains(method)) return null;
+        String route = path.startsWith("/") ? path.substring(1) : path;
+        boolean replicated = REPLICATED_ROUTES.stream().anyMatch(r -> route.equals(r) || route.startsWith(r + "/"));
+        if (!replicated) return null;
+        if (route.equals("apps") || route.startsWith("apps/") || route.equals("deploy")) return new Refusal(APPS_NOT_YET, null);
+        if (!leads) return new Refusal("not leader", leader == null ? "" : leader);
+        return null;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!cluster.clustered()) return;
+        Refusal refusal = decide(true, cluster.leads(), cluster.leaderApiAddress(), request.getMethod(),
+                request.getUriInfo().getPath());
+        if (refusal == null) return;
+        JsonObjectBuilder body = Json.createObjectBuilder().add("error", refusal.error());
+        if (refusal.leader() != null) body.add("leader", refusal.leader());
+        request.abortWith(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(body.build()).build());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.yoq.api.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ClusterWriteFilterTest {
+    @Test
+    void a_single_node_and_reads_are_never_refused() {
+        assertThat(ClusterWriteFilter.decide(false, true, null, "POST", "apps/apply")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "GET", "v1/policies")).isNull();
+    }
+
+    @Test
+    void a_follower_sends_replicated_writes_to_the_leader_and_serves_its_own_node() {
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policies"))
+                .isEqualTo(new ClusterWriteFilter.Refusal("not leader", "10.0.0.1:7700"));
+        assertThat(ClusterWriteFilter.decide(true, false, null, "DELETE", "/v1/certificates/a.test"))
+                .isEqualTo(new ClusterWriteFilter.Refusal("not leader", ""));
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "containers")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policiesx")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, true, "10.0.0.1:7700", "POST", "v1/policies")).isNull();
+    }
+
+    @Test
+    void apps_are_refused_on_every_cluster_server_with_the_reason() {
+        assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/apply").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
+        assertThat(ClusterWriteFilter.decide(true, false, null, "POST", "deploy").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
+    }
+}
