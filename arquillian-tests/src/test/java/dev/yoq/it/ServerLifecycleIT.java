@@ -466,7 +466,7 @@ class ServerLifecycleIT {
         return Files.readString(captured);
     }
 
-    private static void deleteTree(Path root) throws Exception {
+    static void deleteTree(Path root) throws Exception {
         if (!Files.exists(root)) {
             return;
         }

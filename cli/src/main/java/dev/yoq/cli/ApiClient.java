@@ -61,6 +61,15 @@ public class ApiClient {
         }
     }
 
+    /** POST a JSON body and return the reply whatever its status (an agent reads leader hints from 400s). */
+    public Reply postAnswer(String path, Object body) {
+        try {
+            return send("POST", path, JSON.writeValueAsBytes(body), true);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
     public Reply delete(String path) {
         return ok(send("DELETE", path, null, true));
     }

@@ -43,6 +43,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("policy", PolicyCommands.class);
         c.put("services", ServicesCommand.class);
         c.put("init-server", InitServerCommand.class);
+        c.put("join", JoinCommand.class);
         c.put("cluster", ClusterCommands.Cluster.class);
         c.put("nodes", ClusterCommands.Nodes.class);
         c.put("drain", ClusterCommands.Drain.class);

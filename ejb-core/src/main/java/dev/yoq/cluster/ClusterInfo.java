@@ -97,7 +97,7 @@ public class ClusterInfo {
     }
 
     private static <R> R notStartedYet(dev.yoq.state.Command<R> command) {
-        throw new IllegalStateException("this cluster server's Raft peer is still starting; try again");
+        throw new dev.yoq.state.NotCommittedException("this cluster server's Raft peer is still starting; try again", null);
     }
 
     /** Null once the Raft peer runs (or on a single node), {@code starting} meanwhile, else why it did not start. */
@@ -181,6 +181,12 @@ public class ClusterInfo {
         all.add(new PeerInfo.Answer(c.id(), true, softwareVersion(), System.currentTimeMillis()));
         all.addAll(PeerInfo.ask(c.peers().stream().filter(p -> p.id() != c.id()).toList(), c.apiPort(), tokens.adminTokenForPeers()));
         return all;
+    }
+
+    /** The join token agents present; null outside a cluster. Never logged. */
+    public String joinToken() {
+        ClusterConfig c = config;
+        return c == null ? null : c.token();
     }
 
     public int apiPort() {

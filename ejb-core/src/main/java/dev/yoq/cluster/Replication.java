@@ -19,6 +19,7 @@ public final class Replication {
     public static final List<String> REPLICATED_TABLES = List.of(
             "deployments", "workload_runs", "apps_down", "network_policies",
             "certificates", "certificate_acme_config", "acme_accounts",
+            "agents", "assignments", "wireguard_peers",
             "raft_applied", "raft_commands");
 
     /** One node's own facts, kept when a snapshot from another server is installed. */
@@ -32,7 +33,9 @@ public final class Replication {
             Command.CompactReleases.class, Command.RecordWorkloadRun.class, Command.SetWorkloadRunContainer.class,
             Command.FinishWorkloadRun.class, Command.MarkAppDown.class,
             Command.PutCertificate.class, Command.RemoveCertificate.class, Command.PutAcmeConfig.class,
-            Command.PutAcmeAccount.class);
+            Command.PutAcmeAccount.class,
+            Command.RegisterAgent.class, Command.RecordHeartbeats.class, Command.DrainAgent.class,
+            Command.MarkAgentsOffline.class, Command.ForgetAgents.class, Command.SetAgentLabels.class);
 
     /** Whether {@code command} goes through the cluster's log (true) or is applied on this node only. */
     public static boolean replicated(Command<?> command) {

@@ -228,4 +228,49 @@ public sealed interface Command<R> {
             return "PutAcmeAccount[email=" + email + ", directoryUrl=" + directoryUrl + ", accountUrl=" + accountUrl + ", at=" + at + "]";
         }
     }
+
+    // --- the cluster's agents (replicated; dev.yoq.cluster.agent) ---
+
+    /**
+     * Registers an agent (spec §5.3) under the id its submitter drew. With a WireGuard key, apply gives it the
+     * lowest free node id, its overlay address and container subnet, and a {@code wireguard_peers} row. Audited
+     * {@code agent_register}.
+     */
+    record RegisterAgent(String id, String address, int agentApiPort, int cpuCores, long memoryMb, String wgPublicKey,
+                         int wgListenPort, String role, String region, String labels, int gpuCount, long gpuVramMb,
+                         String gpuModel, long at) implements Command<AgentRegistered> {
+    }
+
+    /** What registering gave: the id, and the node id and overlay address when the agent sent a WireGuard key. */
+    record AgentRegistered(String id, Integer nodeId, String overlayIp) {
+    }
+
+    /** One agent's heartbeat (spec §5.3), as the server received it. */
+    record Heartbeat(String agentId, int cpuCores, long memoryMb, long cpuUsed, long memoryUsedMb, int containers,
+                     int gpuCount, int gpuUsed, String gpuHealth, long at) {
+    }
+
+    /**
+     * The heartbeats the leader buffered, as one entry: each known agent's resources and last heartbeat are
+     * updated and an offline one is active again (draining stays). Unknown agents are skipped. Returns how many
+     * were recorded.
+     */
+    record RecordHeartbeats(List<Heartbeat> heartbeats) implements Command<Integer> {
+    }
+
+    /** Drains an agent (the scheduler places nothing new on it); audited {@code agent_drain}. Returns the new status. */
+    record DrainAgent(String id, String actor, long at) implements Command<String> {
+    }
+
+    /** The leader's offline rule: these agents go offline and their pending and running work becomes pending, unplaced. */
+    record MarkAgentsOffline(List<String> ids, long at) implements Command<Integer> {
+    }
+
+    /** Agents offline for over an hour are deleted, with their finished assignments and WireGuard peer. */
+    record ForgetAgents(List<String> ids) implements Command<Integer> {
+    }
+
+    /** Replaces an agent's labels ({@code k=v,k2=v2}, checked by the caller). */
+    record SetAgentLabels(String id, String labels) implements Command<Void> {
+    }
 }

@@ -51,6 +51,11 @@ public final class StateMachine {
                 || command instanceof Command.PutAcmeConfig || command instanceof Command.PutAcmeAccount) {
             return (R) CertificateTransitions.apply(command, em);
         }
+        if (command instanceof Command.RegisterAgent || command instanceof Command.RecordHeartbeats
+                || command instanceof Command.DrainAgent || command instanceof Command.MarkAgentsOffline
+                || command instanceof Command.ForgetAgents || command instanceof Command.SetAgentLabels) {
+            return (R) AgentTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

@@ -24,12 +24,18 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     static final String CHALLENGE = "Bearer realm=\"yoq\"";
     private static final Set<String> PUBLIC_GET = Set.of("version");
+    private static final java.util.regex.Pattern AGENT_GET = java.util.regex.Pattern.compile("agents/[0-9a-f]{1,64}/assignments|wireguard/peers");
+    private static final java.util.regex.Pattern AGENT_POST = java.util.regex.Pattern.compile(
+            "agents/[0-9a-f]{1,64}/heartbeat|agents/[0-9a-f]{1,64}/assignments/[^/]{1,128}/status");
 
     @Inject
     ApiTokens tokens;
 
     @Inject
     ApiMetrics metrics;
+
+    @jakarta.ejb.EJB
+    dev.yoq.cluster.AgentService agents;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -38,14 +44,24 @@ public class BearerTokenFilter implements ContainerRequestFilter {
         if (PUBLIC_GET.contains(path) && (method.equals("GET") || method.equals("HEAD"))) {
             return;
         }
+        if (method.equals("POST") && path.equals("agents/register")) {
+            return;   // the join token is in the body: AgentService compares it (400 invalid token)
+        }
         String token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (token == null) {
             refuse(request, "missing");
             return;
         }
-        if (!tokens.isAdminToken(token)) {
+        if (!tokens.isAdminToken(token) && !(isAgentSurface(method, path) && agents.isJoinToken(token))) {
             refuse(request, "invalid");
         }
+    }
+
+    /** What an agent holding only the join token may call (spec §2.2): heartbeats, its assignments, the mesh. */
+    static boolean isAgentSurface(String method, String path) {
+        if (method.equals("GET")) return AGENT_GET.matcher(path).matches();
+        if (method.equals("POST")) return AGENT_POST.matcher(path).matches();
+        return false;
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header (scheme in any case), or null. */

@@ -133,6 +133,15 @@ public final class ErrorMappers {
         }
     }
 
+    /** A replicated write the cluster did not commit (no majority, no leader, the Raft peer starting): 503. */
+    @Provider
+    public static class NotCommitted implements ExceptionMapper<dev.yoq.state.NotCommittedException> {
+        @Override
+        public Response toResponse(dev.yoq.state.NotCommittedException e) {
+            return ErrorBody.response(503, e.getMessage(), "not_committed");
+        }
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {

@@ -14,4 +14,17 @@ class BearerTokenFilterTest {
         assertThat(BearerTokenFilter.bearerToken("Basic abc")).isNull();
         assertThat(BearerTokenFilter.bearerToken(null)).isNull();
     }
+
+    @Test
+    void the_join_token_reaches_only_the_agent_surface() {
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/heartbeat")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/assignments")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/assignments/a1/status")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "wireguard/peers")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents")).isFalse();              // spec: join token on GET /agents → 401
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/drain")).isFalse();
+        assertThat(BearerTokenFilter.isAgentSurface("PUT", "agents/0123456789ab/labels")).isFalse();
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/../apps/apply/heartbeat")).isFalse();
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "v1/policies")).isFalse();
+    }
 }

@@ -114,16 +114,16 @@ public final class RaftNode implements AutoCloseable {
             reply = client.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
                     .get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the cluster did not commit " + command.getClass().getSimpleName() + " within "
+            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + " within "
                     + COMMIT_WAIT_MS + " ms (no majority reachable from server " + self.id() + "?); it may still commit later", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + e.getCause(), e.getCause());
+            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while committing " + command.getClass().getSimpleName(), e);
+            throw new dev.yoq.state.NotCommittedException("interrupted while committing " + command.getClass().getSimpleName(), e);
         }
         if (!reply.isSuccess()) {
-            throw new IllegalStateException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + reply.getException());
+            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + reply.getException(), reply.getException());
         }
         CommandCodec.Outcome outcome = codec.decodeOutcome(reply.getMessage().getContent().toByteArray());
         awaitLocally(outcome.index());

@@ -18,7 +18,8 @@ public final class Migrations {
                 Migration.fromResource(6, "apps", "V006__apps.sql"),
                 Migration.fromResource(7, "services", "V007__services.sql"),
                 Migration.fromResource(8, "edge", "V008__edge.sql"),
-                Migration.fromResource(9, "raft", "V009__raft.sql"));
+                Migration.fromResource(9, "raft", "V009__raft.sql"),
+                Migration.fromResource(10, "agents", "V010__agents.sql"));
     }
 
     public static int latestVersion() {

@@ -1,8 +1,20 @@
 package dev.yoq.api.cluster;
 
 import dev.yoq.api.ErrorBody;
+import dev.yoq.cluster.AgentService;
+import dev.yoq.cluster.ClusterInfo;
+import dev.yoq.cluster.agent.AgentRegistration;
+import dev.yoq.state.Command;
+import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -11,66 +23,183 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * {@code /agents*} (spec §2.2, §7.2 row 25): outside a cluster the list is empty and everything else answers
- * {@code 400 {"error":"not running in cluster mode"}} (an agent id is checked first: lowercase hex, at most 64
- * characters, else {@code 400 invalid agent id}).
+ * {@code /agents*} (spec §2.2, §5.3, §7.2 rows 25-26). Outside a cluster the list is empty and everything else
+ * answers {@code 400 {"error":"not running in cluster mode"}}; an agent id is checked first (lowercase hex, at
+ * most 64 characters, else {@code 400 invalid agent id}). On a cluster server: registration with the join token,
+ * heartbeats, drain, labels, and the agent's assignments.
  */
 @Path("agents")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentsResource {
     static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{1,64}");
+    static final Set<String> ASSIGNMENT_STATES = Set.of("running", "stopped", "failed");
+    /** Columns shown only when set (spec: optional ones omitted when null, zero or false). */
+    static final Set<String> OPTIONAL = Set.of("agent_api_port", "node_id", "wg_public_key", "overlay_ip", "role", "region",
+            "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
+
+    @Inject
+    ClusterInfo cluster;
+    @EJB
+    AgentService agents;
 
     @GET
     @Operation(summary = "The cluster's agents; [] outside a cluster")
-    public JsonArray agents() {
-        return Json.createArrayBuilder().build();
+    public JsonArray list() {
+        if (!cluster.clustered()) return JsonValue.EMPTY_JSON_ARRAY;
+        return array(agents.list());
     }
 
     @POST
     @Path("register")
-    @Operation(summary = "Register an agent (cluster only)")
-    public Response register() {
-        return notClustered();
+    @Operation(summary = "Register an agent with the join token (cluster only)")
+    public Response register(JsonObject body) {
+        if (!cluster.clustered()) return notClustered();
+        AgentRegistration.Raw raw = new AgentRegistration.Raw(text(body, "address"), number(body, "agent_api_port"),
+                number(body, "cpu_cores"), number(body, "memory_mb"), text(body, "wg_public_key"), number(body, "wg_listen_port"),
+                text(body, "role"), text(body, "region"), number(body, "gpu_count"), number(body, "gpu_vram_mb"),
+                text(body, "gpu_model"), text(body, "labels"));
+        Command.AgentRegistered r;
+        try {
+            r = agents.register(text(body, "token"), raw, System.currentTimeMillis());
+        } catch (AgentService.Refused e) {
+            return ErrorBody.response(400, e.getMessage(), null);
+        }
+        JsonObjectBuilder out = Json.createObjectBuilder().add("id", r.id());
+        if (r.nodeId() != null) {
+            out.add("node_id", r.nodeId()).add("overlay_ip", r.overlayIp());
+            boolean agentRole = "agent".equals(text(body, "role"));
+            List<Map<String, Object>> peers = new ArrayList<>(agents.wireguardPeers(agentRole));
+            peers.removeIf(p -> r.id().equals(p.get("agent_id")));
+            out.add("peers", array(peers));
+        }
+        return Response.ok(out.build()).build();
     }
 
     @POST
-    @Path("{id}/{action: heartbeat|drain}")
-    @Operation(summary = "An agent's heartbeat, or drain it (cluster only)")
-    public Response agentAction(@PathParam("id") String id) {
-        return checked(id);
+    @Path("{id}/heartbeat")
+    @Operation(summary = "An agent's heartbeat (cluster only)")
+    public Response heartbeat(@PathParam("id") String id, JsonObject body) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        Command.Heartbeat h = new Command.Heartbeat(id, (int) or0(body, "cpu_cores"), or0(body, "memory_mb"), or0(body, "cpu_used"),
+                or0(body, "memory_used_mb"), (int) or0(body, "containers"), (int) or0(body, "gpu_count"), (int) or0(body, "gpu_used"),
+                healthOf(text(body, "gpu_health")), System.currentTimeMillis());
+        String status = agents.heartbeat(h);
+        if (status == null) return Response.ok(Json.createObjectBuilder().add("status", "ok").build()).build();
+        JsonObjectBuilder out = Json.createObjectBuilder().add("status", status).add("peers_count", cluster.peers().size() - 1);
+        String leader = cluster.leaderApiAddress();
+        if (leader != null) out.add("leader", leader);
+        return Response.ok(out.build()).build();
+    }
+
+    @POST
+    @Path("{id}/drain")
+    @Operation(summary = "Drain an agent: nothing new is placed on it (cluster only)")
+    public Response drain(@PathParam("id") String id) {
+        Response bad = known(id);
+        if (bad != null) return bad;
+        return Response.ok(Json.createObjectBuilder().add("status", agents.drain(id, "api-token", System.currentTimeMillis())).build()).build();
     }
 
     @GET
     @Path("{id}/assignments")
-    @Operation(summary = "An agent's assignments (cluster only)")
+    @Operation(summary = "The work placed on an agent (cluster only)")
     public Response assignments(@PathParam("id") String id) {
-        return checked(id);
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        return Response.ok(array(agents.assignments(id))).build();
     }
 
     @POST
     @Path("{id}/assignments/{aid}/status")
     @Operation(summary = "Report an assignment's status (cluster only)")
-    public Response assignmentStatus(@PathParam("id") String id) {
-        return checked(id);
+    public Response assignmentStatus(@PathParam("id") String id, @PathParam("aid") String aid, JsonObject body) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        if (!ASSIGNMENT_STATES.contains(String.valueOf(text(body, "status")))) return ErrorBody.response(400, "invalid status value", null);
+        boolean placedHere = agents.assignments(id).stream().anyMatch(a -> aid.equals(a.get("id")));
+        // nothing places assignments yet (apps on a cluster come with the agent loop), so none can be reported
+        return placedHere ? ErrorBody.response(409, "assignment status reports are not accepted yet", null)
+                : ErrorBody.response(404, "no such assignment on agent " + id, null);
     }
 
     @PUT
     @Path("{id}/labels")
-    @Operation(summary = "Set an agent's labels (cluster only)")
-    public Response labels(@PathParam("id") String id) {
-        return checked(id);
+    @Operation(summary = "Set an agent's labels, k=v,k2=v2 (cluster only)")
+    public Response labels(@PathParam("id") String id, JsonObject body) {
+        Response bad = known(id);
+        if (bad != null) return bad;
+        List<String> problems = new ArrayList<>();
+        Map<String, String> labels = AgentRegistration.labels(text(body, "labels"), problems);
+        if (!problems.isEmpty()) return ErrorBody.response(400, String.join("; ", problems), null);
+        agents.setLabels(id, labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + "," + b).orElse(""));
+        return Response.ok(Json.createObjectBuilder().add("ok", true).build()).build();
     }
 
     private Response checked(String id) {
         if (!AGENT_ID.matcher(id).matches()) return ErrorBody.response(400, "invalid agent id", null);
-        return notClustered();
+        return cluster.clustered() ? null : notClustered();
+    }
+
+    private Response known(String id) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        return agents.status(id) == null ? ErrorBody.response(404, "no such agent: " + id, null) : null;
     }
 
     static Response notClustered() {
         return ErrorBody.response(400, ClusterResource.NOT_CLUSTERED, null);
+    }
+
+    static String healthOf(String health) {
+        return health != null && Set.of("healthy", "warning", "unhealthy").contains(health) ? health : "healthy";
+    }
+
+    static String text(JsonObject body, String key) {
+        if (body == null) return null;
+        JsonValue v = body.get(key);
+        return v instanceof JsonString s ? s.getString() : null;
+    }
+
+    /** A whole number, or null when absent or not one (the rules then name the field). */
+    static Long number(JsonObject body, String key) {
+        if (body == null) return null;
+        JsonValue v = body.get(key);
+        if (!(v instanceof JsonNumber n) || !n.isIntegral()) return null;
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException tooBig) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    static long or0(JsonObject body, String key) {
+        Long n = number(body, key);
+        return n == null ? 0 : Math.max(0, Math.min(n, Integer.MAX_VALUE));
+    }
+
+    /** Rows to JSON; a column in {@link #OPTIONAL} that is null, zero, false or empty is left out. */
+    static JsonArray array(List<Map<String, Object>> rows) {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (Map<String, Object> row : rows) {
+            JsonObjectBuilder o = Json.createObjectBuilder();
+            row.forEach((k, v) -> {
+                boolean unset = v == null || (v instanceof Number n && n.longValue() == 0) || "".equals(v);
+                if (unset && OPTIONAL.contains(k)) return;
+                if (v == null) o.addNull(k);
+                else if (v instanceof Number n) o.add(k, n.longValue());
+                else o.add(k, v.toString());
+            });
+            out.add(o);
+        }
+        return out.build();
     }
 }

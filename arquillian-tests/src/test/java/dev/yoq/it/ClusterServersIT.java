@@ -1,0 +1,376 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.yoq.cluster.Replication;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three real cluster servers (Liberty + the EAR, started by {@code yoq init-server}) in a lab of their own
+ * ({@code scripts/lab}, namespaces {@code yoqcls-s1..3} on 10.239.2.0/24), without node helpers: leadership,
+ * writes on the leader only, replication, a killed leader, a restarted server catching up, step-down; then two
+ * agents ({@code yoq join} in {@code a1}, {@code a2}): registration, heartbeats, drain and the offline rule.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterServersIT {
+    static final String LAB = "yoqcls";
+    static final String SUBNET = "10.239.2";
+    static final Path LAB_DIR = Path.of("/var/tmp/" + LAB);
+    static final String API_TOKEN = "c1".repeat(32);
+    static final String JOIN_TOKEN = "cluster-it-join-token";
+    static final String PEERS = "1@" + SUBNET + ".1:9700,2@" + SUBNET + ".2:9700,3@" + SUBNET + ".3:9700";
+    static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
+    static boolean up;
+
+    static String address(int id) { return SUBNET + "." + id + ":7700"; }
+
+    static String serverName(int id) { return LAB + "-s" + id; }
+
+    @BeforeAll
+    static void startThreeServers() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            System.err.println("*** SKIPPED ClusterServersIT: the lab needs root (network and mount namespaces) ***");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "needs root");
+        }
+        lab("down");   // whatever a killed earlier run left
+        CliIT.Run lab = lab("up", "--servers", "3", "--agents", "2");
+        assertThat(lab.exit()).as(lab.err()).isZero();
+        for (int id = 1; id <= 3; id++) copyTheProductionServer(serverName(id));
+        List<Process> starting = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            starting.add(inNode(id, "init-server", "--id", String.valueOf(id), "--peers", PEERS, "--token", JOIN_TOKEN,
+                    "--api-token", API_TOKEN, "--log-format", "text"));
+        }
+        for (Process p : starting) {
+            assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("init-server finished").isTrue();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("ready: API on 0.0.0.0:7700");
+        }
+        up = true;
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        for (int id = 1; id <= 3; id++) {
+            new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + serverName(id)).start().waitFor();
+        }
+        // keep what the servers and agents logged for a failure's reader, then remove everything the lab made
+        Path keep = Path.of("target", "cluster-servers-it");
+        Files.createDirectories(keep);
+        for (int id = 1; id <= 3; id++) {
+            Path log = SERVERS.resolve(serverName(id)).resolve("logs/messages.log");
+            if (Files.exists(log)) Files.copy(log, keep.resolve("s" + id + "-messages.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (int n = 1; n <= 2; n++) {
+            Path log = LAB_DIR.resolve("a" + n + "-join.log");
+            if (Files.exists(log)) Files.copy(log, keep.resolve("a" + n + "-join.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        lab("down");
+        for (int id = 1; id <= 3; id++) ServerLifecycleIT.deleteTree(SERVERS.resolve(serverName(id)));
+    }
+
+    @Test
+    @Order(1)
+    void the_three_agree_on_one_leader_and_answer_for_each_other() throws Exception {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        for (int id = 1; id <= 3; id++) {
+            JsonNode s = get(id, "/cluster/status");
+            assertThat(s.path("cluster").asBoolean()).isTrue();
+            assertThat(s.path("id").asInt()).isEqualTo(id);
+            assertThat(s.path("peers").asInt()).isEqualTo(2);
+            assertThat(s.path("role").asText()).isEqualTo(id == leader ? "leader" : "follower");
+            assertThat(s.path("leader").asText()).isEqualTo(address(leader));
+        }
+        JsonNode peers = get(1, "/cluster/peers/info");
+        assertThat(peers).hasSize(3);
+        for (JsonNode p : peers) assertThat(p.path("reachable").asInt()).as(p.toString()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void writes_go_to_the_leader_and_reach_every_server() throws Exception {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        int follower = leader % 3 + 1;
+        HttpResponse<String> refused = post(follower, "/v1/policies", "{\"source\":\"web\",\"target\":\"db\",\"action\":\"allow\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(YoqServer.JSON.readTree(refused.body()).path("error").asText()).isEqualTo("not leader");
+        assertThat(YoqServer.JSON.readTree(refused.body()).path("leader").asText()).isEqualTo(address(leader));
+
+        assertThat(post(leader, "/v1/policies", "{\"source\":\"web\",\"target\":\"db\",\"action\":\"allow\"}").statusCode()).isEqualTo(200);
+        for (int id = 1; id <= 3; id++) awaitPolicies(id, 1);
+
+        HttpResponse<String> apps = post(leader, "/apps/apply", "{}");
+        assertThat(apps.statusCode()).isEqualTo(400);
+        assertThat(apps.body()).contains("apps are not available on a cluster server yet");
+    }
+
+    @Test
+    @Order(3)
+    void a_killed_leader_is_replaced_within_5_s_and_nothing_acknowledged_is_lost_and_it_catches_up() throws Exception {
+        int old = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + serverName(old)).start().waitFor();
+        long killedAt = System.nanoTime();
+        List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
+        survivors.remove(Integer.valueOf(old));
+        int next = awaitLeader(survivors, Duration.ofSeconds(10));
+        long electionMs = (System.nanoTime() - killedAt) / 1_000_000;
+        assertThat(electionMs).as("a new leader after %d ms", electionMs).isLessThan(5_000);
+
+        assertThat(post(next, "/v1/policies", "{\"source\":\"web\",\"target\":\"cache\",\"action\":\"deny\"}").statusCode()).isEqualTo(200);
+        for (int id : survivors) awaitPolicies(id, 2);
+
+        Process restart = inNode(old, "server", "start");
+        assertThat(restart.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(restart.exitValue()).as(new String(restart.getInputStream().readAllBytes())).isZero();
+        awaitPolicies(old, 2);
+        awaitAllApplied();
+        String sum = checksum(1);
+        assertThat(checksum(2)).isEqualTo(sum);
+        assertThat(checksum(3)).isEqualTo(sum);
+    }
+
+    @Test
+    @Order(4)
+    void step_down_hands_leadership_to_another_server() throws Exception {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        int follower = leader % 3 + 1;
+        HttpResponse<String> refused = post(follower, "/cluster/step-down", "");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"transferred\":false").contains("not leader");
+        HttpResponse<String> done = post(leader, "/cluster/step-down", "");
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(done.body()).isEqualTo("{\"transferred\":true}");
+        assertThat(get(leader, "/cluster/status").path("role").asText()).isNotEqualTo("leader");
+        assertThat(awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(10))).isNotEqualTo(leader);
+    }
+
+    @Test
+    @Order(5)
+    void agents_join_heartbeat_drain_and_a_silent_one_goes_offline() throws Exception {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        HttpResponse<String> wrong = post(leader, "/agents/register", "{\"token\":\"guess\",\"address\":\"10.239.2.101\",\"cpu_cores\":2,\"memory_mb\":512}");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).isEqualTo("{\"error\":\"invalid token\"}");
+        HttpResponse<String> zero = post(leader, "/agents/register", "{\"token\":\"" + JOIN_TOKEN + "\",\"address\":\"10.239.2.101\",\"cpu_cores\":0,\"memory_mb\":512}");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(zero.body()).contains("cpu_cores must be 1-10000");
+
+        int follower = leader % 3 + 1;
+        Process a1 = agent(1, follower);   // joins through a follower: follows the leader hint
+        Process a2 = agent(2, leader);
+        JsonNode agents = awaitAgents(follower, 2, "active");
+        for (JsonNode a : agents) {
+            assertThat(a.path("id").asText()).matches("[0-9a-f]{12}");
+            assertThat(a.path("address").asText()).startsWith(SUBNET + ".10");
+            assertThat(a.path("cpu_cores").asInt()).isPositive();
+            assertThat(a.path("memory_mb").asLong()).isPositive();
+        }
+        String a1Id = idOf(agents, SUBNET + ".101");
+        String a2Id = idOf(agents, SUBNET + ".102");
+        // an operator's route: the join token does not list agents
+        HttpResponse<String> withJoinToken = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(leader) + "/agents"))
+                .header("Authorization", "Bearer " + JOIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withJoinToken.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> drained = post(leader, "/agents/" + a1Id + "/drain", "");
+        assertThat(drained.body()).isEqualTo("{\"status\":\"draining\"}");
+
+        a2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        long silentAt = System.nanoTime();
+        awaitAgentStatus(follower, a2Id, "offline", Duration.ofSeconds(70));
+        long offlineAfterMs = (System.nanoTime() - silentAt) / 1_000_000;
+        assertThat(offlineAfterMs).as("offline after %d ms", offlineAfterMs).isGreaterThanOrEqualTo(25_000);
+        // the drained agent keeps heartbeating and stays draining (sticky)
+        awaitAgentStatus(follower, a1Id, "draining", Duration.ofSeconds(5));
+        a1.destroyForcibly();
+    }
+
+    // --- helpers ---
+
+    /** {@code yoq join} in agent node {@code n}, pointed at server {@code serverId}; it heartbeats until killed. */
+    static Process agent(int n, int serverId) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "a" + n, "env",
+                "YOQ_DATA_DIR=" + LAB_DIR.resolve("a" + n).resolve("data"), YoqServer.REPO.resolve("bin/yoq").toString(),
+                "join", SUBNET + "." + serverId, "--token", JOIN_TOKEN));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LAB_DIR.resolve("a" + n + "-join.log").toFile()));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    static JsonNode awaitAgents(int serverId, int count, String status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(serverId, "/agents");
+            long matching = 0;
+            for (JsonNode a : last) if (status.equals(a.path("status").asText())) matching++;
+            if (last.size() == count && matching == count) return last;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("agents on server " + serverId + ": " + last);
+    }
+
+    static void awaitAgentStatus(int serverId, String id, String status, Duration budget) throws Exception {
+        long deadline = System.nanoTime() + budget.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(serverId, "/agents");
+            for (JsonNode a : last) if (id.equals(a.path("id").asText()) && status.equals(a.path("status").asText())) return;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("agent " + id + " not " + status + " on server " + serverId + ": " + last);
+    }
+
+    static String idOf(JsonNode agents, String address) {
+        for (JsonNode a : agents) if (address.equals(a.path("address").asText())) return a.path("id").asText();
+        throw new AssertionError("no agent at " + address + " in " + agents);
+    }
+
+    static CliIT.Run lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new CliIT.Run(p.exitValue(), out, err);
+    }
+
+    /** bin/yoq inside node {@code id}'s namespaces, as that node's server, with no node helper (a control-plane server). */
+    static Process inNode(int id, String... yoqArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s" + id, "env",
+                "YOQ_SERVER_NAME=" + serverName(id), "YOQ_DATA_DIR=" + LAB_DIR.resolve("s" + id).resolve("data"),
+                "YOQ_NODE_HELPER=off", YoqServer.REPO.resolve("bin/yoq").toString()));
+        cmd.addAll(List.of(yoqArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    static void copyTheProductionServer(String name) throws Exception {
+        Path from = SERVERS.resolve("yoq");
+        Path to = SERVERS.resolve(name);
+        ServerLifecycleIT.deleteTree(to);
+        Files.createDirectories(to.resolve("apps"));
+        for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env", "apps/yoq-ear.ear")) {
+            Files.copy(from.resolve(file), to.resolve(file));
+        }
+    }
+
+    static JsonNode get(int id, String path) throws Exception {
+        HttpResponse<String> r = YoqServer.HTTP.send(request(id, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " on " + id + ": " + r.body()).isEqualTo(200);
+        return YoqServer.JSON.readTree(r.body());
+    }
+
+    static HttpResponse<String> post(int id, String path, String json) throws Exception {
+        return YoqServer.HTTP.send(request(id, path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest.Builder request(int id, String path) {
+        return HttpRequest.newBuilder(URI.create("http://" + address(id) + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + API_TOKEN);
+    }
+
+    /** The leader every asked server names, once they all name the same one that says it leads. */
+    static int awaitLeader(List<Integer> servers, Duration budget) throws Exception {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < deadline) {
+            Integer agreed = null;
+            boolean agree = true;
+            for (int id : servers) {
+                try {
+                    JsonNode s = get(id, "/cluster/status");
+                    int named = s.path("leader_id").asInt(0);
+                    if (named == 0 || (agreed != null && agreed != named)) agree = false;
+                    agreed = named;
+                } catch (Exception | AssertionError unreachable) {
+                    agree = false;
+                }
+            }
+            if (agree && agreed != null && servers.contains(agreed) && "leader".equals(get(agreed, "/cluster/status").path("role").asText())) {
+                return agreed;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no agreed leader among " + servers + " within " + budget);
+    }
+
+    static void awaitPolicies(int id, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = get(id, "/v1/policies");
+                if (last.size() == count) return;
+            } catch (Exception | AssertionError notYet) {
+                // a restarting server does not answer yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("server " + id + " has policies " + last + ", expected " + count);
+    }
+
+    static void awaitAllApplied() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            long a = applied(1), b = applied(2), c = applied(3);
+            if (a == b && b == c && a > 0) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the servers did not reach the same applied index");
+    }
+
+    static long applied(int id) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + LAB_DIR.resolve("s" + id).resolve("data/yoq.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(log_index) FROM raft_applied")) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    /** SHA-256 over every row of the replicated tables, in rowid order. */
+    static String checksum(int id) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + LAB_DIR.resolve("s" + id).resolve("data/yoq.db"));
+             Statement s = c.createStatement()) {
+            for (String table : Replication.REPLICATED_TABLES) {
+                sha.update(table.getBytes());
+                try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY rowid")) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    while (rs.next()) {
+                        for (int col = 1; col <= md.getColumnCount(); col++) sha.update(String.valueOf(rs.getObject(col)).getBytes());
+                    }
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

@@ -1,0 +1,163 @@
+package dev.yoq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code yoq join <server> --token T}: registers this node as an agent of the cluster (spec §1.5, §5.3), then
+ * heartbeats every 5 s with its resources until stopped, following the leader's address when a server is not it.
+ * The agent id is kept in {@code <data dir>/cluster/agent_id}, so a restarted join is the same agent. Running the
+ * work the scheduler places on agents comes later (apps on a cluster): today an agent is counted and watched.
+ */
+@Command(name = "join", description = "Join a cluster as an agent and heartbeat until stopped (the join token is --token).")
+public class JoinCommand implements Callable<Integer> {
+    static final long HEARTBEAT_MS = 5_000;
+
+    @ParentCommand
+    YoqCommand yoq;
+
+    @Parameters(index = "0", paramLabel = "SERVER", description = "a server's IPv4 address (or address:port)")
+    String server;
+
+    @Option(names = "--port", paramLabel = "P", description = "the server's API port (default 7700)")
+    int port = ServerAddress.DEFAULT_PORT;
+
+    @Option(names = "--agent-port", paramLabel = "P", description = "this agent's API port, reported to the servers (default 7701)")
+    int agentPort = 7701;
+
+    @Option(names = "--role", paramLabel = "both|agent|server", description = "what this node is for (default both)")
+    String role = "both";
+
+    @Option(names = "--region", paramLabel = "R", description = "this node's region")
+    String region;
+
+    /** How many heartbeats to send before returning; unlimited by default (tests bound it). */
+    @Option(names = "--heartbeats", hidden = true)
+    long heartbeats = Long.MAX_VALUE;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String token = yoq.options.token;
+        if (token == null || token.isBlank()) throw new CliException("join: --token is required (the cluster's join token)");
+        ServerAddress target = server.contains(":") ? ServerAddress.parse(server) : ServerAddress.parse(server + ":" + port);
+        Path idFile = yoq.options.layout().root().resolve("cluster").resolve("agent_id");
+        String id = readId(idFile);
+        if (id == null) {
+            Registered r = register(target, token);
+            target = r.server();
+            id = r.id();
+            writeId(idFile, id);
+            yoq.out.println("joined the cluster as agent " + id + " (server " + target + ")");
+        } else {
+            yoq.out.println("agent " + id + " (from " + idFile + ") heartbeating to " + target);
+        }
+        String lastStatus = null;
+        for (long sent = 0; sent < heartbeats; sent++) {
+            if (sent > 0) Thread.sleep(HEARTBEAT_MS);
+            try {
+                ApiClient.Reply reply = client(target, token).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody());
+                JsonNode body = reply.json();
+                if (reply.status() == 400 && "not leader".equals(body.path("error").asText()) && !body.path("leader").asText().isEmpty()) {
+                    target = ServerAddress.parse(body.path("leader").asText());
+                    yoq.err.println("following the leader to " + target);
+                    continue;
+                }
+                if (reply.status() != 200) throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
+                String status = body.path("status").asText();
+                if ("ok".equals(status)) {   // the servers forgot this agent (an hour offline): register again
+                    Registered r = register(target, token);
+                    target = r.server();
+                    id = r.id();
+                    writeId(idFile, id);
+                    yoq.out.println("registered again as agent " + id);
+                } else if (!status.equals(lastStatus)) {
+                    yoq.out.println("agent " + id + ": " + status);
+                    lastStatus = status;
+                }
+            } catch (CliException unreachable) {
+                yoq.err.println("heartbeat: " + unreachable.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    record Registered(String id, ServerAddress server) {}
+
+    private Registered register(ServerAddress target, String token) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        NodeResources res = NodeResources.read();
+        body.put("token", token);
+        body.put("address", localAddressTowards(target));
+        body.put("agent_api_port", agentPort);
+        body.put("cpu_cores", res.cpuCores());
+        body.put("memory_mb", res.memoryMb());
+        body.put("role", role);
+        if (region != null) body.put("region", region);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ApiClient.Reply reply = client(target, token).postAnswer("/agents/register", body);
+            JsonNode answer = reply.json();
+            if (reply.status() == 200) return new Registered(answer.path("id").asText(), target);
+            if (reply.status() == 400 && "not leader".equals(answer.path("error").asText()) && !answer.path("leader").asText().isEmpty()) {
+                target = ServerAddress.parse(answer.path("leader").asText());   // follow the hint once
+                continue;
+            }
+            throw new CliException("join: the server refused the registration (" + reply.status() + "): " + answer.path("error").asText());
+        }
+        throw new CliException("join: no leader took the registration (followed one hint to " + target + ")");
+    }
+
+    private Map<String, Object> heartbeatBody() {
+        NodeResources res = NodeResources.read();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("cpu_cores", res.cpuCores());
+        body.put("memory_mb", res.memoryMb());
+        body.put("cpu_used", res.cpuUsedMillicores());
+        body.put("memory_used_mb", res.memoryUsedMb());
+        body.put("containers", 0);
+        return body;
+    }
+
+    private static ApiClient client(ServerAddress target, String token) {
+        return new ApiClient(target, new GlobalOptions.Credential(token, "--token (the join token)"));
+    }
+
+    /** The address this node uses to reach the server: what the servers will reach it on. */
+    static String localAddressTowards(ServerAddress target) {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(target.host(), target.port()));   // no packet: only picks the route
+            return probe.getLocalAddress().getHostAddress();
+        } catch (IOException e) {
+            throw new CliException("join: no route to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readId(Path file) {
+        try {
+            if (!Files.exists(file)) return null;
+            String id = Files.readString(file).strip();
+            return id.matches("[0-9a-f]{12}") ? id : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void writeId(Path file, String id) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, id + "\n");
+        } catch (IOException e) {
+            throw new CliException("join: cannot keep the agent id in " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

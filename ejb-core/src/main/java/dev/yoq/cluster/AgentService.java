@@ -1,0 +1,197 @@
+package dev.yoq.cluster;
+
+import dev.yoq.cluster.agent.AgentRegistration;
+import dev.yoq.cluster.agent.Liveness;
+import dev.yoq.cluster.agent.NodeNumbers;
+import dev.yoq.cluster.schedule.NodeStatus;
+import dev.yoq.security.TokenComparison;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The servers' side of agents (spec §5.2, §5.3): registration with the join token, heartbeats buffered on the
+ * leader and written as one log entry every 2 s, drain, and the leader's offline rule (checked every 5 s: an
+ * agent silent for 30 s goes offline and its work becomes pending; an hour offline, it is forgotten). Reads come
+ * from this server's copy of the replicated tables.
+ */
+@Singleton
+@Startup
+@jakarta.ejb.DependsOn("ServerStartup")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class AgentService {
+    private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
+    static final long FLUSH_MS = 2_000;
+    static final long LIVENESS_MS = 5_000;
+    /** Heartbeats waiting for the next flush: at most one per agent (the newest), bounded by the agents there are. */
+    private static final int MAX_BUFFERED = 100_000;
+
+    @Inject
+    ClusterInfo cluster;
+    @Inject
+    CommandBus bus;
+    @Resource
+    TimerService timers;
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Command.Heartbeat> buffered = new LinkedHashMap<>();
+
+    /** A registration refused: the message is the spec's error. */
+    @jakarta.ejb.ApplicationException
+    public static final class Refused extends RuntimeException {
+        public Refused(String message) { super(message); }
+    }
+
+    @PostConstruct
+    void start() {
+        timers.createIntervalTimer(FLUSH_MS, FLUSH_MS, new TimerConfig("heartbeat-flush", false));
+        timers.createIntervalTimer(LIVENESS_MS, LIVENESS_MS, new TimerConfig("agent-liveness", false));
+    }
+
+    /** Whether {@code presented} is this cluster's join token (constant time); never outside a cluster. */
+    public boolean isJoinToken(String presented) {
+        return cluster.clustered() && TokenComparison.matches(cluster.joinToken(), presented);
+    }
+
+    /** Registers an agent: the join token first, then the body's fields (every problem named). */
+    public Command.AgentRegistered register(String token, AgentRegistration.Raw raw, long now) {
+        if (!isJoinToken(token)) throw new Refused("invalid token");
+        AgentRegistration r;
+        try {
+            r = AgentRegistration.check(raw);
+        } catch (AgentRegistration.Invalid e) {
+            throw new Refused(e.getMessage());
+        }
+        String labels = r.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .reduce((a, b) -> a + "," + b).orElse("");
+        return bus.submit(new Command.RegisterAgent(NodeNumbers.agentId(random), r.address(), r.agentApiPort(), r.cpuCores(),
+                r.memoryMb(), r.wgPublicKey(), r.wgListenPort(), r.role().wire(), r.region(), labels, r.gpuCount(),
+                r.gpuVramMb(), r.gpuModel(), now));
+    }
+
+    /** Buffers a heartbeat for the next flush; returns the agent's status, or null when it is unknown. */
+    public String heartbeat(Command.Heartbeat h) {
+        String status = status(h.agentId());
+        if (status == null) return null;
+        synchronized (buffered) {
+            if (buffered.size() < MAX_BUFFERED || buffered.containsKey(h.agentId())) buffered.put(h.agentId(), h);
+        }
+        return "offline".equals(status) ? "active" : status;
+    }
+
+    public String status(String id) {
+        List<?> rows = em.createNativeQuery("SELECT status FROM agents WHERE id = ?1").setParameter(1, id).getResultList();
+        return rows.isEmpty() ? null : (String) rows.get(0);
+    }
+
+    public String drain(String id, String actor, long now) {
+        return bus.submit(new Command.DrainAgent(id, actor, now));
+    }
+
+    public void setLabels(String id, String labels) {
+        bus.submit(new Command.SetAgentLabels(id, labels));
+    }
+
+    /** Every agent as a column map, oldest registration first. */
+    public List<Map<String, Object>> list() {
+        return rows("SELECT id, address, status, agent_api_port, cpu_cores, memory_mb, cpu_used, memory_used_mb, containers, "
+                + "last_heartbeat, node_id, wg_public_key, overlay_ip, role, region, labels, gpu_count, gpu_used, gpu_model, "
+                + "gpu_vram_mb, rdma_capable FROM agents ORDER BY registered_at, id");
+    }
+
+    /** The WireGuard mesh; {@code serversOnly}: the peers of nodes that are servers (role server or both). */
+    public List<Map<String, Object>> wireguardPeers(boolean serversOnly) {
+        return rows("SELECT p.node_id, p.agent_id, p.public_key, p.endpoint, p.overlay_ip, p.container_subnet FROM wireguard_peers p "
+                + (serversOnly ? "JOIN agents a ON a.id = p.agent_id WHERE a.role <> 'agent' " : "") + "ORDER BY p.node_id");
+    }
+
+    /** Assignments placed on this agent. */
+    public List<Map<String, Object>> assignments(String agentId) {
+        return rows("SELECT id, agent_id, image, command, status, status_reason, cpu_limit, memory_limit_mb, app_name, "
+                + "workload_kind, workload_name FROM assignments WHERE agent_id = ?1 ORDER BY created_at, id", agentId);
+    }
+
+    /** The rows of a native query as maps keyed by the selected column names (plain names, aliases stripped). */
+    private List<Map<String, Object>> rows(String sql, Object... params) {
+        var q = em.createNativeQuery(sql);
+        for (int i = 0; i < params.length; i++) q.setParameter(i + 1, params[i]);
+        List<Object[]> result = new ArrayList<>();
+        for (Object row : q.getResultList()) result.add(row instanceof Object[] a ? a : new Object[] {row});
+        String[] names = sql.substring(7, sql.indexOf(" FROM ")).replace("p.", "").split(",\\s*");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object[] r : result) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) m.put(names[i].strip(), r[i]);
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Timeout
+    void tick(Timer timer) {
+        if (!cluster.clustered() || !cluster.leads() || cluster.notReadyReason() != null) return;
+        try {
+            if ("heartbeat-flush".equals(timer.getInfo())) flush();
+            else checkLiveness(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.warning("agent " + timer.getInfo() + ": " + e.getMessage());
+        }
+    }
+
+    private void flush() {
+        List<Command.Heartbeat> batch;
+        synchronized (buffered) {
+            if (buffered.isEmpty()) return;
+            batch = List.copyOf(buffered.values());
+            buffered.clear();
+        }
+        bus.submit(new Command.RecordHeartbeats(batch));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void checkLiveness(long now) {
+        List<Liveness.Agent> agents = new ArrayList<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery(
+                "SELECT id, status, last_heartbeat, COALESCE(offline_since, 0) FROM agents").getResultList()) {
+            agents.add(new Liveness.Agent((String) r[0], NodeStatus.parse((String) r[1]), ((Number) r[2]).longValue(), ((Number) r[3]).longValue()));
+        }
+        // a heartbeat still in the buffer counts: it has not been written yet, but the agent spoke
+        synchronized (buffered) {
+            agents.replaceAll(a -> buffered.containsKey(a.id())
+                    ? new Liveness.Agent(a.id(), a.status(), Math.max(a.lastHeartbeatMs(), buffered.get(a.id()).at()), a.offlineSinceMs()) : a);
+        }
+        List<String> offline = new ArrayList<>();
+        List<String> forget = new ArrayList<>();
+        for (Liveness.Decision d : Liveness.evaluate(agents, now, 0)) {
+            (d.action() == Liveness.Action.MARK_OFFLINE ? offline : forget).add(d.agentId());
+        }
+        if (!offline.isEmpty()) {
+            int n = bus.submit(new Command.MarkAgentsOffline(offline, now));
+            if (n > 0) LOG.warning(n + " agent(s) offline after " + Liveness.OFFLINE_AFTER_MS / 1000 + " s without a heartbeat: " + offline);
+        }
+        if (!forget.isEmpty()) bus.submit(new Command.ForgetAgents(forget));
+    }
+}

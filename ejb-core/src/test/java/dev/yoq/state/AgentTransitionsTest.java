@@ -1,0 +1,87 @@
+package dev.yoq.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentTransitionsTest {
+    static final String KEY = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+    @TempDir Path dir;
+    SqliteFixture db;
+    final StateMachine machine = new StateMachine();
+
+    @BeforeEach
+    void open() throws Exception { db = new SqliteFixture(dir); }
+
+    @AfterEach
+    void close() { db.close(); }
+
+    <R> R apply(Command<R> c) { return db.inNewTransaction(em -> machine.apply(c, em)); }
+
+    static Command.RegisterAgent agent(String id, String address, String key) {
+        return new Command.RegisterAgent(id, address, 7701, 4, 8192, key, 51820, "both", null, "zone=a", 0, 0, null, 1_000);
+    }
+
+    static Command.Heartbeat beat(String id, long at) {
+        return new Command.Heartbeat(id, 4, 8192, 1500, 2048, 3, 0, 0, "healthy", at);
+    }
+
+    @Test
+    void registering_gives_the_lowest_free_node_id_its_overlay_address_subnet_and_peer_row() throws Exception {
+        assertThat(apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY))).isEqualTo(new Command.AgentRegistered("aaaaaaaaaaaa", 1, "10.40.0.1"));
+        assertThat(apply(agent("bbbbbbbbbbbb", "10.0.0.6", KEY))).isEqualTo(new Command.AgentRegistered("bbbbbbbbbbbb", 2, "10.40.0.2"));
+        assertThat(apply(agent("cccccccccccc", "10.0.0.7", null))).isEqualTo(new Command.AgentRegistered("cccccccccccc", null, null));
+        assertThat(db.count("SELECT count(*) FROM wireguard_peers WHERE node_id = 2 AND endpoint = '10.0.0.6:51820' "
+                + "AND container_subnet = '10.42.2.0/24' AND overlay_ip = '10.40.0.2'")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'agent_register'")).isEqualTo(3);
+        assertThatThrownBy(() -> apply(agent("aaaaaaaaaaaa", "10.0.0.9", KEY))).isInstanceOf(CommandRejectedException.class)
+                .hasMessageContaining("taken");
+    }
+
+    @Test
+    void a_silent_agent_goes_offline_its_work_becomes_pending_elsewhere_and_a_heartbeat_brings_it_back() throws Exception {
+        apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO assignments (id, agent_id, image, status, created_at) VALUES ('w1', 'aaaaaaaaaaaa', 'img', 'running', 1)");
+            s.executeUpdate("INSERT INTO assignments (id, agent_id, image, status, created_at) VALUES ('w2', 'aaaaaaaaaaaa', 'img', 'stopped', 1)");
+        }
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 40_000))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM agents WHERE status = 'offline' AND offline_since = 40000")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND agent_id = '' AND status = 'pending'")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w2' AND agent_id = 'aaaaaaaaaaaa'")).isEqualTo(1);
+
+        assertThat(apply(new Command.RecordHeartbeats(List.of(beat("aaaaaaaaaaaa", 50_000), beat("ffffffffffff", 50_000))))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM agents WHERE status = 'active' AND offline_since IS NULL AND cpu_used = 1500 "
+                + "AND containers = 3 AND last_heartbeat = 50000")).isEqualTo(1);
+        // an older heartbeat arriving late does not move the clock back
+        apply(new Command.RecordHeartbeats(List.of(beat("aaaaaaaaaaaa", 45_000))));
+        assertThat(db.count("SELECT last_heartbeat FROM agents")).isEqualTo(50_000);
+    }
+
+    @Test
+    void draining_is_sticky_offline_rule_and_heartbeats_leave_it_and_forgetting_takes_only_offline_agents() throws Exception {
+        apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY));
+        apply(agent("bbbbbbbbbbbb", "10.0.0.6", KEY));
+        assertThat(apply(new Command.DrainAgent("aaaaaaaaaaaa", "api-token", 2_000))).isEqualTo("draining");
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 40_000))).isZero();
+        apply(new Command.RecordHeartbeats(List.of(beat("aaaaaaaaaaaa", 50_000))));
+        assertThat(db.count("SELECT count(*) FROM agents WHERE id = 'aaaaaaaaaaaa' AND status = 'draining'")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'agent_drain' AND actor = 'api-token'")).isEqualTo(1);
+        assertThatThrownBy(() -> apply(new Command.DrainAgent("ffffffffffff", "api-token", 1))).isInstanceOf(CommandRejectedException.class);
+
+        apply(new Command.MarkAgentsOffline(List.of("bbbbbbbbbbbb"), 40_000));
+        assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb")))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM agents")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM wireguard_peers")).isEqualTo(1);
+        // its node id is free again for the next registrant
+        assertThat(apply(agent("cccccccccccc", "10.0.0.7", KEY)).nodeId()).isEqualTo(2);
+    }
+}
