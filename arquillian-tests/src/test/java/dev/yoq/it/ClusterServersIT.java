@@ -108,6 +108,11 @@ class ClusterServersIT {
         JsonNode peers = get(1, "/cluster/peers/info");
         assertThat(peers).hasSize(3);
         for (JsonNode p : peers) assertThat(p.path("reachable").asInt()).as(p.toString()).isEqualTo(1);
+
+        CliIT.Run preflight = CliIT.yoq(java.util.Map.of(), "upgrade", "preflight", "--server", address(leader), "--token", API_TOKEN);
+        assertThat(preflight.exit()).as(preflight.out() + preflight.err()).isZero();
+        assertThat(preflight.out()).contains("pass  servers       all 3 servers answer").contains("pass  version-skew")
+                .contains("clock-skew");
     }
 
     @Test
@@ -196,6 +201,10 @@ class ClusterServersIT {
                 .header("Authorization", "Bearer " + JOIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(withJoinToken.statusCode()).isEqualTo(401);
 
+        CliIT.Run nodes = CliIT.yoq(java.util.Map.of(), "nodes", "--server", address(follower), "--token", API_TOKEN);
+        assertThat(nodes.exit()).as(nodes.err()).isZero();
+        assertThat(nodes.out()).contains("ID").contains("STATUS").contains(a1Id).contains(a2Id).contains("active");
+
         HttpResponse<String> drained = post(leader, "/agents/" + a1Id + "/drain", "");
         assertThat(drained.body()).isEqualTo("{\"status\":\"draining\"}");
 
@@ -209,7 +218,49 @@ class ClusterServersIT {
         a1.destroyForcibly();
     }
 
+    @Test
+    @Order(6)
+    void a_cut_off_leader_cannot_commit_the_majority_can_and_after_healing_all_tables_are_identical() throws Exception {
+        int old = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        int policiesBefore = get(old, "/v1/policies").size();
+        assertThat(lab("isolate", "s" + old).exit()).isZero();
+        try {
+            List<Integer> majority = new ArrayList<>(List.of(1, 2, 3));
+            majority.remove(Integer.valueOf(old));
+            int next = awaitLeader(majority, Duration.ofSeconds(15));
+            assertThat(post(next, "/v1/policies", "{\"source\":\"api\",\"target\":\"db\",\"action\":\"allow\"}").statusCode()).isEqualTo(200);
+
+            // the cut-off server, asked on its own loopback: not leader any more, or no majority to commit (503)
+            String answer = curlInside(old, "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                    "{\"source\":\"lost\",\"target\":\"db\",\"action\":\"allow\"}", "http://127.0.0.1:7700/v1/policies");
+            assertThat(answer).matches("(?s).*(\"not leader\"|not_committed).*(400|503)$");
+        } finally {
+            assertThat(lab("heal", "s" + old).exit()).isZero();
+        }
+        awaitPolicies(old, policiesBefore + 1);
+        awaitAllApplied();
+        String sum = checksum(1);
+        assertThat(checksum(2)).isEqualTo(sum);
+        assertThat(checksum(3)).isEqualTo(sum);
+        for (int id = 1; id <= 3; id++) {
+            assertThat(get(id, "/v1/policies").toString()).contains("\"api\"").doesNotContain("\"lost\"");
+        }
+    }
+
     // --- helpers ---
+
+    /** curl inside node {@code id}'s namespace with the API token; the body then the status code. */
+    static String curlInside(int id, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s" + id,
+                "curl", "-s", "-m", "30", "-w", "%{http_code}", "-H", "Authorization: Bearer " + API_TOKEN));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out.strip();
+    }
 
     /** {@code yoq join} in agent node {@code n}, pointed at server {@code serverId}; it heartbeats until killed. */
     static Process agent(int n, int serverId) throws Exception {

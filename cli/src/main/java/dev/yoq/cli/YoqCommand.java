@@ -50,6 +50,7 @@ public class YoqCommand implements Callable<Integer> {
         c.put("cert", CertCommands.class);
         c.put("metrics", MetricsCommand.class);
         c.put("doctor", DoctorCommand.class);
+        c.put("upgrade", UpgradeCommand.class);
         c.put("version", VersionCommand.class);
         c.put("status", StatusCommand.class);
         c.put("server", ServerCommand.class);

@@ -44,7 +44,9 @@ public final class RaftNode implements AutoCloseable {
     private final RaftGroup group;
     private final CommandStateMachine stateMachine;
     private final RaftServer server;
-    private final RaftClient client;
+    private volatile RaftClient client;
+    private final RaftProperties properties;
+    private final Parameters parameters;
     private final CommandCodec codec = new CommandCodec();
 
     private final ClusterTls tls;
@@ -74,11 +76,33 @@ public final class RaftNode implements AutoCloseable {
                 .setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        this.client = RaftClient.newBuilder()
+        this.properties = properties;
+        this.parameters = parameters;
+        this.client = newClient();
+    }
+
+    private RaftClient newClient() {
+        return RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientRpc(new GrpcFactory(parameters).newRaftClientRpc(ClientId.randomId(), properties))
                 .build();
+    }
+
+    /**
+     * A request the submitter gave up on must not be sent again by Ratis' client, which retries until it is
+     * answered: a write answered "not committed" would otherwise be applied later after all. Closing the client
+     * ends its retries; the next submit gets a fresh one. (A retry policy with a deadline is no alternative: Ratis'
+     * ordered client refuses every later request once one of them ran out of retries.)
+     */
+    private synchronized void abandon(RaftClient given) {
+        if (client != given) return;   // another submit already replaced it
+        client = newClient();
+        try {
+            given.close();
+        } catch (IOException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(RaftNode.class.getName()).fine("closing an abandoned Raft client: " + e);
+        }
     }
 
     static RaftPeer peer(RaftPeerAddress a) {
@@ -108,15 +132,18 @@ public final class RaftNode implements AutoCloseable {
     /** Replicates {@code command}, then returns what applying it returned (or throws its rejection). */
     public <R> R submit(Command<R> command) {
         byte[] entry = codec.encode(UUID.randomUUID().toString(), command);
+        RaftClient sending = client;
         RaftClientReply reply;
         try {
             // The async API pipelines concurrent submits (the blocking one keeps one request in flight per client).
-            reply = client.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
+            reply = sending.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
                     .get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
+            abandon(sending);
             throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + " within "
                     + COMMIT_WAIT_MS + " ms (no majority reachable from server " + self.id() + "?); it may still commit later", e);
         } catch (java.util.concurrent.ExecutionException e) {
+            abandon(sending);
             throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -133,10 +160,12 @@ public final class RaftNode implements AutoCloseable {
 
     /** A linearizable read barrier: returns once this server has applied everything committed before the call. */
     public void readBarrier() {
+        RaftClient reading = client;
         RaftClientReply reply;
         try {
-            reply = client.async().sendReadOnly(Message.EMPTY).get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
+            reply = reading.async().sendReadOnly(Message.EMPTY).get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
+            abandon(reading);
             throw new IllegalStateException("no read index within " + COMMIT_WAIT_MS + " ms (no leader reachable from server "
                     + self.id() + "?)", e);
         } catch (java.util.concurrent.ExecutionException e) {
