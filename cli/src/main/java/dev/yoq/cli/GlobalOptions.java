@@ -51,8 +51,18 @@ public class GlobalOptions {
             return ServerAddress.parse(server);
         }
         String port = env.get("YOQ_API_PORT");
-        return port == null || port.isBlank() ? ServerAddress.local(ServerAddress.DEFAULT_PORT)
-                : ServerAddress.parse("127.0.0.1:" + port.strip());
+        if (port != null && !port.isBlank()) return ServerAddress.parse("127.0.0.1:" + port.strip());
+        return ServerAddress.local(clusterApiPort());
+    }
+
+    /** A cluster server's API port from its cluster.json (init-server --api-port), else the default 7700. */
+    private int clusterApiPort() {
+        try {
+            dev.yoq.cluster.ClusterConfig cluster = dev.yoq.cluster.ClusterConfig.read(layout().root());
+            return cluster == null ? ServerAddress.DEFAULT_PORT : cluster.apiPort();
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return ServerAddress.DEFAULT_PORT;   // server start reports the broken file itself
+        }
     }
 
     /** The token to send and where it came from (for error messages); the token is null when there is none. */

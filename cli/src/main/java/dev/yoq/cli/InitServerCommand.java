@@ -1,5 +1,6 @@
 package dev.yoq.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.yoq.cluster.ClusterConfig;
 import dev.yoq.cluster.raft.RaftPeerAddress;
 import java.io.IOException;
@@ -71,10 +72,27 @@ public class InitServerCommand implements Callable<Integer> {
         if (proxyPort != null) env.put("YOQ_PROXY_HTTP_PORT", String.valueOf(proxyPort));
         LocalServer local = LocalServer.locate(yoq.options).withEnv(env);
         ServerAddress api = ServerAddress.local(apiPort);
-        ServerStarter.startAndAwaitReady(yoq, local, api);
+        if (ServerStarter.startAndAwaitReady(yoq, local, api)) {
+            // it was running already: it read its settings when it started, maybe before this cluster.json
+            JsonNode status = new ApiClient(api, new GlobalOptions.Credential(readToken(data), "api_token")).get("/cluster/status").json();
+            if (!status.path("cluster").asBoolean() || status.path("id").asInt() != id) {
+                throw new CliException("init-server: a server already runs on port " + apiPort + " as "
+                        + (status.path("cluster").asBoolean() ? "cluster server " + status.path("id").asInt() : "a single node")
+                        + " and has not read these settings (saved in " + ClusterConfig.file(data) + "): restart it with "
+                        + "'yoq server stop' then 'yoq server start'");
+            }
+        }
         yoq.out.println("cluster server " + id + " of " + config.peers().size() + " ready: API on 0.0.0.0:" + apiPort
                 + ", Raft on " + config.self().address() + " (data dir " + data + ")");
         return 0;
+    }
+
+    private static String readToken(Path data) {
+        try {
+            return dev.yoq.node.protocol.ApiTokenFile.read(data.resolve("api_token"));
+        } catch (IOException e) {
+            throw new CliException("init-server: cannot read " + data.resolve("api_token") + ": " + e.getMessage(), e);
+        }
     }
 
     /** --api-token is written to the data directory (0600); without it the file must exist (it is not made up here). */

@@ -62,14 +62,20 @@ public class JoinCommand implements Callable<Integer> {
         } else {
             yoq.out.println("agent " + id + " (from " + idFile + ") heartbeating to " + target);
         }
+        // every server this agent has heard of: the one it was given and each leader named since; when the one it
+        // talks to falls silent (a dead leader), it moves on to the next and follows that one's hint
+        java.util.LinkedHashSet<ServerAddress> known = new java.util.LinkedHashSet<>(java.util.List.of(
+                server.contains(":") ? ServerAddress.parse(server) : ServerAddress.parse(server + ":" + port), target));
         String lastStatus = null;
         for (long sent = 0; sent < heartbeats; sent++) {
             if (sent > 0) Thread.sleep(HEARTBEAT_MS);
             try {
                 ApiClient.Reply reply = client(target, token).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody());
                 JsonNode body = reply.json();
-                if (reply.status() == 400 && "not leader".equals(body.path("error").asText()) && !body.path("leader").asText().isEmpty()) {
-                    target = ServerAddress.parse(body.path("leader").asText());
+                if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
+                    String hint = body.path("leader").asText("");
+                    target = hint.isEmpty() ? next(known, target) : ServerAddress.parse(hint);
+                    known.add(target);
                     yoq.err.println("following the leader to " + target);
                     continue;
                 }
@@ -86,13 +92,22 @@ public class JoinCommand implements Callable<Integer> {
                     lastStatus = status;
                 }
             } catch (CliException unreachable) {
-                yoq.err.println("heartbeat: " + unreachable.getMessage());
+                ServerAddress silent = target;
+                target = next(known, target);
+                yoq.err.println("heartbeat: " + unreachable.getMessage() + (target.equals(silent) ? "" : "; trying " + target));
             }
         }
         return 0;
     }
 
     record Registered(String id, ServerAddress server) {}
+
+    /** The server after {@code current} among those known, round robin. */
+    static ServerAddress next(java.util.LinkedHashSet<ServerAddress> known, ServerAddress current) {
+        java.util.List<ServerAddress> list = java.util.List.copyOf(known);
+        int i = list.indexOf(current);
+        return list.get((i + 1) % list.size());
+    }
 
     private Registered register(ServerAddress target, String token) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -189,9 +189,9 @@ public class AgentService {
             (d.action() == Liveness.Action.MARK_OFFLINE ? offline : forget).add(d.agentId());
         }
         if (!offline.isEmpty()) {
-            int n = bus.submit(new Command.MarkAgentsOffline(offline, now));
+            int n = bus.submit(new Command.MarkAgentsOffline(offline, now - Liveness.offlineAfterMs(0), now));
             if (n > 0) LOG.warning(n + " agent(s) offline after " + Liveness.OFFLINE_AFTER_MS / 1000 + " s without a heartbeat: " + offline);
         }
-        if (!forget.isEmpty()) bus.submit(new Command.ForgetAgents(forget));
+        if (!forget.isEmpty()) bus.submit(new Command.ForgetAgents(forget, now - Liveness.FORGET_AFTER_MS));
     }
 }

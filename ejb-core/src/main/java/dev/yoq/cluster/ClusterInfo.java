@@ -51,49 +51,79 @@ public class ClusterInfo {
     private volatile ClusterConfig config;
     private volatile RaftNode raft;
     private volatile boolean started;
+    private volatile boolean configured;
     private volatile String startFailure;
 
     /**
      * Joins the cluster configured in {@code dataDir}, if any: starts the Raft peer and routes replicated commands
-     * through it. A data directory that already holds replicated state from single-node use is refused the first
-     * time (its rows are in no log, so the other servers would never have them).
+     * through it. From the moment {@code cluster.json} exists this server never applies a replicated command alone:
+     * until the peer runs, or if it cannot start, they are refused (503). A data directory that already holds
+     * replicated state from single-node use is refused until a first start succeeded (its rows are in no log, so
+     * the other servers would never have them).
      */
     public synchronized void start(Path dataDir) throws IOException {
-        ClusterConfig c = ClusterConfig.read(dataDir);
-        if (c == null || raft != null) return;
-        Path storage = dataDir.resolve("cluster").resolve("raft");
-        if (!Files.isDirectory(storage)) refuseExistingState();
-        Files.createDirectories(storage);
-        TransactionRunner exclusive = new TransactionRunner() {
+        if (raft != null || !Files.exists(ClusterConfig.file(dataDir))) return;
+        configured = true;
+        bus.replicateThrough(ClusterInfo::notStartedYet, Replication::replicated);
+        try {
+            ClusterConfig c = ClusterConfig.read(dataDir);
+            Path joined = dataDir.resolve("cluster").resolve("joined");
+            if (!Files.exists(joined)) refuseExistingState();
+            CommandStateMachine machine = new CommandStateMachine(new StateMachine(), exclusiveTransactions(),
+                    new SqliteSnapshots(dataSource::getConnection), Replication.REPLICATED_TABLES, bus::exclusively);
+            RaftNode node = new RaftNode(c.groupId(), c.self(), c.peers(), dataDir.resolve("cluster").resolve("raft"), machine,
+                    RaftNode.SNAPSHOT_EVERY, ClusterKey.forServers(c.token(), tokens.adminTokenForPeers()));
+            this.config = c;
+            this.raft = node;
+            Thread starter = new Thread(() -> startPeer(node, c, joined), "yoq-raft-start");
+            starter.setDaemon(true);
+            starter.start();
+        } catch (IOException | RuntimeException e) {
+            startFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw e;
+        }
+    }
+
+    /** Applies take the bus's writer lock around their whole transaction, commit included: one writer at a time. */
+    private TransactionRunner exclusiveTransactions() {
+        return new TransactionRunner() {
             @Override
             public <R> R inNewTransaction(Function<jakarta.persistence.EntityManager, R> work) {
-                // the lock inside the transaction: entering the EJB may wait for the application to finish starting,
-                // which must not happen while holding the lock the start-up's own (local) commands need
-                return transactions.inNewTransaction(em -> bus.exclusively(() -> work.apply(em)));
+                return bus.exclusively(() -> transactions.inNewTransaction(work));
             }
         };
-        CommandStateMachine machine = new CommandStateMachine(new StateMachine(), exclusive, new SqliteSnapshots(dataSource::getConnection));
-        RaftNode node = new RaftNode(c.groupId(), c.self(), c.peers(), storage, machine, RaftNode.SNAPSHOT_EVERY,
-                ClusterKey.fromJoinToken(c.token()));
-        // Until the peer runs, a replicated command must not be applied here alone: it is refused.
-        bus.replicateThrough(ClusterInfo::notStartedYet, Replication::replicated);
-        this.config = c;
-        this.raft = node;
-        // Ratis applies through the container's transactions, which the application allows only once it has
-        // started; this runs inside its start, so the peer starts beside it and waits for that.
-        Thread starter = new Thread(() -> {
-            try {
-                node.start();
-                bus.replicateThrough(node::submit, Replication::replicated);
-                started = true;
-                LOG.info(() -> "cluster server " + c.id() + " started: Raft on " + c.self().address() + ", peers " + c.peers());
-            } catch (IOException | RuntimeException e) {
-                startFailure = e.getMessage() == null ? e.toString() : e.getMessage();
-                LOG.severe("the Raft peer did not start: " + startFailure);
+    }
+
+    /**
+     * Ratis applies through the container's transactions, which Liberty allows only once the application has
+     * started, and {@link #start} runs inside that start: the peer starts on its own thread once a first empty
+     * transaction gets through (before that, holding the writer lock while waiting would block the start-up's own
+     * local commands).
+     */
+    private void startPeer(RaftNode node, ClusterConfig c, Path joined) {
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while (true) {
+                try {
+                    transactions.inNewTransaction(em -> null);
+                    break;
+                } catch (RuntimeException notYet) {
+                    if (System.nanoTime() > deadline) throw notYet;
+                    Thread.sleep(500);
+                }
             }
-        }, "yoq-raft-start");
-        starter.setDaemon(true);
-        starter.start();
+            node.start();
+            if (!Files.exists(joined)) Files.writeString(joined, "first started " + java.time.Instant.now() + "\n");
+            bus.replicateThrough(node::submit, Replication::replicated);
+            started = true;
+            LOG.info(() -> "cluster server " + c.id() + " started: Raft on " + c.self().address() + ", peers " + c.peers());
+        } catch (IOException | RuntimeException e) {
+            startFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.severe("the Raft peer did not start: " + startFailure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            startFailure = "interrupted";
+        }
     }
 
     private static <R> R notStartedYet(dev.yoq.state.Command<R> command) {
@@ -102,7 +132,7 @@ public class ClusterInfo {
 
     /** Null once the Raft peer runs (or on a single node), {@code starting} meanwhile, else why it did not start. */
     public String notReadyReason() {
-        if (raft == null || started) return null;
+        if (!configured || started) return null;
         return startFailure != null ? "the Raft peer did not start: " + startFailure : "starting";
     }
 

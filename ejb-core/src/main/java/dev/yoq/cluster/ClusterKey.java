@@ -27,6 +27,17 @@ public final class ClusterKey {
         return new ClusterKey(hmac(LABEL, joinToken.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The servers' own key for Raft: the join token's key, keyed again with the API token the servers share
+     * ({@code init-server --api-token}). Agents hold the join token (they register with it) but never the API
+     * token, so an agent cannot issue itself a Raft server certificate.
+     */
+    public static ClusterKey forServers(String joinToken, String apiToken) {
+        if (apiToken == null || apiToken.isBlank()) throw new IllegalArgumentException("the API token must not be empty");
+        byte[] joinKey = hmac(LABEL, joinToken.getBytes(StandardCharsets.UTF_8));
+        return new ClusterKey(hmac(joinKey, ("yoq-raft-servers:" + apiToken).getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The 32-byte tag over the concatenation of {@code parts}. */
     public byte[] tag(byte[]... parts) {
         try {

@@ -60,6 +60,24 @@ public class PolicyService {
         push();
     }
 
+    /** The rule set last sent from the 5 s cluster sync (null: none yet). */
+    private static final java.util.concurrent.atomic.AtomicReference<List<NetworkPolicy>> SYNCED = new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
+    /**
+     * On a cluster server the rules change through the log, also when another server took the write: every 5 s
+     * the rule set is sent to this node's helper if it differs from what this sync last sent (once per change).
+     */
+    @jakarta.ejb.Schedule(second = "*/5", minute = "*", hour = "*", persistent = false)
+    void syncClusterRules() {
+        if (!cluster.clustered()) return;
+        List<NetworkPolicy> rules = list();
+        if (rules.equals(SYNCED.getAndSet(rules))) return;
+        push();
+    }
+
     /** Sends the whole rule set to the helper; false (and a warning) when it is not there to take it. */
     public boolean push() {
         try (NodeClient client = node.open()) {

@@ -82,8 +82,9 @@ final class AgentTransitions {
     private static Integer offline(Command.MarkAgentsOffline c, EntityManager em) {
         int marked = 0;
         for (String id : c.ids()) {
-            int n = em.createNativeQuery("UPDATE agents SET status = 'offline', offline_since = ?1 WHERE id = ?2 AND status = 'active'")
-                    .setParameter(1, c.at()).setParameter(2, id).executeUpdate();
+            int n = em.createNativeQuery("UPDATE agents SET status = 'offline', offline_since = ?1 "
+                            + "WHERE id = ?2 AND status = 'active' AND last_heartbeat < ?3")
+                    .setParameter(1, c.at()).setParameter(2, id).setParameter(3, c.silentBefore()).executeUpdate();
             if (n == 0) continue;   // a heartbeat or a drain came first
             marked++;
             em.createNativeQuery("UPDATE assignments SET agent_id = '', status = 'pending', status_reason = 'agent offline' "
@@ -95,7 +96,8 @@ final class AgentTransitions {
     private static Integer forget(Command.ForgetAgents c, EntityManager em) {
         int forgotten = 0;
         for (String id : c.ids()) {
-            int n = em.createNativeQuery("DELETE FROM agents WHERE id = ?1 AND status = 'offline'").setParameter(1, id).executeUpdate();
+            int n = em.createNativeQuery("DELETE FROM agents WHERE id = ?1 AND status = 'offline' AND offline_since < ?2")
+                    .setParameter(1, id).setParameter(2, c.offlineBefore()).executeUpdate();
             if (n == 0) continue;
             forgotten++;
             em.createNativeQuery("DELETE FROM assignments WHERE agent_id = ?1 AND status IN ('stopped', 'failed')").setParameter(1, id).executeUpdate();

@@ -262,12 +262,15 @@ public sealed interface Command<R> {
     record DrainAgent(String id, String actor, long at) implements Command<String> {
     }
 
-    /** The leader's offline rule: these agents go offline and their pending and running work becomes pending, unplaced. */
-    record MarkAgentsOffline(List<String> ids, long at) implements Command<Integer> {
+    /**
+     * The leader's offline rule: these agents go offline and their pending and running work becomes pending,
+     * unplaced; only those still active and silent since {@code silentBefore} (a heartbeat written meanwhile wins).
+     */
+    record MarkAgentsOffline(List<String> ids, long silentBefore, long at) implements Command<Integer> {
     }
 
-    /** Agents offline for over an hour are deleted, with their finished assignments and WireGuard peer. */
-    record ForgetAgents(List<String> ids) implements Command<Integer> {
+    /** Agents offline since before {@code offlineBefore} are deleted, with their finished assignments and WireGuard peer. */
+    record ForgetAgents(List<String> ids, long offlineBefore) implements Command<Integer> {
     }
 
     /** Replaces an agent's labels ({@code k=v,k2=v2}, checked by the caller). */

@@ -53,7 +53,7 @@ class AgentTransitionsTest {
             s.executeUpdate("INSERT INTO assignments (id, agent_id, image, status, created_at) VALUES ('w1', 'aaaaaaaaaaaa', 'img', 'running', 1)");
             s.executeUpdate("INSERT INTO assignments (id, agent_id, image, status, created_at) VALUES ('w2', 'aaaaaaaaaaaa', 'img', 'stopped', 1)");
         }
-        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 40_000))).isEqualTo(1);
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 10_000, 40_000))).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM agents WHERE status = 'offline' AND offline_since = 40000")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND agent_id = '' AND status = 'pending'")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w2' AND agent_id = 'aaaaaaaaaaaa'")).isEqualTo(1);
@@ -71,17 +71,28 @@ class AgentTransitionsTest {
         apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY));
         apply(agent("bbbbbbbbbbbb", "10.0.0.6", KEY));
         assertThat(apply(new Command.DrainAgent("aaaaaaaaaaaa", "api-token", 2_000))).isEqualTo("draining");
-        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 40_000))).isZero();
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 10_000, 40_000))).isZero();
         apply(new Command.RecordHeartbeats(List.of(beat("aaaaaaaaaaaa", 50_000))));
         assertThat(db.count("SELECT count(*) FROM agents WHERE id = 'aaaaaaaaaaaa' AND status = 'draining'")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'agent_drain' AND actor = 'api-token'")).isEqualTo(1);
         assertThatThrownBy(() -> apply(new Command.DrainAgent("ffffffffffff", "api-token", 1))).isInstanceOf(CommandRejectedException.class);
 
-        apply(new Command.MarkAgentsOffline(List.of("bbbbbbbbbbbb"), 40_000));
-        assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb")))).isEqualTo(1);
+        apply(new Command.MarkAgentsOffline(List.of("bbbbbbbbbbbb"), 10_000, 40_000));
+        assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb"), 50_000))).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM agents")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM wireguard_peers")).isEqualTo(1);
         // its node id is free again for the next registrant
         assertThat(apply(agent("cccccccccccc", "10.0.0.7", KEY)).nodeId()).isEqualTo(2);
+    }
+
+    @Test
+    void an_agent_that_spoke_after_the_leader_looked_is_not_marked_offline_nor_one_recently_offline_forgotten() throws Exception {
+        apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY));
+        apply(new Command.RecordHeartbeats(List.of(beat("aaaaaaaaaaaa", 35_000))));
+        // the leader decided at 40 s with an older view (silent since 1 s); the heartbeat at 35 s was written meanwhile
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 10_000, 40_000))).isZero();
+        assertThat(apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), 36_000, 66_000))).isEqualTo(1);
+        assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa"), 60_000))).isZero();   // offline since 66 s
+        assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa"), 70_000))).isEqualTo(1);
     }
 }

@@ -45,6 +45,7 @@ public final class CommandStateMachine extends BaseStateMachine {
     private final TransactionRunner transactions;
     private final SqliteSnapshots snapshots;
     private final java.util.List<String> restoredTables;
+    private final Exclusive exclusive;
     private final CommandCodec codec = new CommandCodec();
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Object appliedSignal = new Object();
@@ -55,9 +56,24 @@ public final class CommandStateMachine extends BaseStateMachine {
         this(machine, transactions, snapshots, dev.yoq.cluster.Replication.REPLICATED_TABLES);
     }
 
-    /** {@code restoredTables}: what installing a snapshot replaces (the replicated tables; tests may add theirs). */
     public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots,
                                java.util.List<String> restoredTables) {
+        this(machine, transactions, snapshots, restoredTables, java.util.function.Supplier::get);
+    }
+
+    /** Runs work as the database's only writer (the server passes its command bus's lock). */
+    @FunctionalInterface
+    public interface Exclusive {
+        <T> T run(java.util.function.Supplier<T> work);
+    }
+
+    /**
+     * {@code restoredTables}: what installing a snapshot replaces (the replicated tables; tests may add theirs);
+     * {@code exclusive}: how the restore keeps other writers out.
+     */
+    public CommandStateMachine(StateMachine machine, TransactionRunner transactions, SqliteSnapshots snapshots,
+                               java.util.List<String> restoredTables, Exclusive exclusive) {
+        this.exclusive = exclusive;
         this.restoredTables = java.util.List.copyOf(restoredTables);
         this.machine = machine;
         this.transactions = transactions;
@@ -83,11 +99,27 @@ public final class CommandStateMachine extends BaseStateMachine {
         long[] applied = transactions.inNewTransaction(AppliedLog::lastApplied);
         if (snapshot != null && snapshot.getIndex() > applied[1]) {
             LOG.info(() -> "restoring the replicated database from snapshot " + snapshot.getTermIndex());
-            snapshots.restoreTables(snapshot.getFile().getPath(), restoredTables);
+            restore(snapshot.getFile().getPath());
             applied = transactions.inNewTransaction(AppliedLog::lastApplied);
         }
         setLastAppliedTermIndex(TermIndex.valueOf(applied[0], applied[1]));
         signalApplied();
+    }
+
+    /** The snapshot's replicated tables, as the only writer, waiting out SQLITE_BUSY from other processes. */
+    private void restore(java.nio.file.Path file) throws IOException {
+        try {
+            exclusive.run(() -> CommandBus.retryWhileBusy(() -> {
+                try {
+                    snapshots.restoreTables(file, restoredTables);
+                    return null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, BUSY_BUDGET, CommandBus.THREAD_SLEEP));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     @Override

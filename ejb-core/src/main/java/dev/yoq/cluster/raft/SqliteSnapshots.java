@@ -47,6 +47,7 @@ public final class SqliteSnapshots {
                 c.setAutoCommit(false);
                 try {
                     for (String table : tables) copyTable(c, s, table);
+                    copySequences(s, tables);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -70,6 +71,13 @@ public final class SqliteSnapshots {
         if (shared.isEmpty()) return;   // the snapshot predates the table: it was empty there
         String list = String.join(", ", shared);
         s.executeUpdate("INSERT INTO main.\"" + table + "\" (" + list + ") SELECT " + list + " FROM snap.\"" + table + "\"");
+    }
+
+    /** AUTOINCREMENT counters too: else the next insert would take another id here than on the leader. */
+    private static void copySequences(Statement s, List<String> tables) throws SQLException {
+        String names = tables.stream().map(t -> "'" + t.replace("'", "''") + "'").reduce((a, b) -> a + ", " + b).orElse("''");
+        s.executeUpdate("DELETE FROM main.sqlite_sequence WHERE name IN (" + names + ")");
+        s.executeUpdate("INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM snap.sqlite_sequence WHERE name IN (" + names + ")");
     }
 
     private static Set<String> columns(Statement s, String schema, String table) throws SQLException {

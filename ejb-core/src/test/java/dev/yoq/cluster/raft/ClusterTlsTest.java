@@ -1,6 +1,7 @@
 package dev.yoq.cluster.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.yoq.cluster.ClusterKey;
@@ -35,6 +36,17 @@ class ClusterTlsTest {
         assertThatThrownBy(() -> one.check(new X509Certificate[] {stranger.nodeCertificate()}))
                 .isInstanceOf(CertificateException.class).hasMessageContaining("wrong join token");
         assertThat(one.refused()).isEqualTo(1);
+    }
+
+    @Test
+    void an_agent_holding_only_the_join_token_cannot_pose_as_a_server() {
+        ClusterKey servers = ClusterKey.forServers("the-join-token", "c1".repeat(32));
+        ClusterTls one = node(servers, 1);
+        ClusterTls two = node(ClusterKey.forServers("the-join-token", "c1".repeat(32)), 2);
+        assertThatCode(() -> one.check(new X509Certificate[] {two.nodeCertificate()})).doesNotThrowAnyException();
+        ClusterTls agent = node(ClusterKey.fromJoinToken("the-join-token"), 2);   // what every agent can derive
+        assertThatThrownBy(() -> one.check(new X509Certificate[] {agent.nodeCertificate()}))
+                .hasMessageContaining("not issued by this cluster's key");
     }
 
     @Test

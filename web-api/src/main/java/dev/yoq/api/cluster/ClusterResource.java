@@ -87,9 +87,10 @@ public class ClusterResource {
             return Response.ok(Json.createObjectBuilder().add("transferred", true).build()).build();
         }
         String leader = cluster.leaderApiAddress();
-        return Response.status(400).entity(Json.createObjectBuilder().add("transferred", false)
-                .add("error", raft.isLeader() ? "no other server took over within " + STEP_DOWN_WAIT_MS + " ms" : "not leader")
-                .add("leader", leader == null ? "" : leader).build()).build();
+        var body = Json.createObjectBuilder().add("transferred", false)
+                .add("error", raft.isLeader() ? "no other server took over within " + STEP_DOWN_WAIT_MS + " ms" : "not leader");
+        if (leader != null) body.add("leader", leader);
+        return Response.status(400).entity(body.build()).build();
     }
 
     @POST

@@ -41,7 +41,7 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
         boolean replicated = REPLICATED_ROUTES.stream().anyMatch(r -> route.equals(r) || route.startsWith(r + "/"));
         if (!replicated) return null;
         if (route.equals("apps") || route.startsWith("apps/") || route.equals("deploy")) return new Refusal(APPS_NOT_YET, null);
-        if (!leads) return new Refusal("not leader", leader == null ? "" : leader);
+        if (!leads) return new Refusal("not leader", leader);   // the leader's address only while one is known
         return null;
     }
 

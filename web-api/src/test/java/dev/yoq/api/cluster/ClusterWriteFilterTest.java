@@ -16,7 +16,7 @@ class ClusterWriteFilterTest {
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policies"))
                 .isEqualTo(new ClusterWriteFilter.Refusal("not leader", "10.0.0.1:7700"));
         assertThat(ClusterWriteFilter.decide(true, false, null, "DELETE", "/v1/certificates/a.test"))
-                .isEqualTo(new ClusterWriteFilter.Refusal("not leader", ""));
+                .isEqualTo(new ClusterWriteFilter.Refusal("not leader", null));
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "containers")).isNull();
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policiesx")).isNull();
         assertThat(ClusterWriteFilter.decide(true, true, "10.0.0.1:7700", "POST", "v1/policies")).isNull();
