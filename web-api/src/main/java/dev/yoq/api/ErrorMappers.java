@@ -138,7 +138,7 @@ public final class ErrorMappers {
     public static class NotCommitted implements ExceptionMapper<dev.yoq.state.NotCommittedException> {
         @Override
         public Response toResponse(dev.yoq.state.NotCommittedException e) {
-            return ErrorBody.response(503, e.getMessage(), "not_committed");
+            return ErrorBody.response(503, e.getMessage(), e.code());
         }
     }
 

@@ -181,8 +181,8 @@ public final class RaftNode implements AutoCloseable {
     private void awaitLocally(long index) {
         try {
             if (!stateMachine.awaitApplied(index, APPLY_WAIT_MS)) {
-                throw new IllegalStateException("committed at index " + index + " but not applied on server " + self.id()
-                        + " within " + APPLY_WAIT_MS + " ms");
+                throw new dev.yoq.state.NotCommittedException("committed at index " + index + " but not applied on server " + self.id()
+                        + " within " + APPLY_WAIT_MS + " ms", null, "not_applied_yet");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
