@@ -251,14 +251,19 @@ class ClusterServersIT {
 
     // --- helpers ---
 
+    /** A command that names this test's lab (scripts/lab reads it from the environment), with no input. */
+    static ProcessBuilder labCommand(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        return pb;
+    }
+
     /** curl inside node {@code id}'s namespace with the API token; the body then the status code. */
     static String curlInside(int id, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s" + id,
                 "curl", "-s", "-m", "30", "-w", "%{http_code}", "-H", "Authorization: Bearer " + API_TOKEN));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
-        Process p = pb.start();
+        Process p = labCommand(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out.strip();
@@ -269,10 +274,8 @@ class ClusterServersIT {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "a" + n, "env",
                 "YOQ_DATA_DIR=" + LAB_DIR.resolve("a" + n).resolve("data"), YoqServer.REPO.resolve("bin/yoq").toString(),
                 "join", SUBNET + "." + serverId, "--token", JOIN_TOKEN));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(LAB_DIR.resolve("a" + n + "-join.log").toFile()));
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
-        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return labCommand(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LAB_DIR.resolve("a" + n + "-join.log").toFile())).start();
     }
 
     static JsonNode awaitAgents(int serverId, int count, String status) throws Exception {
@@ -307,9 +310,7 @@ class ClusterServersIT {
     static CliIT.Run lab(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
-        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = labCommand(cmd).start();
         String out = new String(p.getInputStream().readAllBytes());
         String err = new String(p.getErrorStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -322,9 +323,7 @@ class ClusterServersIT {
                 "YOQ_SERVER_NAME=" + serverName(id), "YOQ_DATA_DIR=" + LAB_DIR.resolve("s" + id).resolve("data"),
                 "YOQ_NODE_HELPER=off", YoqServer.REPO.resolve("bin/yoq").toString()));
         cmd.addAll(List.of(yoqArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
-        return pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return labCommand(cmd).redirectErrorStream(true).start();
     }
 
     static void copyTheProductionServer(String name) throws Exception {

@@ -85,8 +85,7 @@ public class AgentService {
         } catch (AgentRegistration.Invalid e) {
             throw new Refused(e.getMessage());
         }
-        String labels = r.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .reduce((a, b) -> a + "," + b).orElse("");
+        String labels = AgentRegistration.labelsCsv(r.labels());
         return bus.submit(new Command.RegisterAgent(NodeNumbers.agentId(random), r.address(), r.agentApiPort(), r.cpuCores(),
                 r.memoryMb(), r.wgPublicKey(), r.wgListenPort(), r.role().wire(), r.region(), labels, r.gpuCount(),
                 r.gpuVramMb(), r.gpuModel(), now));
@@ -115,36 +114,38 @@ public class AgentService {
         bus.submit(new Command.SetAgentLabels(id, labels));
     }
 
+    static final List<String> AGENT_COLUMNS = List.of("id", "address", "status", "agent_api_port", "cpu_cores", "memory_mb",
+            "cpu_used", "memory_used_mb", "containers", "last_heartbeat", "node_id", "wg_public_key", "overlay_ip", "role",
+            "region", "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
+    static final List<String> PEER_COLUMNS = List.of("node_id", "agent_id", "public_key", "endpoint", "overlay_ip", "container_subnet");
+    static final List<String> ASSIGNMENT_COLUMNS = List.of("id", "agent_id", "image", "command", "status", "status_reason",
+            "cpu_limit", "memory_limit_mb", "app_name", "workload_kind", "workload_name");
+
     /** Every agent as a column map, oldest registration first. */
     public List<Map<String, Object>> list() {
-        return rows("SELECT id, address, status, agent_api_port, cpu_cores, memory_mb, cpu_used, memory_used_mb, containers, "
-                + "last_heartbeat, node_id, wg_public_key, overlay_ip, role, region, labels, gpu_count, gpu_used, gpu_model, "
-                + "gpu_vram_mb, rdma_capable FROM agents ORDER BY registered_at, id");
+        return rows(AGENT_COLUMNS, "agents ORDER BY registered_at, id");
     }
 
     /** The WireGuard mesh; {@code serversOnly}: the peers of nodes that are servers (role server or both). */
     public List<Map<String, Object>> wireguardPeers(boolean serversOnly) {
-        return rows("SELECT p.node_id, p.agent_id, p.public_key, p.endpoint, p.overlay_ip, p.container_subnet FROM wireguard_peers p "
-                + (serversOnly ? "JOIN agents a ON a.id = p.agent_id WHERE a.role <> 'agent' " : "") + "ORDER BY p.node_id");
+        return rows(PEER_COLUMNS, "wireguard_peers"
+                + (serversOnly ? " WHERE agent_id IN (SELECT id FROM agents WHERE role <> 'agent')" : "") + " ORDER BY node_id");
     }
 
     /** Assignments placed on this agent. */
     public List<Map<String, Object>> assignments(String agentId) {
-        return rows("SELECT id, agent_id, image, command, status, status_reason, cpu_limit, memory_limit_mb, app_name, "
-                + "workload_kind, workload_name FROM assignments WHERE agent_id = ?1 ORDER BY created_at, id", agentId);
+        return rows(ASSIGNMENT_COLUMNS, "assignments WHERE agent_id = ?1 ORDER BY created_at, id", agentId);
     }
 
-    /** The rows of a native query as maps keyed by the selected column names (plain names, aliases stripped). */
-    private List<Map<String, Object>> rows(String sql, Object... params) {
-        var q = em.createNativeQuery(sql);
+    /** {@code SELECT columns FROM from}, each row as a map keyed by those column names. */
+    private List<Map<String, Object>> rows(List<String> columns, String from, Object... params) {
+        var q = em.createNativeQuery("SELECT " + String.join(", ", columns) + " FROM " + from);
         for (int i = 0; i < params.length; i++) q.setParameter(i + 1, params[i]);
-        List<Object[]> result = new ArrayList<>();
-        for (Object row : q.getResultList()) result.add(row instanceof Object[] a ? a : new Object[] {row});
-        String[] names = sql.substring(7, sql.indexOf(" FROM ")).replace("p.", "").split(",\\s*");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object[] r : result) {
+        for (Object row : q.getResultList()) {
+            Object[] values = row instanceof Object[] a ? a : new Object[] {row};
             Map<String, Object> m = new LinkedHashMap<>();
-            for (int i = 0; i < names.length; i++) m.put(names[i].strip(), r[i]);
+            for (int i = 0; i < columns.size(); i++) m.put(columns.get(i), values[i]);
             out.add(m);
         }
         return out;

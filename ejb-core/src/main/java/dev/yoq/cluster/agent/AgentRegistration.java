@@ -96,6 +96,11 @@ public record AgentRegistration(String address, int agentApiPort, int cpuCores, 
         return out;
     }
 
+    /** Labels back as the CSV the agents table keeps ({@code k=v,k2=v2}, in the order given). */
+    public static String labelsCsv(Map<String, String> labels) {
+        return String.join(",", labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
     private static int port(Long value, int fallback, String field, List<String> problems) {
         if (value == null) return fallback;
         if (value < 1 || value > 65535) {

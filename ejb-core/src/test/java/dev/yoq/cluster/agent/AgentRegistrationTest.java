@@ -52,5 +52,7 @@ class AgentRegistrationTest {
         assertThat(r.role()).isEqualTo(NodeRole.AGENT);
         assertThat(r.labels()).containsExactly(Map.entry("zone", "a"), Map.entry("disk", "ssd"));
         assertThat(r.wgPublicKey()).isEqualTo(KEY);
+        assertThat(AgentRegistration.labelsCsv(r.labels())).isEqualTo("zone=a,disk=ssd");
+        assertThat(AgentRegistration.labelsCsv(Map.of())).isEmpty();
     }
 }

@@ -140,7 +140,7 @@ public class AgentsResource {
         List<String> problems = new ArrayList<>();
         Map<String, String> labels = AgentRegistration.labels(text(body, "labels"), problems);
         if (!problems.isEmpty()) return ErrorBody.response(400, String.join("; ", problems), null);
-        agents.setLabels(id, labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + "," + b).orElse(""));
+        agents.setLabels(id, AgentRegistration.labelsCsv(labels));
         return Response.ok(Json.createObjectBuilder().add("ok", true).build()).build();
     }
 

@@ -38,11 +38,15 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
     static Refusal decide(boolean clustered, boolean leads, String leader, String method, String path) {
         if (!clustered || READS.contains(method)) return null;
         String route = path.startsWith("/") ? path.substring(1) : path;
-        boolean replicated = REPLICATED_ROUTES.stream().anyMatch(r -> route.equals(r) || route.startsWith(r + "/"));
-        if (!replicated) return null;
-        if (route.equals("apps") || route.startsWith("apps/") || route.equals("deploy")) return new Refusal(APPS_NOT_YET, null);
+        if (REPLICATED_ROUTES.stream().noneMatch(r -> under(route, r))) return null;
+        if (under(route, "apps") || under(route, "deploy")) return new Refusal(APPS_NOT_YET, null);
         if (!leads) return new Refusal("not leader", leader);   // the leader's address only while one is known
         return null;
+    }
+
+    /** {@code route} is {@code prefix} or below it (not merely starting with its letters). */
+    private static boolean under(String route, String prefix) {
+        return route.equals(prefix) || route.startsWith(prefix + "/");
     }
 
     @Override
