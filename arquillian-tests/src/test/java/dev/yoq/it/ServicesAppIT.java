@@ -154,7 +154,8 @@ class ServicesAppIT {
         long deadline = System.currentTimeMillis() + 20_000;
         while (replicas(app).size() < 2 && System.currentTimeMillis() < deadline) Thread.sleep(200);
         assertThat(replicas(app)).as("reconcile brought the count back").hasSize(2).noneMatch(c -> c.path("id").asText().equals(removed));
-        assertThat(PrivilegedLane.yoq("down", "--app", app).exit()).isZero();
+        CliIT.Run down = PrivilegedLane.yoq("down", "--app", app);
+        assertThat(down.exit()).as("yoq down (it stops a reconcile still holding the app): %s", down).isZero();
         assertThat(YoqServer.get("/v1/services/" + app + "-web", YoqServer.token()).statusCode()).as("the VIP went with the service").isEqualTo(404);
     }
 
@@ -215,7 +216,8 @@ class ServicesAppIT {
         assertThat(replicas(app)).hasSize(3).allSatisfy(c -> assertThat(c.path("name").asText()).startsWith(app + "-web-"));
         assertThat(count(fromClient("for i in $(seq 1 30); do timeout 5 wget -qO- http://web." + app + "/ || echo FAIL; done")))
                 .doesNotContainKey("FAIL");
-        assertThat(PrivilegedLane.yoq("down", "--app", app).exit()).isZero();
+        CliIT.Run down = PrivilegedLane.yoq("down", "--app", app);
+        assertThat(down.exit()).as("yoq down (it stops a reconcile still holding the app): %s", down).isZero();
     }
 
     @Test
@@ -248,6 +250,7 @@ class ServicesAppIT {
             assertThat(client.versions).containsOnlyKeys("v1");
         }
         assertThat(replicas(app).stream().map(c -> c.path("id").asText()).sorted().toList()).as("the old set untouched").isEqualTo(before);
-        assertThat(PrivilegedLane.yoq("down", "--app", app).exit()).isZero();
+        CliIT.Run down = PrivilegedLane.yoq("down", "--app", app);
+        assertThat(down.exit()).as("yoq down (it stops a reconcile still holding the app): %s", down).isZero();
     }
 }

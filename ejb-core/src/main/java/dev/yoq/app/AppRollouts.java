@@ -49,7 +49,14 @@ public class AppRollouts {
     @EJB
     RolloutExecutor rollouts;
 
+    /** How long an operator's apply or down waits for a background reconcile of the same app to give way. */
+    static final long RECONCILE_YIELD_MS = 15_000;
+
+    long yieldMs = RECONCILE_YIELD_MS;
     private final Set<String> executing = ConcurrentHashMap.newKeySet();
+    /** Apps held by a background reconcile (which gives way to an operator), and those it was asked to give up. */
+    private final Set<String> reconciling = ConcurrentHashMap.newKeySet();
+    private final Set<String> yieldAsked = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
     void start() {
@@ -57,16 +64,52 @@ public class AppRollouts {
     }
 
     /** Claims the app for one rollout; false when one is running. */
-    public boolean begin(String app) {
+    public synchronized boolean begin(String app) {
         return executing.add(app);
     }
 
-    public void end(String app) {
+    /** Claims the app for a background reconcile, which stops when {@link #yieldAsked} says so. */
+    public synchronized boolean beginReconcile(String app) {
+        if (!executing.add(app)) return false;
+        reconciling.add(app);
+        return true;
+    }
+
+    public synchronized void end(String app) {
         executing.remove(app);
+        reconciling.remove(app);
+        yieldAsked.remove(app);
     }
 
     public boolean running(String app) {
         return executing.contains(app);
+    }
+
+    /** Whether an operator asked the reconcile holding this app to stop. */
+    public boolean yieldAsked(String app) {
+        return yieldAsked.contains(app);
+    }
+
+    /**
+     * Claims the app for an operator's apply or down. A reconcile holding it (a replica replaced in the background)
+     * is asked to stop and given {@link #RECONCILE_YIELD_MS}; a rollout holding it is not: false at once.
+     */
+    public boolean claim(String app) {
+        long deadline = System.currentTimeMillis() + yieldMs;
+        while (true) {
+            synchronized (this) {
+                if (executing.add(app)) return true;
+                if (!reconciling.contains(app)) return false;
+                yieldAsked.add(app);
+            }
+            if (System.currentTimeMillis() > deadline) return false;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** A rollout that threw (a bug, not a failed target) is not retried forever: its release ends failed. */

@@ -88,7 +88,7 @@ public class AppService {
         }
         // the longest replica name must fit before anything is recorded
         m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
-        if (!rollouts.begin(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        if (!rollouts.claim(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {
             String snapshot = AppSnapshot.json(m);
             String id = CronScheduler.newId();
@@ -191,7 +191,15 @@ public class AppService {
     /** Stops and removes every container of the app, newest first, its cron schedules and services; returns how many. */
     public int down(String app) {
         checkName(app);
-        if (rollouts.running(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        if (!rollouts.claim(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
+        try {   // held throughout: no rollout, recovery or reconcile starts a replica while they are removed
+            return removeAll(app);
+        } finally {
+            rollouts.end(app);
+        }
+    }
+
+    private int removeAll(String app) {
         bus.submit(new Command.MarkAppDown(app, System.currentTimeMillis()));
         crons.stop(app);   // no cron run is starting after this
         int removed = 0;

@@ -79,7 +79,7 @@ public class RolloutExecutor {
      * one that crashed with no restart policy): missing replicas start, broken ones are replaced, rolling. The
      * caller holds the app (no rollout runs beside it). Returns null when done, else why not.
      */
-    public String reconcile(String appName, String service) {
+    public String reconcile(String appName, String service, java.util.function.BooleanSupplier giveWay) {
         ReleaseRecord r = FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a AND r.status = 'completed' "
                 + "ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class).setParameter("a", appName)).setMaxResults(1)
                 .getResultList().stream().findFirst().orElse(null);
@@ -92,9 +92,14 @@ public class RolloutExecutor {
         Run run = new Run(r, m, hashes, AppPlanner.start(m, hashes, Map.of()), s.rollout());
         run.volumes = app.volumes(appName, m);
         run.reconciling = true;
-        String failure = run.converge(s, hashes.get("service:" + service), r.getId(), "rolling", record.getDesiredReplicas());
-        dataplane.syncNow();
-        return failure;
+        run.giveWay = giveWay;
+        try {
+            String failure = run.converge(s, hashes.get("service:" + service), r.getId(), "rolling", record.getDesiredReplicas());
+            dataplane.syncNow();
+            return failure;
+        } catch (Superseded e) {
+            return "stopped: an operator's apply or down took the app";
+        }
     }
 
     /** Last resort when a rollout cannot even record its failure: the release ends failed, its targets as they were. */
@@ -114,6 +119,8 @@ public class RolloutExecutor {
         final Manifest.Rollout policy;
         /** A reconcile, not a rollout: no release to follow for pause or supersede, and a bounded wait. */
         boolean reconciling;
+        /** For a reconcile: true once an operator's apply or down wants the app. */
+        java.util.function.BooleanSupplier giveWay = () -> false;
         /** Old replicas left draining by a blue/green switch, and since when: removed at the release's end. */
         final Map<String, Long> drainingSince = new HashMap<>();
         AppWorkloads.Volumes volumes;
@@ -208,6 +215,7 @@ public class RolloutExecutor {
             Map<String, Long> startedAt = new HashMap<>();
             boolean held = false;
             while (true) {
+                if (giveWay.getAsBoolean()) throw new Superseded();
                 List<ReplicaPlan.Replica> now = app.replicaStates(appName, s.name());
                 ReplicaPlan.Step step = ReplicaPlan.next(now, desired, hash, strategy, (int) Math.min(64, s.rollout().parallelism()), held,
                         startedAt.keySet());
@@ -256,7 +264,10 @@ public class RolloutExecutor {
 
         /** A waiting rollout still follows the operator (pause, cancel) and stops when superseded. */
         void followOperator() {
-            if (reconciling) return;
+            if (reconciling) {
+                if (giveWay.getAsBoolean()) throw new Superseded();
+                return;
+            }
             ReleaseRecord now = release(release.getId());
             if (!List.of("pending", "in_progress").contains(now.getStatus())) throw new Superseded();
             if (stoppedByOperator()) throw new Superseded();

@@ -104,9 +104,9 @@ public class ServiceRegistry {
         ServiceRecord s = get(service);
         dataplane.syncNow();
         background.execute(() -> {
-            if (!rollouts.begin(s.getAppName())) return;
+            if (!rollouts.beginReconcile(s.getAppName())) return;
             try {
-                String failure = executor.reconcile(s.getAppName(), s.getWorkloadName());
+                String failure = executor.reconcile(s.getAppName(), s.getWorkloadName(), () -> rollouts.yieldAsked(s.getAppName()));
                 if (failure != null) java.util.logging.Logger.getLogger(ServiceRegistry.class.getName())
                         .warning("reconcile of " + s.getName() + ": " + failure);
             } finally {
