@@ -31,8 +31,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Three real cluster servers (Liberty + the EAR, started by {@code yoq init-server}) in a lab of their own
  * ({@code scripts/lab}, namespaces {@code yoqcls-s1..3} on 10.239.2.0/24), without node helpers: leadership,
  * writes on the leader only, replication, a killed leader, a restarted server catching up, step-down; then two
- * agents ({@code yoq join} in {@code a1}, {@code a2}): registration, heartbeats, drain and the offline rule.
+ * agents ({@code yoq join} in {@code a1}, {@code a2}): registration, heartbeats, drain and the offline rule; last,
+ * an app's replicas on two agents that run them through the test server (deployed here for that).
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.jboss.arquillian.junit5.ArquillianExtension.class)
+@org.jboss.arquillian.container.test.api.RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterServersIT {
     static final String LAB = "yoqcls";
@@ -43,10 +46,17 @@ class ClusterServersIT {
     static final String PEERS = "1@" + SUBNET + ".1:9700,2@" + SUBNET + ".2:9700,3@" + SUBNET + ".3:9700";
     static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
     static boolean up;
+    @org.junit.jupiter.api.io.TempDir
+    static Path tmp;
 
     static String address(int id) { return SUBNET + "." + id + ":7700"; }
 
     static String serverName(int id) { return LAB + "-s" + id; }
+
+    @org.jboss.arquillian.container.test.api.Deployment(testable = false)
+    static org.jboss.shrinkwrap.api.spec.EnterpriseArchive deployment() {
+        return YoqServer.ear();
+    }
 
     @BeforeAll
     static void startThreeServers() throws Exception {
@@ -128,9 +138,9 @@ class ClusterServersIT {
         assertThat(post(leader, "/v1/policies", "{\"source\":\"web\",\"target\":\"db\",\"action\":\"allow\"}").statusCode()).isEqualTo(200);
         for (int id = 1; id <= 3; id++) awaitPolicies(id, 1);
 
-        HttpResponse<String> apps = post(leader, "/apps/apply", "{}");
-        assertThat(apps.statusCode()).isEqualTo(400);
-        assertThat(apps.body()).contains("apps are not available on a cluster server yet");
+        HttpResponse<String> rollback = post(leader, "/apps/shop/rollback", "{}");
+        assertThat(rollback.statusCode()).isEqualTo(400);
+        assertThat(rollback.body()).contains("not available on a cluster yet");
     }
 
     @Test
@@ -249,7 +259,102 @@ class ClusterServersIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void an_apps_replicas_run_spread_on_agents_move_off_a_dead_or_drained_one_and_go_with_down() throws Exception {
+        int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        String server = SUBNET + "." + leader;
+        try (ClusterAgentsLane lane = ClusterAgentsLane.start(tmp)) {
+            lane.agent(1, server, JOIN_TOKEN);
+            Process h2 = lane.agent(2, server, JOIN_TOKEN);
+            awaitHostAgents(leader, 2);
+            String a1 = lane.agentId(1), a2 = lane.agentId(2);
+            String app = "clu" + Long.toHexString(System.nanoTime() & 0xffffff);
+            CliIT.Run up = lane.up(address(leader), API_TOKEN, app, "3600");
+            assertThat(up.out()).contains("completed");
+            for (String id : List.of(a1, a2)) {
+                assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).as("spread over both agents").hasSize(2)
+                        .allMatch(a -> a.path("status").asText().equals("running") && a.path("app_name").asText().equals(app));
+            }
+            java.util.Map<String, String> first = ClusterAgentsLane.agentContainers();
+            assertThat(first).hasSize(4).containsValues("running");
+
+            // the next release replaces every replica: the old ones go once all new ones run
+            assertThat(lane.up(address(leader), API_TOKEN, app, "3601").out()).contains("completed");
+            for (String id : List.of(a1, a2)) {
+                assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).hasSize(2)
+                        .allMatch(a -> a.path("command").asText().contains("sleep 3601 & wait"));
+            }
+            awaitCondition(() -> {
+                java.util.Map<String, String> now = ClusterAgentsLane.agentContainers();
+                return now.size() == 4 && java.util.Collections.disjoint(now.keySet(), first.keySet());
+            }, Duration.ofSeconds(30), "the first release's containers removed by their agents");
+
+            h2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // a dead agent: its work comes back after the offline rule
+            awaitRunning(leader, a1, 4, Duration.ofSeconds(90), lane);
+            lane.agent(2, server, JOIN_TOKEN);                  // back, same id: it stops what is no longer its
+            awaitAgentStatus(leader, a2, "active", Duration.ofSeconds(30));
+            assertThat(post(leader, "/agents/" + a1 + "/drain", "").statusCode()).isEqualTo(200);
+            awaitRunning(leader, a2, 4, Duration.ofSeconds(60), lane);
+            awaitCondition(() -> ClusterAgentsLane.assignments(address(leader), a1, JOIN_TOKEN).isEmpty()
+                    && ClusterAgentsLane.agentContainers().size() == 4, Duration.ofSeconds(60), "drained agent emptied",
+                    () -> "a1 " + ClusterAgentsLane.assignments(address(leader), a1, JOIN_TOKEN) + "\na2 "
+                            + ClusterAgentsLane.assignments(address(leader), a2, JOIN_TOKEN) + "\ncontainers "
+                            + ClusterAgentsLane.agentContainers() + "\n" + lane.agentLog(1) + lane.agentLog(2));
+
+            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(leader), "--token", API_TOKEN, "down", "--app", app);
+            assertThat(down.exit()).as(down.out() + down.err()).isZero();
+            awaitCondition(() -> ClusterAgentsLane.agentContainers().isEmpty(), Duration.ofSeconds(30), "agents removed the app's containers");
+        }
+    }
+
     // --- helpers ---
+
+    /** The agents on this host (they reach the lab from its bridge address), once {@code count} are active. */
+    static List<String> awaitHostAgents(int serverId, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(serverId, "/agents");
+            List<String> ids = new ArrayList<>();
+            for (JsonNode a : last) {
+                if (a.path("address").asText().equals(SUBNET + ".254") && a.path("status").asText().equals("active")) ids.add(a.path("id").asText());
+            }
+            if (ids.size() == count) return ids;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("host agents on server " + serverId + ": " + last);
+    }
+
+    static void awaitRunning(int serverId, String agentId, int count, Duration budget, ClusterAgentsLane lane) throws Exception {
+        long deadline = System.nanoTime() + budget.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = ClusterAgentsLane.assignments(address(serverId), agentId, JOIN_TOKEN);
+            long running = 0;
+            for (JsonNode a : last) if ("running".equals(a.path("status").asText())) running++;
+            if (running == count && last.size() == count) return;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("agent " + agentId + " not running " + count + ": " + last + "\n" + lane.agentLog(1) + lane.agentLog(2));
+    }
+
+    interface Check { boolean ok() throws Exception; }
+
+    interface State { String describe() throws Exception; }
+
+    static void awaitCondition(Check check, Duration budget, String what) throws Exception {
+        awaitCondition(check, budget, what, () -> "");
+    }
+
+    static void awaitCondition(Check check, Duration budget, String what, State state) throws Exception {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) return;
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": not within " + budget.toSeconds() + " s\n" + state.describe());
+    }
 
     /** A command that names this test's lab (scripts/lab reads it from the environment), with no input. */
     static ProcessBuilder labCommand(List<String> cmd) {

@@ -256,19 +256,9 @@ class ContainersIT {
     /** Images: a real registry (docker-registry), an image built by umoci and pushed by skopeo, pulled and run by yoq. */
     @Test
     void an_image_pushed_by_skopeo_is_pulled_and_run_with_its_config() throws Exception {
-        for (String tool : List.of("/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci")) {
-            if (!Files.isExecutable(Path.of(tool))) System.err.println("*** SKIPPED image test: " + tool + " missing ***");
-            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(tool)));
-        }
-        Path reg = Files.createDirectories(tmp.resolve("registry"));
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.writeString(reg.resolve("config.yml"), "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                + "    rootdirectory: " + reg.resolve("storage") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-        Process registry = new ProcessBuilder("docker-registry", "serve", reg.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(reg.resolve("log").toFile()).start();
+        Path reg = tmp.resolve("registry");
+        LoopbackRegistry registry = LoopbackRegistry.start(reg, "image test");
+        int port = registry.port;
         try {
             sh(reg, "umoci init --layout oci && umoci new --image oci:t && umoci unpack --image oci:t bundle"
                     + " && cp -a " + rootfs + "/. bundle/rootfs/ && umoci repack --image oci:t bundle"
@@ -330,8 +320,7 @@ class ContainersIT {
             assertThat(yoq("prune").out()).isEqualTo("nothing to prune\n");
             assertThat(yoq("run", "127.0.0.1:" + port + "/it/none:1", "true").err()).contains("not found");
         } finally {
-            registry.destroy();
-            registry.waitFor();
+            registry.close();
         }
     }
 

@@ -17,8 +17,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code yoq join <server> --token T}: registers this node as an agent of the cluster (spec §1.5, §5.3), then
  * heartbeats every 5 s with its resources until stopped, following the leader's address when a server is not it.
- * The agent id is kept in {@code <data dir>/cluster/agent_id}, so a restarted join is the same agent. Running the
- * work the scheduler places on agents comes later (apps on a cluster): today an agent is counted and watched.
+ * The agent id is kept in {@code <data dir>/cluster/agent_id}, so a restarted join is the same agent. Each cycle it
+ * also runs its assignments through this node's own yoq server ({@link AgentRunner}): the server the data directory
+ * names (or {@code --local-server}), with its API token ({@code YOQ_LOCAL_TOKEN}, else the data directory's).
  */
 @Command(name = "join", description = "Join a cluster as an agent and heartbeat until stopped (the join token is --token).")
 public class JoinCommand implements Callable<Integer> {
@@ -41,6 +42,10 @@ public class JoinCommand implements Callable<Integer> {
 
     @Option(names = "--region", paramLabel = "R", description = "this node's region")
     String region;
+
+    @Option(names = "--local-server", paramLabel = "HOST:PORT", description = "this node's yoq server, which runs the "
+            + "assignments (default: the data directory's server, 127.0.0.1:7700)")
+    String localServer;
 
     /** How many heartbeats to send before returning; unlimited by default (tests bound it). */
     @Option(names = "--heartbeats", hidden = true)
@@ -67,21 +72,28 @@ public class JoinCommand implements Callable<Integer> {
         java.util.LinkedHashSet<ServerAddress> known = new java.util.LinkedHashSet<>(java.util.List.of(
                 server.contains(":") ? ServerAddress.parse(server) : ServerAddress.parse(server + ":" + port), target));
         String lastStatus = null;
+        // the work loop runs beside the heartbeats: an image pull that takes minutes must not silence the agent
+        java.util.concurrent.atomic.AtomicReference<ServerAddress> current = new java.util.concurrent.atomic.AtomicReference<>(target);
+        java.util.concurrent.atomic.AtomicReference<String> agentId = new java.util.concurrent.atomic.AtomicReference<>(id);
+        AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), yoq.out, yoq.err);
+        Thread work = new Thread(() -> runner.loop(() -> client(current.get(), token), agentId::get,
+                hint -> current.set(ServerAddress.parse(hint)), HEARTBEAT_MS), "agent-work");
+        work.setDaemon(true);
+        work.start();
         for (long sent = 0; sent < heartbeats; sent++) {
             if (sent > 0) Thread.sleep(HEARTBEAT_MS);
+            target = current.get();
             try {
-                ApiClient.Reply reply = client(target, token).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody());
+                ApiClient.Reply reply = client(target, token).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
                 JsonNode body = reply.json();
+                String status = body.path("status").asText();
                 if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
                     String hint = body.path("leader").asText("");
                     target = hint.isEmpty() ? next(known, target) : ServerAddress.parse(hint);
-                    known.add(target);
                     yoq.err.println("following the leader to " + target);
-                    continue;
-                }
-                if (reply.status() != 200) throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
-                String status = body.path("status").asText();
-                if ("ok".equals(status)) {   // the servers forgot this agent (an hour offline): register again
+                } else if (reply.status() != 200) {
+                    throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
+                } else if ("ok".equals(status)) {   // the servers forgot this agent (an hour offline): register again
                     Registered r = register(target, token);
                     target = r.server();
                     id = r.id();
@@ -96,6 +108,9 @@ public class JoinCommand implements Callable<Integer> {
                 target = next(known, target);
                 yoq.err.println("heartbeat: " + unreachable.getMessage() + (target.equals(silent) ? "" : "; trying " + target));
             }
+            known.add(target);
+            current.set(target);
+            agentId.set(id);
         }
         return 0;
     }
@@ -132,15 +147,28 @@ public class JoinCommand implements Callable<Integer> {
         throw new CliException("join: no leader took the registration (followed one hint to " + target + ")");
     }
 
-    private Map<String, Object> heartbeatBody() {
+    private Map<String, Object> heartbeatBody(int containers) {
         NodeResources res = NodeResources.read();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cpu_cores", res.cpuCores());
         body.put("memory_mb", res.memoryMb());
         body.put("cpu_used", res.cpuUsedMillicores());
         body.put("memory_used_mb", res.memoryUsedMb());
-        body.put("containers", 0);
+        body.put("containers", containers);
         return body;
+    }
+
+    /** This node's own server, with its API token (the join token is the cluster's, not this server's). */
+    private ApiClient localClient() {
+        ServerAddress address = localServer != null ? ServerAddress.parse(localServer) : yoq.options.server();
+        String fromEnv = yoq.options.env().get("YOQ_LOCAL_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) return new ApiClient(address, new GlobalOptions.Credential(fromEnv.strip(), "YOQ_LOCAL_TOKEN"));
+        Path file = yoq.options.layout().apiToken();
+        try {
+            return new ApiClient(address, new GlobalOptions.Credential(dev.yoq.node.protocol.ApiTokenFile.read(file), file.toString()));
+        } catch (IOException missing) {
+            return new ApiClient(address, new GlobalOptions.Credential(null, "no token (" + file + " cannot be read)"));
+        }
     }
 
     private static ApiClient client(ServerAddress target, String token) {

@@ -123,7 +123,8 @@ public class AppRollouts {
 
     @Timeout
     void recover() {
-        if (!startup.report().ready() || !cluster.leads()) return;   // rollouts are the leader's work in a cluster
+        // in a cluster, releases run on agents and the leader's ClusterWork follows them
+        if (!startup.report().ready() || cluster.clustered()) return;
         for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress') "
                 + "AND r.controlState <> 'paused' ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
             if (!begin(r.getAppName())) continue;

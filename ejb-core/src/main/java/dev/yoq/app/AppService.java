@@ -53,6 +53,10 @@ public class AppService {
     @EJB
     dev.yoq.server.ServerStartup startup;
     @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+    @EJB
+    dev.yoq.cluster.work.ClusterWork clusterWork;
+    @Inject
     @ConfigProperty(name = "yoq.releases.keep", defaultValue = "50")
     int releasesKept;
 
@@ -88,14 +92,20 @@ public class AppService {
         }
         // the longest replica name must fit before anything is recorded
         m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
+        if (cluster.clustered()) ClusterApps.check(m);
         if (!rollouts.claim(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {
             String snapshot = AppSnapshot.json(m);
             String id = CronScheduler.newId();
-            bus.submit(new Command.CreateRelease(id, m.appName(), trigger, source, AppSnapshot.hash(snapshot), snapshot, actor,
-                    System.currentTimeMillis()));
+            long now = System.currentTimeMillis();
+            bus.submit(new Command.CreateRelease(id, m.appName(), trigger, source, AppSnapshot.hash(snapshot), snapshot, actor, now));
             try {
-                executor.execute(id);
+                if (cluster.clustered()) {   // the replicas run on agents
+                    clusterWork.place(m, id, now);
+                    clusterWork.follow(id);
+                } else {
+                    executor.execute(id);
+                }
             } catch (RuntimeException e) {
                 rollouts.abandon(id, e);
             }
@@ -193,6 +203,10 @@ public class AppService {
         checkName(app);
         if (!rollouts.claim(app)) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {   // held throughout: no rollout, recovery or reconcile starts a replica while they are removed
+            if (cluster.clustered()) {   // its agents stop what is no longer assigned to them
+                bus.submit(new Command.MarkAppDown(app, System.currentTimeMillis()));
+                return clusterWork.down(app);
+            }
             return removeAll(app);
         } finally {
             rollouts.end(app);

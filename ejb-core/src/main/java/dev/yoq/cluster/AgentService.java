@@ -110,6 +110,11 @@ public class AgentService {
         return bus.submit(new Command.DrainAgent(id, actor, now));
     }
 
+    /** Records an agent's report on one of its assignments; returns the status recorded. */
+    public String report(String agentId, String assignmentId, String status, String reason) {
+        return bus.submit(new Command.ReportAssignment(agentId, assignmentId, status, reason));
+    }
+
     public void setLabels(String id, String labels) {
         bus.submit(new Command.SetAgentLabels(id, labels));
     }
@@ -153,7 +158,7 @@ public class AgentService {
 
     @Timeout
     void tick(Timer timer) {
-        if (!cluster.clustered() || !cluster.leads() || cluster.notReadyReason() != null) return;
+        if (!cluster.leadsStartedCluster()) return;
         try {
             if ("heartbeat-flush".equals(timer.getInfo())) flush();
             else checkLiveness(System.currentTimeMillis());

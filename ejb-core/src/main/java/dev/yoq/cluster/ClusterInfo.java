@@ -191,6 +191,11 @@ public class ClusterInfo {
         return node == null || node.isLeader();
     }
 
+    /** A cluster server that has started and leads now: the one that runs the cluster's periodic work. */
+    public boolean leadsStartedCluster() {
+        return clustered() && leads() && notReadyReason() == null;
+    }
+
     /** The leader's API address ({@code ip:apiport}, the servers share the API port), or null while unknown. */
     public String leaderApiAddress() {
         RaftNode node = raft;

@@ -35,7 +35,8 @@ public final class Replication {
             Command.PutCertificate.class, Command.RemoveCertificate.class, Command.PutAcmeConfig.class,
             Command.PutAcmeAccount.class,
             Command.RegisterAgent.class, Command.RecordHeartbeats.class, Command.DrainAgent.class,
-            Command.MarkAgentsOffline.class, Command.ForgetAgents.class, Command.SetAgentLabels.class);
+            Command.MarkAgentsOffline.class, Command.ForgetAgents.class, Command.SetAgentLabels.class,
+            Command.PlaceAssignments.class, Command.ReportAssignment.class, Command.RemoveAssignments.class);
 
     /** Whether {@code command} goes through the cluster's log (true) or is applied on this node only. */
     public static boolean replicated(Command<?> command) {

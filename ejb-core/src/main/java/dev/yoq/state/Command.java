@@ -2,6 +2,7 @@ package dev.yoq.state;
 
 import dev.yoq.node.protocol.PortMapping;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A change to durable, cluster-visible state. Commands are immutable and carry everything they need, including
@@ -275,5 +276,35 @@ public sealed interface Command<R> {
 
     /** Replaces an agent's labels ({@code k=v,k2=v2}, checked by the caller). */
     record SetAgentLabels(String id, String labels) implements Command<Void> {
+    }
+
+    /** One replica of work for an agent: placed on {@code agentId}, or unplaced ({@code ''}) with why in {@code reason}. */
+    record NewAssignment(String id, String agentId, String image, String command, long cpuLimit, long memoryLimitMb,
+                         String appName, String workloadKind, String workloadName, String releaseId, String replaces,
+                         String reason) {
+    }
+
+    /** An unplaced assignment the scheduler found a node for. */
+    record Placement(String id, String agentId) {
+    }
+
+    /**
+     * The scheduler's pass as one entry: new assignments inserted (pending), unplaced ones placed (only those still
+     * pending and unplaced: a move decided on an older view is dropped), and why the rest still wait. Returns how many
+     * rows changed.
+     */
+    record PlaceAssignments(List<NewAssignment> created, List<Placement> placed, Map<String, String> stillWaiting, long at)
+            implements Command<Integer> {
+    }
+
+    /**
+     * An agent's report on one of its assignments ({@code running}, {@code stopped}, {@code failed}); refused when the
+     * assignment is not that agent's (it was moved away meanwhile). Returns the status recorded.
+     */
+    record ReportAssignment(String agentId, String id, String status, String reason) implements Command<String> {
+    }
+
+    /** Removes assignments (a release replaced, a drained agent's work taken over, an app down); returns how many. */
+    record RemoveAssignments(List<String> ids) implements Command<Integer> {
     }
 }

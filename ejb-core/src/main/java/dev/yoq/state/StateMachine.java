@@ -56,6 +56,10 @@ public final class StateMachine {
                 || command instanceof Command.ForgetAgents || command instanceof Command.SetAgentLabels) {
             return (R) AgentTransitions.apply(command, em);
         }
+        if (command instanceof Command.PlaceAssignments || command instanceof Command.ReportAssignment
+                || command instanceof Command.RemoveAssignments) {
+            return (R) AssignmentTransitions.apply(command, em);
+        }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }
 

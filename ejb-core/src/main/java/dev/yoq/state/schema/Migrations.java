@@ -19,7 +19,8 @@ public final class Migrations {
                 Migration.fromResource(7, "services", "V007__services.sql"),
                 Migration.fromResource(8, "edge", "V008__edge.sql"),
                 Migration.fromResource(9, "raft", "V009__raft.sql"),
-                Migration.fromResource(10, "agents", "V010__agents.sql"));
+                Migration.fromResource(10, "agents", "V010__agents.sql"),
+                Migration.fromResource(11, "cluster_work", "V011__cluster_work.sql"));
     }
 
     public static int latestVersion() {

@@ -42,6 +42,8 @@ public class AgentsResource {
     static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{1,64}");
     static final Set<String> ASSIGNMENT_STATES = Set.of("running", "stopped", "failed");
     /** Columns shown only when set (spec: optional ones omitted when null, zero or false). */
+    /** An agent's reason is an exit code or an error line: bounded before it is recorded and replicated. */
+    static final int MAX_REASON = 1024;
     static final Set<String> OPTIONAL = Set.of("agent_api_port", "node_id", "wg_public_key", "overlay_ip", "role", "region",
             "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
 
@@ -125,10 +127,12 @@ public class AgentsResource {
         Response bad = checked(id);
         if (bad != null) return bad;
         if (!ASSIGNMENT_STATES.contains(String.valueOf(text(body, "status")))) return ErrorBody.response(400, "invalid status value", null);
+        String reason = text(body, "reason");
+        if (reason != null && reason.length() > MAX_REASON) return ErrorBody.response(400, "reason too long (at most " + MAX_REASON + " characters)", null);
         boolean placedHere = agents.assignments(id).stream().anyMatch(a -> aid.equals(a.get("id")));
-        // nothing places assignments yet (apps on a cluster come with the agent loop), so none can be reported
-        return placedHere ? ErrorBody.response(409, "assignment status reports are not accepted yet", null)
-                : ErrorBody.response(404, "no such assignment on agent " + id, null);
+        if (!placedHere) return ErrorBody.response(404, "no such assignment on agent " + id, null);
+        String recorded = agents.report(id, aid, text(body, "status"), reason);
+        return Response.ok(Json.createObjectBuilder().add("ok", true).add("status", recorded).build()).build();
     }
 
     @PUT

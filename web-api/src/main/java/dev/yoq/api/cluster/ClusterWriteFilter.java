@@ -17,16 +17,18 @@ import java.util.Set;
 /**
  * On a cluster server, writes to replicated state are the leader's: a follower answers them with the spec's
  * {@code 400 {"error":"not leader","leader":"ip:apiport"}} so clients retry there. Writes to this node's own
- * state (its containers, images) are served anywhere. Apps are refused on every cluster server for now: their
- * workloads run through agents, which this build does not have yet.
+ * state (its containers, images) are served anywhere. Of the app routes a cluster serves apply and down (the
+ * replicas run on agents); the others are refused on every cluster server for now.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 10)
 public class ClusterWriteFilter implements ContainerRequestFilter {
     /** Routes whose writes change replicated state (paths relative to the API root). */
     static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "deploy", "agents");
-    static final String APPS_NOT_YET = "apps are not available on a cluster server yet: their workloads run on agents, "
-            + "which this build does not have (run apps on a single-node server)";
+    static final String APPS_NOT_YET = "not available on a cluster yet: apps are applied (yoq up) and taken down (yoq down); "
+            + "rollback, rollout control, worker runs and the legacy deploy route work on a single-node server";
+    /** The app writes a cluster serves: apply (replicas placed on agents) and down. */
+    static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile("apps/apply|apps/[^/]+/down");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     @Inject
@@ -39,7 +41,7 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
         if (!clustered || READS.contains(method)) return null;
         String route = path.startsWith("/") ? path.substring(1) : path;
         if (REPLICATED_ROUTES.stream().noneMatch(r -> under(route, r))) return null;
-        if (under(route, "apps") || under(route, "deploy")) return new Refusal(APPS_NOT_YET, null);
+        if ((under(route, "apps") && !ON_AGENTS.matcher(route).matches()) || under(route, "deploy")) return new Refusal(APPS_NOT_YET, null);
         if (!leads) return new Refusal("not leader", leader);   // the leader's address only while one is known
         return null;
     }

@@ -1,0 +1,119 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Agents that run real containers, for the cluster tests: {@code yoq join} on this host (it reaches the lab's
+ * servers over the lab bridge) with the privileged lane's test server as its node's server, and an image in a
+ * docker-registry on loopback that the test server pulls. Two such agents share the test server here, as two
+ * agents could never share a node in use; each removes only what it started.
+ */
+final class ClusterAgentsLane implements AutoCloseable {
+    final Path tmp;
+    final Process helper;
+    final LoopbackRegistry registry;
+    final String image;
+    final List<Process> agents = new ArrayList<>();
+
+    private ClusterAgentsLane(Path tmp, Process helper, LoopbackRegistry registry, String image) {
+        this.tmp = tmp;
+        this.helper = helper;
+        this.registry = registry;
+        this.image = image;
+    }
+
+    /** The lane's helper, a registry on a free loopback port and a busybox image pushed to it by skopeo. */
+    static ClusterAgentsLane start(Path tmp) throws Exception {
+        Process helper = PrivilegedLane.start("ClusterServersIT", tmp);
+        LoopbackRegistry registry = null;
+        try {
+            registry = LoopbackRegistry.start(tmp.resolve("registry"), "apps on agents");
+            String image = "127.0.0.1:" + registry.port + "/it/agentbox:1";
+            ContainersIT.sh(tmp.resolve("registry"), "umoci init --layout oci && umoci new --image oci:t && umoci unpack --image oci:t bundle"
+                    + " && cp -a " + PrivilegedLane.rootfs(tmp) + "/. bundle/rootfs/ && umoci repack --image oci:t bundle"
+                    + " && sleep 0.3 && skopeo copy --quiet --dest-tls-verify=false oci:oci:t docker://" + image);
+            return new ClusterAgentsLane(tmp, helper, registry, image);
+        } catch (Throwable t) {   // a skip or a failure before the test owns the lane: nothing is left running
+            if (registry != null) registry.close();
+            PrivilegedLane.stop("ClusterServersIT", helper);
+            throw t;
+        }
+    }
+
+    /** {@code yoq join} on the host as agent {@code n} (its own data directory), running its work on the test server. */
+    Process agent(int n, String serverIp, String joinToken) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("agent" + n));
+        ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "join", serverIp, "--token", joinToken,
+                "--local-server", CliIT.server())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("agent" + n + ".log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("YOQ_DATA_DIR", data.toString());
+        pb.environment().put("YOQ_LOCAL_TOKEN", YoqServer.token());
+        Process p = pb.start();
+        agents.add(p);
+        return p;
+    }
+
+    /** The id agent {@code n} was given (its {@code yoq join} keeps it in its data directory). */
+    String agentId(int n) throws Exception {
+        Path file = tmp.resolve("agent" + n).resolve("cluster/agent_id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) Thread.sleep(200);
+        return Files.readString(file).strip();
+    }
+
+    /**
+     * {@code yoq up} against a cluster server: the lane's image, 4 replicas of {@code sleep <seconds>} that end on
+     * SIGTERM (a PID 1 without a handler would wait out the stop's grace period), small limits.
+     */
+    CliIT.Run up(String server, String token, String app, String seconds) throws Exception {
+        Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-" + seconds)).resolve("manifest.toml"), "app = \""
+                + app + "\"\n[service.web]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep " + seconds
+                + " & wait\"]\nreplicas = 4\n"
+                + "cpu = 100\nmemory_mb = 32\n");
+        CliIT.Run up = CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+        assertThat(up.exit()).as(up.out() + up.err() + agentLog(1) + agentLog(2)).isZero();
+        return up;
+    }
+
+    String agentLog(int n) throws Exception {
+        Path log = tmp.resolve("agent" + n + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** The test server's containers made for assignments ({@code a<12 hex>-...}), as name → status. */
+    static java.util.Map<String, String> agentContainers() throws Exception {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode c : YoqServer.json(YoqServer.get("/containers", YoqServer.token()))) {
+            String name = c.path("name").asText("");
+            if (name.matches("a[0-9a-f]{12}-.*")) out.put(name, c.path("status").asText());
+        }
+        return out;
+    }
+
+    /** An agent's assignments as its join token reads them (the route is the agents', not an operator's). */
+    static JsonNode assignments(String serverAddress, String agentId, String joinToken) throws Exception {
+        HttpResponse<String> r = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://" + serverAddress + "/agents/" + agentId
+                + "/assignments")).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + joinToken).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return YoqServer.JSON.readTree(r.body());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : agents) p.destroyForcibly().waitFor();
+        registry.close();
+        PrivilegedLane.stop("ClusterServersIT", helper);   // removes every container of the test server, the agents' too
+    }
+}

@@ -1,0 +1,153 @@
+package dev.yoq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an agent's assignments through its node's own yoq server (the same server and helper as a single node:
+ * images, containers, limits): each cycle it reads the assignments, the server's containers, applies
+ * {@link AgentWork#plan} and reports to the cluster what started, ended or failed to start.
+ */
+final class AgentRunner {
+    private final ApiClient local;
+    /** The same server with an hour to answer: a start pulls the image first. */
+    private final ApiClient starts;
+    private final PrintStream out;
+    private final PrintStream err;
+    private String lastProblem;
+    /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
+    private volatile int running;
+
+    AgentRunner(ApiClient local, ApiClient starts, PrintStream out, PrintStream err) {
+        this.local = local;
+        this.starts = starts;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Reconciles every {@code periodMs} until the thread is interrupted: the cluster client and agent id are read
+     * afresh each time (the heartbeat loop follows the leader and may register again); a leader named by a refused
+     * report goes to {@code leaderHint}.
+     */
+    void loop(java.util.function.Supplier<ApiClient> cluster, java.util.function.Supplier<String> agentId,
+              java.util.function.Consumer<String> leaderHint, long periodMs) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                String hint = cycle(cluster.get(), agentId.get());
+                if (hint != null && !hint.isEmpty()) leaderHint.accept(hint);
+            } catch (CliException | IllegalArgumentException e) {   // a server unreachable or electing: next cycle
+                problem("assignments: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(periodMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One reconcile; returns the leader's address when a report was refused as not-leader (null otherwise). */
+    String cycle(ApiClient cluster, String agentId) {
+        List<AgentWork.Assignment> assignments = new ArrayList<>();
+        for (JsonNode a : cluster.get("/agents/" + agentId + "/assignments").json()) {
+            assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
+                    a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
+                    a.path("workload_name").asText(null)));
+        }
+        List<AgentWork.Local> containers;
+        try {
+            containers = localContainers();
+        } catch (CliException e) {
+            problem("cannot run assignments: this node's yoq server: " + e.getMessage());
+            return null;
+        }
+        java.util.Set<String> assigned = new java.util.HashSet<>();
+        assignments.forEach(a -> assigned.add(a.id()));
+        running = (int) containers.stream().filter(c -> "running".equals(c.status()))
+                .filter(c -> assigned.contains(AgentWork.assignmentOf(c.name(), agentId))).count();
+        String leaderHint = null;
+        for (AgentWork.Action action : AgentWork.plan(assignments, containers, agentId)) {
+            if (action instanceof AgentWork.Start s) {
+                try {
+                    JsonNode made = starts.post("/containers", runBody(s)).json();
+                    out.println("started " + s.name() + " (" + made.path("id").asText() + ") for assignment " + s.assignment().id());
+                } catch (CliException e) {
+                    leaderHint = orHint(leaderHint, report(cluster, agentId, s.assignment().id(), "failed", "start failed: " + e.getMessage()));
+                }
+            } else if (action instanceof AgentWork.Report r) {
+                leaderHint = orHint(leaderHint, report(cluster, agentId, r.assignmentId(), r.status(), r.reason()));
+            } else if (action instanceof AgentWork.Remove r) {
+                remove(r);
+            }
+        }
+        lastProblem = null;
+        return leaderHint;
+    }
+
+    int running() {
+        return running;
+    }
+
+    private List<AgentWork.Local> localContainers() {
+        List<AgentWork.Local> out = new ArrayList<>();
+        for (JsonNode c : local.get("/containers").json()) {
+            out.add(new AgentWork.Local(c.path("id").asText(), c.path("name").asText(null), c.path("status").asText(),
+                    c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null));
+        }
+        return out;
+    }
+
+    /** The container an assignment asks for: its image, its command through {@code /bin/sh -c}, its limits. */
+    static Map<String, Object> runBody(AgentWork.Start s) {
+        AgentWork.Assignment a = s.assignment();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("target", a.image());
+        body.put("command", a.command().isBlank() ? List.of() : List.of("/bin/sh", "-c", a.command()));
+        body.put("name", s.name());
+        body.put("restart", "on-failure");
+        body.put("memory_bytes", Math.max(1, a.memoryLimitMb()) << 20);
+        body.put("cpus", Math.max(1, a.cpuLimit()) / 1000.0);
+        body.put("network", true);
+        return body;
+    }
+
+    private String report(ApiClient cluster, String agentId, String assignmentId, String status, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (reason != null) body.put("reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+        ApiClient.Reply reply = cluster.postAnswer("/agents/" + agentId + "/assignments/" + assignmentId + "/status", body);
+        if (reply.status() == 200) {
+            out.println("assignment " + assignmentId + ": " + status + (reason == null ? "" : " (" + reason + ")"));
+            return null;
+        }
+        JsonNode answer = reply.json();
+        if (reply.status() == 400 && "not leader".equals(answer.path("error").asText())) return answer.path("leader").asText(null);
+        err.println("report of assignment " + assignmentId + " refused (" + reply.status() + "): " + answer.path("error").asText());
+        return null;
+    }
+
+    private void remove(AgentWork.Remove r) {
+        try {
+            if (r.running()) local.post("/containers/" + r.containerId() + "/stop", null);
+            local.delete("/containers/" + r.containerId());
+            out.println("removed container " + r.containerId() + " (no longer assigned here)");
+        } catch (CliException e) {
+            err.println("cannot remove container " + r.containerId() + ": " + e.getMessage() + " (next cycle tries again)");
+        }
+    }
+
+    private static String orHint(String current, String next) {
+        return current != null ? current : next;
+    }
+
+    /** A problem printed once, not every 5 s while it lasts. */
+    private void problem(String message) {
+        if (!message.equals(lastProblem)) err.println(message);
+        lastProblem = message;
+    }
+}

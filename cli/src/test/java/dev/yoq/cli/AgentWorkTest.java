@@ -1,0 +1,67 @@
+package dev.yoq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentWorkTest {
+    static final String ME = "feedfacecafe";
+    static final String OTHER = "0ddba11c0ffe";
+
+    static AgentWork.Assignment a(String id, String status) {
+        return new AgentWork.Assignment(id, status, "reg/web:1", "sleep 60", 250, 64, "web");
+    }
+
+    static AgentWork.Local mine(String containerId, String assignmentId, String status, Integer exit) {
+        return new AgentWork.Local(containerId, "a" + assignmentId + "-" + ME + "-web", status, exit);
+    }
+
+    @Test
+    void a_new_assignment_starts_a_container_named_after_it_and_this_agent_with_its_limits() {
+        List<AgentWork.Action> plan = AgentWork.plan(List.of(a("0123456789ab", "pending")), List.of(), ME);
+        assertThat(plan).containsExactly(new AgentWork.Start(a("0123456789ab", "pending"), "a0123456789ab-" + ME + "-web"));
+        var body = AgentRunner.runBody((AgentWork.Start) plan.get(0));
+        assertThat(body).containsEntry("target", "reg/web:1").containsEntry("command", List.of("/bin/sh", "-c", "sleep 60"))
+                .containsEntry("memory_bytes", 64L << 20).containsEntry("cpus", 0.25).containsEntry("restart", "on-failure");
+    }
+
+    @Test
+    void a_running_container_is_reported_once_and_an_ended_one_is_reported_with_its_exit_and_removed() {
+        var running = mine("c1", "0123456789ab", "running", null);
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "pending")), List.of(running), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "running", null));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(running), ME)).isEmpty();
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "created", null)), ME))
+                .as("still starting").isEmpty();
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 3)), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "exited with code 3"), new AgentWork.Remove("c1", false));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 0)), ME))
+                .startsWith(new AgentWork.Report("0123456789ab", "stopped", "exited with code 0"));
+    }
+
+    @Test
+    void containers_of_assignments_gone_or_finished_are_removed_and_other_containers_are_left_alone() {
+        List<AgentWork.Local> local = List.of(mine("c1", "0123456789ab", "running", null), mine("c2", "111111111111", "stopped", 0),
+                new AgentWork.Local("o1", "a222222222222-" + OTHER + "-web", "running", null),
+                new AgentWork.Local("u1", "my-own", "running", null), new AgentWork.Local("u2", null, "running", null),
+                new AgentWork.Local("u3", "a0123-web", "running", null));
+        assertThat(AgentWork.plan(List.of(a("111111111111", "failed")), local, ME))
+                .containsExactlyInAnyOrder(new AgentWork.Remove("c1", true), new AgentWork.Remove("c2", false));
+    }
+
+    @Test
+    void another_agents_container_for_the_same_assignment_is_not_taken_over() {
+        var theirs = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null);
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "pending")), List.of(theirs), ME))
+                .containsExactly(new AgentWork.Start(a("0123456789ab", "pending"), "a0123456789ab-" + ME + "-web"));
+    }
+
+    @Test
+    void a_long_workload_name_is_cut_to_a_valid_container_name() {
+        String name = AgentWork.containerName(new AgentWork.Assignment("0123456789ab", "pending", "i", "", 1, 1, "w".repeat(36) + "-x" + "y".repeat(20)), ME);
+        assertThat(name).hasSizeLessThanOrEqualTo(63).startsWith("a0123456789ab-" + ME + "-").doesNotEndWith("-");
+        assertThat(AgentWork.assignmentOf(name, ME)).isEqualTo("0123456789ab");
+        assertThat(AgentWork.assignmentOf(name, OTHER)).isNull();
+    }
+}

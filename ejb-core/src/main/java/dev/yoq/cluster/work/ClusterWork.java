@@ -1,0 +1,217 @@
+package dev.yoq.cluster.work;
+
+import dev.yoq.app.AppRollouts;
+import dev.yoq.cluster.ClusterInfo;
+import dev.yoq.cluster.agent.AgentRegistration;
+import dev.yoq.cluster.agent.NodeNumbers;
+import dev.yoq.cluster.schedule.NodeRole;
+import dev.yoq.cluster.schedule.NodeStatus;
+import dev.yoq.manifest.Manifest;
+import dev.yoq.model.ReleaseRecord;
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.FreshReads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The leader's side of apps on a cluster: a release's replicas become assignments placed by the scheduler, the
+ * release follows them to completion (every replica running on its agent) or failure, and a pass every 10 s places
+ * orphaned and waiting work and moves a draining agent's work. A release left in progress by a leader that died is
+ * followed again by the next leader within a second.
+ */
+@Singleton
+@Startup
+@jakarta.ejb.DependsOn("ServerStartup")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ClusterWork {
+    private static final Logger LOG = Logger.getLogger(ClusterWork.class.getName());
+    static final long PLACEMENT_MS = 10_000;
+    static final long RECOVERY_MS = 1_000;
+    /** How long a release waits for all its replicas to run on their agents (image pulls included). */
+    public static final long READY_TIMEOUT_MS = 300_000;
+    static final long POLL_MS = 500;
+
+    @Inject
+    ClusterInfo cluster;
+    @Inject
+    CommandBus bus;
+    @Resource
+    TimerService timers;
+    @Resource
+    ManagedExecutorService executor;
+    @EJB
+    AppRollouts rollouts;
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    private final SecureRandom random = new SecureRandom();
+
+    @PostConstruct
+    void start() {
+        timers.createIntervalTimer(PLACEMENT_MS, PLACEMENT_MS, new TimerConfig("placement", false));
+        timers.createIntervalTimer(RECOVERY_MS, RECOVERY_MS, new TimerConfig("cluster-releases", false));
+    }
+
+    /** Records a release's replicas as assignments, placed now where the scheduler finds room. */
+    public void place(Manifest m, String releaseId, long now) {
+        List<Work> fresh = new ArrayList<>();
+        for (Manifest.Service s : m.services()) {
+            for (int i = 0; i < s.replicas(); i++) {
+                fresh.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
+                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null));
+            }
+        }
+        List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
+        bus.submit(new Command.PlaceAssignments(created, List.of(), Map.of(), now));
+        record(releaseId, "in_progress", "placing " + created.size() + " replicas on agents", work(releaseId), 0, 0);
+    }
+
+    /**
+     * Follows a release until every replica runs (the app's older assignments are then removed), one fails or the
+     * timeout passes (this release's are removed; the older ones keep serving). Returns early when this server stops
+     * leading (the next leader follows it) or the release was superseded.
+     */
+    public void follow(String releaseId) {
+        String lastMessage = null;
+        while (true) {
+            ReleaseRecord r = release(releaseId);
+            if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
+            List<Work> replicas = work(releaseId);
+            ReleaseProgress.Verdict v = ReleaseProgress.decide(replicas, r.getCreatedAt(), System.currentTimeMillis(), READY_TIMEOUT_MS);
+            switch (v.outcome()) {
+                case COMPLETE -> {
+                    List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2",
+                            r.getAppName(), releaseId);
+                    if (!older.isEmpty()) bus.submit(new Command.RemoveAssignments(older));
+                    record(releaseId, "completed", v.message(), replicas, v.running(), 0);
+                    return;
+                }
+                case FAIL -> {
+                    bus.submit(new Command.RemoveAssignments(replicas.stream().map(Work::id).toList()));
+                    record(releaseId, "failed", v.message(), replicas, v.running(), v.failed());
+                    return;
+                }
+                case WAIT -> {
+                    if (!v.message().equals(lastMessage)) record(releaseId, "in_progress", v.message(), replicas, v.running(), 0);
+                    lastMessage = v.message();
+                }
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Removes every assignment of the app (their agents stop them); returns how many. */
+    public int down(String app) {
+        List<String> ids = ids("SELECT id FROM assignments WHERE app_name = ?1", app);
+        return ids.isEmpty() ? 0 : bus.submit(new Command.RemoveAssignments(ids));
+    }
+
+    @Timeout
+    void tick(Timer timer) {
+        if (!cluster.leadsStartedCluster()) return;
+        try {
+            if ("placement".equals(timer.getInfo())) placeWaiting();
+            else resumeOrphanedReleases();
+        } catch (RuntimeException e) {
+            LOG.warning("cluster " + timer.getInfo() + ": " + e.getMessage());
+        }
+    }
+
+    private void placeWaiting() {
+        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), () -> NodeNumbers.agentId(random));
+        if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
+            bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
+        }
+        if (!d.removed().isEmpty()) bus.submit(new Command.RemoveAssignments(d.removed()));
+    }
+
+    /** A release in progress that no thread here follows (its leader died, or the apply's thread gave up waiting). */
+    private void resumeOrphanedReleases() {
+        for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress') "
+                + "ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
+            if (!rollouts.begin(r.getAppName())) continue;
+            LOG.info("release " + r.getId() + " (app " + r.getAppName() + ") followed on this leader");
+            try {
+                executor.execute(() -> {
+                    try {
+                        follow(r.getId());
+                    } catch (RuntimeException e) {
+                        LOG.warning("following release " + r.getId() + ": " + e);
+                    } finally {
+                        rollouts.end(r.getAppName());
+                    }
+                });
+            } catch (RuntimeException e) {
+                rollouts.end(r.getAppName());
+            }
+        }
+    }
+
+    private void record(String releaseId, String status, String message, List<Work> replicas, int running, int failed) {
+        bus.submit(new Command.RecordRolloutProgress(releaseId, status, message, running, failed, null, ReleaseProgress.targets(replicas), null));
+    }
+
+    private ReleaseRecord release(String id) {
+        return em.find(ReleaseRecord.class, id, FreshReads.FIND);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<AgentView> agents() {
+        List<AgentView> out = new ArrayList<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT id, status, role, cpu_cores, memory_mb, labels FROM agents").getResultList()) {
+            out.add(new AgentView((String) r[0], NodeStatus.parse((String) r[1]), NodeRole.parse((String) r[2]), ((Number) r[3]).intValue(),
+                    ((Number) r[4]).longValue(), AgentRegistration.labels((String) r[5], new ArrayList<>())));
+        }
+        return out;
+    }
+
+    /** Every assignment, or one release's. */
+    @SuppressWarnings("unchecked")
+    List<Work> work(String releaseId) {
+        var q = em.createNativeQuery("SELECT id, agent_id, status, status_reason, image, command, cpu_limit, memory_limit_mb, app_name, "
+                + "workload_kind, workload_name, release_id, replaces FROM assignments"
+                + (releaseId == null ? "" : " WHERE release_id = ?1") + " ORDER BY created_at, id");
+        if (releaseId != null) q.setParameter(1, releaseId);
+        List<Work> out = new ArrayList<>();
+        for (Object[] r : (List<Object[]>) q.getResultList()) {
+            out.add(new Work((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+                    ((Number) r[6]).longValue(), ((Number) r[7]).longValue(), (String) r[8], (String) r[9], (String) r[10],
+                    (String) r[11], (String) r[12]));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> ids(String sql, Object... params) {
+        var q = em.createNativeQuery(sql);
+        for (int i = 0; i < params.length; i++) q.setParameter(i + 1, params[i]);
+        return (List<String>) q.getResultList();
+    }
+}

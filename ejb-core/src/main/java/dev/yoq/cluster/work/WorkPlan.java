@@ -1,0 +1,135 @@
+package dev.yoq.cluster.work;
+
+import dev.yoq.cluster.schedule.NodeCapacity;
+import dev.yoq.cluster.schedule.NodeStatus;
+import dev.yoq.cluster.schedule.PlacementRequest;
+import dev.yoq.cluster.schedule.Placements;
+import dev.yoq.cluster.schedule.Scheduler;
+import dev.yoq.state.Command;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The leader's placement pass as a pure function of the agents and every assignment:
+ * <ul>
+ * <li>work on a draining agent gets a replacement (same image and limits, {@code replaces} = the old id), placed
+ * like new work; once the replacement runs, the old assignment is removed (its agent then stops it), so a drain
+ * never lowers the running count (the rollout rule: start first, then stop);</li>
+ * <li>a replacement that failed is removed, and the next pass makes another;</li>
+ * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
+ * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
+ * the scheduler's reason.</li>
+ * </ul>
+ */
+public final class WorkPlan {
+    private WorkPlan() {}
+
+    /** What one pass decided: one {@link Command.PlaceAssignments} and one {@link Command.RemoveAssignments}. */
+    public record Decision(List<Command.NewAssignment> created, List<Command.Placement> placed, Map<String, String> stillWaiting,
+                           List<String> removed) {
+        public boolean empty() {
+            return created.isEmpty() && placed.isEmpty() && stillWaiting.isEmpty() && removed.isEmpty();
+        }
+    }
+
+    public static Decision plan(List<AgentView> agents, List<Work> work, Supplier<String> newId) {
+        Map<String, AgentView> byId = new HashMap<>();
+        agents.forEach(a -> byId.put(a.id(), a));
+        Map<String, Work> replacementOf = new HashMap<>();
+        for (Work w : work) if (w.replaces() != null) replacementOf.put(w.replaces(), w);
+
+        Set<String> present = new HashSet<>();
+        work.forEach(w -> present.add(w.id()));
+        List<String> removed = new ArrayList<>();
+        for (Work w : work) {
+            if (w.replaces() == null) continue;
+            if ("running".equals(w.status()) && present.contains(w.replaces())) removed.add(w.replaces());
+            else if ("failed".equals(w.status())) removed.add(w.id());
+        }
+        Set<String> gone = new HashSet<>(removed);
+
+        List<Work> toPlace = new ArrayList<>();
+        List<Command.NewAssignment> created = new ArrayList<>();
+        for (Work w : work) {
+            if (gone.contains(w.id())) continue;
+            AgentView on = byId.get(w.agentId());
+            boolean draining = on != null && on.status() == NodeStatus.DRAINING && w.live();
+            Work replacement = replacementOf.get(w.id());
+            if (draining && (replacement == null || gone.contains(replacement.id()))) {
+                Work fresh = new Work(newId.get(), "", "pending", null, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(),
+                        w.appName(), w.workloadKind(), w.workloadName(), w.releaseId(), w.id());
+                toPlace.add(fresh);
+            } else if (!w.placed() && "pending".equals(w.status())) {
+                toPlace.add(w);
+            }
+        }
+
+        Placements p = Scheduler.place(capacities(agents, work, gone), toPlace.stream().map(WorkPlan::request).toList());
+        Map<String, String> why = new LinkedHashMap<>();
+        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
+        List<Command.Placement> placed = new ArrayList<>();
+        Map<String, String> stillWaiting = new LinkedHashMap<>();
+        for (Work w : toPlace) {
+            String node = p.nodeOf(w.id());
+            if (w.replaces() != null && !present.contains(w.id())) {
+                created.add(newAssignment(w, node == null ? "" : node, node == null ? why.get(w.id()) : null));
+            } else if (node != null) {
+                placed.add(new Command.Placement(w.id(), node));
+            } else if (!why.get(w.id()).equals(w.reason())) {
+                stillWaiting.put(w.id(), why.get(w.id()));
+            }
+        }
+        return new Decision(created, placed, stillWaiting, removed);
+    }
+
+    /**
+     * Places a release's new replicas now (the apply does not wait for the next pass): each gets an agent, or
+     * {@code ""} and the scheduler's reason.
+     */
+    public static List<Command.NewAssignment> placeNew(List<AgentView> agents, List<Work> existing, List<Work> fresh) {
+        Placements p = Scheduler.place(capacities(agents, existing, Set.of()), fresh.stream().map(WorkPlan::request).toList());
+        Map<String, String> why = new HashMap<>();
+        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
+        List<Command.NewAssignment> out = new ArrayList<>();
+        for (Work w : fresh) {
+            String node = p.nodeOf(w.id());
+            out.add(newAssignment(w, node == null ? "" : node, node == null ? why.get(w.id()) : null));
+        }
+        return out;
+    }
+
+    static Command.NewAssignment newAssignment(Work w, String agentId, String reason) {
+        return new Command.NewAssignment(w.id(), agentId, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(), w.appName(),
+                w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), reason);
+    }
+
+    private static PlacementRequest request(Work w) {
+        return PlacementRequest.replica(w.id(), w.group()).withResources(w.cpuLimit(), w.memoryLimitMb());
+    }
+
+    /** Each agent with what its live work (less what this pass removes) already takes, and its replicas per group. */
+    static List<NodeCapacity> capacities(List<AgentView> agents, List<Work> work, Set<String> gone) {
+        Map<String, long[]> used = new HashMap<>();
+        Map<String, Map<String, Integer>> groups = new HashMap<>();
+        for (Work w : work) {
+            if (!w.placed() || !w.live() || gone.contains(w.id())) continue;
+            long[] u = used.computeIfAbsent(w.agentId(), k -> new long[2]);
+            u[0] += w.cpuLimit();
+            u[1] += w.memoryLimitMb();
+            groups.computeIfAbsent(w.agentId(), k -> new HashMap<>()).merge(w.group(), 1, Integer::sum);
+        }
+        List<NodeCapacity> out = new ArrayList<>();
+        for (AgentView a : agents) {
+            long[] u = used.getOrDefault(a.id(), new long[2]);
+            out.add(new NodeCapacity(a.id(), a.status(), a.role(), a.cpuCores(), a.memoryMb(), u[0], u[1], 0, 0, null, 0,
+                    a.labels(), groups.getOrDefault(a.id(), Map.of())));
+        }
+        return out;
+    }
+}

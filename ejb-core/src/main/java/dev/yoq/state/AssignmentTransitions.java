@@ -1,0 +1,64 @@
+package dev.yoq.state;
+
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state machine's commands on the replicated {@code assignments} table (spec §5.3): the scheduler's pass,
+ * agents' status reports and removals. Plain SQL, like the other agent tables.
+ */
+final class AssignmentTransitions {
+    static final Set<String> REPORTABLE = Set.of("running", "stopped", "failed");
+
+    private AssignmentTransitions() {}
+
+    static Object apply(Command<?> command, EntityManager em) {
+        if (command instanceof Command.PlaceAssignments c) return place(c, em);
+        if (command instanceof Command.ReportAssignment c) return report(c, em);
+        if (command instanceof Command.RemoveAssignments c) return remove(c.ids(), em);
+        throw new IllegalArgumentException(command.getClass().getName());
+    }
+
+    private static Integer place(Command.PlaceAssignments c, EntityManager em) {
+        int changed = 0;
+        for (Command.NewAssignment a : c.created()) {
+            changed += em.createNativeQuery("INSERT INTO assignments (id, agent_id, image, command, status, status_reason, cpu_limit, "
+                            + "memory_limit_mb, app_name, workload_kind, workload_name, release_id, replaces, created_at) "
+                            + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+                    .setParameter(1, a.id()).setParameter(2, a.agentId()).setParameter(3, a.image()).setParameter(4, a.command())
+                    .setParameter(5, a.reason()).setParameter(6, a.cpuLimit()).setParameter(7, a.memoryLimitMb())
+                    .setParameter(8, a.appName()).setParameter(9, a.workloadKind()).setParameter(10, a.workloadName())
+                    .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at()).executeUpdate();
+        }
+        for (Command.Placement p : c.placed()) {
+            // only work that is still waiting, on an agent that can still take it: the pass may have read an older view
+            changed += em.createNativeQuery("UPDATE assignments SET agent_id = ?1, status_reason = NULL WHERE id = ?2 AND agent_id = '' "
+                            + "AND status = 'pending' AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND status = 'active')")
+                    .setParameter(1, p.agentId()).setParameter(2, p.id()).executeUpdate();
+        }
+        for (Map.Entry<String, String> w : c.stillWaiting().entrySet()) {
+            em.createNativeQuery("UPDATE assignments SET status_reason = ?1 WHERE id = ?2 AND agent_id = ''")
+                    .setParameter(1, w.getValue()).setParameter(2, w.getKey()).executeUpdate();
+        }
+        return changed;
+    }
+
+    private static String report(Command.ReportAssignment c, EntityManager em) {
+        if (!REPORTABLE.contains(c.status())) throw new CommandRejectedException("invalid status value");
+        int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2 WHERE id = ?3 AND agent_id = ?4")
+                .setParameter(1, c.status()).setParameter(2, c.reason()).setParameter(3, c.id()).setParameter(4, c.agentId())
+                .executeUpdate();
+        if (n == 0) throw new CommandRejectedException("agent " + c.agentId() + " has no assignment " + c.id());
+        return c.status();
+    }
+
+    private static Integer remove(List<String> ids, EntityManager em) {
+        int removed = 0;
+        for (String id : ids) {
+            removed += em.createNativeQuery("DELETE FROM assignments WHERE id = ?1").setParameter(1, id).executeUpdate();
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.yoq.cluster.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.cluster.schedule.NodeRole;
+import dev.yoq.cluster.schedule.NodeStatus;
+import dev.yoq.state.Command;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The leader's placement pass, driven against a small simulated cluster. */
+class WorkPlanTest {
+    final AtomicInteger ids = new AtomicInteger();
+    final Supplier<String> newId = () -> String.format("n%011d", ids.incrementAndGet());
+
+    static AgentView agent(String id, NodeStatus status) {
+        return new AgentView(id, status, NodeRole.BOTH, 2, 4096, Map.of());
+    }
+
+    static Work replica(String id, String agent, String status, String replaces) {
+        return new Work(id, agent, status, null, "reg/web:1", "sleep 1", 100, 64, "shop", "service", "web", "r1", replaces);
+    }
+
+    @Test
+    void a_release_of_four_replicas_spreads_two_and_two_over_two_agents_and_a_server_role_gets_none() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE),
+                new AgentView("s1", NodeStatus.ACTIVE, NodeRole.SERVER, 64, 100_000, Map.of()));
+        List<Work> fresh = new ArrayList<>();
+        for (int i = 0; i < 4; i++) fresh.add(replica("w" + i, "", "pending", null));
+        List<Command.NewAssignment> placed = WorkPlan.placeNew(agents, List.of(), fresh);
+        assertThat(placed).extracting(Command.NewAssignment::agentId).containsExactlyInAnyOrder("a1", "a1", "a2", "a2");
+        assertThat(placed).allMatch(a -> a.reason() == null && a.releaseId().equals("r1"));
+    }
+
+    @Test
+    void work_with_no_room_waits_with_the_schedulers_reason_and_is_placed_once_an_agent_comes() {
+        List<Command.NewAssignment> none = WorkPlan.placeNew(List.of(agent("a1", NodeStatus.DRAINING)), List.of(),
+                List.of(replica("w1", "", "pending", null)));
+        assertThat(none.get(0).agentId()).isEmpty();
+        assertThat(none.get(0).reason()).startsWith("unschedulable: ");
+
+        Work waiting = new Work("w1", "", "pending", none.get(0).reason(), "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", null);
+        WorkPlan.Decision same = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING)), List.of(waiting), newId);
+        assertThat(same.empty()).as("an unchanged reason is not written again").isTrue();
+
+        WorkPlan.Decision placed = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE)), List.of(waiting), newId);
+        assertThat(placed.placed()).containsExactly(new Command.Placement("w1", "a2"));
+    }
+
+    @Test
+    void an_offline_agents_orphaned_work_is_placed_on_the_agents_left_spreading_again() {
+        List<Work> work = List.of(replica("w1", "a1", "running", null), replica("w2", "", "pending", null), replica("w3", "", "pending", null));
+        WorkPlan.Decision d = WorkPlan.plan(List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE),
+                agent("a3", NodeStatus.OFFLINE)), work, newId);
+        assertThat(d.placed()).hasSize(2).extracting(Command.Placement::agentId).as("the emptier agent first, never the offline one")
+                .contains("a2").doesNotContain("a3");
+        assertThat(d.placed().get(0).agentId()).isEqualTo("a2");
+        assertThat(d.created()).isEmpty();
+        assertThat(d.removed()).isEmpty();
+    }
+
+    @Test
+    void a_drained_agents_work_is_replaced_elsewhere_first_and_removed_there_only_once_the_replacement_runs() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
+        List<Work> work = new ArrayList<>(List.of(replica("w1", "a1", "running", null), replica("w2", "a2", "running", null)));
+        WorkPlan.Decision first = WorkPlan.plan(agents, work, newId);
+        assertThat(first.created()).singleElement().satisfies(c -> {
+            assertThat(c.replaces()).isEqualTo("w1");
+            assertThat(c.agentId()).isEqualTo("a2");
+            assertThat(c.image()).isEqualTo("reg/web:1");
+        });
+        assertThat(first.removed()).as("nothing stops before its replacement runs").isEmpty();
+
+        Command.NewAssignment c = first.created().get(0);
+        work.add(new Work(c.id(), c.agentId(), "pending", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
+                c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
+        assertThat(WorkPlan.plan(agents, work, newId).empty()).as("one replacement, not one per pass").isTrue();
+
+        work.set(2, new Work(c.id(), c.agentId(), "running", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
+                c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
+        assertThat(WorkPlan.plan(agents, work, newId).removed()).containsExactly("w1");
+        work.remove(0);
+        assertThat(WorkPlan.plan(agents, work, newId).empty()).as("once removed, nothing more to write each pass").isTrue();
+    }
+
+    @Test
+    void a_failed_replacement_is_removed_and_the_next_pass_makes_another() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
+        List<Work> work = List.of(replica("w1", "a1", "running", null), replica("x1", "a2", "failed", "w1"));
+        WorkPlan.Decision d = WorkPlan.plan(agents, work, newId);
+        assertThat(d.removed()).containsExactly("x1");
+        assertThat(d.created()).singleElement().satisfies(c -> assertThat(c.replaces()).isEqualTo("w1"));
+    }
+
+    @Test
+    void a_command_becomes_one_string_that_sh_reads_back_as_the_same_words() {
+        assertThat(ShellWords.join(List.of("sleep", "3600"))).isEqualTo("sleep 3600");
+        assertThat(ShellWords.join(List.of("sh", "-c", "echo it's $HOME"))).isEqualTo("sh -c 'echo it'\\''s $HOME'");
+        assertThat(ShellWords.join(List.of())).isEmpty();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.yoq.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AssignmentTransitionsTest {
+    @TempDir Path dir;
+    SqliteFixture db;
+    final StateMachine machine = new StateMachine();
+
+    @BeforeEach
+    void open() throws Exception {
+        db = new SqliteFixture(dir);
+        apply(AgentTransitionsTest.agent("aaaaaaaaaaaa", "10.0.0.5", null));
+        apply(AgentTransitionsTest.agent("bbbbbbbbbbbb", "10.0.0.6", null));
+    }
+
+    @AfterEach
+    void close() { db.close(); }
+
+    <R> R apply(Command<R> c) { return db.inNewTransaction(em -> machine.apply(c, em)); }
+
+    static Command.NewAssignment fresh(String id, String agent, String reason) {
+        return new Command.NewAssignment(id, agent, "reg/web:1", "sleep 1", 100, 64, "shop", "service", "web", "r1", null, reason);
+    }
+
+    @Test
+    void a_pass_inserts_new_work_places_waiting_work_and_records_why_the_rest_waits() throws Exception {
+        assertThat(apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null), fresh("w2", "", "unschedulable: full"),
+                fresh("w3", "", null)), List.of(), Map.of(), 5_000))).isEqualTo(3);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE status = 'pending' AND release_id = 'r1' AND created_at = 5000")).isEqualTo(3);
+        apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("w2", "bbbbbbbbbbbb")), Map.of("w3", "unschedulable: x"), 6_000));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w2' AND agent_id = 'bbbbbbbbbbbb' AND status_reason IS NULL")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w3' AND agent_id = '' AND status_reason = 'unschedulable: x'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_placement_decided_on_an_older_view_is_dropped() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null), fresh("w2", "", null)), List.of(), Map.of(), 5_000));
+        apply(new Command.DrainAgent("bbbbbbbbbbbb", "t", 5_500));
+        int changed = apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("w1", "bbbbbbbbbbbb"),
+                new Command.Placement("w2", "bbbbbbbbbbbb")), Map.of(), 6_000));
+        assertThat(changed).as("w1 is placed already; b is draining now").isZero();
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE agent_id = 'bbbbbbbbbbbb'")).isZero();
+    }
+
+    @Test
+    void an_agent_reports_only_on_its_own_assignments_with_a_known_status() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null)), List.of(), Map.of(), 5_000));
+        assertThat(apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null))).isEqualTo("running");
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'running'")).isEqualTo(1);
+        assertThatThrownBy(() -> apply(new Command.ReportAssignment("bbbbbbbbbbbb", "w1", "failed", "x")))
+                .isInstanceOf(CommandRejectedException.class).hasMessage("agent bbbbbbbbbbbb has no assignment w1");
+        assertThatThrownBy(() -> apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "pending", null)))
+                .isInstanceOf(CommandRejectedException.class).hasMessage("invalid status value");
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'running'")).as("nothing written").isEqualTo(1);
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "failed", "exited with code 2"));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'failed' AND status_reason = 'exited with code 2'")).isEqualTo(1);
+        assertThat(apply(new Command.RemoveAssignments(List.of("w1", "nope")))).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments")).isZero();
+    }
+}
