@@ -76,12 +76,16 @@ final class ClusterAgentsLane implements AutoCloseable {
      * {@code yoq up} against a cluster server: the lane's image, 4 replicas of {@code sleep <seconds>} that end on
      * SIGTERM (a PID 1 without a handler would wait out the stop's grace period), small limits.
      */
-    CliIT.Run up(String server, String token, String app, String seconds) throws Exception {
+    CliIT.Run tryUp(String server, String token, String app, String seconds) throws Exception {
         Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-" + seconds)).resolve("manifest.toml"), "app = \""
                 + app + "\"\n[service.web]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep " + seconds
                 + " & wait\"]\nreplicas = 4\n"
                 + "cpu = 100\nmemory_mb = 32\n");
-        CliIT.Run up = CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+        return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+    }
+
+    CliIT.Run up(String server, String token, String app, String seconds) throws Exception {
+        CliIT.Run up = tryUp(server, token, app, seconds);
         assertThat(up.exit()).as(up.out() + up.err() + agentLog(1) + agentLog(2)).isZero();
         return up;
     }

@@ -19,6 +19,8 @@ final class AgentRunner {
     private final PrintStream out;
     private final PrintStream err;
     private String lastProblem;
+    /** Ids this agent had before registering again: their containers go (their work was placed elsewhere). */
+    private final java.util.Set<String> formerIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
     private volatile int running;
 
@@ -42,6 +44,8 @@ final class AgentRunner {
                 if (hint != null && !hint.isEmpty()) leaderHint.accept(hint);
             } catch (CliException | IllegalArgumentException e) {   // a server unreachable or electing: next cycle
                 problem("assignments: " + e.getMessage());
+            } catch (RuntimeException e) {   // a bug must not end the loop while the heartbeats go on
+                problem("assignments: unexpected " + e);
             }
             try {
                 Thread.sleep(periodMs);
@@ -71,7 +75,10 @@ final class AgentRunner {
         running = (int) containers.stream().filter(c -> "running".equals(c.status()))
                 .filter(c -> assigned.contains(AgentWork.assignmentOf(c.name(), agentId))).count();
         String leaderHint = null;
-        for (AgentWork.Action action : AgentWork.plan(assignments, containers, agentId)) {
+        List<AgentWork.Action> actions = new ArrayList<>(AgentWork.plan(assignments, containers, agentId, java.util.Set.copyOf(formerIds)));
+        // reports and removals first: a start may pull an image for minutes
+        actions.sort(java.util.Comparator.comparing(a -> a instanceof AgentWork.Start));
+        for (AgentWork.Action action : actions) {
             if (action instanceof AgentWork.Start s) {
                 try {
                     JsonNode made = starts.post("/containers", runBody(s)).json();
@@ -89,6 +96,11 @@ final class AgentRunner {
         return leaderHint;
     }
 
+    /** This agent registered again under a new id: the old id's containers are removed from the next cycle on. */
+    void registeredAgain(String oldId) {
+        formerIds.add(oldId);
+    }
+
     int running() {
         return running;
     }
@@ -97,7 +109,7 @@ final class AgentRunner {
         List<AgentWork.Local> out = new ArrayList<>();
         for (JsonNode c : local.get("/containers").json()) {
             out.add(new AgentWork.Local(c.path("id").asText(), c.path("name").asText(null), c.path("status").asText(),
-                    c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null));
+                    c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null, c.path("restart_count").asInt()));
         }
         return out;
     }

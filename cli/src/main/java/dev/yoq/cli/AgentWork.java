@@ -23,7 +23,11 @@ final class AgentWork {
     record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
                       String workloadName) {}
 
-    record Local(String id, String name, String status, Integer exitCode) {}
+    /** A container of the node's server: {@code status} created, running, exited (0), failed (restarting), stopped. */
+    record Local(String id, String name, String status, Integer exitCode, int restarts) {}
+
+    /** Restarts after which a crashing replica counts as failed (the server would keep restarting it). */
+    static final int FAILED_AFTER_RESTARTS = 3;
 
     sealed interface Action permits Start, Report, Remove {}
 
@@ -41,12 +45,21 @@ final class AgentWork {
     }
 
     static List<Action> plan(List<Assignment> assignments, List<Local> local, String agentId) {
+        return plan(assignments, local, agentId, Set.of());
+    }
+
+    /**
+     * {@code formerIds}: ids this agent had before it registered again (the servers forgot it): their containers'
+     * work was placed elsewhere meanwhile, so they are removed.
+     */
+    static List<Action> plan(List<Assignment> assignments, List<Local> local, String agentId, Set<String> formerIds) {
         Map<String, Local> byAssignment = new HashMap<>();
+        List<Action> actions = new ArrayList<>();
         for (Local c : local) {
             String aid = assignmentOf(c.name(), agentId);
             if (aid != null) byAssignment.put(aid, c);
+            else if (formerIds.stream().anyMatch(old -> assignmentOf(c.name(), old) != null)) actions.add(new Remove(c.id(), "running".equals(c.status())));
         }
-        List<Action> actions = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (Assignment a : assignments) {
             listed.add(a.id());
@@ -56,19 +69,35 @@ final class AgentWork {
                 if (c != null) actions.add(new Remove(c.id(), "running".equals(c.status())));
             } else if (c == null) {
                 actions.add(new Start(a, containerName(a, agentId)));
-            } else if ("running".equals(c.status())) {
-                if (!"running".equals(a.status())) actions.add(new Report(a.id(), "running", null));
-            } else if (!"created".equals(c.status())) {   // it ended and its restart policy gave up
-                boolean clean = c.exitCode() != null && c.exitCode() == 0;
-                actions.add(new Report(a.id(), clean ? "stopped" : "failed",
-                        c.exitCode() == null ? "the container ended" : "exited with code " + c.exitCode()));
-                actions.add(new Remove(c.id(), false));
+            } else {
+                actions.addAll(follow(a, c));
             }
         }
         for (Map.Entry<String, Local> e : byAssignment.entrySet()) {
             if (!listed.contains(e.getKey())) actions.add(new Remove(e.getValue().id(), "running".equals(e.getValue().status())));
         }
         return actions;
+    }
+
+    /**
+     * A wanted assignment whose container exists: report it running once it runs; a crashing one is restarted by
+     * the server (restart on-failure) and counts as failed after {@link #FAILED_AFTER_RESTARTS}; one that exited 0
+     * or was stopped on the node will not come back: reported and removed.
+     */
+    private static List<Action> follow(Assignment a, Local c) {
+        switch (c.status()) {
+            case "running":
+                return "running".equals(a.status()) ? List.of() : List.of(new Report(a.id(), "running", null));
+            case "failed":
+                return c.restarts() < FAILED_AFTER_RESTARTS ? List.of() : List.of(new Report(a.id(), "failed",
+                        (c.exitCode() == null ? "the container crashed" : "exited with code " + c.exitCode()) + " after " + c.restarts() + " restarts"));
+            case "exited":
+                return List.of(new Report(a.id(), "stopped", "exited with code 0"), new Remove(c.id(), false));
+            case "stopped":
+                return List.of(new Report(a.id(), "stopped", "stopped on the node"), new Remove(c.id(), false));
+            default:   // created: starting
+                return List.of();
+        }
     }
 
     /** The assignment id in the name of a container this agent made, or null for any other container. */

@@ -96,6 +96,7 @@ public class JoinCommand implements Callable<Integer> {
                 } else if ("ok".equals(status)) {   // the servers forgot this agent (an hour offline): register again
                     Registered r = register(target, token);
                     target = r.server();
+                    runner.registeredAgain(id);
                     id = r.id();
                     writeId(idFile, id);
                     yoq.out.println("registered again as agent " + id);

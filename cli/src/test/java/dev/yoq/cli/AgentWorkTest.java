@@ -14,7 +14,11 @@ class AgentWorkTest {
     }
 
     static AgentWork.Local mine(String containerId, String assignmentId, String status, Integer exit) {
-        return new AgentWork.Local(containerId, "a" + assignmentId + "-" + ME + "-web", status, exit);
+        return mine(containerId, assignmentId, status, exit, 0);
+    }
+
+    static AgentWork.Local mine(String containerId, String assignmentId, String status, Integer exit, int restarts) {
+        return new AgentWork.Local(containerId, "a" + assignmentId + "-" + ME + "-web", status, exit, restarts);
     }
 
     @Test
@@ -27,32 +31,44 @@ class AgentWorkTest {
     }
 
     @Test
-    void a_running_container_is_reported_once_and_an_ended_one_is_reported_with_its_exit_and_removed() {
+    void a_running_container_is_reported_once_a_crashing_one_only_after_its_restarts_and_an_ended_one_is_reported_and_removed() {
         var running = mine("c1", "0123456789ab", "running", null);
         assertThat(AgentWork.plan(List.of(a("0123456789ab", "pending")), List.of(running), ME))
                 .containsExactly(new AgentWork.Report("0123456789ab", "running", null));
         assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(running), ME)).isEmpty();
         assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "created", null)), ME))
                 .as("still starting").isEmpty();
-        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 3)), ME))
-                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "exited with code 3"), new AgentWork.Remove("c1", false));
-        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 0)), ME))
-                .startsWith(new AgentWork.Report("0123456789ab", "stopped", "exited with code 0"));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "failed", 3, 1)), ME))
+                .as("the server restarts it: not a failure yet, and not removed").isEmpty();
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "failed", 3, 3)), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "exited with code 3 after 3 restarts"));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "failed")), List.of(mine("c1", "0123456789ab", "failed", 3, 4)), ME))
+                .as("once reported failed it goes").containsExactly(new AgentWork.Remove("c1", false));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "exited", 0)), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "stopped", "exited with code 0"), new AgentWork.Remove("c1", false));
+        assertThat(AgentWork.plan(List.of(a("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 137)), ME))
+                .startsWith(new AgentWork.Report("0123456789ab", "stopped", "stopped on the node"));
+    }
+
+    @Test
+    void after_registering_again_the_former_ids_containers_are_removed() {
+        var old = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null, 0);
+        assertThat(AgentWork.plan(List.of(), List.of(old), ME, java.util.Set.of(OTHER))).containsExactly(new AgentWork.Remove("o1", true));
     }
 
     @Test
     void containers_of_assignments_gone_or_finished_are_removed_and_other_containers_are_left_alone() {
         List<AgentWork.Local> local = List.of(mine("c1", "0123456789ab", "running", null), mine("c2", "111111111111", "stopped", 0),
-                new AgentWork.Local("o1", "a222222222222-" + OTHER + "-web", "running", null),
-                new AgentWork.Local("u1", "my-own", "running", null), new AgentWork.Local("u2", null, "running", null),
-                new AgentWork.Local("u3", "a0123-web", "running", null));
+                new AgentWork.Local("o1", "a222222222222-" + OTHER + "-web", "running", null, 0),
+                new AgentWork.Local("u1", "my-own", "running", null, 0), new AgentWork.Local("u2", null, "running", null, 0),
+                new AgentWork.Local("u3", "a0123-web", "running", null, 0));
         assertThat(AgentWork.plan(List.of(a("111111111111", "failed")), local, ME))
                 .containsExactlyInAnyOrder(new AgentWork.Remove("c1", true), new AgentWork.Remove("c2", false));
     }
 
     @Test
     void another_agents_container_for_the_same_assignment_is_not_taken_over() {
-        var theirs = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null);
+        var theirs = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null, 0);
         assertThat(AgentWork.plan(List.of(a("0123456789ab", "pending")), List.of(theirs), ME))
                 .containsExactly(new AgentWork.Start(a("0123456789ab", "pending"), "a0123456789ab-" + ME + "-web"));
     }

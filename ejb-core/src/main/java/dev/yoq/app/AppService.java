@@ -92,7 +92,10 @@ public class AppService {
         }
         // the longest replica name must fit before anything is recorded
         m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
-        if (cluster.clustered()) ClusterApps.check(m);
+        if (cluster.clustered()) {
+            ClusterApps.check(m);
+            if (!clusterWork.anyAgentTakesWork()) throw new AppException(AppException.Kind.INVALID, "no agents available");
+        }
         if (!rollouts.claim(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {
             String snapshot = AppSnapshot.json(m);

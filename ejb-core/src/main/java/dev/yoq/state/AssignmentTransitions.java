@@ -24,11 +24,19 @@ final class AssignmentTransitions {
     private static Integer place(Command.PlaceAssignments c, EntityManager em) {
         int changed = 0;
         for (Command.NewAssignment a : c.created()) {
+            // decided on the leader's earlier view: a replacement only while its original is still there and has
+            // none yet (down or a release may have removed it meanwhile), an agent only while it is still active
+            if (a.replaces() != null && (count(em, "SELECT COUNT(*) FROM assignments WHERE id = ?1", a.replaces()) == 0
+                    || count(em, "SELECT COUNT(*) FROM assignments WHERE replaces = ?1", a.replaces()) > 0)) continue;
+            boolean agentActive = a.agentId().isEmpty()
+                    || count(em, "SELECT COUNT(*) FROM agents WHERE id = ?1 AND status = 'active'", a.agentId()) > 0;
+            String agentId = agentActive ? a.agentId() : "";
+            String reason = agentActive ? a.reason() : "agent " + a.agentId() + " is no longer active";
             changed += em.createNativeQuery("INSERT INTO assignments (id, agent_id, image, command, status, status_reason, cpu_limit, "
                             + "memory_limit_mb, app_name, workload_kind, workload_name, release_id, replaces, created_at) "
                             + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
-                    .setParameter(1, a.id()).setParameter(2, a.agentId()).setParameter(3, a.image()).setParameter(4, a.command())
-                    .setParameter(5, a.reason()).setParameter(6, a.cpuLimit()).setParameter(7, a.memoryLimitMb())
+                    .setParameter(1, a.id()).setParameter(2, agentId).setParameter(3, a.image()).setParameter(4, a.command())
+                    .setParameter(5, reason).setParameter(6, a.cpuLimit()).setParameter(7, a.memoryLimitMb())
                     .setParameter(8, a.appName()).setParameter(9, a.workloadKind()).setParameter(10, a.workloadName())
                     .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at()).executeUpdate();
         }
@@ -52,6 +60,10 @@ final class AssignmentTransitions {
                 .executeUpdate();
         if (n == 0) throw new CommandRejectedException("agent " + c.agentId() + " has no assignment " + c.id());
         return c.status();
+    }
+
+    private static long count(EntityManager em, String sql, String param) {
+        return ((Number) em.createNativeQuery(sql).setParameter(1, param).getSingleResult()).longValue();
     }
 
     private static Integer remove(List<String> ids, EntityManager em) {

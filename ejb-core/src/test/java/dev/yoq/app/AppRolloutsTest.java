@@ -28,12 +28,14 @@ class AppRolloutsTest {
         CountDownLatch asked = new CountDownLatch(1);
         Thread reconcile = new Thread(() -> {
             for (int i = 0; i < 200 && !rollouts.yieldAsked("shop"); i++) sleep(25);   // a reconcile's poll, bounded
-            asked.countDown();
+            if (rollouts.yieldAsked("shop")) asked.countDown();
             rollouts.end("shop");
         });
         reconcile.start();
+        long t0 = System.nanoTime();
         assertThat(rollouts.claim("shop")).isTrue();
         assertThat(asked.await(0, TimeUnit.SECONDS)).as("it stopped because it was asked").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("at its next poll, not at its own end").isLessThan(2_000);
         assertThat(rollouts.running("shop")).isTrue();
         assertThat(rollouts.yieldAsked("shop")).as("the request went with the reconcile").isFalse();
         reconcile.join(5_000);

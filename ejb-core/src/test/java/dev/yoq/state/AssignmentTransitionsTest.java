@@ -67,4 +67,18 @@ class AssignmentTransitionsTest {
         assertThat(apply(new Command.RemoveAssignments(List.of("w1", "nope")))).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM assignments")).isZero();
     }
+
+    @Test
+    void a_replacement_decided_on_an_older_view_is_dropped_and_work_for_an_agent_no_longer_active_waits_unplaced() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null)), List.of(), Map.of(), 5_000));
+        Command.NewAssignment first = new Command.NewAssignment("x1", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null);
+        Command.NewAssignment second = new Command.NewAssignment("x2", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null);
+        Command.NewAssignment orphan = new Command.NewAssignment("x3", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "gone", null);
+        assertThat(apply(new Command.PlaceAssignments(List.of(first, second, orphan), List.of(), Map.of(), 6_000)))
+                .as("one replacement per original, none for a removed one").isEqualTo(1);
+        apply(new Command.DrainAgent("bbbbbbbbbbbb", "t", 6_500));
+        apply(new Command.PlaceAssignments(List.of(fresh("w2", "bbbbbbbbbbbb", null)), List.of(), Map.of(), 7_000));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w2' AND agent_id = '' AND status = 'pending' "
+                + "AND status_reason = 'agent bbbbbbbbbbbb is no longer active'")).isEqualTo(1);
+    }
 }

@@ -127,6 +127,11 @@ public class ClusterWork {
         }
     }
 
+    /** Whether some agent can take work now (active, role not {@code server}): else an apply is refused at once. */
+    public boolean anyAgentTakesWork() {
+        return agents().stream().anyMatch(a -> a.status() == NodeStatus.ACTIVE && a.role().runsWork());
+    }
+
     /** Removes every assignment of the app (their agents stop them); returns how many. */
     public int down(String app) {
         List<String> ids = ids("SELECT id FROM assignments WHERE app_name = ?1", app);

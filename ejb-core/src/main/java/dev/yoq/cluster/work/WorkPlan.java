@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <li>work on a draining agent gets a replacement (same image and limits, {@code replaces} = the old id), placed
  * like new work; once the replacement runs, the old assignment is removed (its agent then stops it), so a drain
  * never lowers the running count (the rollout rule: start first, then stop);</li>
- * <li>a replacement that failed is removed, and the next pass makes another;</li>
+ * <li>a replacement that failed or stopped before taking over is removed, and the next pass makes another (once
+ * it took over it is an ordinary replica: a failure stays on record);</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
@@ -49,8 +50,9 @@ public final class WorkPlan {
         List<String> removed = new ArrayList<>();
         for (Work w : work) {
             if (w.replaces() == null) continue;
-            if ("running".equals(w.status()) && present.contains(w.replaces())) removed.add(w.replaces());
-            else if ("failed".equals(w.status())) removed.add(w.id());
+            if (!present.contains(w.replaces())) continue;   // it took over: an ordinary replica now
+            if ("running".equals(w.status())) removed.add(w.replaces());
+            else if ("failed".equals(w.status()) || "stopped".equals(w.status())) removed.add(w.id());
         }
         Set<String> gone = new HashSet<>(removed);
 

@@ -88,6 +88,12 @@ class WorkPlanTest {
     }
 
     @Test
+    void a_replacement_that_took_over_and_then_failed_stays_on_record() {
+        List<AgentView> agents = List.of(agent("a2", NodeStatus.ACTIVE));
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), newId).empty()).isTrue();
+    }
+
+    @Test
     void a_failed_replacement_is_removed_and_the_next_pass_makes_another() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
         List<Work> work = List.of(replica("w1", "a1", "running", null), replica("x1", "a2", "failed", "w1"));
