@@ -72,15 +72,14 @@ public final class WorkPlan {
             }
         }
 
-        Placements p = Scheduler.place(capacities(agents, work, gone), toPlace.stream().map(WorkPlan::request).toList());
-        Map<String, String> why = new LinkedHashMap<>();
-        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
+        Map<String, String> nodes = new HashMap<>(), why = new HashMap<>();
+        place(capacities(agents, work, gone), toPlace, nodes, why);
         List<Command.Placement> placed = new ArrayList<>();
         Map<String, String> stillWaiting = new LinkedHashMap<>();
         for (Work w : toPlace) {
-            String node = p.nodeOf(w.id());
+            String node = nodes.get(w.id());
             if (w.replaces() != null && !present.contains(w.id())) {
-                created.add(newAssignment(w, node == null ? "" : node, node == null ? why.get(w.id()) : null));
+                created.add(newAssignment(w, node == null ? "" : node, why.get(w.id())));
             } else if (node != null) {
                 placed.add(new Command.Placement(w.id(), node));
             } else if (!why.get(w.id()).equals(w.reason())) {
@@ -95,15 +94,18 @@ public final class WorkPlan {
      * {@code ""} and the scheduler's reason.
      */
     public static List<Command.NewAssignment> placeNew(List<AgentView> agents, List<Work> existing, List<Work> fresh) {
-        Placements p = Scheduler.place(capacities(agents, existing, Set.of()), fresh.stream().map(WorkPlan::request).toList());
-        Map<String, String> why = new HashMap<>();
-        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
+        Map<String, String> nodes = new HashMap<>(), why = new HashMap<>();
+        place(capacities(agents, existing, Set.of()), fresh, nodes, why);
         List<Command.NewAssignment> out = new ArrayList<>();
-        for (Work w : fresh) {
-            String node = p.nodeOf(w.id());
-            out.add(newAssignment(w, node == null ? "" : node, node == null ? why.get(w.id()) : null));
-        }
+        for (Work w : fresh) out.add(newAssignment(w, nodes.getOrDefault(w.id(), ""), why.get(w.id())));
         return out;
+    }
+
+    /** One scheduler run: each placed request's node into {@code nodes}, each unplaced one's reason into {@code why}. */
+    private static void place(List<NodeCapacity> capacities, List<Work> requests, Map<String, String> nodes, Map<String, String> why) {
+        Placements p = Scheduler.place(capacities, requests.stream().map(WorkPlan::request).toList());
+        p.placed().forEach(x -> nodes.put(x.requestId(), x.nodeId()));
+        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
     }
 
     static Command.NewAssignment newAssignment(Work w, String agentId, String reason) {
