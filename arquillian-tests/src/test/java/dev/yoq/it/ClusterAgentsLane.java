@@ -50,11 +50,14 @@ final class ClusterAgentsLane implements AutoCloseable {
         }
     }
 
-    /** {@code yoq join} on the host as agent {@code n} (its own data directory), running its work on the test server. */
+    /**
+     * {@code yoq join} on the host as agent {@code n} (its own data directory, the label {@code tier=lane} that the
+     * lane's services require), running its work on the test server.
+     */
     Process agent(int n, String serverIp, String joinToken) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("agent" + n));
         ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "join", serverIp, "--token", joinToken,
-                "--local-server", CliIT.server())
+                "--local-server", CliIT.server(), "--labels", "tier=lane")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("agent" + n + ".log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("YOQ_DATA_DIR", data.toString());
@@ -72,16 +75,25 @@ final class ClusterAgentsLane implements AutoCloseable {
         return Files.readString(file).strip();
     }
 
+    /** A health check the lane's replicas pass once started: {@code /tmp/ready} exists. */
+    static final String READY_CHECK = "test -f /tmp/ready";
+
     /**
      * {@code yoq up} against a cluster server: the lane's image, 4 replicas of {@code sleep <seconds>} that end on
-     * SIGTERM (a PID 1 without a handler would wait out the stop's grace period), small limits.
+     * SIGTERM (a PID 1 without a handler would wait out the stop's grace period), small limits, {@code GREETING} in
+     * their environment, an exec health check running {@code check}, placed only on agents labelled tier=lane.
      */
-    CliIT.Run tryUp(String server, String token, String app, String seconds) throws Exception {
-        Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-" + seconds)).resolve("manifest.toml"), "app = \""
-                + app + "\"\n[service.web]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep " + seconds
-                + " & wait\"]\nreplicas = 4\n"
-                + "cpu = 100\nmemory_mb = 32\n");
+    CliIT.Run tryUp(String server, String token, String app, String seconds, String check) throws Exception {
+        Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-" + seconds + "-" + check.hashCode()))
+                .resolve("manifest.toml"), "app = \"" + app + "\"\n[service.web]\nimage = \"" + image + "\"\n"
+                + "command = [\"sh\", \"-c\", \"trap 'exit 0' TERM; touch /tmp/ready; sleep " + seconds + " & wait\"]\nreplicas = 4\n"
+                + "cpu = 100\nmemory_mb = 32\nenv = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"
+                + "[service.web.health_check]\ntype = \"exec\"\ncommand = [\"sh\", \"-c\", \"" + check + "\"]\ninterval = 1\nretries = 2\n");
         return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+    }
+
+    CliIT.Run tryUp(String server, String token, String app, String seconds) throws Exception {
+        return tryUp(server, token, app, seconds, READY_CHECK);
     }
 
     CliIT.Run up(String server, String token, String app, String seconds) throws Exception {
@@ -103,6 +115,20 @@ final class ClusterAgentsLane implements AutoCloseable {
             if (name.matches("a[0-9a-f]{12}-.*")) out.put(name, c.path("status").asText());
         }
         return out;
+    }
+
+    /** What {@code command} prints in the test server's container {@code name}. */
+    static String execIn(String name, String... command) throws Exception {
+        String id = null;
+        for (JsonNode c : YoqServer.json(YoqServer.get("/containers", YoqServer.token()))) {
+            if (name.equals(c.path("name").asText())) id = c.path("id").asText();
+        }
+        assertThat(id).as("container " + name).isNotNull();
+        HttpResponse<String> r = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + id + "/exec"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        YoqServer.JSON.writeValueAsString(java.util.Map.of("command", List.of(command))))), YoqServer.token());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return YoqServer.JSON.readTree(r.body()).path("stdout").asText();
     }
 
     /** An agent's assignments as its join token reads them (the route is the agents', not an operator's). */

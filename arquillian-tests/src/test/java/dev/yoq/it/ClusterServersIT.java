@@ -138,9 +138,11 @@ class ClusterServersIT {
         assertThat(post(leader, "/v1/policies", "{\"source\":\"web\",\"target\":\"db\",\"action\":\"allow\"}").statusCode()).isEqualTo(200);
         for (int id = 1; id <= 3; id++) awaitPolicies(id, 1);
 
+        HttpResponse<String> pause = post(leader, "/apps/shop/rollout/pause", "");
+        assertThat(pause.statusCode()).isEqualTo(400);
+        assertThat(pause.body()).contains("not available on a cluster yet");
         HttpResponse<String> rollback = post(leader, "/apps/shop/rollback", "{}");
-        assertThat(rollback.statusCode()).isEqualTo(400);
-        assertThat(rollback.body()).contains("not available on a cluster yet");
+        assertThat(rollback.statusCode()).as("a cluster serves rollback: this app has nothing to go back to").isEqualTo(404);
     }
 
     @Test
@@ -281,17 +283,35 @@ class ClusterServersIT {
             }
             java.util.Map<String, String> first = ClusterAgentsLane.agentContainers();
             assertThat(first).hasSize(4).allSatisfy((name, status) -> assertThat(status).isEqualTo("running"));
+            // an exec gets its own environment (as on a single node): the replica's processes show the manifest's
+            assertThat(ClusterAgentsLane.execIn(first.keySet().iterator().next(), "sh", "-c", "cat /proc/[0-9]*/environ"))
+                    .as("the manifest's env").contains("GREETING=hello-3600");
+            JsonNode row = serviceRow(leader, app);
+            assertThat(row.path("running").asInt()).isEqualTo(4);
+            assertThat(row.path("desired").asInt()).isEqualTo(4);
+            assertThat(row.path("status").asText()).isEqualTo("running");
+            assertThat(row.path("health").asText()).as("each replica reported running only after its check passed").isEqualTo("healthy");
 
             // the next release replaces every replica: the old ones go once all new ones run
             assertThat(lane.up(address(leader), API_TOKEN, app, "3601").out()).contains("completed");
-            for (String id : List.of(a1, a2)) {
-                assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).hasSize(2)
-                        .allMatch(a -> a.path("command").asText().contains("sleep 3601 & wait"));
-            }
-            awaitCondition(() -> {
-                java.util.Map<String, String> now = ClusterAgentsLane.agentContainers();
-                return now.size() == 4 && java.util.Collections.disjoint(now.keySet(), first.keySet());
-            }, Duration.ofSeconds(30), "the first release's containers removed by their agents");
+            assertRelease(leader, a1, a2, "sleep 3601 & wait");
+            awaitReplaced(first.keySet());
+
+            // back to the first release's manifest: a new release, cut over the same way
+            java.util.Set<String> second = ClusterAgentsLane.agentContainers().keySet();
+            CliIT.Run rollback = CliIT.yoq(java.util.Map.of(), "--server", address(leader), "--token", API_TOKEN, "rollback", "--app", app);
+            assertThat(rollback.exit()).as(rollback.out() + rollback.err() + lane.agentLog(1) + lane.agentLog(2)).isZero();
+            assertRelease(leader, a1, a2, "sleep 3600 & wait");
+            awaitReplaced(second);
+
+            // a release whose replicas fail their health check fails, and the serving replicas stay
+            java.util.Set<String> serving = ClusterAgentsLane.agentContainers().keySet();
+            CliIT.Run unhealthy = lane.tryUp(address(leader), API_TOKEN, app, "3602", "test -f /tmp/never");
+            assertThat(unhealthy.exit()).as(unhealthy.out() + unhealthy.err()).isNotZero();
+            assertThat(unhealthy.out() + unhealthy.err()).contains("health check failed");
+            assertRelease(leader, a1, a2, "sleep 3600 & wait");
+            awaitCondition(() -> ClusterAgentsLane.agentContainers().keySet().equals(serving), Duration.ofSeconds(30),
+                    "the failed release's containers removed, the serving ones kept");
 
             h2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // a dead agent: its work comes back after the offline rule
             awaitRunning(leader, a1, 4, Duration.ofSeconds(90), lane);
@@ -312,6 +332,28 @@ class ClusterServersIT {
     }
 
     // --- helpers ---
+
+    /** Each agent holds two of the app's assignments, all running {@code command}. */
+    static void assertRelease(int leader, String a1, String a2, String command) throws Exception {
+        for (String id : List.of(a1, a2)) {
+            assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).hasSize(2)
+                    .allMatch(a -> a.path("command").asText().contains(command) && a.path("status").asText().equals("running"));
+        }
+    }
+
+    /** Four containers for assignments run again, none of them one of {@code before}. */
+    static void awaitReplaced(java.util.Set<String> before) throws Exception {
+        awaitCondition(() -> {
+            java.util.Map<String, String> now = ClusterAgentsLane.agentContainers();
+            return now.size() == 4 && java.util.Collections.disjoint(now.keySet(), before);
+        }, Duration.ofSeconds(30), "the earlier release's containers removed by their agents");
+    }
+
+    /** The app's row in the leader's {@code GET /v1/status}. */
+    static JsonNode serviceRow(int leader, String app) throws Exception {
+        for (JsonNode r : get(leader, "/v1/status")) if (app.equals(r.path("app").asText())) return r;
+        throw new AssertionError("no status row for " + app + ": " + get(leader, "/v1/status"));
+    }
 
     /** The agents on this host (they reach the lab from its bridge address), once {@code count} are active. */
     static List<String> awaitHostAgents(int serverId, int count) throws Exception {

@@ -1,6 +1,9 @@
 package dev.yoq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.yoq.app.HealthProbes;
+import dev.yoq.app.HealthState;
+import dev.yoq.manifest.Manifest;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,8 @@ final class AgentRunner {
     private String lastProblem;
     /** Ids this agent had before registering again: their containers go (their work was placed elsewhere). */
     private final java.util.Set<String> formerIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Each checked container's health, by container id (only the work thread touches it). */
+    private final Map<String, Probe> probes = new java.util.HashMap<>();
     /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
     private volatile int running;
 
@@ -61,11 +66,11 @@ final class AgentRunner {
         for (JsonNode a : cluster.get("/agents/" + agentId + "/assignments").json()) {
             assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
                     a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
-                    a.path("workload_name").asText(null)));
+                    a.path("workload_name").asText(null), details(a)));
         }
         List<AgentWork.Local> containers;
         try {
-            containers = localContainers();
+            containers = localContainers(assignments, agentId);
         } catch (CliException e) {
             problem("cannot run assignments: this node's yoq server: " + e.getMessage());
             return null;
@@ -105,16 +110,60 @@ final class AgentRunner {
         return running;
     }
 
-    private List<AgentWork.Local> localContainers() {
+    /** The node's containers, those of assignments with a health check probed when due (their verdict in {@code health}). */
+    private List<AgentWork.Local> localContainers(List<AgentWork.Assignment> assignments, String agentId) {
+        Map<String, AgentWork.Assignment> byId = new java.util.HashMap<>();
+        assignments.forEach(a -> byId.put(a.id(), a));
         List<AgentWork.Local> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (JsonNode c : local.get("/containers").json()) {
-            out.add(new AgentWork.Local(c.path("id").asText(), c.path("name").asText(null), c.path("status").asText(),
-                    c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null, c.path("restart_count").asInt()));
+            String id = c.path("id").asText(), name = c.path("name").asText(null), status = c.path("status").asText();
+            int restarts = c.path("restart_count").asInt();
+            AgentWork.Assignment a = byId.get(AgentWork.assignmentOf(name, agentId));
+            String health = a == null || a.details().healthCheck() == null || !"running".equals(status) ? null
+                    : health(id, c.path("ip").asText(""), restarts, a.details().healthCheck());
+            seen.add(id);
+            out.add(new AgentWork.Local(id, name, status, c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null, restarts, health));
         }
+        probes.keySet().retainAll(seen);
         return out;
     }
 
-    /** The container an assignment asks for: its image, its command through {@code /bin/sh -c}, its limits. */
+    /** A container's health after probing it if a probe is due; a restart starts its check afresh. */
+    private String health(String containerId, String ip, int restarts, Manifest.HealthCheck check) {
+        HealthState.Check settings = new HealthState.Check(check.interval() * 1000, check.timeout() * 1000, (int) check.retries(),
+                check.startPeriod() * 1000);
+        long now = System.currentTimeMillis();
+        Probe p = probes.get(containerId);
+        if (p == null || p.restarts() != restarts) p = new Probe(restarts, HealthState.start(settings, now));
+        if (now >= p.state().nextProbeAtMs()) {
+            boolean ok = HealthProbes.probe(check, ip, command -> local.post("/containers/" + containerId + "/exec",
+                    Map.of("command", command)).json().path("exit_code").asInt(-1));
+            p = new Probe(restarts, p.state().after(ok, settings, System.currentTimeMillis(), containerId));
+        }
+        probes.put(containerId, p);
+        return p.state().status();
+    }
+
+    private record Probe(int restarts, HealthState state) {}
+
+    /** An assignment's run details as the servers serve them (absent fields: none). */
+    static AgentWork.Details details(JsonNode a) {
+        JsonNode h = a.path("health_check");
+        Manifest.HealthCheck check = !h.isObject() ? null : new Manifest.HealthCheck(h.path("kind").asText(), h.path("path").asText(null),
+                h.hasNonNull("port") ? h.path("port").asInt() : null, h.path("service").asText(null), strings(h.path("command")),
+                h.path("interval").asLong(10), h.path("timeout").asLong(5), h.path("retries").asLong(3), h.path("start_period").asLong(0));
+        return new AgentWork.Details(strings(a.path("env")), strings(a.path("cap_add")), strings(a.path("cap_drop")),
+                a.path("user_namespace").asBoolean(false), check);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    /** The container an assignment asks for: its image, its command through {@code /bin/sh -c}, its limits and details. */
     static Map<String, Object> runBody(AgentWork.Start s) {
         AgentWork.Assignment a = s.assignment();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -125,6 +174,11 @@ final class AgentRunner {
         body.put("memory_bytes", Math.max(1, a.memoryLimitMb()) << 20);
         body.put("cpus", Math.max(1, a.cpuLimit()) / 1000.0);
         body.put("network", true);
+        AgentWork.Details d = a.details();
+        if (!d.env().isEmpty()) body.put("env", d.env());
+        if (!d.capAdd().isEmpty()) body.put("cap_add", d.capAdd());
+        if (!d.capDrop().isEmpty()) body.put("cap_drop", d.capDrop());
+        if (d.userNamespace()) body.put("user_namespace", true);
         return body;
     }
 

@@ -1,5 +1,6 @@
 package dev.yoq.cli;
 
+import dev.yoq.manifest.Manifest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,11 +21,28 @@ final class AgentWork {
 
     private AgentWork() {}
 
-    record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
-                      String workloadName) {}
+    /** What the container gets besides image, command and limits (spec §5.3's assignment fields). */
+    record Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck) {
+        static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null);
+    }
 
-    /** A container of the node's server: {@code status} created, running, exited (0), failed (restarting), stopped. */
-    record Local(String id, String name, String status, Integer exitCode, int restarts) {}
+    record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
+                      String workloadName, Details details) {
+        Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb, String workloadName) {
+            this(id, status, image, command, cpuLimit, memoryLimitMb, workloadName, Details.NONE);
+        }
+    }
+
+    /**
+     * A container of the node's server: {@code status} created, running, exited (0), failed (restarting), stopped;
+     * {@code health} the agent's verdict of its check ({@code starting}, {@code healthy}, {@code unhealthy}; null
+     * without a check).
+     */
+    record Local(String id, String name, String status, Integer exitCode, int restarts, String health) {
+        Local(String id, String name, String status, Integer exitCode, int restarts) {
+            this(id, name, status, exitCode, restarts, null);
+        }
+    }
 
     /** Restarts after which a crashing replica counts as failed (the server would keep restarting it). */
     static final int FAILED_AFTER_RESTARTS = 3;
@@ -80,13 +98,16 @@ final class AgentWork {
     }
 
     /**
-     * A wanted assignment whose container exists: report it running once it runs; a crashing one is restarted by
+     * A wanted assignment whose container exists: report it running once it runs and its health check (if any)
+     * passed, failed once the check failed its retries in a row (the leader places a replacement); a crashing one is restarted by
      * the server (restart on-failure) and counts as failed after {@link #FAILED_AFTER_RESTARTS}; one that exited 0
      * or was stopped on the node will not come back: reported and removed.
      */
     private static List<Action> follow(Assignment a, Local c) {
         switch (c.status()) {
             case "running":
+                if ("starting".equals(c.health())) return List.of();   // running only once its check passed
+                if ("unhealthy".equals(c.health())) return List.of(new Report(a.id(), "failed", failedCheck(a.details().healthCheck().retries())));
                 return "running".equals(a.status()) ? List.of() : List.of(new Report(a.id(), "running", null));
             case "failed":
                 return c.restarts() < FAILED_AFTER_RESTARTS ? List.of() : List.of(new Report(a.id(), "failed",
@@ -98,6 +119,10 @@ final class AgentWork {
             default:   // created: starting
                 return List.of();
         }
+    }
+
+    static String failedCheck(long retries) {
+        return "health check failed " + (retries <= 1 ? "once" : retries + " times in a row");
     }
 
     /** The assignment id in the name of a container this agent made, or null for any other container. */

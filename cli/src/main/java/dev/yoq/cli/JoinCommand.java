@@ -43,6 +43,10 @@ public class JoinCommand implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "R", description = "this node's region")
     String region;
 
+    @Option(names = "--labels", paramLabel = "k=v,...", description = "this node's labels, matched by services' required_labels "
+            + "(later: PUT /agents/{id}/labels)")
+    String labels;
+
     @Option(names = "--local-server", paramLabel = "HOST:PORT", description = "this node's yoq server, which runs the "
             + "assignments (default: the data directory's server, 127.0.0.1:7700)")
     String localServer;
@@ -135,6 +139,7 @@ public class JoinCommand implements Callable<Integer> {
         body.put("memory_mb", res.memoryMb());
         body.put("role", role);
         if (region != null) body.put("region", region);
+        if (labels != null) body.put("labels", labels);
         for (int attempt = 0; attempt < 2; attempt++) {
             ApiClient.Reply reply = client(target, token).postAnswer("/agents/register", body);
             JsonNode answer = reply.json();

@@ -51,6 +51,35 @@ class AgentWorkTest {
     }
 
     @Test
+    void a_checked_replica_is_reported_running_only_once_its_check_passed_and_failed_once_it_failed_its_retries() {
+        var check = new dev.yoq.manifest.Manifest.HealthCheck("exec", null, null, null, List.of("test", "-f", "/tmp/ready"), 1, 1, 2, 0);
+        var checked = new AgentWork.Assignment("0123456789ab", "pending", "reg/web:1", "sleep 60", 250, 64, "web",
+                new AgentWork.Details(List.of("GREETING=hi"), List.of(), List.of("NET_RAW"), false, check));
+        String name = "a0123456789ab-" + ME + "-web";
+        assertThat(AgentWork.plan(List.of(checked), List.of(new AgentWork.Local("c1", name, "running", null, 0, "starting")), ME))
+                .as("running but not yet healthy: no report").isEmpty();
+        assertThat(AgentWork.plan(List.of(checked), List.of(new AgentWork.Local("c1", name, "running", null, 0, "healthy")), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "running", null));
+        assertThat(AgentWork.plan(List.of(checked), List.of(new AgentWork.Local("c1", name, "running", null, 0, "unhealthy")), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "health check failed 2 times in a row"));
+
+        var body = AgentRunner.runBody(new AgentWork.Start(checked, name));
+        assertThat(body).containsEntry("env", List.of("GREETING=hi")).containsEntry("cap_drop", List.of("NET_RAW"))
+                .doesNotContainKeys("cap_add", "user_namespace");
+    }
+
+    @Test
+    void an_assignments_details_are_read_from_the_servers_json_and_absent_ones_mean_none() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        AgentWork.Details d = AgentRunner.details(json.readTree("{\"id\":\"x\",\"env\":[\"A=1\",\"B=2\"],\"user_namespace\":true,"
+                + "\"health_check\":{\"kind\":\"http\",\"path\":\"/health\",\"port\":8080,\"interval\":2,\"timeout\":1,\"retries\":4,\"start_period\":3}}"));
+        assertThat(d.env()).containsExactly("A=1", "B=2");
+        assertThat(d.userNamespace()).isTrue();
+        assertThat(d.healthCheck()).isEqualTo(new dev.yoq.manifest.Manifest.HealthCheck("http", "/health", 8080, null, List.of(), 2, 1, 4, 3));
+        assertThat(AgentRunner.details(json.readTree("{\"id\":\"x\"}"))).isEqualTo(AgentWork.Details.NONE);
+    }
+
+    @Test
     void after_registering_again_the_former_ids_containers_are_removed() {
         var old = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null, 0);
         assertThat(AgentWork.plan(List.of(), List.of(old), ME, java.util.Set.of(OTHER))).containsExactly(new AgentWork.Remove("o1", true));

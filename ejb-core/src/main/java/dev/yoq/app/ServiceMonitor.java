@@ -64,6 +64,10 @@ public class ServiceMonitor {
     dev.yoq.node.HelperSupervisor helper;
     @EJB
     ReleaseSnapshots snapshots;
+    @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+    @EJB
+    dev.yoq.cluster.work.ClusterWork clusterWork;
 
     /** The latest measurement of one running container. */
     public record Sample(long atMs, Long cpuUsageNs, Double cpuPercent, Long memoryBytes, Double cpuPressure, Double memoryPressure) {}
@@ -155,6 +159,7 @@ public class ServiceMonitor {
         List<Map<String, Object>> out = new ArrayList<>();
         byService.forEach((key, replicas) -> out.add(ServiceRow.of(replicas, desired.getOrDefault(key,
                 (int) replicas.stream().filter(r -> "running".equals(r.container().getDesiredState())).count()))));
+        if (cluster.clustered()) out.addAll(clusterWork.statusRows());   // the apps whose replicas run on agents
         return out;
     }
 

@@ -124,7 +124,7 @@ public class AgentService {
             "region", "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
     static final List<String> PEER_COLUMNS = List.of("node_id", "agent_id", "public_key", "endpoint", "overlay_ip", "container_subnet");
     static final List<String> ASSIGNMENT_COLUMNS = List.of("id", "agent_id", "image", "command", "status", "status_reason",
-            "cpu_limit", "memory_limit_mb", "app_name", "workload_kind", "workload_name");
+            "cpu_limit", "memory_limit_mb", "app_name", "workload_kind", "workload_name", "required_labels", "details");
 
     /** Every agent as a column map, oldest registration first. */
     public List<Map<String, Object>> list() {

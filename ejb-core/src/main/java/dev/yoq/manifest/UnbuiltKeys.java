@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: required_labels (cluster), tls.acme.dns's providers other than exec and its secrets, tls.peer
+ * here: a worker's required_labels (a service's place its replicas on a cluster's agents), tls.acme.dns's providers other than exec and its secrets, tls.peer
  * (service mTLS), gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
@@ -42,7 +42,6 @@ public final class UnbuiltKeys {
     public static void check(Manifest m, List<Problem> problems) {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
-            labels(problems, at, s.requiredLabels());
             if (s.tls() != null && s.tls().acme() != null) acmeDns(problems, at + ".tls.acme.dns", s.tls().acme().dns());
             if (s.tls() != null && !"off".equals(s.tls().peer())) warn(problems, at + ".tls.peer", "service mTLS is not enforced yet");
             gpu(problems, at, s.gpu(), s.gpuMesh());
@@ -61,7 +60,7 @@ public final class UnbuiltKeys {
     }
 
     private static void labels(List<Problem> problems, String at, List<String> labels) {
-        if (!labels.isEmpty()) warn(problems, at + ".required_labels", "placement by node labels arrives with the cluster");
+        if (!labels.isEmpty()) warn(problems, at + ".required_labels", "workers do not run on a cluster's agents yet");
     }
 
     private static void gpu(List<Problem> problems, String at, Manifest.Gpu gpu, Manifest.GpuMesh mesh) {

@@ -33,12 +33,14 @@ final class AssignmentTransitions {
             String agentId = agentActive ? a.agentId() : "";
             String reason = agentActive ? a.reason() : "agent " + a.agentId() + " is no longer active";
             changed += em.createNativeQuery("INSERT INTO assignments (id, agent_id, image, command, status, status_reason, cpu_limit, "
-                            + "memory_limit_mb, app_name, workload_kind, workload_name, release_id, replaces, created_at) "
-                            + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+                            + "memory_limit_mb, app_name, workload_kind, workload_name, release_id, replaces, created_at, required_labels, details) "
+                            + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
                     .setParameter(1, a.id()).setParameter(2, agentId).setParameter(3, a.image()).setParameter(4, a.command())
                     .setParameter(5, reason).setParameter(6, a.cpuLimit()).setParameter(7, a.memoryLimitMb())
                     .setParameter(8, a.appName()).setParameter(9, a.workloadKind()).setParameter(10, a.workloadName())
-                    .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at()).executeUpdate();
+                    .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at())
+                    .setParameter(14, a.requiredLabels() == null ? "" : a.requiredLabels())
+                    .setParameter(15, a.details() == null ? "{}" : a.details()).executeUpdate();
         }
         for (Command.Placement p : c.placed()) {
             // only work that is still waiting, on an agent that can still take it: the pass may have read an older view

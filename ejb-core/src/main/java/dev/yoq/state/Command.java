@@ -278,10 +278,14 @@ public sealed interface Command<R> {
     record SetAgentLabels(String id, String labels) implements Command<Void> {
     }
 
-    /** One replica of work for an agent: placed on {@code agentId}, or unplaced ({@code ''}) with why in {@code reason}. */
+    /**
+     * One replica of work for an agent: placed on {@code agentId}, or unplaced ({@code ''}) with why in {@code reason}.
+     * {@code requiredLabels} is the k=v CSV the scheduler matched, {@code details} the run details' JSON (null in
+     * entries written before schema 12: none).
+     */
     record NewAssignment(String id, String agentId, String image, String command, long cpuLimit, long memoryLimitMb,
                          String appName, String workloadKind, String workloadName, String releaseId, String replaces,
-                         String reason) {
+                         String reason, String requiredLabels, String details) {
     }
 
     /** An unplaced assignment the scheduler found a node for. */

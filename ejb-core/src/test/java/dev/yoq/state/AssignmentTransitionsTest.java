@@ -29,7 +29,7 @@ class AssignmentTransitionsTest {
     <R> R apply(Command<R> c) { return db.inNewTransaction(em -> machine.apply(c, em)); }
 
     static Command.NewAssignment fresh(String id, String agent, String reason) {
-        return new Command.NewAssignment(id, agent, "reg/web:1", "sleep 1", 100, 64, "shop", "service", "web", "r1", null, reason);
+        return new Command.NewAssignment(id, agent, "reg/web:1", "sleep 1", 100, 64, "shop", "service", "web", "r1", null, reason, "", "{}");
     }
 
     @Test
@@ -71,9 +71,9 @@ class AssignmentTransitionsTest {
     @Test
     void a_replacement_decided_on_an_older_view_is_dropped_and_work_for_an_agent_no_longer_active_waits_unplaced() throws Exception {
         apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null)), List.of(), Map.of(), 5_000));
-        Command.NewAssignment first = new Command.NewAssignment("x1", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null);
-        Command.NewAssignment second = new Command.NewAssignment("x2", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null);
-        Command.NewAssignment orphan = new Command.NewAssignment("x3", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "gone", null);
+        Command.NewAssignment first = new Command.NewAssignment("x1", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null, "", "{}");
+        Command.NewAssignment second = new Command.NewAssignment("x2", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "w1", null, "", "{}");
+        Command.NewAssignment orphan = new Command.NewAssignment("x3", "bbbbbbbbbbbb", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", "gone", null, "", "{}");
         assertThat(apply(new Command.PlaceAssignments(List.of(first, second, orphan), List.of(), Map.of(), 6_000)))
                 .as("one replacement per original, none for a removed one").isEqualTo(1);
         apply(new Command.DrainAgent("bbbbbbbbbbbb", "t", 6_500));

@@ -80,7 +80,7 @@ public class ClusterWork {
         for (Manifest.Service s : m.services()) {
             for (int i = 0; i < s.replicas(); i++) {
                 fresh.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
-                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null));
+                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null, requiredLabels(s), RunDetails.of(s)));
             }
         }
         List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
@@ -127,6 +127,11 @@ public class ClusterWork {
         }
     }
 
+    /** A service's {@code required_labels} (k=v each) as the scheduler matches them; the apply checked their form. */
+    public static Map<String, String> requiredLabels(Manifest.Service s) {
+        return AgentRegistration.labels(String.join(",", s.requiredLabels()), new ArrayList<>());
+    }
+
     /** Whether some agent can take work now (active, role not {@code server}): else an apply is refused at once. */
     public boolean anyAgentTakesWork() {
         return agents().stream().anyMatch(a -> a.status() == NodeStatus.ACTIVE && a.role().runsWork());
@@ -136,6 +141,31 @@ public class ClusterWork {
     public int down(String app) {
         List<String> ids = ids("SELECT id FROM assignments WHERE app_name = ?1", app);
         return ids.isEmpty() ? 0 : bus.submit(new Command.RemoveAssignments(ids));
+    }
+
+    /**
+     * {@code GET /v1/status} rows of the apps running on agents: for each app with assignments, the services of its
+     * serving release (the newest completed one, else the one in progress).
+     */
+    public List<Map<String, Object>> statusRows() {
+        List<Work> all = work(null);
+        List<ClusterServiceRows.Serving> serving = new ArrayList<>();
+        for (String app : new java.util.TreeSet<>(all.stream().map(Work::appName).filter(java.util.Objects::nonNull).toList())) {
+            List<ReleaseRecord> releases = FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a "
+                    + "AND r.status IN ('pending', 'in_progress', 'completed') ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class)
+                    .setParameter("a", app)).getResultList();
+            ReleaseRecord r = releases.stream().filter(x -> "completed".equals(x.getStatus())).findFirst()
+                    .orElse(releases.isEmpty() ? null : releases.get(0));
+            if (r == null) continue;
+            Map<String, Integer> desired = new java.util.LinkedHashMap<>();
+            Map<String, Boolean> checked = new java.util.HashMap<>();
+            for (Manifest.Service s : dev.yoq.manifest.SnapshotReader.read(r.getConfigSnapshot()).services()) {
+                desired.put(s.name(), s.replicas());
+                checked.put(s.name(), s.healthCheck() != null);
+            }
+            serving.add(new ClusterServiceRows.Serving(app, r.getId(), desired, checked));
+        }
+        return ClusterServiceRows.of(serving, all);
     }
 
     @Timeout
@@ -150,7 +180,8 @@ public class ClusterWork {
     }
 
     private void placeWaiting() {
-        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), () -> NodeNumbers.agentId(random));
+        java.util.Set<String> inProgress = new java.util.HashSet<>(ids("SELECT id FROM deployments WHERE status IN ('pending', 'in_progress')"));
+        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), inProgress, () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
             bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
@@ -201,14 +232,14 @@ public class ClusterWork {
     @SuppressWarnings("unchecked")
     List<Work> work(String releaseId) {
         var q = em.createNativeQuery("SELECT id, agent_id, status, status_reason, image, command, cpu_limit, memory_limit_mb, app_name, "
-                + "workload_kind, workload_name, release_id, replaces FROM assignments"
+                + "workload_kind, workload_name, release_id, replaces, required_labels, details FROM assignments"
                 + (releaseId == null ? "" : " WHERE release_id = ?1") + " ORDER BY created_at, id");
         if (releaseId != null) q.setParameter(1, releaseId);
         List<Work> out = new ArrayList<>();
         for (Object[] r : (List<Object[]>) q.getResultList()) {
             out.add(new Work((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
                     ((Number) r[6]).longValue(), ((Number) r[7]).longValue(), (String) r[8], (String) r[9], (String) r[10],
-                    (String) r[11], (String) r[12]));
+                    (String) r[11], (String) r[12], AgentRegistration.labels((String) r[13], new ArrayList<>()), (String) r[14]));
         }
         return out;
     }

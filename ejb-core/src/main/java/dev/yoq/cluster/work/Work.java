@@ -1,12 +1,34 @@
 package dev.yoq.cluster.work;
 
+import java.util.Map;
+
 /**
  * One assignment as the planner reads it. {@code agentId} is {@code ""} while unplaced; {@code replaces} names the
- * drained agent's assignment this one takes over (null for a release's own replicas).
+ * assignment this one takes over (a drained agent's, or a replica that failed after its release completed; null
+ * for a release's own replicas). {@code requiredLabels} are the node labels it needs; {@code details} its run
+ * details' JSON, opaque here and carried to a replacement as it is.
  */
 public record Work(String id, String agentId, String status, String reason, String image, String command, long cpuLimit,
                    long memoryLimitMb, String appName, String workloadKind, String workloadName, String releaseId,
-                   String replaces) {
+                   String replaces, Map<String, String> requiredLabels, String details) {
+
+    public Work {
+        requiredLabels = requiredLabels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(requiredLabels));
+        details = details == null ? "{}" : details;
+    }
+
+    /** Work with no label requirement and no run details. */
+    public Work(String id, String agentId, String status, String reason, String image, String command, long cpuLimit,
+                long memoryLimitMb, String appName, String workloadKind, String workloadName, String releaseId, String replaces) {
+        this(id, agentId, status, reason, image, command, cpuLimit, memoryLimitMb, appName, workloadKind, workloadName, releaseId,
+                replaces, Map.of(), "{}");
+    }
+
+    /** A new unplaced copy of this work, under {@code newId}, that takes over from it. */
+    public Work replacement(String newId) {
+        return new Work(newId, "", "pending", null, image, command, cpuLimit, memoryLimitMb, appName, workloadKind, workloadName,
+                releaseId, id, requiredLabels, details);
+    }
 
     public boolean placed() {
         return !agentId.isEmpty();
@@ -15,6 +37,11 @@ public record Work(String id, String agentId, String status, String reason, Stri
     /** Pending or running: it holds its agent's resources and should be running there. */
     public boolean live() {
         return "pending".equals(status) || "running".equals(status);
+    }
+
+    /** Failed or stopped: it will not run again where it is. */
+    public boolean ended() {
+        return "failed".equals(status) || "stopped".equals(status);
     }
 
     /** The replicas that should spread over nodes: one app's workload. */

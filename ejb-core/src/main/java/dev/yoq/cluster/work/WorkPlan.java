@@ -1,5 +1,6 @@
 package dev.yoq.cluster.work;
 
+import dev.yoq.cluster.agent.AgentRegistration;
 import dev.yoq.cluster.schedule.NodeCapacity;
 import dev.yoq.cluster.schedule.NodeStatus;
 import dev.yoq.cluster.schedule.PlacementRequest;
@@ -22,7 +23,10 @@ import java.util.function.Supplier;
  * like new work; once the replacement runs, the old assignment is removed (its agent then stops it), so a drain
  * never lowers the running count (the rollout rule: start first, then stop);</li>
  * <li>a replacement that failed or stopped before taking over is removed, and the next pass makes another (once
- * it took over it is an ordinary replica: a failure stays on record);</li>
+ * it took over it is an ordinary replica);</li>
+ * <li>a replica that failed or stopped after its release was settled (no longer in progress: a release in progress
+ * fails on it instead) gets a replacement the same way, placed anywhere its labels allow, so the app returns to
+ * its replica count; the failed one is removed once the replacement runs;</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
@@ -39,7 +43,8 @@ public final class WorkPlan {
         }
     }
 
-    public static Decision plan(List<AgentView> agents, List<Work> work, Supplier<String> newId) {
+    /** {@code releasesInProgress}: ids of the releases being followed now, whose failures end the release instead. */
+    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> releasesInProgress, Supplier<String> newId) {
         Map<String, AgentView> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));
         Map<String, Work> replacementOf = new HashMap<>();
@@ -62,11 +67,11 @@ public final class WorkPlan {
             if (gone.contains(w.id())) continue;
             AgentView on = byId.get(w.agentId());
             boolean draining = on != null && on.status() == NodeStatus.DRAINING && w.live();
+            boolean endedAfterRelease = w.ended() && w.releaseId() != null && !releasesInProgress.contains(w.releaseId())
+                    && (w.replaces() == null || !present.contains(w.replaces()));
             Work replacement = replacementOf.get(w.id());
-            if (draining && (replacement == null || gone.contains(replacement.id()))) {
-                Work fresh = new Work(newId.get(), "", "pending", null, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(),
-                        w.appName(), w.workloadKind(), w.workloadName(), w.releaseId(), w.id());
-                toPlace.add(fresh);
+            if ((draining || endedAfterRelease) && (replacement == null || gone.contains(replacement.id()))) {
+                toPlace.add(w.replacement(newId.get()));
             } else if (!w.placed() && "pending".equals(w.status())) {
                 toPlace.add(w);
             }
@@ -110,11 +115,12 @@ public final class WorkPlan {
 
     static Command.NewAssignment newAssignment(Work w, String agentId, String reason) {
         return new Command.NewAssignment(w.id(), agentId, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(), w.appName(),
-                w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), reason);
+                w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), reason,
+                AgentRegistration.labelsCsv(w.requiredLabels()), w.details());
     }
 
     private static PlacementRequest request(Work w) {
-        return PlacementRequest.replica(w.id(), w.group()).withResources(w.cpuLimit(), w.memoryLimitMb());
+        return PlacementRequest.replica(w.id(), w.group()).withResources(w.cpuLimit(), w.memoryLimitMb()).withLabels(w.requiredLabels());
     }
 
     /** Each agent with what its live work (less what this pass removes) already takes, and its replicas per group. */

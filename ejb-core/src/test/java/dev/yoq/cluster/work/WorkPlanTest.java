@@ -8,6 +8,7 @@ import dev.yoq.state.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class WorkPlanTest {
     final AtomicInteger ids = new AtomicInteger();
     final Supplier<String> newId = () -> String.format("n%011d", ids.incrementAndGet());
+    /** No release in progress: every replica's release has completed. */
+    static final Set<String> SETTLED = Set.of();
 
     static AgentView agent(String id, NodeStatus status) {
         return new AgentView(id, status, NodeRole.BOTH, 2, 4096, Map.of());
@@ -44,10 +47,10 @@ class WorkPlanTest {
         assertThat(none.get(0).reason()).startsWith("unschedulable: ");
 
         Work waiting = new Work("w1", "", "pending", none.get(0).reason(), "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", null);
-        WorkPlan.Decision same = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING)), List.of(waiting), newId);
+        WorkPlan.Decision same = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING)), List.of(waiting), SETTLED, newId);
         assertThat(same.empty()).as("an unchanged reason is not written again").isTrue();
 
-        WorkPlan.Decision placed = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE)), List.of(waiting), newId);
+        WorkPlan.Decision placed = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE)), List.of(waiting), SETTLED, newId);
         assertThat(placed.placed()).containsExactly(new Command.Placement("w1", "a2"));
     }
 
@@ -55,7 +58,7 @@ class WorkPlanTest {
     void an_offline_agents_orphaned_work_is_placed_on_the_agents_left_spreading_again() {
         List<Work> work = List.of(replica("w1", "a1", "running", null), replica("w2", "", "pending", null), replica("w3", "", "pending", null));
         WorkPlan.Decision d = WorkPlan.plan(List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE),
-                agent("a3", NodeStatus.OFFLINE)), work, newId);
+                agent("a3", NodeStatus.OFFLINE)), work, SETTLED, newId);
         assertThat(d.placed()).hasSize(2).extracting(Command.Placement::agentId).as("the emptier agent first, never the offline one")
                 .contains("a2").doesNotContain("a3");
         assertThat(d.placed().get(0).agentId()).isEqualTo("a2");
@@ -67,7 +70,7 @@ class WorkPlanTest {
     void a_drained_agents_work_is_replaced_elsewhere_first_and_removed_there_only_once_the_replacement_runs() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
         List<Work> work = new ArrayList<>(List.of(replica("w1", "a1", "running", null), replica("w2", "a2", "running", null)));
-        WorkPlan.Decision first = WorkPlan.plan(agents, work, newId);
+        WorkPlan.Decision first = WorkPlan.plan(agents, work, SETTLED, newId);
         assertThat(first.created()).singleElement().satisfies(c -> {
             assertThat(c.replaces()).isEqualTo("w1");
             assertThat(c.agentId()).isEqualTo("a2");
@@ -78,26 +81,62 @@ class WorkPlanTest {
         Command.NewAssignment c = first.created().get(0);
         work.add(new Work(c.id(), c.agentId(), "pending", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
                 c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
-        assertThat(WorkPlan.plan(agents, work, newId).empty()).as("one replacement, not one per pass").isTrue();
+        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).empty()).as("one replacement, not one per pass").isTrue();
 
         work.set(2, new Work(c.id(), c.agentId(), "running", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
                 c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
-        assertThat(WorkPlan.plan(agents, work, newId).removed()).containsExactly("w1");
+        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).removed()).containsExactly("w1");
         work.remove(0);
-        assertThat(WorkPlan.plan(agents, work, newId).empty()).as("once removed, nothing more to write each pass").isTrue();
+        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).empty()).as("once removed, nothing more to write each pass").isTrue();
     }
 
     @Test
-    void a_replacement_that_took_over_and_then_failed_stays_on_record() {
+    void a_replica_failing_while_its_release_is_in_progress_is_left_to_the_release_which_fails_on_it() {
         List<AgentView> agents = List.of(agent("a2", NodeStatus.ACTIVE));
-        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), newId).empty()).isTrue();
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of("r1"), newId).empty()).isTrue();
+    }
+
+    @Test
+    void a_replica_that_fails_after_its_release_completed_is_replaced_and_removed_once_the_replacement_runs() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE));
+        Work failed = new Work("w1", "a1", "failed", "health check failed 3 times in a row", "reg/web:1", "sleep 1", 100, 64, "shop",
+                "service", "web", "r1", null, Map.of("zone", "a"), "{\"env\":[\"A=1\"]}");
+        List<Work> work = new ArrayList<>(List.of(failed, replica("w2", "a2", "running", null)));
+        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, newId);
+        assertThat(d.removed()).as("the failed one stays until its replacement runs").isEmpty();
+        assertThat(d.created()).singleElement().satisfies(c -> {
+            assertThat(c.replaces()).isEqualTo("w1");
+            assertThat(c.releaseId()).isEqualTo("r1");
+            assertThat(c.details()).isEqualTo("{\"env\":[\"A=1\"]}");
+            assertThat(c.requiredLabels()).isEqualTo("zone=a");
+            assertThat(c.agentId()).as("no agent has zone=a").isEmpty();
+            assertThat(c.reason()).startsWith("unschedulable: ");
+        });
+
+        Command.NewAssignment c = d.created().get(0);
+        work.add(new Work(c.id(), "a1", "running", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
+                c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces(), Map.of("zone", "a"), c.details()));
+        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).removed()).containsExactly("w1");
+    }
+
+    @Test
+    void required_labels_place_work_only_on_agents_carrying_them() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), new AgentView("a2", NodeStatus.ACTIVE, NodeRole.BOTH, 2, 4096,
+                Map.of("zone", "b", "disk", "ssd")));
+        List<Work> fresh = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            fresh.add(new Work("w" + i, "", "pending", null, "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", null,
+                    Map.of("zone", "b"), "{}"));
+        }
+        assertThat(WorkPlan.placeNew(agents, List.of(), fresh)).extracting(Command.NewAssignment::agentId)
+                .as("spread would pick a1 for one of them; the label rules it out").containsExactly("a2", "a2");
     }
 
     @Test
     void a_failed_replacement_is_removed_and_the_next_pass_makes_another() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
         List<Work> work = List.of(replica("w1", "a1", "running", null), replica("x1", "a2", "failed", "w1"));
-        WorkPlan.Decision d = WorkPlan.plan(agents, work, newId);
+        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, newId);
         assertThat(d.removed()).containsExactly("x1");
         assertThat(d.created()).singleElement().satisfies(c -> assertThat(c.replaces()).isEqualTo("w1"));
     }

@@ -41,11 +41,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class AgentsResource {
     static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{1,64}");
     static final Set<String> ASSIGNMENT_STATES = Set.of("running", "stopped", "failed");
-    /** Columns shown only when set (spec: optional ones omitted when null, zero or false). */
     /** An agent's reason is an exit code or an error line: bounded before it is recorded and replicated. */
     static final int MAX_REASON = 1024;
+    /** Columns shown only when set (spec: optional ones omitted when null, zero or false). */
     static final Set<String> OPTIONAL = Set.of("agent_api_port", "node_id", "wg_public_key", "overlay_ip", "role", "region",
-            "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
+            "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable", "required_labels");
 
     @Inject
     ClusterInfo cluster;
@@ -117,7 +117,7 @@ public class AgentsResource {
     public Response assignments(@PathParam("id") String id) {
         Response bad = checked(id);
         if (bad != null) return bad;
-        return Response.ok(array(agents.assignments(id))).build();
+        return Response.ok(assignmentsJson(agents.assignments(id))).build();
     }
 
     @POST
@@ -188,6 +188,26 @@ public class AgentsResource {
     static long or0(JsonObject body, String key) {
         Long n = number(body, key);
         return n == null ? 0 : Math.max(0, Math.min(n, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Assignment rows to the spec's shape; the stored run details ({@code env}, {@code cap_add}, {@code cap_drop},
+     * {@code user_namespace}, {@code health_check}) become fields of their own, present only when set.
+     */
+    static JsonArray assignmentsJson(List<Map<String, Object>> rows) {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> plain = new java.util.LinkedHashMap<>(row);
+            Object details = plain.remove("details");
+            JsonObjectBuilder o = Json.createObjectBuilder(array(List.of(plain)).getJsonObject(0));
+            if (details instanceof String text && !text.isBlank()) {   // written by the leader from a checked manifest
+                try (jakarta.json.JsonReader r = Json.createReader(new java.io.StringReader(text))) {
+                    r.readObject().forEach(o::add);
+                }
+            }
+            out.add(o);
+        }
+        return out.build();
     }
 
     /** Rows to JSON; a column in {@link #OPTIONAL} that is null, zero, false or empty is left out. */

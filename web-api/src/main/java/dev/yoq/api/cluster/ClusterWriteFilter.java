@@ -25,10 +25,10 @@ import java.util.Set;
 public class ClusterWriteFilter implements ContainerRequestFilter {
     /** Routes whose writes change replicated state (paths relative to the API root). */
     static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "deploy", "agents");
-    static final String APPS_NOT_YET = "not available on a cluster yet: apps are applied (yoq up) and taken down (yoq down); "
-            + "rollback, rollout control, worker runs and the legacy deploy route work on a single-node server";
-    /** The app writes a cluster serves: apply (replicas placed on agents) and down. */
-    static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile("apps/apply|apps/[^/]+/down");
+    static final String APPS_NOT_YET = "not available on a cluster yet: apps are applied (yoq up), rolled back (yoq rollback) "
+            + "and taken down (yoq down); rollout control, worker runs and the legacy deploy route work on a single-node server";
+    /** The app writes a cluster serves: apply and rollback (replicas placed on agents) and down. */
+    static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile("apps/apply|apps/[^/]+/(down|rollback)");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     @Inject

@@ -1,0 +1,74 @@
+package dev.yoq.cluster.work;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/status} rows for an app's services whose replicas run on agents, in the shape a single node's rows
+ * have (spec §2.2): one row per service of the app's serving release, its replicas counted from their
+ * assignments. Agents report no samples yet, so CPU, memory and uptime are 0; health is the agent's verdict where
+ * the service has a check (a replica is reported running only once it passed). Pure.
+ */
+public final class ClusterServiceRows {
+    private ClusterServiceRows() {}
+
+    /** The release whose replicas serve an app now: its id and each service's desired replica count. */
+    public record Serving(String app, String releaseId, Map<String, Integer> desired, Map<String, Boolean> checked) {}
+
+    public static List<Map<String, Object>> of(List<Serving> apps, List<Work> work) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Serving app : apps) {
+            app.desired().forEach((service, desired) -> {
+                List<Work> replicas = work.stream().filter(w -> app.app().equals(w.appName()) && service.equals(w.workloadName())
+                        && app.releaseId().equals(w.releaseId())).toList();
+                out.add(row(app.app(), service, desired, Boolean.TRUE.equals(app.checked().get(service)), replicas));
+            });
+        }
+        return out;
+    }
+
+    private static Map<String, Object> row(String app, String service, int desired, boolean checked, List<Work> replicas) {
+        int running = (int) Math.min(desired, replicas.stream().filter(w -> "running".equals(w.status())).count());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Work w : replicas) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", w.id());
+            r.put("agent_id", w.agentId().isEmpty() ? null : w.agentId());
+            r.put("status", w.status());
+            r.put("health", checked ? health(w.status()) : null);
+            if (w.reason() != null) r.put("status_reason", w.reason());
+            list.add(r);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", service);
+        row.put("app", app);
+        row.put("status", running >= desired ? "running" : running > 0 ? "degraded" : replicas.stream().anyMatch(Work::live) ? "pending" : "failed");
+        row.put("health", checked ? worst(replicas) : null);
+        row.put("cpu_pct", 0.0);
+        row.put("memory_bytes", 0L);
+        row.put("running", running);
+        row.put("desired", desired);
+        row.put("uptime_secs", 0L);
+        row.put("restart_count", 0);
+        row.put("alerts", List.of());
+        row.put("replicas", list);
+        row.put("on_agents", true);
+        return row;
+    }
+
+    /** unhealthy > starting > healthy, as a single node's rows rank them; no replica yet: starting. */
+    private static String worst(List<Work> replicas) {
+        List<String> order = List.of("unhealthy", "starting", "healthy");
+        return replicas.stream().map(w -> health(w.status())).min(java.util.Comparator.comparingInt(order::indexOf)).orElse("starting");
+    }
+
+    private static String health(String status) {
+        return switch (status) {
+            case "running" -> "healthy";
+            case "pending" -> "starting";
+            default -> "unhealthy";
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package dev.yoq.cluster.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.manifest.Manifest;
+import dev.yoq.manifest.ManifestLoader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Status rows of services on agents, and the run details a replica carries to its agent. */
+class ClusterServiceRowsTest {
+    static Work w(String id, String agent, String status, String release) {
+        return new Work(id, agent, status, null, "reg/web:1", "", 100, 64, "shop", "service", "web", release, null);
+    }
+
+    @Test
+    void a_row_counts_the_serving_releases_running_replicas_against_its_desired_count() {
+        var serving = List.of(new ClusterServiceRows.Serving("shop", "r2", Map.of("web", 3), Map.of("web", true)));
+        List<Map<String, Object>> rows = ClusterServiceRows.of(serving, List.of(w("a", "ag1", "running", "r2"), w("b", "ag2", "pending", "r2"),
+                w("c", "ag1", "running", "r2"), w("old", "ag2", "running", "r1")));
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r).containsEntry("app", "shop").containsEntry("name", "web").containsEntry("running", 2).containsEntry("desired", 3)
+                    .containsEntry("status", "degraded").containsEntry("health", "starting");
+            assertThat((List<?>) r.get("replicas")).as("the older release's replica is not counted").hasSize(3);
+        });
+
+        List<Map<String, Object>> all = ClusterServiceRows.of(serving, List.of(w("a", "ag1", "running", "r2"), w("b", "ag2", "running", "r2"),
+                w("c", "ag1", "running", "r2")));
+        assertThat(all.get(0)).containsEntry("status", "running").containsEntry("health", "healthy").containsEntry("running", 3);
+
+        List<Map<String, Object>> failed = ClusterServiceRows.of(List.of(new ClusterServiceRows.Serving("shop", "r2", Map.of("web", 1),
+                Map.of())), List.of(w("a", "ag1", "failed", "r2")));
+        assertThat(failed.get(0)).containsEntry("status", "failed").containsEntry("health", null).containsEntry("running", 0);
+    }
+
+    @Test
+    void run_details_carry_env_capabilities_and_the_health_check_with_the_manifests_settings() throws Exception {
+        Manifest m = ManifestLoader.parse("""
+                app = "shop"
+                [service.web]
+                image = "reg/web:1"
+                env = ["GREETING=hi"]
+                cap_drop = ["NET_RAW"]
+                [service.web.health_check]
+                type = "http"
+                path = "/health"
+                port = 8080
+                retries = 2
+                """, "m.toml", "x", k -> null).manifest();
+        String json = RunDetails.of(m.services().get(0));
+        assertThat(json).isEqualTo("{\"env\":[\"GREETING=hi\"],\"cap_drop\":[\"NET_RAW\"],\"health_check\":{\"kind\":\"http\",\"path\":\"/health\","
+                + "\"port\":8080,\"interval\":10,\"timeout\":5,\"retries\":2,\"start_period\":0}}");
+    }
+}
