@@ -57,7 +57,7 @@ final class ClusterAgentsLane implements AutoCloseable {
     Process agent(int n, String serverIp, String joinToken) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("agent" + n));
         ProcessBuilder pb = new ProcessBuilder(YoqServer.REPO.resolve("bin/yoq").toString(), "join", serverIp, "--token", joinToken,
-                "--local-server", CliIT.server(), "--labels", "tier=lane")
+                "--local-server", CliIT.server(), "--labels", "tier=lane", "--gossip-port", "0")   // two agents on one host
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("agent" + n + ".log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("YOQ_DATA_DIR", data.toString());
@@ -131,13 +131,25 @@ final class ClusterAgentsLane implements AutoCloseable {
         return YoqServer.JSON.readTree(r.body()).path("stdout").asText();
     }
 
-    /** An agent's assignments as its join token reads them (the route is the agents', not an operator's). */
-    static JsonNode assignments(String serverAddress, String agentId, String joinToken) throws Exception {
-        HttpResponse<String> r = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://" + serverAddress + "/agents/" + agentId
-                + "/assignments")).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + joinToken).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** An agent's assignments as {@code token} (the API token, or that agent's own) reads them. */
+    static JsonNode assignments(String serverAddress, String agentId, String token) throws Exception {
+        HttpResponse<String> r = assignmentsReply(serverAddress, agentId, token);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return YoqServer.JSON.readTree(r.body());
+    }
+
+    static HttpResponse<String> assignmentsReply(String serverAddress, String agentId, String token) throws Exception {
+        return YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://" + serverAddress + "/agents/" + agentId
+                + "/assignments")).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The token agent {@code n} was given at registration, as its {@code yoq join} keeps it (mode 0600). */
+    String agentToken(int n) throws Exception {
+        Path file = tmp.resolve("agent" + n).resolve("cluster/agent_token");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        return Files.readString(file).strip();
     }
 
     @Override

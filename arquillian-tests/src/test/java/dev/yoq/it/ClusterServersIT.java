@@ -263,8 +263,11 @@ class ClusterServersIT {
 
     @Test
     @Order(7)
-    void an_apps_replicas_run_spread_on_agents_move_off_a_dead_or_drained_one_and_go_with_down() throws Exception {
+    void apps_on_agents_spread_cut_over_on_health_roll_back_through_a_leaders_death_move_off_dead_or_drained_agents_and_go_with_down()
+            throws Exception {
         int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
+        // the agents join through the leader: once it is killed below they go on with the servers its heartbeat
+        // answers listed
         String server = SUBNET + "." + leader;
         try (ClusterAgentsLane lane = ClusterAgentsLane.start(tmp)) {
             CliIT.Run none = lane.tryUp(address(leader), API_TOKEN, "clunone", "1");   // the lab's agents are draining or offline
@@ -274,13 +277,24 @@ class ClusterServersIT {
             Process h2 = lane.agent(2, server, JOIN_TOKEN);
             awaitHostAgents(leader, 2);
             String a1 = lane.agentId(1), a2 = lane.agentId(2);
+            // SWIM over UDP between the lab's servers and the host's agents, frames signed with the join token's key
+            int gossipLeader = leader;
+            awaitCondition(() -> get(gossipLeader, "/cluster/status").path("gossip").path("alive").asInt() >= 4, Duration.ofSeconds(30),
+                    "the leader's gossip holding the other servers and both agents alive", () -> get(gossipLeader, "/cluster/status").toString());
             String app = "clu" + Long.toHexString(System.nanoTime() & 0xffffff);
             CliIT.Run up = lane.up(address(leader), API_TOKEN, app, "3600");
             assertThat(up.out()).contains("completed");
             for (String id : List.of(a1, a2)) {
-                assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).as("spread over both agents").hasSize(2)
+                assertThat(ClusterAgentsLane.assignments(address(leader), id, API_TOKEN)).as("spread over both agents").hasSize(2)
                         .allMatch(a -> a.path("status").asText().equals("running") && a.path("app_name").asText().equals(app));
             }
+            // each agent's routes take its own token: not another agent's, and not the join token every agent holds
+            String token1 = lane.agentToken(1);
+            assertThat(ClusterAgentsLane.assignments(address(leader), a1, token1)).hasSize(2);
+            assertThat(ClusterAgentsLane.assignmentsReply(address(leader), a2, token1).statusCode()).isEqualTo(401);
+            assertThat(ClusterAgentsLane.assignmentsReply(address(leader), a1, JOIN_TOKEN).statusCode()).isEqualTo(401);
+            assertThat(post(leader, "/agents/register", "{\"token\":\"" + token1 + "\",\"address\":\"10.239.2.109\",\"cpu_cores\":1,"
+                    + "\"memory_mb\":64}").body()).as("an agent's token does not register agents").isEqualTo("{\"error\":\"invalid token\"}");
             java.util.Map<String, String> first = ClusterAgentsLane.agentContainers();
             assertThat(first).hasSize(4).allSatisfy((name, status) -> assertThat(status).isEqualTo("running"));
             // an exec gets its own environment (as on a single node): the replica's processes show the manifest's
@@ -297,35 +311,49 @@ class ClusterServersIT {
             assertRelease(leader, a1, a2, "sleep 3601 & wait");
             awaitReplaced(first.keySet());
 
-            // back to the first release's manifest: a new release, cut over the same way
+            // back to the first release's manifest, and the leader killed while that release is in progress: the
+            // next leader follows the same release to its cutover
             java.util.Set<String> second = ClusterAgentsLane.agentContainers().keySet();
-            CliIT.Run rollback = CliIT.yoq(java.util.Map.of(), "--server", address(leader), "--token", API_TOKEN, "rollback", "--app", app);
-            assertThat(rollback.exit()).as(rollback.out() + rollback.err() + lane.agentLog(1) + lane.agentLog(2)).isZero();
-            assertRelease(leader, a1, a2, "sleep 3600 & wait");
+            int killed = leader;
+            java.util.concurrent.CompletableFuture<?> rollback = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    post(killed, "/apps/" + app + "/rollback", "{}");
+                } catch (Exception expected) {   // its server is killed under it
+                }
+            });
+            String rollbackId = awaitRelease(killed, app, "rollback", "in_progress", Duration.ofSeconds(20));
+            new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + serverName(killed)).start().waitFor();
+            List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
+            survivors.remove(Integer.valueOf(killed));
+            int lead = awaitLeader(survivors, Duration.ofSeconds(10));
+            assertThat(awaitRelease(lead, app, "rollback", "completed", Duration.ofSeconds(90))).as("the same release, taken up")
+                    .isEqualTo(rollbackId);
+            rollback.get(30, TimeUnit.SECONDS);
+            assertRelease(lead, a1, a2, "sleep 3600 & wait");
             awaitReplaced(second);
 
             // a release whose replicas fail their health check fails, and the serving replicas stay
             java.util.Set<String> serving = ClusterAgentsLane.agentContainers().keySet();
-            CliIT.Run unhealthy = lane.tryUp(address(leader), API_TOKEN, app, "3602", "test -f /tmp/never");
+            CliIT.Run unhealthy = lane.tryUp(address(lead), API_TOKEN, app, "3602", "test -f /tmp/never");
             assertThat(unhealthy.exit()).as(unhealthy.out() + unhealthy.err()).isNotZero();
             assertThat(unhealthy.out() + unhealthy.err()).contains("health check failed");
-            assertRelease(leader, a1, a2, "sleep 3600 & wait");
+            assertRelease(lead, a1, a2, "sleep 3600 & wait");
             awaitCondition(() -> ClusterAgentsLane.agentContainers().keySet().equals(serving), Duration.ofSeconds(30),
                     "the failed release's containers removed, the serving ones kept");
 
             h2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // a dead agent: its work comes back after the offline rule
-            awaitRunning(leader, a1, 4, Duration.ofSeconds(90), lane);
-            lane.agent(2, server, JOIN_TOKEN);                  // back, same id: it stops what is no longer its
-            awaitAgentStatus(leader, a2, "active", Duration.ofSeconds(30));
-            assertThat(post(leader, "/agents/" + a1 + "/drain", "").statusCode()).isEqualTo(200);
-            awaitRunning(leader, a2, 4, Duration.ofSeconds(60), lane);
-            awaitCondition(() -> ClusterAgentsLane.assignments(address(leader), a1, JOIN_TOKEN).isEmpty()
+            awaitRunning(lead, a1, 4, Duration.ofSeconds(90), lane);
+            lane.agent(2, SUBNET + "." + lead, JOIN_TOKEN);     // back, same id: it stops what is no longer its
+            awaitAgentStatus(lead, a2, "active", Duration.ofSeconds(30));
+            assertThat(post(lead, "/agents/" + a1 + "/drain", "").statusCode()).isEqualTo(200);
+            awaitRunning(lead, a2, 4, Duration.ofSeconds(60), lane);
+            awaitCondition(() -> ClusterAgentsLane.assignments(address(lead), a1, API_TOKEN).isEmpty()
                     && ClusterAgentsLane.agentContainers().size() == 4, Duration.ofSeconds(60), "drained agent emptied",
-                    () -> "a1 " + ClusterAgentsLane.assignments(address(leader), a1, JOIN_TOKEN) + "\na2 "
-                            + ClusterAgentsLane.assignments(address(leader), a2, JOIN_TOKEN) + "\ncontainers "
+                    () -> "a1 " + ClusterAgentsLane.assignments(address(lead), a1, API_TOKEN) + "\na2 "
+                            + ClusterAgentsLane.assignments(address(lead), a2, API_TOKEN) + "\ncontainers "
                             + ClusterAgentsLane.agentContainers() + "\n" + lane.agentLog(1) + lane.agentLog(2));
 
-            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(leader), "--token", API_TOKEN, "down", "--app", app);
+            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "down", "--app", app);
             assertThat(down.exit()).as(down.out() + down.err()).isZero();
             awaitCondition(() -> ClusterAgentsLane.agentContainers().isEmpty(), Duration.ofSeconds(30), "agents removed the app's containers");
         }
@@ -336,9 +364,21 @@ class ClusterServersIT {
     /** Each agent holds two of the app's assignments, all running {@code command}. */
     static void assertRelease(int leader, String a1, String a2, String command) throws Exception {
         for (String id : List.of(a1, a2)) {
-            assertThat(ClusterAgentsLane.assignments(address(leader), id, JOIN_TOKEN)).hasSize(2)
+            assertThat(ClusterAgentsLane.assignments(address(leader), id, API_TOKEN)).hasSize(2)
                     .allMatch(a -> a.path("command").asText().contains(command) && a.path("status").asText().equals("running"));
         }
+    }
+
+    /** The id of the app's newest release once it has {@code trigger} and {@code status} on server {@code id}. */
+    static String awaitRelease(int id, String app, String trigger, String status, Duration budget) throws Exception {
+        long deadline = System.nanoTime() + budget.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(id, "/apps/" + app + "/status");
+            if (trigger.equals(last.path("trigger").asText()) && status.equals(last.path("status").asText())) return last.path("release_id").asText();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("release of " + app + " on server " + id + " not " + trigger + "/" + status + ": " + last);
     }
 
     /** Four containers for assignments run again, none of them one of {@code before}. */
@@ -375,7 +415,7 @@ class ClusterServersIT {
         long deadline = System.nanoTime() + budget.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = ClusterAgentsLane.assignments(address(serverId), agentId, JOIN_TOKEN);
+            last = ClusterAgentsLane.assignments(address(serverId), agentId, API_TOKEN);
             long running = 0;
             for (JsonNode a : last) if ("running".equals(a.path("status").asText())) running++;
             if (running == count && last.size() == count) return;

@@ -52,6 +52,9 @@ public class JoinCommand implements Callable<Integer> {
     String localServer;
 
     /** How many heartbeats to send before returning; unlimited by default (tests bound it). */
+    @Option(names = "--gossip-port", hidden = true, description = "this agent's gossip (SWIM) UDP port (spec: 9800; 0: any free port)")
+    int gossipPort = AgentGossip.DEFAULT_PORT;
+
     @Option(names = "--heartbeats", hidden = true)
     long heartbeats = Long.MAX_VALUE;
 
@@ -61,12 +64,16 @@ public class JoinCommand implements Callable<Integer> {
         if (token == null || token.isBlank()) throw new CliException("join: --token is required (the cluster's join token)");
         ServerAddress target = server.contains(":") ? ServerAddress.parse(server) : ServerAddress.parse(server + ":" + port);
         Path idFile = yoq.options.layout().root().resolve("cluster").resolve("agent_id");
+        Path tokenFile = idFile.resolveSibling("agent_token");
         String id = readId(idFile);
+        // the agent's own token for its routes (an agent registered by an older yoq has none: the join token)
+        java.util.concurrent.atomic.AtomicReference<String> credential = new java.util.concurrent.atomic.AtomicReference<>(
+                id == null ? token : java.util.Objects.requireNonNullElse(readToken(tokenFile), token));
         if (id == null) {
             Registered r = register(target, token);
             target = r.server();
             id = r.id();
-            writeId(idFile, id);
+            keep(idFile, tokenFile, r, credential, token);
             yoq.out.println("joined the cluster as agent " + id + " (server " + target + ")");
         } else {
             yoq.out.println("agent " + id + " (from " + idFile + ") heartbeating to " + target);
@@ -80,33 +87,39 @@ public class JoinCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicReference<ServerAddress> current = new java.util.concurrent.atomic.AtomicReference<>(target);
         java.util.concurrent.atomic.AtomicReference<String> agentId = new java.util.concurrent.atomic.AtomicReference<>(id);
         AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), yoq.out, yoq.err);
-        Thread work = new Thread(() -> runner.loop(() -> client(current.get(), token), agentId::get,
+        Thread work = new Thread(() -> runner.loop(() -> client(current.get(), credential.get()), agentId::get,
                 hint -> current.set(ServerAddress.parse(hint)), HEARTBEAT_MS), "agent-work");
         work.setDaemon(true);
         work.start();
+        AgentGossip gossip = new AgentGossip(token, gossipPort, yoq.out, yoq.err);
         for (long sent = 0; sent < heartbeats; sent++) {
             if (sent > 0) Thread.sleep(HEARTBEAT_MS);
             target = current.get();
             try {
-                ApiClient.Reply reply = client(target, token).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
+                ApiClient.Reply reply = client(target, credential.get()).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
                 JsonNode body = reply.json();
                 String status = body.path("status").asText();
                 if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
                     String hint = body.path("leader").asText("");
                     target = hint.isEmpty() ? next(known, target) : ServerAddress.parse(hint);
                     yoq.err.println("following the leader to " + target);
-                } else if (reply.status() != 200) {
+                } else if (reply.status() != 200 && reply.status() != 401) {
                     throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
-                } else if ("ok".equals(status)) {   // the servers forgot this agent (an hour offline): register again
+                } else if (reply.status() == 401 || "ok".equals(status)) {
+                    // the servers forgot this agent (an hour offline), or its token is not the one they keep: register again
                     Registered r = register(target, token);
                     target = r.server();
                     runner.registeredAgain(id);
                     id = r.id();
-                    writeId(idFile, id);
+                    keep(idFile, tokenFile, r, credential, token);
                     yoq.out.println("registered again as agent " + id);
-                } else if (!status.equals(lastStatus)) {
-                    yoq.out.println("agent " + id + ": " + status);
-                    lastStatus = status;
+                } else {
+                    learnServers(known, body.path("servers"));
+                    gossip.ensure(id, localAddressTowards(target), body.path("gossip_seeds"));
+                    if (!status.equals(lastStatus)) {
+                        yoq.out.println("agent " + id + ": " + status);
+                        lastStatus = status;
+                    }
                 }
             } catch (CliException unreachable) {
                 ServerAddress silent = target;
@@ -117,10 +130,50 @@ public class JoinCommand implements Callable<Integer> {
             current.set(target);
             agentId.set(id);
         }
+        gossip.close();
         return 0;
     }
 
-    record Registered(String id, ServerAddress server) {}
+    record Registered(String id, ServerAddress server, String agentToken) {}
+
+    /** A registration's id and token kept in the data directory (the token 0600), and the token used from now on. */
+    private static void keep(Path idFile, Path tokenFile, Registered r, java.util.concurrent.atomic.AtomicReference<String> credential,
+                             String joinToken) {
+        writeId(idFile, r.id());
+        if (r.agentToken() == null) {   // a server of an older yoq: the join token, as before
+            credential.set(joinToken);
+            return;
+        }
+        try {
+            Files.deleteIfExists(tokenFile);
+            Files.createFile(tokenFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tokenFile, r.agentToken() + "\n");
+        } catch (IOException e) {
+            throw new CliException("join: cannot keep the agent token in " + tokenFile + ": " + e.getMessage(), e);
+        }
+        credential.set(r.agentToken());
+    }
+
+    private static String readToken(Path file) {
+        try {
+            String t = Files.exists(file) ? Files.readString(file).strip() : "";
+            return t.matches("[0-9a-f]{64}") ? t : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The servers a heartbeat answer lists join those known (a malformed entry is skipped), at most 16 in all. */
+    static void learnServers(java.util.LinkedHashSet<ServerAddress> known, JsonNode servers) {
+        for (JsonNode s : servers) {
+            if (known.size() >= 16) return;
+            try {
+                known.add(ServerAddress.parse(s.asText()));
+            } catch (RuntimeException malformed) {   // a server's answer, not to be trusted blindly
+            }
+        }
+    }
 
     /** The server after {@code current} among those known, round robin. */
     static ServerAddress next(java.util.LinkedHashSet<ServerAddress> known, ServerAddress current) {
@@ -143,7 +196,7 @@ public class JoinCommand implements Callable<Integer> {
         for (int attempt = 0; attempt < 2; attempt++) {
             ApiClient.Reply reply = client(target, token).postAnswer("/agents/register", body);
             JsonNode answer = reply.json();
-            if (reply.status() == 200) return new Registered(answer.path("id").asText(), target);
+            if (reply.status() == 200) return new Registered(answer.path("id").asText(), target, answer.path("agent_token").asText(null));
             if (reply.status() == 400 && "not leader".equals(answer.path("error").asText()) && !answer.path("leader").asText().isEmpty()) {
                 target = ServerAddress.parse(answer.path("leader").asText());   // follow the hint once
                 continue;
@@ -178,7 +231,7 @@ public class JoinCommand implements Callable<Integer> {
     }
 
     private static ApiClient client(ServerAddress target, String token) {
-        return new ApiClient(target, new GlobalOptions.Credential(token, "--token (the join token)"));
+        return new ApiClient(target, new GlobalOptions.Credential(token, "the agent's token (or --token, the join token)"));
     }
 
     /** The address this node uses to reach the server: what the servers will reach it on. */

@@ -55,6 +55,8 @@ public class AgentService {
     TimerService timers;
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
+    @jakarta.ejb.EJB
+    ClusterGossip gossip;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Command.Heartbeat> buffered = new LinkedHashMap<>();
@@ -76,8 +78,39 @@ public class AgentService {
         return cluster.clustered() && TokenComparison.matches(cluster.joinToken(), presented);
     }
 
+    /** What registering gave, with the agent's own token (shown this once: only its hash is kept). */
+    public record Registration(Command.AgentRegistered result, String agentToken) {}
+
+    /**
+     * Whether {@code token} may act for agent {@code agentId} on the agent routes: the agent's own token; the join
+     * token for an agent registered before agent tokens, or for one the servers do not know (its heartbeat then
+     * answers {@code ok} and it registers again).
+     */
+    public boolean mayActFor(String agentId, String token) {
+        if (!cluster.clustered()) return false;
+        List<?> rows = em.createNativeQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
+        String hash = rows.isEmpty() ? "" : (String) rows.get(0);
+        return hash.isEmpty() ? isJoinToken(token) : TokenComparison.matches(hash, tokenHash(token));
+    }
+
+    /** Whether {@code token} is the join token or some agent's own token (the WireGuard mesh is every node's). */
+    public boolean isClusterMember(String token) {
+        if (isJoinToken(token)) return true;
+        return cluster.clustered() && ((Number) em.createNativeQuery("SELECT COUNT(*) FROM agents WHERE token_hash = ?1")
+                .setParameter(1, tokenHash(token)).getSingleResult()).longValue() > 0;
+    }
+
+    static String tokenHash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Registers an agent: the join token first, then the body's fields (every problem named). */
-    public Command.AgentRegistered register(String token, AgentRegistration.Raw raw, long now) {
+    public Registration register(String token, AgentRegistration.Raw raw, long now) {
         if (!isJoinToken(token)) throw new Refused("invalid token");
         AgentRegistration r;
         try {
@@ -86,9 +119,12 @@ public class AgentService {
             throw new Refused(e.getMessage());
         }
         String labels = AgentRegistration.labelsCsv(r.labels());
-        return bus.submit(new Command.RegisterAgent(NodeNumbers.agentId(random), r.address(), r.agentApiPort(), r.cpuCores(),
-                r.memoryMb(), r.wgPublicKey(), r.wgListenPort(), r.role().wire(), r.region(), labels, r.gpuCount(),
-                r.gpuVramMb(), r.gpuModel(), now));
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String agentToken = java.util.HexFormat.of().formatHex(secret);
+        return new Registration(bus.submit(new Command.RegisterAgent(NodeNumbers.agentId(random), r.address(), r.agentApiPort(),
+                r.cpuCores(), r.memoryMb(), r.wgPublicKey(), r.wgListenPort(), r.role().wire(), r.region(), labels, r.gpuCount(),
+                r.gpuVramMb(), r.gpuModel(), now, tokenHash(agentToken))), agentToken);
     }
 
     /** Buffers a heartbeat for the next flush; returns the agent's status, or null when it is unknown. */
@@ -190,13 +226,23 @@ public class AgentService {
                     ? new Liveness.Agent(a.id(), a.status(), Math.max(a.lastHeartbeatMs(), buffered.get(a.id()).at()), a.offlineSinceMs()) : a);
         }
         List<String> offline = new ArrayList<>();
+        List<String> gossipOffline = new ArrayList<>();
         List<String> forget = new ArrayList<>();
-        for (Liveness.Decision d : Liveness.evaluate(agents, now, 0)) {
-            (d.action() == Liveness.Action.MARK_OFFLINE ? offline : forget).add(d.agentId());
+        for (Liveness.Decision d : Liveness.evaluate(agents, now, 0, gossip.deadAgents())) {
+            (switch (d.action()) {
+                case MARK_OFFLINE -> offline;
+                case MARK_OFFLINE_GOSSIP -> gossipOffline;
+                case FORGET -> forget;
+            }).add(d.agentId());
         }
         if (!offline.isEmpty()) {
             int n = bus.submit(new Command.MarkAgentsOffline(offline, now - Liveness.offlineAfterMs(0), now));
             if (n > 0) LOG.warning(n + " agent(s) offline after " + Liveness.OFFLINE_AFTER_MS / 1000 + " s without a heartbeat: " + offline);
+        }
+        if (!gossipOffline.isEmpty()) {
+            int n = bus.submit(new Command.MarkAgentsOffline(gossipOffline, now - Liveness.GOSSIP_CONFIRM_MS, now));
+            if (n > 0) LOG.warning(n + " agent(s) offline: gossip holds them dead and no heartbeat for "
+                    + Liveness.GOSSIP_CONFIRM_MS / 1000 + " s: " + gossipOffline);
         }
         if (!forget.isEmpty()) bus.submit(new Command.ForgetAgents(forget, now - Liveness.FORGET_AFTER_MS));
     }

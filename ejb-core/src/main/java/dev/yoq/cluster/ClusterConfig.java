@@ -62,6 +62,11 @@ public record ClusterConfig(int id, int raftPort, int apiPort, List<RaftPeerAddr
 
     /** The gossip (SWIM) port: the Raft port + 100, as the spec fixes it for servers. */
     public int gossipPort() {
+        return gossipPortOf(raftPort);
+    }
+
+    /** A server's gossip port from its Raft port (− 100 where + 100 would pass 65535). */
+    public static int gossipPortOf(int raftPort) {
         return raftPort + 100 > 65535 ? raftPort - 100 : raftPort + 100;
     }
 

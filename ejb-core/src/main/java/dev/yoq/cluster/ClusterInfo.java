@@ -203,6 +203,12 @@ public class ClusterInfo {
         return leader == null ? null : leader.host() + ":" + config.apiPort();
     }
 
+    /** Every server's API address ({@code ip:apiport}; all servers use this one's API port), for agents to fall back on. */
+    public List<String> serverApiAddresses() {
+        ClusterConfig c = config;
+        return c == null ? List.of() : c.peers().stream().map(p -> p.host() + ":" + c.apiPort()).toList();
+    }
+
     public List<RaftPeerAddress> peers() {
         ClusterConfig c = config;
         return c == null ? List.of() : c.peers();

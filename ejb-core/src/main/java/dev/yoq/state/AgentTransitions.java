@@ -44,14 +44,14 @@ final class AgentTransitions {
                     .setParameter(6, NodeNumbers.containerSubnet(nodeId)).executeUpdate();
         }
         em.createNativeQuery("INSERT INTO agents (id, address, agent_api_port, status, cpu_cores, memory_mb, last_heartbeat, "
-                        + "registered_at, node_id, wg_public_key, overlay_ip, role, region, labels, gpu_count, gpu_model, gpu_vram_mb) "
-                        + "VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+                        + "registered_at, node_id, wg_public_key, overlay_ip, role, region, labels, gpu_count, gpu_model, gpu_vram_mb, "
+                        + "token_hash) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
                 .setParameter(1, c.id()).setParameter(2, c.address()).setParameter(3, c.agentApiPort())
                 .setParameter(4, c.cpuCores()).setParameter(5, c.memoryMb()).setParameter(6, c.at())
                 .setParameter(7, nodeId).setParameter(8, c.wgPublicKey()).setParameter(9, overlay)
                 .setParameter(10, c.role()).setParameter(11, c.region()).setParameter(12, c.labels() == null ? "" : c.labels())
                 .setParameter(13, c.gpuCount()).setParameter(14, c.gpuModel()).setParameter(15, c.gpuVramMb())
-                .executeUpdate();
+                .setParameter(16, c.tokenHash()).executeUpdate();
         em.persist(new AuditEntry(c.at(), "join-token", "agent_register", c.id(), "ok"));
         return new Command.AgentRegistered(c.id(), nodeId, overlay);
     }

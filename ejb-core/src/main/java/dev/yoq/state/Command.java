@@ -235,11 +235,12 @@ public sealed interface Command<R> {
     /**
      * Registers an agent (spec §5.3) under the id its submitter drew. With a WireGuard key, apply gives it the
      * lowest free node id, its overlay address and container subnet, and a {@code wireguard_peers} row. Audited
-     * {@code agent_register}.
+     * {@code agent_register}. {@code tokenHash}: the SHA-256 (hex) of the agent's own token; the token itself never
+     * enters the log.
      */
     record RegisterAgent(String id, String address, int agentApiPort, int cpuCores, long memoryMb, String wgPublicKey,
                          int wgListenPort, String role, String region, String labels, int gpuCount, long gpuVramMb,
-                         String gpuModel, long at) implements Command<AgentRegistered> {
+                         String gpuModel, long at, String tokenHash) implements Command<AgentRegistered> {
     }
 
     /** What registering gave: the id, and the node id and overlay address when the agent sent a WireGuard key. */

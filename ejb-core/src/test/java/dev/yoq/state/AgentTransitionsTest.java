@@ -27,7 +27,7 @@ class AgentTransitionsTest {
     <R> R apply(Command<R> c) { return db.inNewTransaction(em -> machine.apply(c, em)); }
 
     static Command.RegisterAgent agent(String id, String address, String key) {
-        return new Command.RegisterAgent(id, address, 7701, 4, 8192, key, 51820, "both", null, "zone=a", 0, 0, null, 1_000);
+        return new Command.RegisterAgent(id, address, 7701, 4, 8192, key, 51820, "both", null, "zone=a", 0, 0, null, 1_000, "ab".repeat(32));
     }
 
     static Command.Heartbeat beat(String id, long at) {

@@ -52,12 +52,24 @@ public class BearerTokenFilter implements ContainerRequestFilter {
             refuse(request, "missing");
             return;
         }
-        if (!tokens.isAdminToken(token) && !(isAgentSurface(method, path) && agents.isJoinToken(token))) {
+        if (tokens.isAdminToken(token)) return;
+        if (!isAgentSurface(method, path)) {
             refuse(request, "invalid");
+            return;
         }
+        // an agent's routes take that agent's own token; the mesh any member's
+        String agent = agentOf(path);
+        if (!(agent != null ? agents.mayActFor(agent, token) : agents.isClusterMember(token))) refuse(request, "invalid");
     }
 
-    /** What an agent holding only the join token may call (spec §2.2): heartbeats, its assignments, the mesh. */
+    /** The agent an agent route acts for ({@code agents/<id>/...}), or null for the shared ones. */
+    static String agentOf(String path) {
+        if (!path.startsWith("agents/")) return null;
+        int end = path.indexOf('/', "agents/".length());
+        return end < 0 ? null : path.substring("agents/".length(), end);
+    }
+
+    /** What an agent may call without the API token (spec §2.2): heartbeats, its assignments, the mesh. */
     static boolean isAgentSurface(String method, String path) {
         if (method.equals("GET")) return AGENT_GET.matcher(path).matches();
         if (method.equals("POST")) return AGENT_POST.matcher(path).matches();

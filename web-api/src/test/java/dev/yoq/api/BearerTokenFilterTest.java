@@ -26,5 +26,8 @@ class BearerTokenFilterTest {
         assertThat(BearerTokenFilter.isAgentSurface("PUT", "agents/0123456789ab/labels")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/../apps/apply/heartbeat")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("POST", "v1/policies")).isFalse();
+        assertThat(BearerTokenFilter.agentOf("agents/0123456789ab/assignments/a1/status")).isEqualTo("0123456789ab");
+        assertThat(BearerTokenFilter.agentOf("agents/0123456789ab/heartbeat")).isEqualTo("0123456789ab");
+        assertThat(BearerTokenFilter.agentOf("wireguard/peers")).as("the mesh is every member's").isNull();
     }
 }

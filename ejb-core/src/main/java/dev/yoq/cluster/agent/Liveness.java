@@ -8,12 +8,17 @@ import java.util.List;
  * When a silent agent goes offline and when it is forgotten (spec §5.2, §6.7), as a pure decision over the agents
  * the leader sees. An {@code active} agent whose last heartbeat is older than 30 s × the gossip multiplier goes
  * {@code offline} (its pending and running assignments then become pending elsewhere); an agent offline for more
- * than an hour is deleted. {@code draining} is sticky: a draining agent is never flipped by this rule.
+ * than an hour is deleted. {@code draining} is sticky: a draining agent is never flipped by this rule. Gossip
+ * speeds it up (spec: gossip "dead" → offline): an active agent the leader's SWIM member holds dead goes offline
+ * once it also missed two heartbeats ({@link #GOSSIP_CONFIRM_MS}), so a node whose UDP is blocked but whose
+ * heartbeats arrive is never taken offline by gossip alone.
  */
 public final class Liveness {
     public static final long OFFLINE_AFTER_MS = 30_000;
     public static final long FORGET_AFTER_MS = 3_600_000;
     public static final long HEARTBEAT_MS = 5_000;
+    /** Silence that confirms gossip's verdict: two heartbeat periods. */
+    public static final long GOSSIP_CONFIRM_MS = 2 * HEARTBEAT_MS;
 
     private Liveness() {
     }
@@ -22,7 +27,7 @@ public final class Liveness {
     public record Agent(String id, NodeStatus status, long lastHeartbeatMs, long offlineSinceMs) {
     }
 
-    public enum Action { MARK_OFFLINE, FORGET }
+    public enum Action { MARK_OFFLINE, MARK_OFFLINE_GOSSIP, FORGET }
 
     public record Decision(String agentId, Action action) {
     }
@@ -41,11 +46,19 @@ public final class Liveness {
     public static long heartbeatMs(int gossipMembers) { return HEARTBEAT_MS * multiplier(gossipMembers); }
 
     public static List<Decision> evaluate(List<Agent> agents, long nowMs, int gossipMembers) {
+        return evaluate(agents, nowMs, gossipMembers, java.util.Set.of());
+    }
+
+    /** {@code gossipDead}: the agents the leader's gossip member holds dead. */
+    public static List<Decision> evaluate(List<Agent> agents, long nowMs, int gossipMembers, java.util.Set<String> gossipDead) {
         long offlineAfter = offlineAfterMs(gossipMembers);
         List<Decision> out = new ArrayList<>();
         for (Agent a : agents) {
-            if (a.status() == NodeStatus.ACTIVE && nowMs - a.lastHeartbeatMs() > offlineAfter) {
+            long silent = nowMs - a.lastHeartbeatMs();
+            if (a.status() == NodeStatus.ACTIVE && silent > offlineAfter) {
                 out.add(new Decision(a.id(), Action.MARK_OFFLINE));
+            } else if (a.status() == NodeStatus.ACTIVE && gossipDead.contains(a.id()) && silent > GOSSIP_CONFIRM_MS) {
+                out.add(new Decision(a.id(), Action.MARK_OFFLINE_GOSSIP));
             } else if (a.status() == NodeStatus.OFFLINE && nowMs - a.offlineSinceMs() > FORGET_AFTER_MS) {
                 out.add(new Decision(a.id(), Action.FORGET));
             }

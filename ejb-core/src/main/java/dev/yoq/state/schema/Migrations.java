@@ -21,7 +21,8 @@ public final class Migrations {
                 Migration.fromResource(9, "raft", "V009__raft.sql"),
                 Migration.fromResource(10, "agents", "V010__agents.sql"),
                 Migration.fromResource(11, "cluster_work", "V011__cluster_work.sql"),
-                Migration.fromResource(12, "assignment_details", "V012__assignment_details.sql"));
+                Migration.fromResource(12, "assignment_details", "V012__assignment_details.sql"),
+                Migration.fromResource(13, "agent_tokens", "V013__agent_tokens.sql"));
     }
 
     public static int latestVersion() {

@@ -43,4 +43,17 @@ class LivenessTest {
         assertThat(Liveness.afterHeartbeat(NodeStatus.DRAINING)).isEqualTo(NodeStatus.DRAINING);
         assertThat(Liveness.afterHeartbeat(NodeStatus.ACTIVE)).isEqualTo(NodeStatus.ACTIVE);
     }
+
+    @Test
+    void gossip_takes_an_active_agent_offline_once_it_also_missed_two_heartbeats_and_never_a_draining_one() {
+        long now = 1_000_000;
+        var quiet = new Agent("a1", NodeStatus.ACTIVE, now - 11_000, 0);
+        var recent = new Agent("a2", NodeStatus.ACTIVE, now - 4_000, 0);
+        var draining = new Agent("a3", NodeStatus.DRAINING, now - 20_000, 0);
+        var alive = new Agent("a4", NodeStatus.ACTIVE, now - 11_000, 0);
+        assertThat(Liveness.evaluate(List.of(quiet, recent, draining, alive), now, 0, java.util.Set.of("a1", "a2", "a3")))
+                .as("a4 is not held dead; a2's heartbeat is recent (UDP may be blocked); a3 drains")
+                .containsExactly(new Decision("a1", Action.MARK_OFFLINE_GOSSIP));
+        assertThat(Liveness.evaluate(List.of(quiet), now, 0)).as("without gossip: the 30 s rule alone").isEmpty();
+    }
 }

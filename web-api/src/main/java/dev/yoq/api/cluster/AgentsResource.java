@@ -51,6 +51,8 @@ public class AgentsResource {
     ClusterInfo cluster;
     @EJB
     AgentService agents;
+    @EJB
+    dev.yoq.cluster.ClusterGossip gossip;
 
     @GET
     @Operation(summary = "The cluster's agents; [] outside a cluster")
@@ -68,13 +70,16 @@ public class AgentsResource {
                 number(body, "cpu_cores"), number(body, "memory_mb"), text(body, "wg_public_key"), number(body, "wg_listen_port"),
                 text(body, "role"), text(body, "region"), number(body, "gpu_count"), number(body, "gpu_vram_mb"),
                 text(body, "gpu_model"), text(body, "labels"));
-        Command.AgentRegistered r;
+        AgentService.Registration registration;
         try {
-            r = agents.register(text(body, "token"), raw, System.currentTimeMillis());
+            registration = agents.register(text(body, "token"), raw, System.currentTimeMillis());
         } catch (AgentService.Refused e) {
             return ErrorBody.response(400, e.getMessage(), null);
         }
-        JsonObjectBuilder out = Json.createObjectBuilder().add("id", r.id());
+        Command.AgentRegistered r = registration.result();
+        // yoq's addition: the agent's own token for its routes, shown this once
+        JsonObjectBuilder out = Json.createObjectBuilder().add("id", r.id()).add("agent_token", registration.agentToken())
+                .add("gossip_seeds", Json.createArrayBuilder(gossip.serverSeeds()));
         if (r.nodeId() != null) {
             out.add("node_id", r.nodeId()).add("overlay_ip", r.overlayIp());
             boolean agentRole = "agent".equals(text(body, "role"));
@@ -99,6 +104,9 @@ public class AgentsResource {
         JsonObjectBuilder out = Json.createObjectBuilder().add("status", status).add("peers_count", cluster.peers().size() - 1);
         String leader = cluster.leaderApiAddress();
         if (leader != null) out.add("leader", leader);
+        // yoq's addition: every server, so an agent whose server dies finds the others (not only leaders it was told)
+        out.add("servers", Json.createArrayBuilder(cluster.serverApiAddresses()));
+        out.add("gossip_seeds", Json.createArrayBuilder(gossip.serverSeeds()));
         return Response.ok(out.build()).build();
     }
 

@@ -31,6 +31,8 @@ public class ClusterResource {
 
     @Inject
     ClusterInfo cluster;
+    @jakarta.ejb.EJB
+    dev.yoq.cluster.ClusterGossip gossip;
 
     @GET
     @Path("status")
@@ -42,6 +44,12 @@ public class ClusterResource {
                 .add("term", raft.term()).add("peers", cluster.peers().size() - 1);
         RaftPeerAddress leader = raft.leader();
         if (leader != null) body.add("leader_id", leader.id()).add("leader", leader.host() + ":" + cluster.apiPort());
+        java.util.Map<String, Integer> members = gossip.summary();   // yoq's addition: this server's SWIM view
+        if (members != null) {
+            var g = Json.createObjectBuilder();
+            members.forEach(g::add);
+            body.add("gossip", g);
+        }
         return body.build();
     }
 
