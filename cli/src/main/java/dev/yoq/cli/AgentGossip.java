@@ -45,18 +45,38 @@ final class AgentGossip implements AutoCloseable {
         List<Member> members = GossipIds.parseSeeds(texts);
         if (members.isEmpty()) return;   // a server of an older yoq: no gossip
         close();
+        UdpGossip g = null;
         try {
-            UdpGossip g = UdpGossip.open(SwimConfig.DEFAULT, ClusterKey.fromJoinToken(joinToken), GossipIds.ofAgent(agentId),
-                    new InetSocketAddress(address, port), members, id -> true, new SplittableRandom(), e -> { });
+            // a server on this node gossips on its Raft port + 100, 9800 by default like an agent: then (or when the
+            // port is taken) any free port does, the servers learn it from the datagrams
+            boolean serverHere = members.stream().anyMatch(m -> m.ip().equals(address));
+            try {
+                g = open(agentId, address, serverHere ? 0 : port, members);
+            } catch (java.net.BindException taken) {
+                g = open(agentId, address, 0, members);
+            }
             g.start();
             gossip = g;
             runningFor = agentId;
             out.println("gossip on " + g.self().address() + " (" + members.size() + " servers as seeds)");
         } catch (IOException | RuntimeException e) {
+            if (g != null) closeQuietly(g);
             String problem = "gossip: cannot listen on " + address + ":" + port + ": " + e.getMessage()
                     + " (this agent stays known by its heartbeats)";
             if (!problem.equals(lastProblem)) err.println(problem);
             lastProblem = problem;
+        }
+    }
+
+    private UdpGossip open(String agentId, String address, int onPort, List<Member> seeds) throws IOException {
+        return UdpGossip.open(SwimConfig.DEFAULT, ClusterKey.fromJoinToken(joinToken), GossipIds.ofAgent(agentId),
+                new InetSocketAddress(address, onPort), seeds, id -> true, new SplittableRandom(), e -> { });
+    }
+
+    private static void closeQuietly(UdpGossip g) {
+        try {
+            g.close();
+        } catch (IOException ignored) {   // it never ran
         }
     }
 

@@ -29,23 +29,28 @@ final class AgentRunner {
     /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
     private volatile int running;
 
-    AgentRunner(ApiClient local, ApiClient starts, PrintStream out, PrintStream err) {
+    /** A client of the same server per probe thread (a client holds one connection: it is not shared across threads). */
+    private final ThreadLocal<ApiClient> probeClient;
+
+    AgentRunner(ApiClient local, ApiClient starts, java.util.function.Supplier<ApiClient> probeClients, PrintStream out, PrintStream err) {
         this.local = local;
         this.starts = starts;
+        this.probeClient = ThreadLocal.withInitial(probeClients);
         this.out = out;
         this.err = err;
     }
 
     /**
-     * Reconciles every {@code periodMs} until the thread is interrupted: the cluster client and agent id are read
-     * afresh each time (the heartbeat loop follows the leader and may register again); a leader named by a refused
-     * report goes to {@code leaderHint}.
+     * Reconciles every {@code periodMs} until the thread is interrupted: the cluster client (null: no server to read
+     * from yet) and agent id are read afresh each time (the heartbeat loop follows the leader and may register
+     * again); a leader named by a refused report goes to {@code leaderHint}.
      */
     void loop(java.util.function.Supplier<ApiClient> cluster, java.util.function.Supplier<String> agentId,
               java.util.function.Consumer<String> leaderHint, long periodMs) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                String hint = cycle(cluster.get(), agentId.get());
+                ApiClient leader = cluster.get();   // null until a server took a heartbeat
+                String hint = leader == null ? null : cycle(leader, agentId.get());
                 if (hint != null && !hint.isEmpty()) leaderHint.accept(hint);
             } catch (CliException | IllegalArgumentException e) {   // a server unreachable or electing: next cycle
                 problem("assignments: " + e.getMessage());
@@ -129,32 +134,43 @@ final class AgentRunner {
         return out;
     }
 
-    /** A container's health after probing it if a probe is due; a restart starts its check afresh. */
+    /**
+     * A container's health: a finished probe is counted, a due one started on the probe threads (a check that hangs
+     * must not hold up the reconcile: at most one probe per container is in flight); a restart starts its check
+     * afresh.
+     */
     private String health(String containerId, String ip, int restarts, Manifest.HealthCheck check) {
         HealthState.Check settings = new HealthState.Check(check.interval() * 1000, check.timeout() * 1000, (int) check.retries(),
                 check.startPeriod() * 1000);
         long now = System.currentTimeMillis();
         Probe p = probes.get(containerId);
-        if (p == null || p.restarts() != restarts) p = new Probe(restarts, HealthState.start(settings, now));
-        if (now >= p.state().nextProbeAtMs()) {
-            boolean ok = HealthProbes.probe(check, ip, command -> local.post("/containers/" + containerId + "/exec",
-                    Map.of("command", command)).json().path("exit_code").asInt(-1));
-            p = new Probe(restarts, p.state().after(ok, settings, System.currentTimeMillis(), containerId));
+        if (p == null || p.restarts() != restarts) p = new Probe(restarts, HealthState.start(settings, now), null);
+        if (p.running() != null && p.running().isDone()) {
+            p = new Probe(restarts, p.state().after(Boolean.TRUE.equals(p.running().getNow(false)), settings, now, containerId), null);
+        } else if (p.running() == null && now >= p.state().nextProbeAtMs()) {
+            p = new Probe(restarts, p.state(), java.util.concurrent.CompletableFuture.supplyAsync(() -> HealthProbes.probe(check, ip,
+                    command -> probeClient.get().post("/containers/" + containerId + "/exec", Map.of("command", command)).json()
+                            .path("exit_code").asInt(-1)),
+                    PROBES));
         }
         probes.put(containerId, p);
         return p.state().status();
     }
 
-    private record Probe(int restarts, HealthState state) {}
+    /** A container's check: its state and the probe in flight (null when none). */
+    private record Probe(int restarts, HealthState state, java.util.concurrent.CompletableFuture<Boolean> running) {}
+
+    /** Two daemon threads run the agent's probes (HTTP, TCP and gRPC bounded by the check's timeout, exec by the API's). */
+    private static final java.util.concurrent.ExecutorService PROBES = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "agent-probe");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** An assignment's run details as the servers serve them (absent fields: none). */
     static AgentWork.Details details(JsonNode a) {
-        JsonNode h = a.path("health_check");
-        Manifest.HealthCheck check = !h.isObject() ? null : new Manifest.HealthCheck(h.path("kind").asText(), h.path("path").asText(null),
-                h.hasNonNull("port") ? h.path("port").asInt() : null, h.path("service").asText(null), strings(h.path("command")),
-                h.path("interval").asLong(10), h.path("timeout").asLong(5), h.path("retries").asLong(3), h.path("start_period").asLong(0));
         return new AgentWork.Details(strings(a.path("env")), strings(a.path("cap_add")), strings(a.path("cap_drop")),
-                a.path("user_namespace").asBoolean(false), check);
+                a.path("user_namespace").asBoolean(false), dev.yoq.cluster.work.RunDetails.healthCheck(a));
     }
 
     private static List<String> strings(JsonNode array) {

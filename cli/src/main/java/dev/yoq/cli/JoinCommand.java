@@ -85,74 +85,84 @@ public class JoinCommand implements Callable<Integer> {
         String lastStatus = null;
         // the work loop runs beside the heartbeats: an image pull that takes minutes must not silence the agent
         java.util.concurrent.atomic.AtomicReference<ServerAddress> current = new java.util.concurrent.atomic.AtomicReference<>(target);
+        // the work loop reads assignments only from the server that last took a heartbeat (a leader's write): a
+        // follower still catching up could answer an older list, and the agent would stop what it should run
+        java.util.concurrent.atomic.AtomicReference<ServerAddress> leader = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<String> agentId = new java.util.concurrent.atomic.AtomicReference<>(id);
-        AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), yoq.out, yoq.err);
-        Thread work = new Thread(() -> runner.loop(() -> client(current.get(), credential.get()), agentId::get,
+        AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), this::localClient, yoq.out, yoq.err);
+        Thread work = new Thread(() -> runner.loop(() -> leader.get() == null ? null : client(leader.get(), credential.get()), agentId::get,
                 hint -> current.set(ServerAddress.parse(hint)), HEARTBEAT_MS), "agent-work");
         work.setDaemon(true);
         work.start();
         AgentGossip gossip = new AgentGossip(token, gossipPort, yoq.out, yoq.err);
-        for (long sent = 0; sent < heartbeats; sent++) {
-            if (sent > 0) Thread.sleep(HEARTBEAT_MS);
-            target = current.get();
-            try {
-                ApiClient.Reply reply = client(target, credential.get()).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
-                JsonNode body = reply.json();
-                String status = body.path("status").asText();
-                if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
-                    String hint = body.path("leader").asText("");
-                    target = hint.isEmpty() ? next(known, target) : ServerAddress.parse(hint);
-                    yoq.err.println("following the leader to " + target);
-                } else if (reply.status() != 200 && reply.status() != 401) {
-                    throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
-                } else if (reply.status() == 401 || "ok".equals(status)) {
-                    // the servers forgot this agent (an hour offline), or its token is not the one they keep: register again
-                    Registered r = register(target, token);
-                    target = r.server();
-                    runner.registeredAgain(id);
-                    id = r.id();
-                    keep(idFile, tokenFile, r, credential, token);
-                    yoq.out.println("registered again as agent " + id);
-                } else {
-                    learnServers(known, body.path("servers"));
-                    gossip.ensure(id, localAddressTowards(target), body.path("gossip_seeds"));
-                    if (!status.equals(lastStatus)) {
-                        yoq.out.println("agent " + id + ": " + status);
-                        lastStatus = status;
+        try {
+            for (long sent = 0; sent < heartbeats; sent++) {
+                if (sent > 0) Thread.sleep(HEARTBEAT_MS);
+                target = current.get();
+                try {
+                    ApiClient.Reply reply = client(target, credential.get()).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
+                    JsonNode body = reply.json();
+                    String status = body.path("status").asText();
+                    if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
+                        String hint = body.path("leader").asText("");
+                        target = hint.isEmpty() ? next(known, target) : ServerAddress.parse(hint);
+                        yoq.err.println("following the leader to " + target);
+                    } else if (reply.status() != 200 && reply.status() != 401) {
+                        throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
+                    } else if (reply.status() == 401 || "ok".equals(status)) {
+                        // the servers forgot this agent (an hour offline), or its token is not the one they keep: register again
+                        Registered r = register(target, token);
+                        target = r.server();
+                        runner.registeredAgain(id);
+                        id = r.id();
+                        keep(idFile, tokenFile, r, credential, token);
+                        yoq.out.println("registered again as agent " + id);
+                    } else {
+                        leader.set(target);
+                        learnServers(known, body.path("servers"));
+                        gossip.ensure(id, localAddressTowards(target), body.path("gossip_seeds"));
+                        if (!status.equals(lastStatus)) {
+                            yoq.out.println("agent " + id + ": " + status);
+                            lastStatus = status;
+                        }
                     }
+                } catch (CliException unreachable) {
+                    ServerAddress silent = target;
+                    target = next(known, target);
+                    yoq.err.println("heartbeat: " + unreachable.getMessage() + (target.equals(silent) ? "" : "; trying " + target));
                 }
-            } catch (CliException unreachable) {
-                ServerAddress silent = target;
-                target = next(known, target);
-                yoq.err.println("heartbeat: " + unreachable.getMessage() + (target.equals(silent) ? "" : "; trying " + target));
+                known.add(target);
+                current.set(target);
+                agentId.set(id);
             }
-            known.add(target);
-            current.set(target);
-            agentId.set(id);
+        } finally {
+            gossip.close();
         }
-        gossip.close();
         return 0;
     }
 
     record Registered(String id, ServerAddress server, String agentToken) {}
 
-    /** A registration's id and token kept in the data directory (the token 0600), and the token used from now on. */
+    /**
+     * A registration's token and id kept in the data directory (the token 0600, written aside and moved into place,
+     * so it is whole or absent), and the token used from now on. A crash between the two writes pairs the old id
+     * with the new token: the servers refuse it (401) and the agent registers again.
+     */
     private static void keep(Path idFile, Path tokenFile, Registered r, java.util.concurrent.atomic.AtomicReference<String> credential,
                              String joinToken) {
+        if (r.agentToken() != null) {
+            try {
+                Files.createDirectories(tokenFile.getParent());
+                Path aside = Files.createTempFile(tokenFile.getParent(), "agent_token", ".tmp",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(aside, r.agentToken() + "\n");
+                Files.move(aside, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new CliException("join: cannot keep the agent token in " + tokenFile + ": " + e.getMessage(), e);
+            }
+        }
         writeId(idFile, r.id());
-        if (r.agentToken() == null) {   // a server of an older yoq: the join token, as before
-            credential.set(joinToken);
-            return;
-        }
-        try {
-            Files.deleteIfExists(tokenFile);
-            Files.createFile(tokenFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tokenFile, r.agentToken() + "\n");
-        } catch (IOException e) {
-            throw new CliException("join: cannot keep the agent token in " + tokenFile + ": " + e.getMessage(), e);
-        }
-        credential.set(r.agentToken());
+        credential.set(r.agentToken() != null ? r.agentToken() : joinToken);   // a server of an older yoq: the join token
     }
 
     private static String readToken(Path file) {

@@ -75,7 +75,7 @@ class AgentWorkTest {
                 + "\"health_check\":{\"kind\":\"http\",\"path\":\"/health\",\"port\":8080,\"interval\":2,\"timeout\":1,\"retries\":4,\"start_period\":3}}"));
         assertThat(d.env()).containsExactly("A=1", "B=2");
         assertThat(d.userNamespace()).isTrue();
-        assertThat(d.healthCheck()).isEqualTo(new dev.yoq.manifest.Manifest.HealthCheck("http", "/health", 8080, null, List.of(), 2, 1, 4, 3));
+        assertThat(d.healthCheck()).isEqualTo(new dev.yoq.manifest.Manifest.HealthCheck("http", "/health", 8080, null, null, 2, 1, 4, 3));
         assertThat(AgentRunner.details(json.readTree("{\"id\":\"x\"}"))).isEqualTo(AgentWork.Details.NONE);
     }
 

@@ -83,15 +83,20 @@ public class AgentService {
 
     /**
      * Whether {@code token} may act for agent {@code agentId} on the agent routes: the agent's own token; the join
-     * token for an agent registered before agent tokens, or for one the servers do not know (its heartbeat then
-     * answers {@code ok} and it registers again).
+     * token for an agent registered before agent tokens. An agent this server does not know passes with the join
+     * token or any token of an agent's form: a follower (or a new leader still applying) that has not seen its
+     * registration must answer "not leader" or, on the leader, {@code ok} (register again), not 401, which would
+     * make the agent register again and drop its work; an unknown agent has nothing to read or report.
      */
     public boolean mayActFor(String agentId, String token) {
         if (!cluster.clustered()) return false;
         List<?> rows = em.createNativeQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
-        String hash = rows.isEmpty() ? "" : (String) rows.get(0);
+        if (rows.isEmpty()) return isJoinToken(token) || AGENT_TOKEN.matcher(token).matches();
+        String hash = (String) rows.get(0);
         return hash.isEmpty() ? isJoinToken(token) : TokenComparison.matches(hash, tokenHash(token));
     }
+
+    private static final java.util.regex.Pattern AGENT_TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     /** Whether {@code token} is the join token or some agent's own token (the WireGuard mesh is every node's). */
     public boolean isClusterMember(String token) {

@@ -56,6 +56,7 @@ public class ClusterGossip {
     TimerService timers;
 
     private volatile UdpGossip gossip;
+    private boolean closed;
     private volatile Set<Long> agents = Set.of();
     private volatile String lastProblem;
 
@@ -83,7 +84,7 @@ public class ClusterGossip {
     }
 
     private synchronized void open() throws IOException {
-        if (gossip != null) return;
+        if (gossip != null || closed) return;   // a timer firing during shutdown must not open it again
         RaftPeerAddress self = cluster.peers().stream().filter(p -> p.id() == cluster.nodeId()).findFirst().orElseThrow();
         List<Member> seeds = cluster.peers().stream().filter(p -> p.id() != self.id())
                 .map(p -> Member.alive(GossipIds.ofServer(p.id()), p.host(), gossipPort(p))).toList();
@@ -96,7 +97,8 @@ public class ClusterGossip {
     }
 
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
+        closed = true;
         UdpGossip g = gossip;
         gossip = null;
         if (g == null) return;

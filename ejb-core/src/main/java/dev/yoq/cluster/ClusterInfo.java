@@ -33,6 +33,11 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class ClusterInfo {
     /** The cluster wire protocol this build speaks (spec: 1). */
+    /**
+     * The spec's protocol version (1). The log's entries are typed commands whose shape grows with the software
+     * (schema 12 and 13 added fields a server of an earlier build refuses): servers of different software versions
+     * are not run together (docs/cluster.md, "Before upgrading").
+     */
     public static final int PROTOCOL_VERSION = 1;
     private static final Logger LOG = Logger.getLogger(ClusterInfo.class.getName());
 

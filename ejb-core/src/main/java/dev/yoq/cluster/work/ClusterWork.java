@@ -63,6 +63,8 @@ public class ClusterWork {
     ManagedExecutorService executor;
     @EJB
     AppRollouts rollouts;
+    @EJB
+    dev.yoq.app.ReleaseSnapshots snapshots;
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
 
@@ -159,7 +161,15 @@ public class ClusterWork {
             if (r == null) continue;
             Map<String, Integer> desired = new java.util.LinkedHashMap<>();
             Map<String, Boolean> checked = new java.util.HashMap<>();
-            for (Manifest.Service s : dev.yoq.manifest.SnapshotReader.read(r.getConfigSnapshot()).services()) {
+            Manifest m;
+            try {
+                m = snapshots.of(r.getId());   // parsed once, kept by the monitors' cache
+            } catch (RuntimeException unreadable) {   // one bad snapshot must not take the whole route down
+                LOG.warning("status of app " + app + ": release " + r.getId() + ": " + unreadable.getMessage());
+                continue;
+            }
+            if (m == null) continue;
+            for (Manifest.Service s : m.services()) {
                 desired.put(s.name(), s.replicas());
                 checked.put(s.name(), s.healthCheck() != null);
             }
@@ -180,12 +190,25 @@ public class ClusterWork {
     }
 
     private void placeWaiting() {
-        java.util.Set<String> inProgress = new java.util.HashSet<>(ids("SELECT id FROM deployments WHERE status IN ('pending', 'in_progress')"));
-        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), inProgress, () -> NodeNumbers.agentId(random));
+        // a release given up on (its apply's thread failed) leaves its assignments: nothing serves from them
+        List<String> abandoned = ids("SELECT a.id FROM assignments a JOIN deployments d ON d.id = a.release_id WHERE d.status = 'failed'");
+        if (!abandoned.isEmpty()) bus.submit(new Command.RemoveAssignments(abandoned));
+        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), servingReleases(), () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
             bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
         if (!d.removed().isEmpty()) bus.submit(new Command.RemoveAssignments(d.removed()));
+    }
+
+    /** Each app's newest completed release. */
+    @SuppressWarnings("unchecked")
+    private java.util.Set<String> servingReleases() {
+        java.util.Map<String, String> newest = new java.util.HashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, id FROM deployments WHERE status = 'completed' "
+                + "ORDER BY created_at DESC, seq DESC").getResultList()) {
+            newest.putIfAbsent((String) r[0], (String) r[1]);
+        }
+        return new java.util.HashSet<>(newest.values());
     }
 
     /** A release in progress that no thread here follows (its leader died, or the apply's thread gave up waiting). */

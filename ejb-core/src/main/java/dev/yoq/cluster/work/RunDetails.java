@@ -42,6 +42,17 @@ public final class RunDetails {
         }
     }
 
+    /** The health check of an assignment's JSON as {@link #of} wrote it (absent: null; absent settings: the spec's defaults). */
+    public static Manifest.HealthCheck healthCheck(com.fasterxml.jackson.databind.JsonNode assignment) {
+        com.fasterxml.jackson.databind.JsonNode h = assignment.path("health_check");
+        if (!h.isObject()) return null;
+        List<String> command = h.has("command") ? new java.util.ArrayList<>() : null;   // as the manifest reader leaves it
+        h.path("command").forEach(v -> command.add(v.asText()));
+        return new Manifest.HealthCheck(h.path("kind").asText(), h.path("path").asText(null), h.hasNonNull("port") ? h.path("port").asInt() : null,
+                h.path("service").asText(null), command, h.path("interval").asLong(10), h.path("timeout").asLong(5), h.path("retries").asLong(3),
+                h.path("start_period").asLong(0));
+    }
+
     private static void strings(ObjectNode o, String key, List<String> values) {
         if (values == null || values.isEmpty()) return;
         ArrayNode a = o.putArray(key);

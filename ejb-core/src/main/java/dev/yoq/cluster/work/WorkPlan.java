@@ -24,9 +24,10 @@ import java.util.function.Supplier;
  * never lowers the running count (the rollout rule: start first, then stop);</li>
  * <li>a replacement that failed or stopped before taking over is removed, and the next pass makes another (once
  * it took over it is an ordinary replica);</li>
- * <li>a replica that failed or stopped after its release was settled (no longer in progress: a release in progress
- * fails on it instead) gets a replacement the same way, placed anywhere its labels allow, so the app returns to
- * its replica count; the failed one is removed once the replacement runs;</li>
+ * <li>a replica of an app's serving release (its newest completed one) that failed or stopped gets a replacement
+ * the same way, placed anywhere its labels allow, so the app returns to its replica count; the failed one is
+ * removed once the replacement runs (a release in progress fails on a failure instead, and a failed release's
+ * replicas are not served);</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
@@ -43,8 +44,8 @@ public final class WorkPlan {
         }
     }
 
-    /** {@code releasesInProgress}: ids of the releases being followed now, whose failures end the release instead. */
-    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> releasesInProgress, Supplier<String> newId) {
+    /** {@code servingReleases}: each app's newest completed release, whose ended replicas are replaced. */
+    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, Supplier<String> newId) {
         Map<String, AgentView> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));
         Map<String, Work> replacementOf = new HashMap<>();
@@ -67,7 +68,7 @@ public final class WorkPlan {
             if (gone.contains(w.id())) continue;
             AgentView on = byId.get(w.agentId());
             boolean draining = on != null && on.status() == NodeStatus.DRAINING && w.live();
-            boolean endedAfterRelease = w.ended() && w.releaseId() != null && !releasesInProgress.contains(w.releaseId())
+            boolean endedAfterRelease = w.ended() && w.releaseId() != null && servingReleases.contains(w.releaseId())
                     && (w.replaces() == null || !present.contains(w.replaces()));
             Work replacement = replacementOf.get(w.id());
             if ((draining || endedAfterRelease) && (replacement == null || gone.contains(replacement.id()))) {

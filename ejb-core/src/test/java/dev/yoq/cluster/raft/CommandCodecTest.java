@@ -47,6 +47,20 @@ class CommandCodecTest {
     }
 
     @Test
+    void entries_written_before_agent_tokens_and_run_details_still_decode_with_those_fields_unset() {
+        CommandCodec.Entry agent = codec.decode(("{\"type\":\"RegisterAgent\",\"id\":\"c1\",\"command\":{\"id\":\"0123456789ab\","
+                + "\"address\":\"10.0.0.9\",\"agentApiPort\":7701,\"cpuCores\":2,\"memoryMb\":512,\"wgListenPort\":51820,"
+                + "\"role\":\"both\",\"gpuCount\":0,\"gpuVramMb\":0,\"at\":5}}").getBytes(StandardCharsets.UTF_8));
+        assertThat(((Command.RegisterAgent) agent.command()).tokenHash()).as("an agent of that time keeps the join token").isNull();
+        CommandCodec.Entry place = codec.decode(("{\"type\":\"PlaceAssignments\",\"id\":\"c2\",\"command\":{\"created\":[{\"id\":"
+                + "\"0123456789ab\",\"agentId\":\"\",\"image\":\"reg/web:1\",\"command\":\"\",\"cpuLimit\":100,\"memoryLimitMb\":64}],"
+                + "\"placed\":[],\"stillWaiting\":{},\"at\":5}}").getBytes(StandardCharsets.UTF_8));
+        Command.NewAssignment a = ((Command.PlaceAssignments) place.command()).created().get(0);
+        assertThat(a.requiredLabels()).isNull();
+        assertThat(a.details()).as("stored as no details ('{}') by the state machine").isNull();
+    }
+
+    @Test
     void unknown_types_missing_ids_and_garbage_are_refused_by_name() {
         assertThatThrownBy(() -> codec.decode("{\"type\":\"DropTables\",\"id\":\"x\",\"command\":{}}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("unknown command type in log entry: DropTables");

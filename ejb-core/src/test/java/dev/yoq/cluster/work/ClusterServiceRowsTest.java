@@ -49,6 +49,8 @@ class ClusterServiceRowsTest {
                 retries = 2
                 """, "m.toml", "x", k -> null).manifest();
         String json = RunDetails.of(m.services().get(0));
+        assertThat(RunDetails.healthCheck(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)))
+                .as("what the agent reads back").isEqualTo(m.services().get(0).healthCheck());
         assertThat(json).isEqualTo("{\"env\":[\"GREETING=hi\"],\"cap_drop\":[\"NET_RAW\"],\"health_check\":{\"kind\":\"http\",\"path\":\"/health\","
                 + "\"port\":8080,\"interval\":10,\"timeout\":5,\"retries\":2,\"start_period\":0}}");
     }

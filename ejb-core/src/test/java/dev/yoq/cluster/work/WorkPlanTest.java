@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class WorkPlanTest {
     final AtomicInteger ids = new AtomicInteger();
     final Supplier<String> newId = () -> String.format("n%011d", ids.incrementAndGet());
-    /** No release in progress: every replica's release has completed. */
-    static final Set<String> SETTLED = Set.of();
+    /** Release r1 serves its app (its newest completed one). */
+    static final Set<String> SETTLED = Set.of("r1");
 
     static AgentView agent(String id, NodeStatus status) {
         return new AgentView(id, status, NodeRole.BOTH, 2, 4096, Map.of());
@@ -91,9 +91,11 @@ class WorkPlanTest {
     }
 
     @Test
-    void a_replica_failing_while_its_release_is_in_progress_is_left_to_the_release_which_fails_on_it() {
+    void a_failed_replica_of_a_release_that_does_not_serve_is_not_replaced() {
         List<AgentView> agents = List.of(agent("a2", NodeStatus.ACTIVE));
-        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of("r1"), newId).empty()).isTrue();
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of(), newId).empty())
+                .as("r1 in progress (it fails on this), failed or superseded: not served, not replaced").isTrue();
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of("r0"), newId).empty()).isTrue();
     }
 
     @Test
