@@ -117,13 +117,23 @@ final class ClusterAgentsLane implements AutoCloseable {
         return out;
     }
 
+    /** Stops the test server's container {@code name} (as an operator on the node would). */
+    static void stopContainer(String name) throws Exception {
+        HttpResponse<String> r = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + idOf(name) + "/stop"))
+                .POST(HttpRequest.BodyPublishers.noBody()), YoqServer.token());
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+    }
+
+    private static String idOf(String name) throws Exception {
+        for (JsonNode c : YoqServer.json(YoqServer.get("/containers", YoqServer.token()))) {
+            if (name.equals(c.path("name").asText())) return c.path("id").asText();
+        }
+        throw new AssertionError("no container " + name);
+    }
+
     /** What {@code command} prints in the test server's container {@code name}. */
     static String execIn(String name, String... command) throws Exception {
-        String id = null;
-        for (JsonNode c : YoqServer.json(YoqServer.get("/containers", YoqServer.token()))) {
-            if (name.equals(c.path("name").asText())) id = c.path("id").asText();
-        }
-        assertThat(id).as("container " + name).isNotNull();
+        String id = idOf(name);
         HttpResponse<String> r = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + id + "/exec"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                         YoqServer.JSON.writeValueAsString(java.util.Map.of("command", List.of(command))))), YoqServer.token());

@@ -341,6 +341,23 @@ class ClusterServersIT {
             awaitCondition(() -> ClusterAgentsLane.agentContainers().keySet().equals(serving), Duration.ofSeconds(30),
                     "the failed release's containers removed, the serving ones kept");
 
+            // a serving replica stopped on its node is reported stopped and repaired: a new one runs in its place
+            String stopped = serving.iterator().next();
+            ClusterAgentsLane.stopContainer(stopped);
+            awaitCondition(() -> {
+                java.util.Map<String, String> now = ClusterAgentsLane.agentContainers();
+                int running = 0, assigned = 0;
+                for (String id : List.of(a1, a2)) {
+                    for (JsonNode a : ClusterAgentsLane.assignments(address(lead), id, API_TOKEN)) {
+                        assigned++;
+                        if ("running".equals(a.path("status").asText()) && a.path("command").asText().contains("sleep 3600 & wait")) running++;
+                    }
+                }
+                return now.size() == 4 && !now.containsKey(stopped) && now.values().stream().allMatch("running"::equals)
+                        && assigned == 4 && running == 4;
+            }, Duration.ofSeconds(120), "the stopped replica replaced and its assignment gone", () -> ClusterAgentsLane.agentContainers()
+                    + "\n" + ClusterAgentsLane.assignments(address(lead), a1, API_TOKEN) + "\n" + ClusterAgentsLane.assignments(address(lead), a2, API_TOKEN));
+
             h2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // a dead agent: its work comes back after the offline rule
             awaitRunning(lead, a1, 4, Duration.ofSeconds(90), lane);
             lane.agent(2, SUBNET + "." + lead, JOIN_TOKEN);     // back, same id: it stops what is no longer its

@@ -1,6 +1,7 @@
 package dev.yoq.cluster;
 
 import dev.yoq.cluster.agent.AgentRegistration;
+import dev.yoq.cluster.agent.AgentTokens;
 import dev.yoq.cluster.agent.Liveness;
 import dev.yoq.cluster.agent.NodeNumbers;
 import dev.yoq.cluster.schedule.NodeStatus;
@@ -81,37 +82,18 @@ public class AgentService {
     /** What registering gave, with the agent's own token (shown this once: only its hash is kept). */
     public record Registration(Command.AgentRegistered result, String agentToken) {}
 
-    /**
-     * Whether {@code token} may act for agent {@code agentId} on the agent routes: the agent's own token; the join
-     * token for an agent registered before agent tokens. An agent this server does not know passes with the join
-     * token or any token of an agent's form: a follower (or a new leader still applying) that has not seen its
-     * registration must answer "not leader" or, on the leader, {@code ok} (register again), not 401, which would
-     * make the agent register again and drop its work; an unknown agent has nothing to read or report.
-     */
+    /** Whether {@code token} may act for agent {@code agentId} on the agent routes ({@link AgentTokens#mayAct}). */
     public boolean mayActFor(String agentId, String token) {
         if (!cluster.clustered()) return false;
         List<?> rows = em.createNativeQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
-        if (rows.isEmpty()) return isJoinToken(token) || AGENT_TOKEN.matcher(token).matches();
-        String hash = (String) rows.get(0);
-        return hash.isEmpty() ? isJoinToken(token) : TokenComparison.matches(hash, tokenHash(token));
+        return AgentTokens.mayAct(rows.isEmpty() ? null : (String) rows.get(0), token, cluster.joinToken());
     }
-
-    private static final java.util.regex.Pattern AGENT_TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     /** Whether {@code token} is the join token or some agent's own token (the WireGuard mesh is every node's). */
     public boolean isClusterMember(String token) {
         if (isJoinToken(token)) return true;
         return cluster.clustered() && ((Number) em.createNativeQuery("SELECT COUNT(*) FROM agents WHERE token_hash = ?1")
-                .setParameter(1, tokenHash(token)).getSingleResult()).longValue() > 0;
-    }
-
-    static String tokenHash(String token) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                .setParameter(1, AgentTokens.hash(token)).getSingleResult()).longValue() > 0;
     }
 
     /** Registers an agent: the join token first, then the body's fields (every problem named). */
@@ -124,12 +106,10 @@ public class AgentService {
             throw new Refused(e.getMessage());
         }
         String labels = AgentRegistration.labelsCsv(r.labels());
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String agentToken = java.util.HexFormat.of().formatHex(secret);
+        String agentToken = AgentTokens.draw(random);
         return new Registration(bus.submit(new Command.RegisterAgent(NodeNumbers.agentId(random), r.address(), r.agentApiPort(),
                 r.cpuCores(), r.memoryMb(), r.wgPublicKey(), r.wgListenPort(), r.role().wire(), r.region(), labels, r.gpuCount(),
-                r.gpuVramMb(), r.gpuModel(), now, tokenHash(agentToken))), agentToken);
+                r.gpuVramMb(), r.gpuModel(), now, AgentTokens.hash(agentToken))), agentToken);
     }
 
     /** Buffers a heartbeat for the next flush; returns the agent's status, or null when it is unknown. */

@@ -193,7 +193,7 @@ public class ClusterWork {
         // a release given up on (its apply's thread failed) leaves its assignments: nothing serves from them
         List<String> abandoned = ids("SELECT a.id FROM assignments a JOIN deployments d ON d.id = a.release_id WHERE d.status = 'failed'");
         if (!abandoned.isEmpty()) bus.submit(new Command.RemoveAssignments(abandoned));
-        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), servingReleases(), () -> NodeNumbers.agentId(random));
+        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), servingReleases(), System.currentTimeMillis(), () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
             bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
@@ -255,14 +255,15 @@ public class ClusterWork {
     @SuppressWarnings("unchecked")
     List<Work> work(String releaseId) {
         var q = em.createNativeQuery("SELECT id, agent_id, status, status_reason, image, command, cpu_limit, memory_limit_mb, app_name, "
-                + "workload_kind, workload_name, release_id, replaces, required_labels, details FROM assignments"
+                + "workload_kind, workload_name, release_id, replaces, required_labels, details, created_at FROM assignments"
                 + (releaseId == null ? "" : " WHERE release_id = ?1") + " ORDER BY created_at, id");
         if (releaseId != null) q.setParameter(1, releaseId);
         List<Work> out = new ArrayList<>();
         for (Object[] r : (List<Object[]>) q.getResultList()) {
             out.add(new Work((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
                     ((Number) r[6]).longValue(), ((Number) r[7]).longValue(), (String) r[8], (String) r[9], (String) r[10],
-                    (String) r[11], (String) r[12], AgentRegistration.labels((String) r[13], new ArrayList<>()), (String) r[14]));
+                    (String) r[11], (String) r[12], AgentRegistration.labels((String) r[13], new ArrayList<>()), (String) r[14],
+                    ((Number) r[15]).longValue()));
         }
         return out;
     }

@@ -6,15 +6,23 @@ import java.util.Map;
  * One assignment as the planner reads it. {@code agentId} is {@code ""} while unplaced; {@code replaces} names the
  * assignment this one takes over (a drained agent's, or a replica that failed after its release completed; null
  * for a release's own replicas). {@code requiredLabels} are the node labels it needs; {@code details} its run
- * details' JSON, opaque here and carried to a replacement as it is.
+ * details' JSON, opaque here and carried to a replacement as it is; {@code createdAt} when it was recorded (0:
+ * unknown).
  */
 public record Work(String id, String agentId, String status, String reason, String image, String command, long cpuLimit,
                    long memoryLimitMb, String appName, String workloadKind, String workloadName, String releaseId,
-                   String replaces, Map<String, String> requiredLabels, String details) {
+                   String replaces, Map<String, String> requiredLabels, String details, long createdAt) {
 
     public Work {
         requiredLabels = requiredLabels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(requiredLabels));
         details = details == null ? "{}" : details;
+    }
+
+    public Work(String id, String agentId, String status, String reason, String image, String command, long cpuLimit,
+                long memoryLimitMb, String appName, String workloadKind, String workloadName, String releaseId, String replaces,
+                Map<String, String> requiredLabels, String details) {
+        this(id, agentId, status, reason, image, command, cpuLimit, memoryLimitMb, appName, workloadKind, workloadName, releaseId,
+                replaces, requiredLabels, details, 0);
     }
 
     /** Work with no label requirement and no run details. */

@@ -27,13 +27,18 @@ import java.util.function.Supplier;
  * <li>a replica of an app's serving release (its newest completed one) that failed or stopped gets a replacement
  * the same way, placed anywhere its labels allow, so the app returns to its replica count; the failed one is
  * removed once the replacement runs (a release in progress fails on a failure instead, and a failed release's
- * replicas are not served);</li>
+ * replicas are not served). One that ended within {@link #REPAIR_AFTER_MS} of being recorded is replaced only
+ * once that much time has passed since, so a replica that crashes for good is tried about once a minute, not on
+ * every pass;</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
  * </ul>
  */
 public final class WorkPlan {
+    /** The shortest time between a replica being recorded and its repair: bounds the retries of one that never runs. */
+    public static final long REPAIR_AFTER_MS = 60_000;
+
     private WorkPlan() {}
 
     /** What one pass decided: one {@link Command.PlaceAssignments} and one {@link Command.RemoveAssignments}. */
@@ -46,6 +51,11 @@ public final class WorkPlan {
 
     /** {@code servingReleases}: each app's newest completed release, whose ended replicas are replaced. */
     public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, Supplier<String> newId) {
+        return plan(agents, work, servingReleases, Long.MAX_VALUE, newId);
+    }
+
+    /** {@code nowMs}: the pass's time, against which a replica's age is measured for its repair. */
+    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, long nowMs, Supplier<String> newId) {
         Map<String, AgentView> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));
         Map<String, Work> replacementOf = new HashMap<>();
@@ -69,6 +79,7 @@ public final class WorkPlan {
             AgentView on = byId.get(w.agentId());
             boolean draining = on != null && on.status() == NodeStatus.DRAINING && w.live();
             boolean endedAfterRelease = w.ended() && w.releaseId() != null && servingReleases.contains(w.releaseId())
+                    && nowMs - w.createdAt() >= REPAIR_AFTER_MS
                     && (w.replaces() == null || !present.contains(w.replaces()));
             Work replacement = replacementOf.get(w.id());
             if ((draining || endedAfterRelease) && (replacement == null || gone.contains(replacement.id()))) {

@@ -122,6 +122,16 @@ class WorkPlanTest {
     }
 
     @Test
+    void a_replica_that_ended_soon_after_it_was_recorded_is_repaired_only_a_minute_after_so_a_crash_loop_is_not_retried_every_pass() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE));
+        Work crashed = new Work("w1", "a1", "failed", "exited with code 1 after 3 restarts", "reg/web:1", "", 100, 64, "shop", "service",
+                "web", "r1", null, Map.of(), "{}", 1_000_000);
+        assertThat(WorkPlan.plan(agents, List.of(crashed), SETTLED, 1_000_000 + 30_000, newId).empty()).isTrue();
+        assertThat(WorkPlan.plan(agents, List.of(crashed), SETTLED, 1_000_000 + WorkPlan.REPAIR_AFTER_MS, newId).created())
+                .singleElement().satisfies(c -> assertThat(c.replaces()).isEqualTo("w1"));
+    }
+
+    @Test
     void required_labels_place_work_only_on_agents_carrying_them() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), new AgentView("a2", NodeStatus.ACTIVE, NodeRole.BOTH, 2, 4096,
                 Map.of("zone", "b", "disk", "ssd")));
