@@ -23,7 +23,7 @@ final class ClusterApps {
         }
         for (Manifest.Service s : m.services()) {
             List<String> labelProblems = new ArrayList<>();
-            dev.yoq.cluster.agent.AgentRegistration.labels(String.join(",", s.requiredLabels()), labelProblems);
+            dev.yoq.cluster.work.ClusterWork.requiredLabels(s, labelProblems);
             if (!labelProblems.isEmpty()) {
                 throw new AppException(AppException.Kind.INVALID, "service " + s.name() + ": required_labels: " + String.join("; ", labelProblems));
             }

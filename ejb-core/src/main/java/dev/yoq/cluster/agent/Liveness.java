@@ -45,10 +45,6 @@ public final class Liveness {
     /** How often an agent heartbeats: 5 s × the same multiplier. */
     public static long heartbeatMs(int gossipMembers) { return HEARTBEAT_MS * multiplier(gossipMembers); }
 
-    public static List<Decision> evaluate(List<Agent> agents, long nowMs, int gossipMembers) {
-        return evaluate(agents, nowMs, gossipMembers, java.util.Set.of());
-    }
-
     /** {@code gossipDead}: the agents the leader's gossip member holds dead. */
     public static List<Decision> evaluate(List<Agent> agents, long nowMs, int gossipMembers, java.util.Set<String> gossipDead) {
         long offlineAfter = offlineAfterMs(gossipMembers);

@@ -82,7 +82,8 @@ public class ClusterWork {
         for (Manifest.Service s : m.services()) {
             for (int i = 0; i < s.replicas(); i++) {
                 fresh.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
-                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null, requiredLabels(s), RunDetails.of(s)));
+                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null,
+                        requiredLabels(s, new ArrayList<>()), RunDetails.of(s)));   // the apply checked their form
             }
         }
         List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
@@ -129,9 +130,9 @@ public class ClusterWork {
         }
     }
 
-    /** A service's {@code required_labels} (k=v each) as the scheduler matches them; the apply checked their form. */
-    public static Map<String, String> requiredLabels(Manifest.Service s) {
-        return AgentRegistration.labels(String.join(",", s.requiredLabels()), new ArrayList<>());
+    /** A service's {@code required_labels} (k=v each) as the scheduler matches them; what is malformed goes to {@code problems}. */
+    public static Map<String, String> requiredLabels(Manifest.Service s, List<String> problems) {
+        return AgentRegistration.labels(String.join(",", s.requiredLabels()), problems);
     }
 
     /** Whether some agent can take work now (active, role not {@code server}): else an apply is refused at once. */
@@ -151,11 +152,15 @@ public class ClusterWork {
      */
     public List<Map<String, Object>> statusRows() {
         List<Work> all = work(null);
+        if (all.isEmpty()) return List.of();
+        Map<String, List<ReleaseRecord>> byApp = new java.util.HashMap<>();   // newest first
+        for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress', "
+                + "'completed') ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class)).getResultList()) {
+            byApp.computeIfAbsent(r.getAppName(), k -> new ArrayList<>()).add(r);
+        }
         List<ClusterServiceRows.Serving> serving = new ArrayList<>();
         for (String app : new java.util.TreeSet<>(all.stream().map(Work::appName).filter(java.util.Objects::nonNull).toList())) {
-            List<ReleaseRecord> releases = FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a "
-                    + "AND r.status IN ('pending', 'in_progress', 'completed') ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class)
-                    .setParameter("a", app)).getResultList();
+            List<ReleaseRecord> releases = byApp.getOrDefault(app, List.of());
             ReleaseRecord r = releases.stream().filter(x -> "completed".equals(x.getStatus())).findFirst()
                     .orElse(releases.isEmpty() ? null : releases.get(0));
             if (r == null) continue;

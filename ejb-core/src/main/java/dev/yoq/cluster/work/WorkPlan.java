@@ -49,12 +49,10 @@ public final class WorkPlan {
         }
     }
 
-    /** {@code servingReleases}: each app's newest completed release, whose ended replicas are replaced. */
-    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, Supplier<String> newId) {
-        return plan(agents, work, servingReleases, Long.MAX_VALUE, newId);
-    }
-
-    /** {@code nowMs}: the pass's time, against which a replica's age is measured for its repair. */
+    /**
+     * {@code servingReleases}: each app's newest completed release, whose ended replicas are replaced; {@code nowMs}:
+     * the pass's time, against which a replica's age is measured for its repair.
+     */
     public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, long nowMs, Supplier<String> newId) {
         Map<String, AgentView> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));

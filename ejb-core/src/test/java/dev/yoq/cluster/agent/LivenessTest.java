@@ -31,10 +31,10 @@ class LivenessTest {
                 new Agent("draining", NodeStatus.DRAINING, now - 900_000, 0),
                 new Agent("lately-offline", NodeStatus.OFFLINE, now - 900_000, now - 3_600_000),
                 new Agent("long-offline", NodeStatus.OFFLINE, now - 9_000_000, now - 3_600_001));
-        assertThat(Liveness.evaluate(agents, now, 0)).containsExactly(
+        assertThat(Liveness.evaluate(agents, now, 0, java.util.Set.of())).containsExactly(
                 new Decision("silent", Action.MARK_OFFLINE), new Decision("long-offline", Action.FORGET));
         // with 7 gossip members the threshold is 90 s
-        assertThat(Liveness.evaluate(List.of(new Agent("a", NodeStatus.ACTIVE, now - 60_000, 0)), now, 7)).isEmpty();
+        assertThat(Liveness.evaluate(List.of(new Agent("a", NodeStatus.ACTIVE, now - 60_000, 0)), now, 7, java.util.Set.of())).isEmpty();
     }
 
     @Test
@@ -54,6 +54,6 @@ class LivenessTest {
         assertThat(Liveness.evaluate(List.of(quiet, recent, draining, alive), now, 0, java.util.Set.of("a1", "a2", "a3")))
                 .as("a4 is not held dead; a2's heartbeat is recent (UDP may be blocked); a3 drains")
                 .containsExactly(new Decision("a1", Action.MARK_OFFLINE_GOSSIP));
-        assertThat(Liveness.evaluate(List.of(quiet), now, 0)).as("without gossip: the 30 s rule alone").isEmpty();
+        assertThat(Liveness.evaluate(List.of(quiet), now, 0, java.util.Set.of())).as("without gossip: the 30 s rule alone").isEmpty();
     }
 }

@@ -19,6 +19,8 @@ class WorkPlanTest {
     final Supplier<String> newId = () -> String.format("n%011d", ids.incrementAndGet());
     /** Release r1 serves its app (its newest completed one). */
     static final Set<String> SETTLED = Set.of("r1");
+    /** A pass long after every replica was recorded: none waits out its repair minute. */
+    static final long LATER = Long.MAX_VALUE;
 
     static AgentView agent(String id, NodeStatus status) {
         return new AgentView(id, status, NodeRole.BOTH, 2, 4096, Map.of());
@@ -47,10 +49,10 @@ class WorkPlanTest {
         assertThat(none.get(0).reason()).startsWith("unschedulable: ");
 
         Work waiting = new Work("w1", "", "pending", none.get(0).reason(), "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", null);
-        WorkPlan.Decision same = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING)), List.of(waiting), SETTLED, newId);
+        WorkPlan.Decision same = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING)), List.of(waiting), SETTLED, LATER, newId);
         assertThat(same.empty()).as("an unchanged reason is not written again").isTrue();
 
-        WorkPlan.Decision placed = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE)), List.of(waiting), SETTLED, newId);
+        WorkPlan.Decision placed = WorkPlan.plan(List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE)), List.of(waiting), SETTLED, LATER, newId);
         assertThat(placed.placed()).containsExactly(new Command.Placement("w1", "a2"));
     }
 
@@ -58,7 +60,7 @@ class WorkPlanTest {
     void an_offline_agents_orphaned_work_is_placed_on_the_agents_left_spreading_again() {
         List<Work> work = List.of(replica("w1", "a1", "running", null), replica("w2", "", "pending", null), replica("w3", "", "pending", null));
         WorkPlan.Decision d = WorkPlan.plan(List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE),
-                agent("a3", NodeStatus.OFFLINE)), work, SETTLED, newId);
+                agent("a3", NodeStatus.OFFLINE)), work, SETTLED, LATER, newId);
         assertThat(d.placed()).hasSize(2).extracting(Command.Placement::agentId).as("the emptier agent first, never the offline one")
                 .contains("a2").doesNotContain("a3");
         assertThat(d.placed().get(0).agentId()).isEqualTo("a2");
@@ -70,7 +72,7 @@ class WorkPlanTest {
     void a_drained_agents_work_is_replaced_elsewhere_first_and_removed_there_only_once_the_replacement_runs() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
         List<Work> work = new ArrayList<>(List.of(replica("w1", "a1", "running", null), replica("w2", "a2", "running", null)));
-        WorkPlan.Decision first = WorkPlan.plan(agents, work, SETTLED, newId);
+        WorkPlan.Decision first = WorkPlan.plan(agents, work, SETTLED, LATER, newId);
         assertThat(first.created()).singleElement().satisfies(c -> {
             assertThat(c.replaces()).isEqualTo("w1");
             assertThat(c.agentId()).isEqualTo("a2");
@@ -81,21 +83,21 @@ class WorkPlanTest {
         Command.NewAssignment c = first.created().get(0);
         work.add(new Work(c.id(), c.agentId(), "pending", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
                 c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
-        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).empty()).as("one replacement, not one per pass").isTrue();
+        assertThat(WorkPlan.plan(agents, work, SETTLED, LATER, newId).empty()).as("one replacement, not one per pass").isTrue();
 
         work.set(2, new Work(c.id(), c.agentId(), "running", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
                 c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces()));
-        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).removed()).containsExactly("w1");
+        assertThat(WorkPlan.plan(agents, work, SETTLED, LATER, newId).removed()).containsExactly("w1");
         work.remove(0);
-        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).empty()).as("once removed, nothing more to write each pass").isTrue();
+        assertThat(WorkPlan.plan(agents, work, SETTLED, LATER, newId).empty()).as("once removed, nothing more to write each pass").isTrue();
     }
 
     @Test
     void a_failed_replica_of_a_release_that_does_not_serve_is_not_replaced() {
         List<AgentView> agents = List.of(agent("a2", NodeStatus.ACTIVE));
-        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of(), newId).empty())
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of(), LATER, newId).empty())
                 .as("r1 in progress (it fails on this), failed or superseded: not served, not replaced").isTrue();
-        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of("r0"), newId).empty()).isTrue();
+        assertThat(WorkPlan.plan(agents, List.of(replica("x1", "a2", "failed", "w1")), Set.of("r0"), LATER, newId).empty()).isTrue();
     }
 
     @Test
@@ -104,7 +106,7 @@ class WorkPlanTest {
         Work failed = new Work("w1", "a1", "failed", "health check failed 3 times in a row", "reg/web:1", "sleep 1", 100, 64, "shop",
                 "service", "web", "r1", null, Map.of("zone", "a"), "{\"env\":[\"A=1\"]}");
         List<Work> work = new ArrayList<>(List.of(failed, replica("w2", "a2", "running", null)));
-        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, newId);
+        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, LATER, newId);
         assertThat(d.removed()).as("the failed one stays until its replacement runs").isEmpty();
         assertThat(d.created()).singleElement().satisfies(c -> {
             assertThat(c.replaces()).isEqualTo("w1");
@@ -118,7 +120,7 @@ class WorkPlanTest {
         Command.NewAssignment c = d.created().get(0);
         work.add(new Work(c.id(), "a1", "running", null, c.image(), c.command(), c.cpuLimit(), c.memoryLimitMb(), c.appName(),
                 c.workloadKind(), c.workloadName(), c.releaseId(), c.replaces(), Map.of("zone", "a"), c.details()));
-        assertThat(WorkPlan.plan(agents, work, SETTLED, newId).removed()).containsExactly("w1");
+        assertThat(WorkPlan.plan(agents, work, SETTLED, LATER, newId).removed()).containsExactly("w1");
     }
 
     @Test
@@ -148,7 +150,7 @@ class WorkPlanTest {
     void a_failed_replacement_is_removed_and_the_next_pass_makes_another() {
         List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
         List<Work> work = List.of(replica("w1", "a1", "running", null), replica("x1", "a2", "failed", "w1"));
-        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, newId);
+        WorkPlan.Decision d = WorkPlan.plan(agents, work, SETTLED, LATER, newId);
         assertThat(d.removed()).containsExactly("x1");
         assertThat(d.created()).singleElement().satisfies(c -> assertThat(c.replaces()).isEqualTo("w1"));
     }
