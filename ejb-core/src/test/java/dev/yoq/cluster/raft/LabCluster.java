@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * on a lab bridge), driven over HTTP. Kills are SIGKILL, partitions are the lab's nftables drop in the node.
  * The lab is named yoqrft on 10.239.1.0/24 so that it never touches a lab a person has up.
  */
-final class LabCluster implements AutoCloseable {
+public final class LabCluster implements AutoCloseable {
     static final String NAME = "yoqrft";
     static final String SUBNET = "10.239.1";
     final Path script;
@@ -31,7 +31,7 @@ final class LabCluster implements AutoCloseable {
     final String peers;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    LabCluster(Path script, Path logs, int size) throws Exception {
+    public LabCluster(Path script, Path logs, int size) throws Exception {
         this.script = script;
         this.logs = logs;
         this.size = size;
@@ -57,7 +57,7 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** Starts (or restarts) server {@code i} (1-based) on its data directory in the lab. */
-    void start(int i) throws Exception {
+    public void start(int i) throws Exception {
         Path dir = Path.of("/var/tmp", NAME, "s" + i, "data");
         List<String> cmd = new ArrayList<>(List.of(script.toString(), "exec", "s" + i,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
@@ -76,18 +76,33 @@ final class LabCluster implements AutoCloseable {
         throw new IllegalStateException("server s" + i + " did not answer within 30 s: " + Files.readString(logs.resolve("s" + i + ".log")));
     }
 
-    void kill(int i) throws InterruptedException {
+    boolean running(int i) { return servers[i - 1] != null && servers[i - 1].isAlive(); }
+
+    /**
+     * Undoes whatever an earlier test (or a failed one) left: every server healed and running, a leader, identical
+     * tables. A test that fails half-way must not leave the next one a cluster without a majority.
+     */
+    public void restoreAll(long timeoutMs) throws Exception {
+        for (int i = 1; i <= size; i++) {
+            heal(i);
+            if (!running(i)) start(i);
+        }
+        if (awaitLeader(timeoutMs, -1) < 0) throw new IllegalStateException("no leader within " + timeoutMs + " ms of restoring the lab");
+        if (!awaitConverged(timeoutMs)) throw new IllegalStateException("the lab's servers did not converge within " + timeoutMs + " ms");
+    }
+
+    public void kill(int i) throws InterruptedException {
         Process p = servers[i - 1];
         p.destroyForcibly();   // SIGKILL: nsenter exec'd java, so this is the server itself
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
-    void isolate(int i) throws Exception { lab("isolate", "s" + i); }
+    public void isolate(int i) throws Exception { lab("isolate", "s" + i); }
 
-    void heal(int i) throws Exception { lab("heal", "s" + i); }
+    public void heal(int i) throws Exception { lab("heal", "s" + i); }
 
     /** The 1-based index of the server that says it leads, or -1. */
-    int leader() {
+    public int leader() {
         for (int i = 1; i <= size; i++) {
             String s = get(i, "/status");
             if (s != null && s.startsWith("leader")) return i;
@@ -95,7 +110,7 @@ final class LabCluster implements AutoCloseable {
         return -1;
     }
 
-    int awaitLeader(long timeoutMs, int not) throws InterruptedException {
+    public int awaitLeader(long timeoutMs, int not) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             int l = leader();
@@ -106,13 +121,28 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** The row id of the write, or null when the server answered an error or nothing. */
-    Long write(int i, String key, String value) {
+    public Long write(int i, String key, String value) {
         String r = post(i, "/write?key=" + enc(key) + "&value=" + enc(value));
         return r == null ? null : Long.valueOf(r);
     }
 
     /** "id:value" of the key's latest row as server {@code i} reads it after a read-index barrier; null on error. */
-    String read(int i, String key) { return get(i, "/read?key=" + enc(key)); }
+    public String read(int i, String key) { return get(i, "/read?key=" + enc(key)); }
+
+    /**
+     * {@link #read} retried until it answers: right after a heal the cut-off server's election may still be
+     * settling, and a read-index barrier fails (503) until it knows a leader again.
+     */
+    String awaitRead(int i, String key, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String r = read(i, key);
+        while (r == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            r = read(i, key);
+        }
+        if (r == null) throw new IllegalStateException("s" + i + " answered no read of " + key + " within " + timeoutMs + " ms");
+        return r;
+    }
 
     String checksum(int i) { return get(i, "/checksum"); }
 
@@ -124,7 +154,7 @@ final class LabCluster implements AutoCloseable {
         return s == null ? -1 : Long.parseLong(s.substring(s.indexOf("applied=") + 8));
     }
 
-    boolean awaitConverged(long timeoutMs) throws InterruptedException {
+    public boolean awaitConverged(long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             String first = checksum(1);
