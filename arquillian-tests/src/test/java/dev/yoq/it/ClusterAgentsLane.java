@@ -81,14 +81,18 @@ final class ClusterAgentsLane implements AutoCloseable {
     /**
      * {@code yoq up} against a cluster server: the lane's image, 4 replicas of {@code sleep <seconds>} that end on
      * SIGTERM (a PID 1 without a handler would wait out the stop's grace period), small limits, {@code GREETING} in
-     * their environment, an exec health check running {@code check}, placed only on agents labelled tier=lane.
+     * their environment, an exec health check running {@code check}, placed only on agents labelled tier=lane; and
+     * two workers: {@code ok} prints its {@code GREETING} and exits 0, {@code bad} exits 3.
      */
     CliIT.Run tryUp(String server, String token, String app, String seconds, String check) throws Exception {
         Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-" + seconds + "-" + check.hashCode()))
                 .resolve("manifest.toml"), "app = \"" + app + "\"\n[service.web]\nimage = \"" + image + "\"\n"
                 + "command = [\"sh\", \"-c\", \"trap 'exit 0' TERM; touch /tmp/ready; sleep " + seconds + " & wait\"]\nreplicas = 4\n"
                 + "cpu = 100\nmemory_mb = 32\nenv = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"
-                + "[service.web.health_check]\ntype = \"exec\"\ncommand = [\"sh\", \"-c\", \"" + check + "\"]\ninterval = 1\nretries = 2\n");
+                + "[service.web.health_check]\ntype = \"exec\"\ncommand = [\"sh\", \"-c\", \"" + check + "\"]\ninterval = 1\nretries = 2\n"
+                + "[worker.ok]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"echo migrated $GREETING\"]\n"
+                + "env = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"
+                + "[worker.bad]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"exit 3\"]\nrequired_labels = [\"tier=lane\"]\n");
         return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
     }
 
@@ -122,6 +126,11 @@ final class ClusterAgentsLane implements AutoCloseable {
         HttpResponse<String> r = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/containers/" + idOf(name) + "/stop"))
                 .POST(HttpRequest.BodyPublishers.noBody()), YoqServer.token());
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+    }
+
+    /** What the test server's container {@code name} wrote to its log. */
+    static String logsOf(String name) throws Exception {
+        return YoqServer.json(YoqServer.get("/containers/" + idOf(name) + "/logs", YoqServer.token())).path("logs").asText();
     }
 
     private static String idOf(String name) throws Exception {

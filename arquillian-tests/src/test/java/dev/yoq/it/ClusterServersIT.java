@@ -266,7 +266,7 @@ class ClusterServersIT {
 
     @Test
     @Order(7)
-    void apps_on_agents_spread_cut_over_on_health_roll_back_through_a_leaders_death_move_off_dead_or_drained_agents_and_go_with_down()
+    void apps_on_agents_spread_cut_over_on_health_roll_back_through_a_leaders_death_move_off_dead_or_drained_agents_run_workers_and_go_with_down()
             throws Exception {
         int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
         // the agents join through the leader: once it is killed below they go on with the servers its heartbeat
@@ -372,6 +372,27 @@ class ClusterServersIT {
                     () -> "a1 " + ClusterAgentsLane.assignments(address(lead), a1, API_TOKEN) + "\na2 "
                             + ClusterAgentsLane.assignments(address(lead), a2, API_TOKEN) + "\ncontainers "
                             + ClusterAgentsLane.agentContainers() + "\n" + lane.agentLog(1) + lane.agentLog(2));
+
+            // a worker's run goes to an agent that takes work (a1 is drained); the CLI follows it to its exit code, and
+            // the ended runs keep their containers (their output) while they are on record
+            CliIT.Run ok = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "ok");
+            assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+            assertThat(ok.err()).contains("worker ok succeeded").contains("on agent " + a2 + ": exited with code 0");
+            CliIT.Run bad = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "bad");
+            assertThat(bad.exit()).as(bad.out() + bad.err()).isEqualTo(3);
+            assertThat(bad.err()).contains("worker bad failed with exit code 3");
+            JsonNode runs = get(lead, "/apps/" + app + "/runs");
+            assertThat(runs).hasSize(2);
+            assertThat(runs.get(0).path("name").asText()).isEqualTo("bad");
+            assertThat(runs.get(0).path("outcome").asText()).isEqualTo("failed");
+            assertThat(runs.get(0).path("exit_code").asInt()).isEqualTo(3);
+            assertThat(runs.get(1).path("outcome").asText()).isEqualTo("succeeded");
+            assertThat(runs.get(1).path("exit_code").asInt()).isZero();
+            java.util.Map<String, String> withRuns = ClusterAgentsLane.agentContainers();
+            String okContainer = withRuns.keySet().stream().filter(n -> n.endsWith("-ok")).findFirst().orElseThrow();
+            assertThat(withRuns).hasSize(6).containsEntry(okContainer, "exited");
+            assertThat(ClusterAgentsLane.logsOf(okContainer)).as("the worker's env and output").contains("migrated hello-3600");
+            assertThat(ClusterAgentsLane.assignments(address(lead), a2, API_TOKEN)).as("the runs beside the 4 replicas").hasSize(6);
 
             CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "down", "--app", app);
             assertThat(down.exit()).as(down.out() + down.err()).isZero();

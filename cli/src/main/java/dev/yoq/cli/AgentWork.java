@@ -26,8 +26,14 @@ final class AgentWork {
         static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null);
     }
 
+    /** {@code worker}: a worker's one-shot run (not restarted, kept after it ended); else a service's replica. */
     record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
-                      String workloadName, Details details) {
+                      String workloadName, Details details, boolean worker) {
+        Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
+                   String workloadName, Details details) {
+            this(id, status, image, command, cpuLimit, memoryLimitMb, workloadName, details, false);
+        }
+
         Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb, String workloadName) {
             this(id, status, image, command, cpuLimit, memoryLimitMb, workloadName, Details.NONE);
         }
@@ -83,12 +89,14 @@ final class AgentWork {
             listed.add(a.id());
             Local c = byAssignment.get(a.id());
             boolean wanted = "pending".equals(a.status()) || "running".equals(a.status());
-            if (!wanted) {
-                if (c != null) actions.add(new Remove(c.id(), "running".equals(c.status())));
+            if (!wanted) {   // an ended worker run keeps its container (its logs) while the run is on record
+                if (c != null && !a.worker()) actions.add(new Remove(c.id(), "running".equals(c.status())));
+            } else if (c == null && a.worker() && "running".equals(a.status())) {   // a run is never started twice
+                actions.add(new Report(a.id(), "failed", "its container is gone from the node"));
             } else if (c == null) {
                 actions.add(new Start(a, containerName(a, agentId)));
             } else {
-                actions.addAll(follow(a, c));
+                actions.addAll(a.worker() ? followRun(a, c) : follow(a, c));
             }
         }
         for (Map.Entry<String, Local> e : byAssignment.entrySet()) {
@@ -119,6 +127,20 @@ final class AgentWork {
             default:   // created: starting
                 return List.of();
         }
+    }
+
+    /**
+     * A worker's run (restart policy no): running while its container runs, then stopped when it exited 0, failed
+     * with its exit code otherwise, or when it was stopped on the node before it ended. The container stays.
+     */
+    private static List<Action> followRun(Assignment a, Local c) {
+        return switch (c.status()) {
+            case "running" -> "running".equals(a.status()) ? List.of() : List.of(new Report(a.id(), "running", null));
+            case "exited" -> List.of(new Report(a.id(), "stopped", "exited with code 0"));
+            case "failed" -> List.of(new Report(a.id(), "failed", c.exitCode() == null ? "the container crashed" : "exited with code " + c.exitCode()));
+            case "stopped" -> List.of(new Report(a.id(), "failed", "stopped on the node before it ended"));
+            default -> List.of();   // created: starting
+        };
     }
 
     static String failedCheck(long retries) {

@@ -224,6 +224,7 @@ final class AppCommands {
                 throw new CliException("worker " + worker + " could not start: " + text(r, "error"));
             }
             String id = text(r, "container_id");
+            if (!r.hasNonNull("container_id") && r.hasNonNull("run_id")) return onAgent(client, name, r);
             if (detach) {
                 yoq.out.println(yoq.options.json() ? r.toString() : "worker " + worker + " started (container " + id + ")");
                 return 0;
@@ -237,6 +238,39 @@ final class AppCommands {
             if (yoq.options.json()) yoq.out.println(end);
             else yoq.err.println("worker " + worker + (code == 0 ? " succeeded" : " failed with exit code " + code));
             return code;
+        }
+
+        /**
+         * A run on a cluster's agent: followed through the app's runs every second until it ended (its output stays in
+         * its container on the agent's node, kept with the run's record).
+         */
+        private int onAgent(ApiClient client, String app, JsonNode started) {
+            String runId = started.path("run_id").asText();
+            if (detach) {
+                yoq.out.println(yoq.options.json() ? started.toString() : "worker " + worker + " started (run " + runId + ", " + text(started, "message") + ")");
+                return 0;
+            }
+            JsonNode run = null;
+            while (run == null || "running".equals(text(run, "outcome"))) {
+                if (run != null) sleepASecond();
+                run = null;
+                for (JsonNode x : client.get("/apps/" + path(app) + "/runs").json()) if (runId.equals(x.path("id").asText())) run = x;
+                if (run == null) throw new CliException("worker " + worker + ": run " + runId + " is no longer on record");
+            }
+            int code = run.path("exit_code").isNumber() ? run.path("exit_code").asInt() : 1;
+            if (yoq.options.json()) yoq.out.println(run);
+            else yoq.err.println("worker " + worker + (code == 0 ? " succeeded" : " failed" + (run.path("exit_code").isNumber() ? " with exit code " + code : ""))
+                    + " (run " + runId + " " + text(run, "message") + ")");
+            return code;
+        }
+
+        private static void sleepASecond() {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
         }
     }
 }

@@ -50,6 +50,33 @@ class AgentWorkTest {
                 .startsWith(new AgentWork.Report("0123456789ab", "stopped", "stopped on the node"));
     }
 
+    static AgentWork.Assignment run(String id, String status) {
+        return new AgentWork.Assignment(id, status, "reg/tools:1", "migrate", 1000, 256, "web", AgentWork.Details.NONE, true);
+    }
+
+    @Test
+    void a_worker_run_starts_once_without_restarts_reports_its_exit_and_keeps_its_container_until_the_run_is_off_record() {
+        List<AgentWork.Action> start = AgentWork.plan(List.of(run("0123456789ab", "pending")), List.of(), ME);
+        assertThat(start).containsExactly(new AgentWork.Start(run("0123456789ab", "pending"), "a0123456789ab-" + ME + "-web"));
+        assertThat(AgentRunner.runBody((AgentWork.Start) start.get(0))).containsEntry("restart", "no");
+
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "pending")), List.of(mine("c1", "0123456789ab", "running", null)), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "running", null));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "exited", 0)), ME))
+                .as("done: reported, container kept for its logs").containsExactly(new AgentWork.Report("0123456789ab", "stopped", "exited with code 0"));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "failed", 3)), ME))
+                .as("a failure at once: nothing restarts a run").containsExactly(new AgentWork.Report("0123456789ab", "failed", "exited with code 3"));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 137)), ME))
+                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "stopped on the node before it ended"));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "stopped")), List.of(mine("c1", "0123456789ab", "exited", 0)), ME))
+                .as("an ended run on record keeps its container").isEmpty();
+        assertThat(AgentWork.plan(List.of(), List.of(mine("c1", "0123456789ab", "exited", 0)), ME))
+                .as("off record: removed").containsExactly(new AgentWork.Remove("c1", false));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(), ME))
+                .as("a run whose container vanished is not started twice")
+                .containsExactly(new AgentWork.Report("0123456789ab", "failed", "its container is gone from the node"));
+    }
+
     @Test
     void a_checked_replica_is_reported_running_only_once_its_check_passed_and_failed_once_it_failed_its_retries() {
         var check = new dev.yoq.manifest.Manifest.HealthCheck("exec", null, null, null, List.of("test", "-f", "/tmp/ready"), 1, 1, 2, 0);

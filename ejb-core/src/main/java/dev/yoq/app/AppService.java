@@ -193,10 +193,22 @@ public class AppService {
         Manifest m = SnapshotReader.read(current.getConfigSnapshot());
         Manifest.Worker w = m.workers().stream().filter(x -> x.name().equals(worker)).findFirst()
                 .orElseThrow(() -> new AppException(AppException.Kind.NOT_FOUND, "worker " + worker + " not found in app " + app));
+        if (cluster.clustered()) return runWorkerOnAgent(m, w, current.getId());
         return crons.start(app, m, "worker", w.name(), w.common(), current.getId(), CronScheduler.newId());
     }
 
+    /** On a cluster a run is an assignment on an agent the scheduler picks now; none that can take it: a failed run. */
+    private WorkloadRunRecord runWorkerOnAgent(Manifest m, Manifest.Worker w, String releaseId) {
+        ClusterApps.check(m);   // a release applied before workers ran on agents may hold one that cannot
+        long now = System.currentTimeMillis();
+        var run = clusterWork.runWorker(m, w, releaseId, now);
+        return run.agentId() == null
+                ? WorkloadRunRecord.onAgent(run.id(), m.appName(), w.name(), releaseId, "failed", null, run.unplacedReason(), now)
+                : WorkloadRunRecord.onAgent(run.id(), m.appName(), w.name(), releaseId, "running", null, "on agent " + run.agentId(), now);
+    }
+
     public List<WorkloadRunRecord> runs(String app) {
+        if (cluster.clustered()) return clusterWork.workerRuns(checkName(app)).stream().limit(100).map(dev.yoq.cluster.work.WorkerRuns::of).toList();
         return FreshReads.fresh(em.createQuery("SELECT w FROM WorkloadRunRecord w WHERE w.appName = :a ORDER BY w.startedAt DESC",
                 WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();
     }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: a worker's required_labels (a service's place its replicas on a cluster's agents), tls.acme.dns's providers other than exec and its secrets, tls.peer
+ * here: tls.acme.dns's providers other than exec and its secrets, tls.peer
  * (service mTLS), gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
@@ -52,15 +52,10 @@ public final class UnbuiltKeys {
             }
         }
         for (Manifest.Worker w : m.workers()) {
-            labels(problems, "worker." + w.name(), w.requiredLabels());
             gpu(problems, "worker." + w.name(), w.gpu(), w.gpuMesh());
         }
         for (Manifest.TrainingJob t : m.trainingJobs()) warn(problems, "training." + t.name(), "training jobs are not run yet");
         if (m.backup() != null) warn(problems, "backup", "no backups are taken yet");
-    }
-
-    private static void labels(List<Problem> problems, String at, List<String> labels) {
-        if (!labels.isEmpty()) warn(problems, at + ".required_labels", "workers do not run on a cluster's agents yet");
     }
 
     private static void gpu(List<Problem> problems, String at, Manifest.Gpu gpu, Manifest.GpuMesh mesh) {

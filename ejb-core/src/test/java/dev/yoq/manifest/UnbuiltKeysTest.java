@@ -39,13 +39,13 @@ class UnbuiltKeysTest {
                 """;
         var result = ManifestLoader.parse(toml, "m.toml", "x", k -> null);
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals(UnbuiltKeys.KIND)).extracting(Problem::path).containsExactlyInAnyOrder(
-                "worker.w.required_labels", "service.web.tls.peer", "worker.w.gpu", "backup");
+                "service.web.tls.peer", "worker.w.gpu", "backup");
         assertThat(result.warnings()).filteredOn(w -> w.kind().equals("NotMeasured")).extracting(Problem::path)
                 .as("latency alerts are measured by the proxy: only a service no route reaches is warned about")
                 .containsExactly("service.api.alerts.latency_p99_ms");
         assertThat(result.warnings()).as("replicas are built (the services issue)").noneMatch(w -> w.path().equals("service.web.replicas"));
-        assertThat(result.warnings()).as("a service's required_labels place its replicas on a cluster")
-                .noneMatch(w -> w.path().equals("service.web.required_labels"));
+        assertThat(result.warnings()).as("a service's required_labels place its replicas on a cluster, a worker's its runs")
+                .noneMatch(w -> w.path().equals("service.web.required_labels") || w.path().equals("worker.w.required_labels"));
         assertThat(result.warnings()).as("routes and TLS termination are built (the edge issue)")
                 .noneMatch(w -> w.path().equals("service.web.http_proxy") || w.path().equals("service.web.tls"));
         assertThat(ManifestLoader.parse("app = \"y\"\n[service.api]\nimage = \"nginx\"\n", "m.toml", "y", k -> null).warnings())

@@ -50,6 +50,18 @@ public class WorkloadRunRecord {
         if (!"running".equals(outcome)) this.finishedAt = startedAt;
     }
 
+    /**
+     * A worker's run on a cluster's agent, read from its assignment (never stored here): no container on this node,
+     * and no finish time (an agent reports how a run ended, not when).
+     */
+    public static WorkloadRunRecord onAgent(String id, String appName, String name, String releaseId, String outcome,
+                                            Integer exitCode, String message, long startedAt) {
+        WorkloadRunRecord r = new WorkloadRunRecord(id, appName, "worker", name, releaseId, null, "running", message, startedAt);
+        r.outcome = outcome;
+        r.exitCode = exitCode;
+        return r;
+    }
+
     public void finish(String outcome, Integer exitCode, String message, long at) {
         this.outcome = outcome;
         this.exitCode = exitCode;

@@ -83,7 +83,7 @@ public class ClusterWork {
             for (int i = 0; i < s.replicas(); i++) {
                 fresh.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
                         s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null,
-                        requiredLabels(s, new ArrayList<>()), RunDetails.of(s)));   // the apply checked their form
+                        requiredLabels(s.requiredLabels(), new ArrayList<>()), RunDetails.of(s)));   // the apply checked their form
             }
         }
         List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
@@ -101,12 +101,17 @@ public class ClusterWork {
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
-            List<Work> replicas = work(releaseId);
-            ReleaseProgress.Verdict v = ReleaseProgress.decide(replicas, r.getCreatedAt(), System.currentTimeMillis(), READY_TIMEOUT_MS);
+            List<Work> replicas = work(releaseId).stream().filter(Work::service).toList();   // not a worker run meanwhile
+            // no replicas yet is a release still being placed (or left by a leader that died before placing it), unless
+            // it has no services at all: then it is complete at once (its workers run when asked)
+            ReleaseProgress.Verdict v = replicas.isEmpty() && hasNoServices(releaseId)
+                    ? new ReleaseProgress.Verdict(ReleaseProgress.Outcome.COMPLETE, "no services to place on agents", 0, 0)
+                    : ReleaseProgress.decide(replicas, r.getCreatedAt(), System.currentTimeMillis(), READY_TIMEOUT_MS);
             switch (v.outcome()) {
                 case COMPLETE -> {
-                    List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2",
-                            r.getAppName(), releaseId);
+                    // an earlier release's worker runs are left to finish (and to the pass's bound on kept runs)
+                    List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2 "
+                            + "AND COALESCE(workload_kind, 'service') = 'service'", r.getAppName(), releaseId);
                     if (!older.isEmpty()) bus.submit(new Command.RemoveAssignments(older));
                     record(releaseId, "completed", v.message(), replicas, v.running(), 0);
                     return;
@@ -130,9 +135,41 @@ public class ClusterWork {
         }
     }
 
-    /** A service's {@code required_labels} (k=v each) as the scheduler matches them; what is malformed goes to {@code problems}. */
-    public static Map<String, String> requiredLabels(Manifest.Service s, List<String> problems) {
-        return AgentRegistration.labels(String.join(",", s.requiredLabels()), problems);
+    private boolean hasNoServices(String releaseId) {
+        Manifest m = snapshots.of(releaseId);
+        return m != null && m.services().isEmpty();
+    }
+
+    /** A workload's {@code required_labels} (k=v each) as the scheduler matches them; what is malformed goes to {@code problems}. */
+    public static Map<String, String> requiredLabels(List<String> required, List<String> problems) {
+        return AgentRegistration.labels(String.join(",", required), problems);
+    }
+
+    /** CPU (millicores) and memory (MiB) a worker's run asks of its agent: the spec's figures for a scheduled worker. */
+    public static final long WORKER_CPU = 1000, WORKER_MEMORY_MB = 256;
+
+    /**
+     * Records one run of a worker as an assignment on an agent the scheduler picks now, or nothing when none can take
+     * it (the reason comes back in {@link WorkerRun#unplacedReason}).
+     */
+    public WorkerRun runWorker(Manifest m, Manifest.Worker w, String releaseId, long now) {
+        Work run = new Work(NodeNumbers.agentId(random), "", "pending", null, w.common().image(), ShellWords.join(w.common().command()),
+                WORKER_CPU, WORKER_MEMORY_MB, m.appName(), "worker", w.name(), releaseId, null,
+                requiredLabels(w.requiredLabels(), new ArrayList<>()), RunDetails.of(w.common()), now);
+        Command.NewAssignment placed = WorkPlan.placeNew(agents(), work(null), List.of(run)).get(0);
+        if (placed.agentId().isEmpty()) return new WorkerRun(placed.id(), null, placed.reason());
+        bus.submit(new Command.PlaceAssignments(List.of(placed), List.of(), Map.of(), now));
+        return new WorkerRun(placed.id(), placed.agentId(), null);
+    }
+
+    /** A worker run placed on {@code agentId}, or not placed ({@code agentId} null) for {@code unplacedReason}. */
+    public record WorkerRun(String id, String agentId, String unplacedReason) {}
+
+    /** The app's worker runs on agents, newest first. */
+    public List<Work> workerRuns(String app) {
+        List<Work> runs = new ArrayList<>(work(null).stream().filter(w -> w.worker() && app.equals(w.appName())).toList());
+        java.util.Collections.reverse(runs);
+        return runs;
     }
 
     /** Whether some agent can take work now (active, role not {@code server}): else an apply is refused at once. */
@@ -151,7 +188,7 @@ public class ClusterWork {
      * serving release (the newest completed one, else the one in progress).
      */
     public List<Map<String, Object>> statusRows() {
-        List<Work> all = work(null);
+        List<Work> all = work(null).stream().filter(Work::service).toList();
         if (all.isEmpty()) return List.of();
         Map<String, List<ReleaseRecord>> byApp = new java.util.HashMap<>();   // newest first
         for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress', "

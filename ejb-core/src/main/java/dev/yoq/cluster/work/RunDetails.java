@@ -19,13 +19,24 @@ public final class RunDetails {
     private RunDetails() {}
 
     public static String of(Manifest.Service s) {
-        Manifest.Common c = s.common();
+        return write(common(s.common()), s.healthCheck());
+    }
+
+    /** A worker's: what every workload has, no health check (a run is over when it exits). */
+    public static String of(Manifest.Common c) {
+        return write(common(c), null);
+    }
+
+    private static ObjectNode common(Manifest.Common c) {
         ObjectNode o = JSON.createObjectNode();
         strings(o, "env", c.env());
         strings(o, "cap_add", c.capAdd());
         strings(o, "cap_drop", c.capDrop());
         if (c.userns()) o.put("user_namespace", true);
-        Manifest.HealthCheck h = s.healthCheck();
+        return o;
+    }
+
+    private static String write(ObjectNode o, Manifest.HealthCheck h) {
         if (h != null) {
             ObjectNode check = o.putObject("health_check");
             check.put("kind", h.kind());

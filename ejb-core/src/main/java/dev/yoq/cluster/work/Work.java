@@ -52,6 +52,16 @@ public record Work(String id, String agentId, String status, String reason, Stri
         return "failed".equals(status) || "stopped".equals(status);
     }
 
+    /** A service's replica (rows from before workers ran on agents have no kind: they were all replicas). */
+    public boolean service() {
+        return workloadKind == null || "service".equals(workloadKind);
+    }
+
+    /** A one-shot run of a worker: never moved, repaired or restarted; it ends with its exit. */
+    public boolean worker() {
+        return "worker".equals(workloadKind);
+    }
+
     /** The replicas that should spread over nodes: one app's workload. */
     public String group() {
         return appName + "/" + workloadName;

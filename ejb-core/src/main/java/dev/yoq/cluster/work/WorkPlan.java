@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  * replicas are not served). One that ended within {@link #REPAIR_AFTER_MS} of being recorded is replaced only
  * once that much time has passed since, so a replica that crashes for good is tried about once a minute, not on
  * every pass;</li>
+ * <li>a worker's run is never moved or repaired (it runs once, to its exit: a drain waits for it); of a worker's
+ * ended runs the newest {@link #KEPT_RUNS} are kept (their containers too, for their logs) and older ones removed;</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
@@ -38,6 +40,8 @@ import java.util.function.Supplier;
 public final class WorkPlan {
     /** The shortest time between a replica being recorded and its repair: bounds the retries of one that never runs. */
     public static final long REPAIR_AFTER_MS = 60_000;
+    /** Ended runs kept per worker of an app: its recent history, bounded. */
+    public static final int KEPT_RUNS = 10;
 
     private WorkPlan() {}
 
@@ -68,6 +72,7 @@ public final class WorkPlan {
             if ("running".equals(w.status())) removed.add(w.replaces());
             else if ("failed".equals(w.status()) || "stopped".equals(w.status())) removed.add(w.id());
         }
+        removed.addAll(oldRuns(work));
         Set<String> gone = new HashSet<>(removed);
 
         List<Work> toPlace = new ArrayList<>();
@@ -75,8 +80,8 @@ public final class WorkPlan {
         for (Work w : work) {
             if (gone.contains(w.id())) continue;
             AgentView on = byId.get(w.agentId());
-            boolean draining = on != null && on.status() == NodeStatus.DRAINING && w.live();
-            boolean endedAfterRelease = w.ended() && w.releaseId() != null && servingReleases.contains(w.releaseId())
+            boolean draining = w.service() && on != null && on.status() == NodeStatus.DRAINING && w.live();
+            boolean endedAfterRelease = w.service() && w.ended() && w.releaseId() != null && servingReleases.contains(w.releaseId())
                     && nowMs - w.createdAt() >= REPAIR_AFTER_MS
                     && (w.replaces() == null || !present.contains(w.replaces()));
             Work replacement = replacementOf.get(w.id());
@@ -102,6 +107,18 @@ public final class WorkPlan {
             }
         }
         return new Decision(created, placed, stillWaiting, removed);
+    }
+
+    /** Each worker's ended runs beyond its newest {@link #KEPT_RUNS}. */
+    static List<String> oldRuns(List<Work> work) {
+        Map<String, List<Work>> ended = new HashMap<>();
+        for (Work w : work) if (w.worker() && w.ended()) ended.computeIfAbsent(w.group(), k -> new ArrayList<>()).add(w);
+        List<String> old = new ArrayList<>();
+        for (List<Work> runs : ended.values()) {
+            runs.sort(java.util.Comparator.comparingLong(Work::createdAt).thenComparing(Work::id).reversed());
+            runs.stream().skip(KEPT_RUNS).forEach(w -> old.add(w.id()));
+        }
+        return old;
     }
 
     /**

@@ -155,6 +155,34 @@ class WorkPlanTest {
         assertThat(d.created()).singleElement().satisfies(c -> assertThat(c.replaces()).isEqualTo("w1"));
     }
 
+    static Work run(String id, String agent, String status, long createdAt) {
+        return new Work(id, agent, status, status.equals("stopped") ? "exited with code 0" : null, "reg/tools:1", "migrate", 1000, 256,
+                "shop", "worker", "migrate", "r1", null, Map.of(), "{}", createdAt);
+    }
+
+    @Test
+    void a_worker_run_is_neither_moved_off_a_draining_agent_nor_repaired_and_only_its_newest_ended_runs_are_kept() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
+        WorkPlan.Decision d = WorkPlan.plan(agents, List.of(run("w1", "a1", "running", 1), run("w2", "a2", "failed", 2)), SETTLED, LATER, newId);
+        assertThat(d.empty()).as("a run goes on where it is (a drain waits for it) and a failed one is not run again").isTrue();
+
+        List<Work> history = new ArrayList<>();
+        for (int i = 0; i < WorkPlan.KEPT_RUNS + 3; i++) history.add(run(String.format("r%011d", i), "a2", i % 2 == 0 ? "stopped" : "failed", 100 + i));
+        history.add(run("live", "a2", "running", 1));   // the oldest, but still running: never pruned
+        WorkPlan.Decision pruned = WorkPlan.plan(agents, history, SETTLED, LATER, newId);
+        assertThat(pruned.removed()).as("the three oldest ended runs").containsExactlyInAnyOrder("r00000000000", "r00000000001", "r00000000002");
+        assertThat(pruned.created()).isEmpty();
+    }
+
+    @Test
+    void a_worker_run_waits_for_room_like_any_work_and_is_placed_with_the_workers_labels() {
+        Work waiting = new Work("w1", "", "pending", null, "reg/tools:1", "migrate", 1000, 256, "shop", "worker", "migrate", "r1", null,
+                Map.of("zone", "b"), "{}", 1);
+        var labelled = new AgentView("a3", NodeStatus.ACTIVE, NodeRole.BOTH, 2, 4096, Map.of("zone", "b"));
+        WorkPlan.Decision d = WorkPlan.plan(List.of(agent("a1", NodeStatus.ACTIVE), labelled), List.of(waiting), SETTLED, LATER, newId);
+        assertThat(d.placed()).containsExactly(new Command.Placement("w1", "a3"));
+    }
+
     @Test
     void a_command_becomes_one_string_that_sh_reads_back_as_the_same_words() {
         assertThat(ShellWords.join(List.of("sleep", "3600"))).isEqualTo("sleep 3600");

@@ -1,0 +1,40 @@
+package dev.yoq.cluster.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.model.WorkloadRunRecord;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerRunsTest {
+    static Work run(String agent, String status, String reason) {
+        return new Work("0123456789ab", agent, status, reason, "reg/tools:1", "migrate", 1000, 256, "shop", "worker", "migrate", "r1", null,
+                Map.of(), "{}", 1_700_000_000_000L);
+    }
+
+    @Test
+    void a_run_reads_running_until_its_agent_reports_its_exit_then_succeeded_on_0_and_failed_with_the_code_otherwise() {
+        WorkloadRunRecord waiting = WorkerRuns.of(run("", "pending", "unschedulable: no node has 1000m CPU free"));
+        assertThat(waiting.getOutcome()).isEqualTo("running");
+        assertThat(waiting.getMessage()).isEqualTo("waiting for an agent: unschedulable: no node has 1000m CPU free");
+        assertThat(waiting.getExitCode()).isNull();
+
+        WorkloadRunRecord ok = WorkerRuns.of(run("feedfacecafe", "stopped", "exited with code 0"));
+        assertThat(ok.getOutcome()).isEqualTo("succeeded");
+        assertThat(ok.getExitCode()).isZero();
+        assertThat(ok.getMessage()).isEqualTo("on agent feedfacecafe: exited with code 0");
+        assertThat(ok.getKind()).isEqualTo("worker");
+        assertThat(ok.getName()).isEqualTo("migrate");
+        assertThat(ok.getContainerId()).as("not on this node").isNull();
+        assertThat(ok.getFinishedAt()).as("an agent reports how a run ended, not when").isNull();
+        assertThat(ok.getStartedAt()).isEqualTo(1_700_000_000_000L);
+
+        WorkloadRunRecord bad = WorkerRuns.of(run("feedfacecafe", "failed", "exited with code 3"));
+        assertThat(bad.getOutcome()).isEqualTo("failed");
+        assertThat(bad.getExitCode()).isEqualTo(3);
+
+        WorkloadRunRecord stopped = WorkerRuns.of(run("feedfacecafe", "failed", "stopped on the node before it ended"));
+        assertThat(stopped.getOutcome()).isEqualTo("failed");
+        assertThat(stopped.getExitCode()).isNull();
+    }
+}
