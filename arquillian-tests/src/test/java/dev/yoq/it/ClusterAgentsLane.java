@@ -96,6 +96,13 @@ final class ClusterAgentsLane implements AutoCloseable {
         return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
     }
 
+    /** {@code yoq up} of an app of one cron, {@code tick}, printing "tick" every {@code every}. */
+    CliIT.Run upCron(String server, String token, String app, String every) throws Exception {
+        Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-cron")).resolve("manifest.toml"),
+                "app = \"" + app + "\"\n[cron.tick]\nimage = \"" + image + "\"\ncommand = [\"echo\", \"tick\"]\nevery = \"" + every + "\"\n");
+        return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+    }
+
     CliIT.Run tryUp(String server, String token, String app, String seconds) throws Exception {
         return tryUp(server, token, app, seconds, READY_CHECK);
     }

@@ -266,7 +266,7 @@ class ClusterServersIT {
 
     @Test
     @Order(7)
-    void apps_on_agents_spread_cut_over_on_health_roll_back_through_a_leaders_death_move_off_dead_or_drained_agents_run_workers_and_go_with_down()
+    void apps_on_agents_spread_cut_over_on_health_roll_back_through_a_leaders_death_move_off_dead_or_drained_agents_run_workers_and_crons_and_go_with_down()
             throws Exception {
         int leader = awaitLeader(List.of(1, 2, 3), Duration.ofSeconds(30));
         // the agents join through the leader: once it is killed below they go on with the servers its heartbeat
@@ -328,7 +328,7 @@ class ClusterServersIT {
             new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + serverName(killed)).start().waitFor();
             List<Integer> survivors = new ArrayList<>(List.of(1, 2, 3));
             survivors.remove(Integer.valueOf(killed));
-            int lead = awaitLeader(survivors, Duration.ofSeconds(10));
+            int lead = awaitLeader(survivors, Duration.ofSeconds(20));
             assertThat(awaitRelease(lead, app, "rollback", "completed", Duration.ofSeconds(90))).as("the same release, taken up")
                     .isEqualTo(rollbackId);
             rollback.get(30, TimeUnit.SECONDS);
@@ -394,13 +394,54 @@ class ClusterServersIT {
             assertThat(ClusterAgentsLane.logsOf(okContainer)).as("the worker's env and output").contains("migrated hello-3600");
             assertThat(ClusterAgentsLane.assignments(address(lead), a2, API_TOKEN)).as("the runs beside the 4 replicas").hasSize(6);
 
-            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "down", "--app", app);
+            // a cron runs on an agent once per slot, also when the leader dies: the killed server back first, so that a
+            // majority survives the next kill
+            Process restart = inNode(killed, "server", "start");
+            assertThat(restart.waitFor(240, TimeUnit.SECONDS)).isTrue();
+            assertThat(restart.exitValue()).as(new String(restart.getInputStream().readAllBytes())).isZero();
+            awaitIdenticalTables();
+            String cronApp = app + "c";
+            long appliedAt = System.currentTimeMillis();
+            CliIT.Run cronUp = lane.upCron(address(lead), API_TOKEN, cronApp, "5s");
+            assertThat(cronUp.exit()).as(cronUp.out() + cronUp.err()).isZero();
+            assertThat(cronUp.out()).contains("completed");
+            awaitCondition(() -> cronRuns(lead, cronApp, "succeeded") >= 2, Duration.ofSeconds(40), "two cron runs",
+                    () -> get(lead, "/apps/" + cronApp + "/runs").toString());
+            new ProcessBuilder("pkill", "-9", "-f", "ws-server.jar " + serverName(lead)).start().waitFor();
+            List<Integer> rest = new ArrayList<>(List.of(1, 2, 3));
+            rest.remove(Integer.valueOf(lead));
+            int last = awaitLeader(rest, Duration.ofSeconds(20));
+            awaitCondition(() -> cronRuns(last, cronApp, "succeeded") >= 5, Duration.ofSeconds(60), "cron runs under the next leader",
+                    () -> get(last, "/apps/" + cronApp + "/runs").toString());
+            JsonNode cronRuns = get(last, "/apps/" + cronApp + "/runs");
+            long slots = (System.currentTimeMillis() - appliedAt) / 5_000;
+            assertThat(cronRuns.size()).as("at most one run per 5 s slot: %s", cronRuns).isBetween(5, (int) slots);
+            java.util.Set<String> runIds = new java.util.HashSet<>();
+            for (JsonNode r : cronRuns) {
+                assertThat(r.path("kind").asText()).isEqualTo("cron");
+                assertThat(runIds.add(r.path("id").asText())).isTrue();
+            }
+            CliIT.Run cronDown = CliIT.yoq(java.util.Map.of(), "--server", address(last), "--token", API_TOKEN, "down", "--app", cronApp);
+            assertThat(cronDown.exit()).as(cronDown.out() + cronDown.err()).isZero();
+            awaitCondition(() -> ClusterAgentsLane.agentContainers().keySet().stream().noneMatch(n -> n.endsWith("-tick")), Duration.ofSeconds(30),
+                    "the cron's containers removed with its app");
+            Thread.sleep(6_000);
+            assertThat(get(last, "/apps/" + cronApp + "/runs")).as("no slot runs after down").isEmpty();
+
+            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(last), "--token", API_TOKEN, "down", "--app", app);
             assertThat(down.exit()).as(down.out() + down.err()).isZero();
             awaitCondition(() -> ClusterAgentsLane.agentContainers().isEmpty(), Duration.ofSeconds(30), "agents removed the app's containers");
         }
     }
 
     // --- helpers ---
+
+    /** How many of the app's runs on agents ended with {@code outcome}, as server {@code id} lists them. */
+    static int cronRuns(int id, String app, String outcome) throws Exception {
+        int n = 0;
+        for (JsonNode r : get(id, "/apps/" + app + "/runs")) if (outcome.equals(r.path("outcome").asText())) n++;
+        return n;
+    }
 
     /** Each agent holds two of the app's assignments, all running {@code command}. */
     static void assertRelease(int leader, String a1, String a2, String command) throws Exception {

@@ -71,7 +71,8 @@ final class AgentRunner {
         for (JsonNode a : cluster.get("/agents/" + agentId + "/assignments").json()) {
             assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
                     a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
-                    a.path("workload_name").asText(null), details(a), "worker".equals(a.path("workload_kind").asText())));
+                    a.path("workload_name").asText(null), details(a),
+                    java.util.Set.of("worker", "cron").contains(a.path("workload_kind").asText())));
         }
         List<AgentWork.Local> containers;
         try {
@@ -186,7 +187,7 @@ final class AgentRunner {
         body.put("target", a.image());
         body.put("command", a.command().isBlank() ? List.of() : List.of("/bin/sh", "-c", a.command()));
         body.put("name", s.name());
-        body.put("restart", a.worker() ? "no" : "on-failure");   // a worker runs once, to its exit
+        body.put("restart", a.oneShot() ? "no" : "on-failure");   // a worker's or cron's run goes once, to its exit
         body.put("memory_bytes", Math.max(1, a.memoryLimitMb()) << 20);
         body.put("cpus", Math.max(1, a.cpuLimit()) / 1000.0);
         body.put("network", true);

@@ -26,9 +26,9 @@ final class AgentWork {
         static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null);
     }
 
-    /** {@code worker}: a worker's one-shot run (not restarted, kept after it ended); else a service's replica. */
+    /** {@code oneShot}: a worker's or cron's run (not restarted, kept after it ended); else a service's replica. */
     record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
-                      String workloadName, Details details, boolean worker) {
+                      String workloadName, Details details, boolean oneShot) {
         Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,
                    String workloadName, Details details) {
             this(id, status, image, command, cpuLimit, memoryLimitMb, workloadName, details, false);
@@ -90,13 +90,13 @@ final class AgentWork {
             Local c = byAssignment.get(a.id());
             boolean wanted = "pending".equals(a.status()) || "running".equals(a.status());
             if (!wanted) {   // an ended worker run keeps its container (its logs) while the run is on record
-                if (c != null && !a.worker()) actions.add(new Remove(c.id(), "running".equals(c.status())));
-            } else if (c == null && a.worker() && "running".equals(a.status())) {   // a run is never started twice
+                if (c != null && !a.oneShot()) actions.add(new Remove(c.id(), "running".equals(c.status())));
+            } else if (c == null && a.oneShot() && "running".equals(a.status())) {   // a run is never started twice
                 actions.add(new Report(a.id(), "failed", "its container is gone from the node"));
             } else if (c == null) {
                 actions.add(new Start(a, containerName(a, agentId)));
             } else {
-                actions.addAll(a.worker() ? followRun(a, c) : follow(a, c));
+                actions.addAll(a.oneShot() ? followRun(a, c) : follow(a, c));
             }
         }
         for (Map.Entry<String, Local> e : byAssignment.entrySet()) {
@@ -130,14 +130,15 @@ final class AgentWork {
     }
 
     /**
-     * A worker's run (restart policy no): running while its container runs, then stopped when it exited 0, failed
+     * A worker's or cron's run (restart policy no): running while its container runs, then stopped when it exited 0, failed
      * with its exit code otherwise, or when it was stopped on the node before it ended. The container stays.
      */
     private static List<Action> followRun(Assignment a, Local c) {
         return switch (c.status()) {
             case "running" -> "running".equals(a.status()) ? List.of() : List.of(new Report(a.id(), "running", null));
             case "exited" -> List.of(new Report(a.id(), "stopped", "exited with code 0"));
-            case "failed" -> List.of(new Report(a.id(), "failed", c.exitCode() == null ? "the container crashed" : "exited with code " + c.exitCode()));
+            case "failed" -> List.of(new Report(a.id(), "failed", c.exitCode() == null || c.exitCode() == 0
+                    ? "the container was killed (out of memory or a signal)" : "exited with code " + c.exitCode()));
             case "stopped" -> List.of(new Report(a.id(), "failed", "stopped on the node before it ended"));
             default -> List.of();   // created: starting
         };

@@ -257,9 +257,10 @@ final class AppCommands {
                 for (JsonNode x : client.get("/apps/" + path(app) + "/runs").json()) if (runId.equals(x.path("id").asText())) run = x;
                 if (run == null) throw new CliException("worker " + worker + ": run " + runId + " is no longer on record");
             }
-            int code = run.path("exit_code").isNumber() ? run.path("exit_code").asInt() : 1;
+            boolean succeeded = "succeeded".equals(text(run, "outcome"));
+            int code = succeeded ? 0 : run.path("exit_code").isNumber() && run.path("exit_code").asInt() != 0 ? run.path("exit_code").asInt() : 1;
             if (yoq.options.json()) yoq.out.println(run);
-            else yoq.err.println("worker " + worker + (code == 0 ? " succeeded" : " failed" + (run.path("exit_code").isNumber() ? " with exit code " + code : ""))
+            else yoq.err.println("worker " + worker + (succeeded ? " succeeded" : " failed" + (run.path("exit_code").isNumber() ? " with exit code " + code : ""))
                     + " (run " + runId + " " + text(run, "message") + ")");
             return code;
         }

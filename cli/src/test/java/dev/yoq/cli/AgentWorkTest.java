@@ -66,6 +66,9 @@ class AgentWorkTest {
                 .as("done: reported, container kept for its logs").containsExactly(new AgentWork.Report("0123456789ab", "stopped", "exited with code 0"));
         assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "failed", 3)), ME))
                 .as("a failure at once: nothing restarts a run").containsExactly(new AgentWork.Report("0123456789ab", "failed", "exited with code 3"));
+        assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "failed", 0)), ME))
+                .as("failed with code 0: killed, not a success").containsExactly(new AgentWork.Report("0123456789ab", "failed",
+                        "the container was killed (out of memory or a signal)"));
         assertThat(AgentWork.plan(List.of(run("0123456789ab", "running")), List.of(mine("c1", "0123456789ab", "stopped", 137)), ME))
                 .containsExactly(new AgentWork.Report("0123456789ab", "failed", "stopped on the node before it ended"));
         assertThat(AgentWork.plan(List.of(run("0123456789ab", "stopped")), List.of(mine("c1", "0123456789ab", "exited", 0)), ME))

@@ -94,7 +94,8 @@ public class AppService {
         m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
         if (cluster.clustered()) {
             ClusterApps.check(m);
-            if (!clusterWork.anyAgentTakesWork()) throw new AppException(AppException.Kind.INVALID, "no agents available");
+            // the spec refuses only services without agents: workers and crons wait for an agent when they run
+            if (!m.services().isEmpty() && !clusterWork.anyAgentTakesWork()) throw new AppException(AppException.Kind.INVALID, "no agents available");
         }
         if (!rollouts.claim(m.appName())) throw new AppException(AppException.Kind.CONFLICT, "apply already in progress");
         try {
@@ -188,7 +189,9 @@ public class AppService {
         if (BAD_NAME_CHARS.matcher(worker).find() || worker.isEmpty() || worker.length() > 256) {
             throw new AppException(AppException.Kind.INVALID, "invalid app or worker name");
         }
-        ReleaseRecord current = latest(app);
+        // on a cluster the serving release (its newest completed one): a release that failed, or is still being
+        // cut over, may be given up and its assignments removed, and a run must go to its end
+        ReleaseRecord current = cluster.clustered() ? serving(app) : latest(app);
         if (current == null) throw new AppException(AppException.Kind.NOT_FOUND, "app not found");
         Manifest m = SnapshotReader.read(current.getConfigSnapshot());
         Manifest.Worker w = m.workers().stream().filter(x -> x.name().equals(worker)).findFirst()
@@ -197,18 +200,24 @@ public class AppService {
         return crons.start(app, m, "worker", w.name(), w.common(), current.getId(), CronScheduler.newId());
     }
 
+    private ReleaseRecord serving(String app) {
+        return FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a AND r.status = 'completed' "
+                + "ORDER BY r.createdAt DESC, r.seq DESC", ReleaseRecord.class).setParameter("a", app)).setMaxResults(1)
+                .getResultList().stream().findFirst().orElse(null);
+    }
+
     /** On a cluster a run is an assignment on an agent the scheduler picks now; none that can take it: a failed run. */
     private WorkloadRunRecord runWorkerOnAgent(Manifest m, Manifest.Worker w, String releaseId) {
         ClusterApps.check(m);   // a release applied before workers ran on agents may hold one that cannot
         long now = System.currentTimeMillis();
         var run = clusterWork.runWorker(m, w, releaseId, now);
         return run.agentId() == null
-                ? WorkloadRunRecord.onAgent(run.id(), m.appName(), w.name(), releaseId, "failed", null, run.unplacedReason(), now)
-                : WorkloadRunRecord.onAgent(run.id(), m.appName(), w.name(), releaseId, "running", null, "on agent " + run.agentId(), now);
+                ? WorkloadRunRecord.onAgent(run.id(), m.appName(), "worker", w.name(), releaseId, "failed", null, run.unplacedReason(), now)
+                : WorkloadRunRecord.onAgent(run.id(), m.appName(), "worker", w.name(), releaseId, "running", null, "on agent " + run.agentId(), now);
     }
 
     public List<WorkloadRunRecord> runs(String app) {
-        if (cluster.clustered()) return clusterWork.workerRuns(checkName(app)).stream().limit(100).map(dev.yoq.cluster.work.WorkerRuns::of).toList();
+        if (cluster.clustered()) return clusterWork.runs(checkName(app)).stream().limit(100).map(dev.yoq.cluster.work.AgentRuns::of).toList();
         return FreshReads.fresh(em.createQuery("SELECT w FROM WorkloadRunRecord w WHERE w.appName = :a ORDER BY w.startedAt DESC",
                 WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();
     }

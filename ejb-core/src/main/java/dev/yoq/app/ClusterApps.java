@@ -5,21 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an app may ask of a cluster today: services whose replicas run on agents and workers run once on an agent,
- * each from an image reference, with {@code required_labels} of the form k=v. Crons and training jobs, volumes, GPU
- * workers, and a rootfs directory as an image are refused before anything is recorded.
+ * What an app may ask of a cluster today: services whose replicas run on agents, workers and crons whose runs go
+ * to an agent, each from an image reference, with {@code required_labels} of the form k=v. Training jobs, volumes,
+ * GPU workers, and a rootfs directory as an image are refused before anything is recorded.
  */
 final class ClusterApps {
     private ClusterApps() {}
 
     static void check(Manifest m) {
         List<String> problems = new ArrayList<>();
-        m.crons().forEach(c -> problems.add("cron " + c.name()));
         m.trainingJobs().forEach(t -> problems.add("training job " + t.name()));
         if (!problems.isEmpty()) {
-            throw new AppException(AppException.Kind.INVALID, "a cluster runs an app's services and workers on agents; "
+            throw new AppException(AppException.Kind.INVALID, "a cluster runs an app's services, workers and crons on agents; "
                     + String.join(", ", problems) + " cannot run on a cluster yet");
         }
+        for (Manifest.Cron c : m.crons()) runsOnAgents("cron " + c.name(), c.common(), List.of());
         for (Manifest.Service s : m.services()) runsOnAgents("service " + s.name(), s.common(), s.requiredLabels());
         for (Manifest.Worker w : m.workers()) {
             if (w.gpu() != null || w.gpuMesh() != null) {

@@ -102,7 +102,8 @@ public class CronScheduler {
 
     @Timeout
     void fire(Timer timer) {
-        if (!startup.report().ready() || !cluster.leads()) return;   // a cron fires once per cluster: on the leader
+        // on a cluster the leader's ClusterWork runs crons on agents, once per slot (CronSlots): nothing runs here
+        if (!startup.report().ready() || cluster.clustered()) return;
         if (SWEEP.equals(timer.getInfo())) {
             if (!restored) restoreSchedules();
             sweep();

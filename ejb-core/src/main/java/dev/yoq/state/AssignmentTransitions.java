@@ -24,6 +24,8 @@ final class AssignmentTransitions {
     private static Integer place(Command.PlaceAssignments c, EntityManager em) {
         int changed = 0;
         for (Command.NewAssignment a : c.created()) {
+            // an id already on record: a cron slot another leader (or an earlier pass) proposed first keeps its run
+            if (count(em, "SELECT COUNT(*) FROM assignments WHERE id = ?1", a.id()) > 0) continue;
             // decided on the leader's earlier view: a replacement only while its original is still there and has
             // none yet (down or a release may have removed it meanwhile), an agent only while it is still active
             if (a.replaces() != null && (count(em, "SELECT COUNT(*) FROM assignments WHERE id = ?1", a.replaces()) == 0

@@ -43,6 +43,17 @@ class AssignmentTransitionsTest {
     }
 
     @Test
+    void work_whose_id_is_on_record_is_not_inserted_again_so_a_cron_slot_keeps_its_first_run() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(fresh("slot1", "aaaaaaaaaaaa", null)), List.of(), Map.of(), 5_000));
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "slot1", "stopped", "exited with code 0"));
+        int changed = apply(new Command.PlaceAssignments(List.of(fresh("slot1", "bbbbbbbbbbbb", null), fresh("slot2", "bbbbbbbbbbbb", null)),
+                List.of(), Map.of(), 6_000));
+        assertThat(changed).as("only the new slot").isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'slot1' AND agent_id = 'aaaaaaaaaaaa' AND status = 'stopped' "
+                + "AND created_at = 5000")).isEqualTo(1);
+    }
+
+    @Test
     void a_placement_decided_on_an_older_view_is_dropped() throws Exception {
         apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null), fresh("w2", "", null)), List.of(), Map.of(), 5_000));
         apply(new Command.DrainAgent("bbbbbbbbbbbb", "t", 5_500));

@@ -51,12 +51,12 @@ public class WorkloadRunRecord {
     }
 
     /**
-     * A worker's run on a cluster's agent, read from its assignment (never stored here): no container on this node,
-     * and no finish time (an agent reports how a run ended, not when).
+     * A worker's or cron's run on a cluster's agent, read from its assignment (never stored here): no container on
+     * this node, and no finish time (an agent reports how a run ended, not when).
      */
-    public static WorkloadRunRecord onAgent(String id, String appName, String name, String releaseId, String outcome,
+    public static WorkloadRunRecord onAgent(String id, String appName, String kind, String name, String releaseId, String outcome,
                                             Integer exitCode, String message, long startedAt) {
-        WorkloadRunRecord r = new WorkloadRunRecord(id, appName, "worker", name, releaseId, null, "running", message, startedAt);
+        WorkloadRunRecord r = new WorkloadRunRecord(id, appName, kind, name, releaseId, null, "running", message, startedAt);
         r.outcome = outcome;
         r.exitCode = exitCode;
         return r;

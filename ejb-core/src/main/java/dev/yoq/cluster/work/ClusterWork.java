@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * The leader's side of apps on a cluster: a release's replicas become assignments placed by the scheduler, the
  * release follows them to completion (every replica running on its agent) or failure, and a pass every 10 s places
  * orphaned and waiting work and moves a draining agent's work. A release left in progress by a leader that died is
- * followed again by the next leader within a second.
+ * followed again by the next leader within a second. Every second the leader also starts the cron runs due
+ * ({@link CronSlots}); a worker's run is placed when asked ({@link #runWorker}).
  */
 @Singleton
 @Startup
@@ -165,9 +166,9 @@ public class ClusterWork {
     /** A worker run placed on {@code agentId}, or not placed ({@code agentId} null) for {@code unplacedReason}. */
     public record WorkerRun(String id, String agentId, String unplacedReason) {}
 
-    /** The app's worker runs on agents, newest first. */
-    public List<Work> workerRuns(String app) {
-        List<Work> runs = new ArrayList<>(work(null).stream().filter(w -> w.worker() && app.equals(w.appName())).toList());
+    /** The app's worker and cron runs on agents, newest first. */
+    public List<Work> runs(String app) {
+        List<Work> runs = new ArrayList<>(work(null).stream().filter(w -> w.oneShot() && app.equals(w.appName())).toList());
         java.util.Collections.reverse(runs);
         return runs;
     }
@@ -225,7 +226,10 @@ public class ClusterWork {
         if (!cluster.leadsStartedCluster()) return;
         try {
             if ("placement".equals(timer.getInfo())) placeWaiting();
-            else resumeOrphanedReleases();
+            else {
+                resumeOrphanedReleases();
+                runDueCrons();
+            }
         } catch (RuntimeException e) {
             LOG.warning("cluster " + timer.getInfo() + ": " + e.getMessage());
         }
@@ -233,13 +237,62 @@ public class ClusterWork {
 
     private void placeWaiting() {
         // a release given up on (its apply's thread failed) leaves its assignments: nothing serves from them
-        List<String> abandoned = ids("SELECT a.id FROM assignments a JOIN deployments d ON d.id = a.release_id WHERE d.status = 'failed'");
+        List<String> abandoned = ids("SELECT a.id FROM assignments a JOIN deployments d ON d.id = a.release_id WHERE d.status = 'failed' "
+                + "AND COALESCE(a.workload_kind, 'service') = 'service'");   // a run goes to its end whatever its release became
         if (!abandoned.isEmpty()) bus.submit(new Command.RemoveAssignments(abandoned));
-        WorkPlan.Decision d = WorkPlan.plan(agents(), work(null), servingReleases(), System.currentTimeMillis(), () -> NodeNumbers.agentId(random));
+        List<Work> all = work(null);
+        WorkPlan.Decision d = WorkPlan.plan(agents(), all, servingReleases(), System.currentTimeMillis(), () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
             bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
         if (!d.removed().isEmpty()) bus.submit(new Command.RemoveAssignments(d.removed()));
+        for (Work w : all) {
+            if (d.lost().containsKey(w.id())) bus.submit(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id())));
+        }
+    }
+
+    /**
+     * Each cron slot due now becomes a run on an agent (placed at once where there is room, else waiting like any
+     * work), one entry per slot: a slot another leader already proposed is kept as it is by the state machine.
+     */
+    private void runDueCrons() {
+        List<CronSlots.Cron> crons = servingCrons();
+        if (crons.isEmpty()) return;
+        List<Work> all = work(null);
+        java.util.Set<String> ids = new java.util.HashSet<>(), live = new java.util.HashSet<>();
+        for (Work w : all) {
+            ids.add(w.id());
+            if ("cron".equals(w.workloadKind()) && w.live()) live.add(w.appName() + "/" + w.workloadName());
+        }
+        long now = System.currentTimeMillis();
+        for (CronSlots.Due d : CronSlots.due(crons, ids, live, now)) {
+            Manifest m = snapshots.of(d.cron().releaseId());
+            Manifest.Cron c = m == null ? null : m.crons().stream().filter(x -> x.name().equals(d.cron().name())).findFirst().orElse(null);
+            if (c == null) continue;
+            Work run = new Work(d.runId(), "", "pending", null, c.common().image(), ShellWords.join(c.common().command()), WORKER_CPU,
+                    WORKER_MEMORY_MB, d.cron().app(), "cron", c.name(), d.cron().releaseId(), null, Map.of(), RunDetails.of(c.common()), now);
+            List<Command.NewAssignment> placed = WorkPlan.placeNew(agents(), all, List.of(run));
+            bus.submit(new Command.PlaceAssignments(placed, List.of(), Map.of(), now));
+        }
+    }
+
+    /** The crons of each app's serving release (its newest completed one; none for an app taken down). */
+    @SuppressWarnings("unchecked")
+    private List<CronSlots.Cron> servingCrons() {
+        java.util.Map<String, Object[]> newest = new java.util.HashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, id, created_at FROM deployments WHERE status = 'completed' "
+                + "AND app_name NOT IN (SELECT app_name FROM apps_down) ORDER BY created_at DESC, seq DESC").getResultList()) {
+            newest.putIfAbsent((String) r[0], r);
+        }
+        List<CronSlots.Cron> out = new ArrayList<>();
+        for (Object[] r : newest.values()) {
+            Manifest m = snapshots.of((String) r[1]);
+            if (m == null) continue;
+            for (Manifest.Cron c : m.crons()) {
+                out.add(new CronSlots.Cron((String) r[0], (String) r[1], ((Number) r[2]).longValue(), c.name(), c.every() * 1000));
+            }
+        }
+        return out;
     }
 
     /** Each app's newest completed release. */
@@ -286,9 +339,10 @@ public class ClusterWork {
     @SuppressWarnings("unchecked")
     List<AgentView> agents() {
         List<AgentView> out = new ArrayList<>();
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT id, status, role, cpu_cores, memory_mb, labels FROM agents").getResultList()) {
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT id, status, role, cpu_cores, memory_mb, labels, last_heartbeat "
+                + "FROM agents").getResultList()) {
             out.add(new AgentView((String) r[0], NodeStatus.parse((String) r[1]), NodeRole.parse((String) r[2]), ((Number) r[3]).intValue(),
-                    ((Number) r[4]).longValue(), AgentRegistration.labels((String) r[5], new ArrayList<>())));
+                    ((Number) r[4]).longValue(), AgentRegistration.labels((String) r[5], new ArrayList<>()), ((Number) r[6]).longValue()));
         }
         return out;
     }

@@ -57,9 +57,9 @@ public record Work(String id, String agentId, String status, String reason, Stri
         return workloadKind == null || "service".equals(workloadKind);
     }
 
-    /** A one-shot run of a worker: never moved, repaired or restarted; it ends with its exit. */
-    public boolean worker() {
-        return "worker".equals(workloadKind);
+    /** A one-shot run of a worker or a cron: never moved, repaired or restarted; it ends with its exit. */
+    public boolean oneShot() {
+        return "worker".equals(workloadKind) || "cron".equals(workloadKind);
     }
 
     /** The replicas that should spread over nodes: one app's workload. */

@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * replicas are not served). One that ended within {@link #REPAIR_AFTER_MS} of being recorded is replaced only
  * once that much time has passed since, so a replica that crashes for good is tried about once a minute, not on
  * every pass;</li>
- * <li>a worker's run is never moved or repaired (it runs once, to its exit: a drain waits for it); of a worker's
- * ended runs the newest {@link #KEPT_RUNS} are kept (their containers too, for their logs) and older ones removed;</li>
+ * <li>a worker's or cron's run is never moved or repaired (it runs once, to its exit: a drain waits for it; one on a
+ * draining agent that went silent is recorded failed); of each one's ended runs the newest {@link #KEPT_RUNS} are
+ * kept (their containers too, for their logs) and older ones removed;</li>
  * <li>every unplaced pending assignment (new, orphaned by an offline agent, or waiting for room) goes through the
  * {@link Scheduler} with what each agent's live work already takes; what cannot be placed keeps waiting, with
  * the scheduler's reason.</li>
@@ -40,16 +41,17 @@ import java.util.function.Supplier;
 public final class WorkPlan {
     /** The shortest time between a replica being recorded and its repair: bounds the retries of one that never runs. */
     public static final long REPAIR_AFTER_MS = 60_000;
-    /** Ended runs kept per worker of an app: its recent history, bounded. */
+    /** Ended runs kept per worker or cron of an app: its recent history, bounded. */
     public static final int KEPT_RUNS = 10;
 
     private WorkPlan() {}
 
-    /** What one pass decided: one {@link Command.PlaceAssignments} and one {@link Command.RemoveAssignments}. */
+    /** What one pass decided: one {@link Command.PlaceAssignments}, one {@link Command.RemoveAssignments}, ... */
+    /** ... and {@code lost}: live runs (id → reason) whose draining agent went silent, to be recorded failed. */
     public record Decision(List<Command.NewAssignment> created, List<Command.Placement> placed, Map<String, String> stillWaiting,
-                           List<String> removed) {
+                           List<String> removed, Map<String, String> lost) {
         public boolean empty() {
-            return created.isEmpty() && placed.isEmpty() && stillWaiting.isEmpty() && removed.isEmpty();
+            return created.isEmpty() && placed.isEmpty() && stillWaiting.isEmpty() && removed.isEmpty() && lost.isEmpty();
         }
     }
 
@@ -106,13 +108,28 @@ public final class WorkPlan {
                 stillWaiting.put(w.id(), why.get(w.id()));
             }
         }
-        return new Decision(created, placed, stillWaiting, removed);
+        return new Decision(created, placed, stillWaiting, removed, lostRuns(byId, work, nowMs));
     }
 
-    /** Each worker's ended runs beyond its newest {@link #KEPT_RUNS}. */
+    /**
+     * Live runs on a draining agent silent past the offline rule: the offline rule leaves a draining agent draining
+     * (and its services get replacements anyway), so without this a run there would stay running for good.
+     */
+    static Map<String, String> lostRuns(Map<String, AgentView> agents, List<Work> work, long nowMs) {
+        Map<String, String> lost = new LinkedHashMap<>();
+        for (Work w : work) {
+            AgentView on = agents.get(w.agentId());
+            if (w.oneShot() && w.live() && on != null && on.status() == NodeStatus.DRAINING && on.silentAt(nowMs)) {
+                lost.put(w.id(), "its agent " + on.id() + " went silent while draining");
+            }
+        }
+        return lost;
+    }
+
+    /** Each worker's and cron's ended runs beyond its newest {@link #KEPT_RUNS}. */
     static List<String> oldRuns(List<Work> work) {
         Map<String, List<Work>> ended = new HashMap<>();
-        for (Work w : work) if (w.worker() && w.ended()) ended.computeIfAbsent(w.group(), k -> new ArrayList<>()).add(w);
+        for (Work w : work) if (w.oneShot() && w.ended()) ended.computeIfAbsent(w.workloadKind() + ":" + w.group(), k -> new ArrayList<>()).add(w);
         List<String> old = new ArrayList<>();
         for (List<Work> runs : ended.values()) {
             runs.sort(java.util.Comparator.comparingLong(Work::createdAt).thenComparing(Work::id).reversed());

@@ -169,9 +169,23 @@ class WorkPlanTest {
         List<Work> history = new ArrayList<>();
         for (int i = 0; i < WorkPlan.KEPT_RUNS + 3; i++) history.add(run(String.format("r%011d", i), "a2", i % 2 == 0 ? "stopped" : "failed", 100 + i));
         history.add(run("live", "a2", "running", 1));   // the oldest, but still running: never pruned
+        history.add(new Work("c0", "a2", "stopped", "exited with code 0", "reg/tools:1", "migrate", 1000, 256, "shop", "cron", "migrate",
+                "r1", null, Map.of(), "{}", 0));   // the oldest of all, but a cron's: counted on its own
         WorkPlan.Decision pruned = WorkPlan.plan(agents, history, SETTLED, LATER, newId);
         assertThat(pruned.removed()).as("the three oldest ended runs").containsExactlyInAnyOrder("r00000000000", "r00000000001", "r00000000002");
         assertThat(pruned.created()).isEmpty();
+    }
+
+    @Test
+    void a_live_run_on_a_draining_agent_gone_silent_is_recorded_failed_and_one_on_a_draining_agent_that_speaks_runs_on() {
+        long now = 1_000_000;
+        var silent = new AgentView("a1", NodeStatus.DRAINING, NodeRole.BOTH, 2, 4096, Map.of(), now - 31_000);
+        var speaking = new AgentView("a2", NodeStatus.DRAINING, NodeRole.BOTH, 2, 4096, Map.of(), now - 5_000);
+        WorkPlan.Decision d = WorkPlan.plan(List.of(silent, speaking), List.of(run("w1", "a1", "running", 1), run("w2", "a2", "running", 1),
+                run("w3", "a1", "stopped", 1)), SETTLED, now, newId);
+        assertThat(d.lost()).containsOnlyKeys("w1");
+        assertThat(d.lost().get("w1")).isEqualTo("its agent a1 went silent while draining");
+        assertThat(d.created()).isEmpty();
     }
 
     @Test

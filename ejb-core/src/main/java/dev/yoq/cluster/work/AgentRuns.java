@@ -5,27 +5,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A worker's run on an agent as the runs route shows it, read from its assignment: {@code running} while pending or
+ * A worker's or cron's run on an agent as the runs route shows it, read from its assignment: {@code running} while pending or
  * running, {@code succeeded} once its container exited 0, {@code failed} otherwise, with the exit code the agent
  * reported ("exited with code N").
  */
-public final class WorkerRuns {
-    private static final Pattern EXIT = Pattern.compile("exited with code (\\d{1,3})\\b");
+public final class AgentRuns {
+    /** The agent's own words for a run's exit (a reason it did not write, e.g. a start's error, has no code). */
+    private static final Pattern EXIT = Pattern.compile("^exited with code (\\d{1,3})$");
 
-    private WorkerRuns() {}
+    private AgentRuns() {}
 
     public static WorkloadRunRecord of(Work w) {
         Integer code = exitCode(w.reason());
         String outcome = w.live() ? "running" : "stopped".equals(w.status()) && Integer.valueOf(0).equals(code) ? "succeeded" : "failed";
         String where = w.placed() ? "on agent " + w.agentId() : "waiting for an agent";
         String message = where + (w.reason() == null || w.reason().isEmpty() ? "" : ": " + w.reason());
-        return WorkloadRunRecord.onAgent(w.id(), w.appName(), w.workloadName(), w.releaseId(), outcome, w.live() ? null : code, message,
+        return WorkloadRunRecord.onAgent(w.id(), w.appName(), w.workloadKind(), w.workloadName(), w.releaseId(), outcome, w.live() ? null : code, message,
                 w.createdAt());
     }
 
     static Integer exitCode(String reason) {
         if (reason == null) return null;
         Matcher m = EXIT.matcher(reason);
-        return m.find() ? Integer.valueOf(m.group(1)) : null;
+        return m.matches() ? Integer.valueOf(m.group(1)) : null;
     }
 }
