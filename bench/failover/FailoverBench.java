@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * Leader failover: how long after a SIGKILL of the leader another server of three says it leads. "yoq": three
  * Raft server processes (LabRaftServer: RaftNode over its own SQLite) each in a lab node (scripts/lab); "etcd":
- * three etcd members on loopback with the same election timeout range (1.5-3 s) and pre-vote, as Ratis has.
+ * three etcd members on loopback with the same election timeout range (1.5-3 s: etcd randomizes in [t, 2t]) and
+ * pre-vote, as Ratis has; etcd's heartbeat is 300 ms (it refuses one above a fifth of the election timeout),
+ * Ratis' 750 ms (half the minimum timeout).
  * Each round waits 1-2 s (a random phase against the heartbeats), kills the leader, polls every 20-50 ms until
  * another leads, then restarts the killed one and waits until it is back.
  * Usage: FailoverBench yoq ROUNDS LAB_SCRIPT LOG_DIR | FailoverBench etcd ROUNDS DATA_DIR
@@ -82,7 +84,7 @@ public class FailoverBench {
                 "--listen-client-urls", "http://127.0.0.1:2379" + i, "--advertise-client-urls", "http://127.0.0.1:2379" + i,
                 "--listen-peer-urls", "http://127.0.0.1:2389" + i, "--initial-advertise-peer-urls", "http://127.0.0.1:2389" + i,
                 "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", "yoq-failover",
-                "--heartbeat-interval", "750", "--election-timeout", "1500", "--pre-vote", "--log-level", "error")
+                "--heartbeat-interval", "300", "--election-timeout", "1500", "--pre-vote", "--log-level", "error")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("e" + i + ".log").toFile()).start();
     }
 

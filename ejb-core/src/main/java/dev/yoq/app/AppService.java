@@ -209,6 +209,9 @@ public class AppService {
     /** On a cluster a run is an assignment on an agent the scheduler picks now; none that can take it: a failed run. */
     private WorkloadRunRecord runWorkerOnAgent(Manifest m, Manifest.Worker w, String releaseId) {
         ClusterApps.check(m);   // a release applied before workers ran on agents may hold one that cannot
+        if (em.find(dev.yoq.model.AppDownRecord.class, m.appName(), FreshReads.FIND) != null) {   // its runs would not be recorded
+            throw new AppException(AppException.Kind.INVALID, "app " + m.appName() + " is down: yoq up before running its workers");
+        }
         long now = System.currentTimeMillis();
         var run = clusterWork.runWorker(m, w, releaseId, now);
         return run.agentId() == null

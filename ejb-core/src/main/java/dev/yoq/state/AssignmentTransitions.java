@@ -26,6 +26,9 @@ final class AssignmentTransitions {
         for (Command.NewAssignment a : c.created()) {
             // an id already on record: a cron slot another leader (or an earlier pass) proposed first keeps its run
             if (count(em, "SELECT COUNT(*) FROM assignments WHERE id = ?1", a.id()) > 0) continue;
+            // a worker's or cron's run decided before its app went down does not outlive the down
+            if (!"service".equals(a.workloadKind()) && a.workloadKind() != null
+                    && count(em, "SELECT COUNT(*) FROM apps_down WHERE app_name = ?1", a.appName()) > 0) continue;
             // decided on the leader's earlier view: a replacement only while its original is still there and has
             // none yet (down or a release may have removed it meanwhile), an agent only while it is still active
             if (a.replaces() != null && (count(em, "SELECT COUNT(*) FROM assignments WHERE id = ?1", a.replaces()) == 0

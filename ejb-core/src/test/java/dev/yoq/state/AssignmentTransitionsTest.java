@@ -54,6 +54,15 @@ class AssignmentTransitionsTest {
     }
 
     @Test
+    void a_run_decided_before_its_app_went_down_is_not_recorded_but_a_replica_is_placed_as_before() throws Exception {
+        apply(new Command.MarkAppDown("shop", 4_000));
+        var cronRun = new Command.NewAssignment("c1", "aaaaaaaaaaaa", "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null, null, "", "{}");
+        int changed = apply(new Command.PlaceAssignments(List.of(cronRun, fresh("w1", "aaaaaaaaaaaa", null)), List.of(), Map.of(), 5_000));
+        assertThat(changed).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'c1'")).isZero();
+    }
+
+    @Test
     void a_placement_decided_on_an_older_view_is_dropped() throws Exception {
         apply(new Command.PlaceAssignments(List.of(fresh("w1", "aaaaaaaaaaaa", null), fresh("w2", "", null)), List.of(), Map.of(), 5_000));
         apply(new Command.DrainAgent("bbbbbbbbbbbb", "t", 5_500));

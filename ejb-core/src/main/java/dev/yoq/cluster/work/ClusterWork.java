@@ -38,8 +38,8 @@ import java.util.logging.Logger;
  * The leader's side of apps on a cluster: a release's replicas become assignments placed by the scheduler, the
  * release follows them to completion (every replica running on its agent) or failure, and a pass every 10 s places
  * orphaned and waiting work and moves a draining agent's work. A release left in progress by a leader that died is
- * followed again by the next leader within a second. Every second the leader also starts the cron runs due
- * ({@link CronSlots}); a worker's run is placed when asked ({@link #runWorker}).
+ * followed again by the next leader within a second. A worker's run is placed when asked ({@link #runWorker}); crons
+ * are {@link ClusterCrons}'.
  */
 @Singleton
 @Startup
@@ -226,10 +226,7 @@ public class ClusterWork {
         if (!cluster.leadsStartedCluster()) return;
         try {
             if ("placement".equals(timer.getInfo())) placeWaiting();
-            else {
-                resumeOrphanedReleases();
-                runDueCrons();
-            }
+            else resumeOrphanedReleases();
         } catch (RuntimeException e) {
             LOG.warning("cluster " + timer.getInfo() + ": " + e.getMessage());
         }
@@ -249,50 +246,6 @@ public class ClusterWork {
         for (Work w : all) {
             if (d.lost().containsKey(w.id())) bus.submit(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id())));
         }
-    }
-
-    /**
-     * Each cron slot due now becomes a run on an agent (placed at once where there is room, else waiting like any
-     * work), one entry per slot: a slot another leader already proposed is kept as it is by the state machine.
-     */
-    private void runDueCrons() {
-        List<CronSlots.Cron> crons = servingCrons();
-        if (crons.isEmpty()) return;
-        List<Work> all = work(null);
-        java.util.Set<String> ids = new java.util.HashSet<>(), live = new java.util.HashSet<>();
-        for (Work w : all) {
-            ids.add(w.id());
-            if ("cron".equals(w.workloadKind()) && w.live()) live.add(w.appName() + "/" + w.workloadName());
-        }
-        long now = System.currentTimeMillis();
-        for (CronSlots.Due d : CronSlots.due(crons, ids, live, now)) {
-            Manifest m = snapshots.of(d.cron().releaseId());
-            Manifest.Cron c = m == null ? null : m.crons().stream().filter(x -> x.name().equals(d.cron().name())).findFirst().orElse(null);
-            if (c == null) continue;
-            Work run = new Work(d.runId(), "", "pending", null, c.common().image(), ShellWords.join(c.common().command()), WORKER_CPU,
-                    WORKER_MEMORY_MB, d.cron().app(), "cron", c.name(), d.cron().releaseId(), null, Map.of(), RunDetails.of(c.common()), now);
-            List<Command.NewAssignment> placed = WorkPlan.placeNew(agents(), all, List.of(run));
-            bus.submit(new Command.PlaceAssignments(placed, List.of(), Map.of(), now));
-        }
-    }
-
-    /** The crons of each app's serving release (its newest completed one; none for an app taken down). */
-    @SuppressWarnings("unchecked")
-    private List<CronSlots.Cron> servingCrons() {
-        java.util.Map<String, Object[]> newest = new java.util.HashMap<>();
-        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, id, created_at FROM deployments WHERE status = 'completed' "
-                + "AND app_name NOT IN (SELECT app_name FROM apps_down) ORDER BY created_at DESC, seq DESC").getResultList()) {
-            newest.putIfAbsent((String) r[0], r);
-        }
-        List<CronSlots.Cron> out = new ArrayList<>();
-        for (Object[] r : newest.values()) {
-            Manifest m = snapshots.of((String) r[1]);
-            if (m == null) continue;
-            for (Manifest.Cron c : m.crons()) {
-                out.add(new CronSlots.Cron((String) r[0], (String) r[1], ((Number) r[2]).longValue(), c.name(), c.every() * 1000));
-            }
-        }
-        return out;
     }
 
     /** Each app's newest completed release. */
@@ -337,7 +290,7 @@ public class ClusterWork {
     }
 
     @SuppressWarnings("unchecked")
-    List<AgentView> agents() {
+    public List<AgentView> agents() {
         List<AgentView> out = new ArrayList<>();
         for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT id, status, role, cpu_cores, memory_mb, labels, last_heartbeat "
                 + "FROM agents").getResultList()) {
@@ -349,7 +302,7 @@ public class ClusterWork {
 
     /** Every assignment, or one release's. */
     @SuppressWarnings("unchecked")
-    List<Work> work(String releaseId) {
+    public List<Work> work(String releaseId) {
         var q = em.createNativeQuery("SELECT id, agent_id, status, status_reason, image, command, cpu_limit, memory_limit_mb, app_name, "
                 + "workload_kind, workload_name, release_id, replaces, required_labels, details, created_at FROM assignments"
                 + (releaseId == null ? "" : " WHERE release_id = ?1") + " ORDER BY created_at, id");

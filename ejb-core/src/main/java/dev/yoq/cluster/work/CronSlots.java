@@ -51,6 +51,24 @@ public final class CronSlots {
         return out;
     }
 
+    /**
+     * Runs of these crons still waiting to start (pending: unplaced, or placed on an agent that has not started it)
+     * when their cron's next slot came: id → why they are given up. A run that runs goes on (later slots wait).
+     */
+    public static java.util.Map<String, String> stale(List<Cron> crons, List<Work> work, long nowMs) {
+        java.util.Map<String, Long> every = new java.util.HashMap<>();
+        crons.forEach(c -> every.put(c.app() + "/" + c.name(), c.everyMs()));
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Work w : work) {
+            Long e = every.get(w.appName() + "/" + w.workloadName());
+            if (e != null && "cron".equals(w.workloadKind()) && "pending".equals(w.status()) && w.createdAt() > 0 && nowMs >= w.createdAt() + e) {
+                out.put(w.id(), w.placed() ? "not started on agent " + w.agentId() + " before the cron's next slot"
+                        : "no agent had room before the cron's next slot" + (w.reason() == null ? "" : " (" + w.reason() + ")"));
+            }
+        }
+        return out;
+    }
+
     /** The 12 hex digits naming slot {@code slot} of cron {@code name} of release {@code releaseId}. */
     public static String runId(String releaseId, String name, long slot) {
         try {

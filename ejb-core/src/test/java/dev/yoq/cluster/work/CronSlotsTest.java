@@ -40,6 +40,21 @@ class CronSlotsTest {
         assertThat(CronSlots.due(List.of(TICK), Set.of(), Set.of("shop/other"), T0 + 30_000)).hasSize(1);
     }
 
+    @Test
+    void a_run_still_waiting_to_start_when_the_next_slot_comes_is_given_up_and_one_that_runs_goes_on() {
+        var unplaced = new Work("u1", "", "pending", "unschedulable: no room", "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
+                java.util.Map.of(), "{}", T0 + 30_000);
+        var stuck = new Work("s1", "feedfacecafe", "pending", null, "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
+                java.util.Map.of(), "{}", T0 + 30_000);
+        var running = new Work("r1", "feedfacecafe", "running", null, "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
+                java.util.Map.of(), "{}", T0 + 30_000);
+        assertThat(CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 59_999)).isEmpty();
+        var given = CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 60_000);
+        assertThat(given).containsOnlyKeys("u1", "s1");
+        assertThat(given.get("u1")).isEqualTo("no agent had room before the cron's next slot (unschedulable: no room)");
+        assertThat(given.get("s1")).isEqualTo("not started on agent feedfacecafe before the cron's next slot");
+    }
+
     /**
      * A day of a 30 s cron ticked once a second by whichever server leads, leadership moving every few minutes and
      * nobody leading for 3 s each time: every slot runs exactly once (a gap shorter than the grace delays a slot,
