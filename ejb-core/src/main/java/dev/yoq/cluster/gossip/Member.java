@@ -28,6 +28,11 @@ public record Member(long id, int ipv4, int port, MemberState state, long incarn
         return new Member(id, ipv4, port, newState, newIncarnation);
     }
 
+    /** This member reached at another address (same id, state and incarnation). */
+    public Member at(int newIpv4, int newPort) {
+        return new Member(id, newIpv4, newPort, state, incarnation);
+    }
+
     /**
      * Whether this update replaces {@code known} (spec conflict resolution): the higher incarnation wins; at equal
      * incarnation dead beats suspect beats alive. An identical state and incarnation is not newer, so a repeat

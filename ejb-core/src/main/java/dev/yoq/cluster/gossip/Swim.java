@@ -48,7 +48,8 @@ import java.util.random.RandomGenerator;
  * own ALIVE is queued, so its first messages announce it. A message from an unknown sender, when the caller gives
  * the address it came from, adds the sender as ALIVE at incarnation 0 (its own gossip corrects the incarnation), and
  * members learned second-hand get our gossip pings, ahead of the round robin, until they answer: any contact makes
- * two nodes know each other, so membership converges even where the epidemic missed one of them.
+ * two nodes know each other, so membership converges even where the epidemic missed one of them. A known sender
+ * heard from another address than its record's is answered there (a member restarted on another port).
  * <p>
  * N, for the intervals and the retransmit count, is {@code members().size() + 1}: every known member, dead ones not
  * yet forgotten included, plus this node. Not thread-safe: one thread drives it.
@@ -171,6 +172,12 @@ public final class Swim {
         if (sender == null) {
             count(Ignored.UNKNOWN_SENDER);
             return flush();
+        }
+        if (senderPort >= 0 && (sender.member.ipv4() != senderIpv4 || sender.member.port() != senderPort)) {
+            // an authenticated frame from elsewhere: the member restarted on another port (or address). Answers go
+            // where it is now, or the accusation it must refute (it restarted at incarnation 0, held dead) never
+            // reaches it and it stays dead for us however long it runs
+            sender.member = sender.member.at(senderIpv4, senderPort);
         }
         sender.unheard = false;
         if (message instanceof Ping ping) {

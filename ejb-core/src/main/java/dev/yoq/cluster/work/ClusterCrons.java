@@ -81,7 +81,7 @@ public class ClusterCrons {
         List<CronSlots.Cron> crons = serving();
         if (crons.isEmpty()) return;
         List<Work> all = work.work(null);
-        // a run no agent started before its cron's next slot is given up: it would hold back every later slot
+        // a run no agent started within its period (a minute at least) is given up: it would hold back every later slot
         Map<String, String> stale = CronSlots.stale(crons, all, now);
         Set<String> ids = new HashSet<>(), live = new HashSet<>();
         for (Work w : all) {

@@ -52,8 +52,15 @@ public final class CronSlots {
     }
 
     /**
-     * Runs of these crons still waiting to start (pending: unplaced, or placed on an agent that has not started it)
-     * when their cron's next slot came: id → why they are given up. A run that runs goes on (later slots wait).
+     * How long a run may wait to start before it is given up: its cron's period, and at least a minute, since an
+     * agent reports a start only at its next 5 s cycle and follows a new leader within a few cycles.
+     */
+    public static final long MIN_START_WAIT_MS = 60_000;
+
+    /**
+     * Runs of these crons still waiting to start (pending: unplaced, or placed on an agent that has not reported it)
+     * a period (at least {@link #MIN_START_WAIT_MS}) after they were recorded: id → why they are given up. A run
+     * that runs goes on (later slots wait).
      */
     public static java.util.Map<String, String> stale(List<Cron> crons, List<Work> work, long nowMs) {
         java.util.Map<String, Long> every = new java.util.HashMap<>();
@@ -61,9 +68,10 @@ public final class CronSlots {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Work w : work) {
             Long e = every.get(w.appName() + "/" + w.workloadName());
-            if (e != null && "cron".equals(w.workloadKind()) && "pending".equals(w.status()) && w.createdAt() > 0 && nowMs >= w.createdAt() + e) {
-                out.put(w.id(), w.placed() ? "not started on agent " + w.agentId() + " before the cron's next slot"
-                        : "no agent had room before the cron's next slot" + (w.reason() == null ? "" : " (" + w.reason() + ")"));
+            if (e != null && "cron".equals(w.workloadKind()) && "pending".equals(w.status()) && w.createdAt() > 0 && nowMs >= w.createdAt() + Math.max(e, MIN_START_WAIT_MS)) {
+                String waited = Math.max(e, MIN_START_WAIT_MS) / 1000 + " s";
+                out.put(w.id(), w.placed() ? "not started on agent " + w.agentId() + " within " + waited
+                        : "no agent had room within " + waited + (w.reason() == null ? "" : " (" + w.reason() + ")"));
             }
         }
         return out;

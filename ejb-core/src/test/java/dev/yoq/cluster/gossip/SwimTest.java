@@ -212,6 +212,27 @@ class SwimTest {
     }
 
     @Test
+    void aMemberWeHoldDeadThatRestartedOnAnotherPortIsAnsweredThereAndItsRefutationRevivesIt() {
+        Swim s = started(swim(1, 2, 9));
+        s.receive(0, new Ack(2, 0, List.of(member(9).with(DEAD, 0))));
+        Swim restarted = new Swim(CONFIG, new Member(9, Member.parseIpv4("10.0.0.9"), 7000, ALIVE, 0), List.of(member(1)), new SplittableRandom(9));
+
+        Swim.Output answer = s.receive(1, new Ping(9, 1, List.of(restarted.self())), Member.parseIpv4("10.0.0.9"), 7000);
+        assertThat(answer.messages()).singleElement().satisfies(out -> {
+            assertThat(out.to().port()).as("answered where it is now, not at its old port").isEqualTo(7000);
+            assertThat(out.message().updates()).first().isEqualTo(member(9).with(DEAD, 0).at(Member.parseIpv4("10.0.0.9"), 7000));
+        });
+        Swim.Output refuted = restarted.receive(2, answer.messages().get(0).message(), Member.parseIpv4("10.0.0.1"), 7946);
+        assertThat(restarted.self().incarnation()).isEqualTo(1);
+        assertThat(refuted.messages()).as("an ack is not answered: the refutation goes with its next message").isEmpty();
+        Swim.Outgoing next = restarted.tick(CONFIG.tickMs()).messages().stream().filter(o -> o.to().id() == 1).findFirst().orElseThrow();
+        assertThat(next.message().updates()).contains(restarted.self());
+        s.receive(3, next.message(), Member.parseIpv4("10.0.0.9"), 7000);
+        assertThat(s.member(9).state()).isEqualTo(ALIVE);
+        assertThat(s.member(9).port()).isEqualTo(7000);
+    }
+
+    @Test
     void anAccusationBelowOurIncarnationIsAnsweredWithoutRaisingItAgain() {
         Swim accused = swim(1, 2);
         accused.receive(0, new Ping(2, 1, List.of(member(1).with(DEAD, 4))));

@@ -41,18 +41,22 @@ class CronSlotsTest {
     }
 
     @Test
-    void a_run_still_waiting_to_start_when_the_next_slot_comes_is_given_up_and_one_that_runs_goes_on() {
+    void a_run_still_waiting_to_start_a_period_and_at_least_a_minute_after_it_was_recorded_is_given_up_and_one_that_runs_goes_on() {
         var unplaced = new Work("u1", "", "pending", "unschedulable: no room", "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
                 java.util.Map.of(), "{}", T0 + 30_000);
         var stuck = new Work("s1", "feedfacecafe", "pending", null, "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
                 java.util.Map.of(), "{}", T0 + 30_000);
         var running = new Work("r1", "feedfacecafe", "running", null, "reg/t:1", "tick", 1000, 256, "shop", "cron", "tick", "r1", null,
                 java.util.Map.of(), "{}", T0 + 30_000);
-        assertThat(CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 59_999)).isEmpty();
-        var given = CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 60_000);
+        assertThat(CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 60_000))
+                .as("a period has passed, but not the minute an agent may need to report a start").isEmpty();
+        var given = CronSlots.stale(List.of(TICK), List.of(unplaced, stuck, running), T0 + 90_000);
         assertThat(given).containsOnlyKeys("u1", "s1");
-        assertThat(given.get("u1")).isEqualTo("no agent had room before the cron's next slot (unschedulable: no room)");
-        assertThat(given.get("s1")).isEqualTo("not started on agent feedfacecafe before the cron's next slot");
+        assertThat(given.get("u1")).isEqualTo("no agent had room within 60 s (unschedulable: no room)");
+        assertThat(given.get("s1")).isEqualTo("not started on agent feedfacecafe within 60 s");
+        var hourly = new CronSlots.Cron("shop", "r1", T0, "tick", 3_600_000);
+        assertThat(CronSlots.stale(List.of(hourly), List.of(stuck), T0 + 30_000 + 3_599_999)).as("a longer period: its own").isEmpty();
+        assertThat(CronSlots.stale(List.of(hourly), List.of(stuck), T0 + 30_000 + 3_600_000)).containsOnlyKeys("s1");
     }
 
     /**
