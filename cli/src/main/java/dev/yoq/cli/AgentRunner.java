@@ -72,7 +72,7 @@ final class AgentRunner {
             assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
                     a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
                     a.path("workload_name").asText(null), details(a),
-                    java.util.Set.of("worker", "cron").contains(a.path("workload_kind").asText())));
+                    dev.yoq.cluster.work.Work.oneShot(a.path("workload_kind").asText(null))));
         }
         List<AgentWork.Local> containers;
         try {

@@ -54,10 +54,10 @@ public class ClusterCrons {
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
 
-    /** Each release's crons (name, every in ms): a snapshot never changes, so it is parsed once, not every second. */
-    private final Map<String, List<Schedule>> cronsOf = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    /** Each release's crons: a snapshot never changes, so it is looked at once, not every second. */
+    private final Map<String, List<Manifest.Cron>> cronsOf = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<Schedule>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, List<Manifest.Cron>> eldest) {
             return size() > 256;
         }
     });
@@ -93,8 +93,7 @@ public class ClusterCrons {
         for (CronSlots.Due d : CronSlots.due(crons, ids, live, now)) {
             Manifest.Cron c = cron(d.cron().releaseId(), d.cron().name());
             if (c == null) continue;
-            runs.add(new Work(d.runId(), "", "pending", null, c.common().image(), ShellWords.join(c.common().command()), ClusterWork.WORKER_CPU,
-                    ClusterWork.WORKER_MEMORY_MB, d.cron().app(), "cron", c.name(), d.cron().releaseId(), null, Map.of(), RunDetails.of(c.common()), now));
+            runs.add(ClusterWork.oneShot(d.runId(), d.cron().app(), "cron", c.name(), c.common(), d.cron().releaseId(), Map.of(), now));
         }
         if (runs.isEmpty()) return;
         // placed together, so that slots due in the same second count each other against an agent's room
@@ -102,8 +101,7 @@ public class ClusterCrons {
     }
 
     private Manifest.Cron cron(String releaseId, String name) {
-        Manifest m = snapshots.of(releaseId);
-        return m == null ? null : m.crons().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        return cronsOf.computeIfAbsent(releaseId, this::crons).stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
     }
 
     /** Each app's newest release that did not fail (completed, or being placed), unless the app is down: its crons. */
@@ -118,19 +116,15 @@ public class ClusterCrons {
         List<CronSlots.Cron> out = new ArrayList<>();
         for (Object[] r : newest.values()) {
             String releaseId = (String) r[1];
-            for (Schedule c : cronsOf.computeIfAbsent(releaseId, this::crons)) {
-                out.add(new CronSlots.Cron((String) r[0], releaseId, ((Number) r[2]).longValue(), c.name(), c.everyMs()));
+            for (Manifest.Cron c : cronsOf.computeIfAbsent(releaseId, this::crons)) {
+                out.add(new CronSlots.Cron((String) r[0], releaseId, ((Number) r[2]).longValue(), c.name(), c.every() * 1000));
             }
         }
         return out;
     }
 
-    /** A cron of a release: its name and period. */
-    private record Schedule(String name, long everyMs) {}
-
-    private List<Schedule> crons(String releaseId) {
+    private List<Manifest.Cron> crons(String releaseId) {
         Manifest m = snapshots.of(releaseId);
-        if (m == null) return List.of();
-        return m.crons().stream().map(c -> new Schedule(c.name(), c.every() * 1000)).toList();
+        return m == null ? List.of() : m.crons();
     }
 }

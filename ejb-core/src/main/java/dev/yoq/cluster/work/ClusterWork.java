@@ -154,13 +154,19 @@ public class ClusterWork {
      * it (the reason comes back in {@link WorkerRun#unplacedReason}).
      */
     public WorkerRun runWorker(Manifest m, Manifest.Worker w, String releaseId, long now) {
-        Work run = new Work(NodeNumbers.agentId(random), "", "pending", null, w.common().image(), ShellWords.join(w.common().command()),
-                WORKER_CPU, WORKER_MEMORY_MB, m.appName(), "worker", w.name(), releaseId, null,
-                requiredLabels(w.requiredLabels(), new ArrayList<>()), RunDetails.of(w.common()), now);
+        Work run = oneShot(NodeNumbers.agentId(random), m.appName(), "worker", w.name(), w.common(), releaseId,
+                requiredLabels(w.requiredLabels(), new ArrayList<>()), now);
         Command.NewAssignment placed = WorkPlan.placeNew(agents(), work(null), List.of(run)).get(0);
         if (placed.agentId().isEmpty()) return new WorkerRun(placed.id(), null, placed.reason());
         bus.submit(new Command.PlaceAssignments(List.of(placed), List.of(), Map.of(), now));
         return new WorkerRun(placed.id(), placed.agentId(), null);
+    }
+
+    /** One unplaced run of a worker or cron ({@code kind}): its image, command, env and capabilities, the spec's limits. */
+    static Work oneShot(String id, String app, String kind, String name, Manifest.Common c, String releaseId, Map<String, String> labels,
+                        long now) {
+        return new Work(id, "", "pending", null, c.image(), ShellWords.join(c.command()), WORKER_CPU, WORKER_MEMORY_MB, app, kind, name,
+                releaseId, null, labels, RunDetails.of(c), now);
     }
 
     /** A worker run placed on {@code agentId}, or not placed ({@code agentId} null) for {@code unplacedReason}. */

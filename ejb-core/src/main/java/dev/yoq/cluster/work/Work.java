@@ -59,6 +59,11 @@ public record Work(String id, String agentId, String status, String reason, Stri
 
     /** A one-shot run of a worker or a cron: never moved, repaired or restarted; it ends with its exit. */
     public boolean oneShot() {
+        return oneShot(workloadKind);
+    }
+
+    /** Whether work of this kind is a one-shot run (the agent starts it without restarts and keeps it once ended). */
+    public static boolean oneShot(String workloadKind) {
         return "worker".equals(workloadKind) || "cron".equals(workloadKind);
     }
 
