@@ -33,6 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class AppService {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AppService.class.getName());
     static final Pattern BAD_NAME_CHARS = Pattern.compile("['\";\\\\\\p{Cntrl}]");
     static final Pattern RELEASE_ID = Pattern.compile("[0-9a-f]{1,64}");
 
@@ -110,6 +111,9 @@ public class AppService {
                 } else {
                     executor.execute(id);
                 }
+            } catch (dev.yoq.state.LeadershipLostException e) {
+                // the release is recorded; the next leader places and follows it (ClusterWork's recovery)
+                LOG.info("release " + id + " left to the next leader: " + e.getMessage());
             } catch (RuntimeException e) {
                 rollouts.abandon(id, e);
             }

@@ -183,6 +183,8 @@ public class AgentService {
         try {
             if ("heartbeat-flush".equals(timer.getInfo())) flush();
             else checkLiveness(System.currentTimeMillis());
+        } catch (dev.yoq.state.LeadershipLostException e) {
+            LOG.info("agent " + timer.getInfo() + " left to the next leader: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warning("agent " + timer.getInfo() + ": " + e.getMessage());
         }
@@ -221,14 +223,14 @@ public class AgentService {
             }).add(d.agentId());
         }
         if (!offline.isEmpty()) {
-            int n = bus.submit(new Command.MarkAgentsOffline(offline, now - Liveness.offlineAfterMs(0), now));
+            int n = bus.submitAsLeader(new Command.MarkAgentsOffline(offline, now - Liveness.offlineAfterMs(0), now));
             if (n > 0) LOG.warning(n + " agent(s) offline after " + Liveness.OFFLINE_AFTER_MS / 1000 + " s without a heartbeat: " + offline);
         }
         if (!gossipOffline.isEmpty()) {
-            int n = bus.submit(new Command.MarkAgentsOffline(gossipOffline, now - Liveness.GOSSIP_CONFIRM_MS, now));
+            int n = bus.submitAsLeader(new Command.MarkAgentsOffline(gossipOffline, now - Liveness.GOSSIP_CONFIRM_MS, now));
             if (n > 0) LOG.warning(n + " agent(s) offline: gossip holds them dead and no heartbeat for "
                     + Liveness.GOSSIP_CONFIRM_MS / 1000 + " s: " + gossipOffline);
         }
-        if (!forget.isEmpty()) bus.submit(new Command.ForgetAgents(forget, now - Liveness.FORGET_AFTER_MS));
+        if (!forget.isEmpty()) bus.submitAsLeader(new Command.ForgetAgents(forget, now - Liveness.FORGET_AFTER_MS));
     }
 }

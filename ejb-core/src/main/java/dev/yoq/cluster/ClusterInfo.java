@@ -131,7 +131,7 @@ public class ClusterInfo {
         }
     }
 
-    private static <R> R notStartedYet(dev.yoq.state.Command<R> command) {
+    private static <R> R notStartedYet(dev.yoq.state.Command<R> command, boolean asLeader) {
         throw new dev.yoq.state.NotCommittedException("this cluster server's Raft peer is still starting; try again", null);
     }
 

@@ -45,10 +45,13 @@ public final class CommandBus {
         this.sleeper = sleeper;
     }
 
-    /** Where a cluster sends its replicated commands: the Raft log, which returns the result its apply gave. */
+    /**
+     * Where a cluster sends its replicated commands: the Raft log, which returns the result its apply gave;
+     * {@code asLeader} as in {@link #submitAsLeader}.
+     */
     @FunctionalInterface
     public interface Replicator {
-        <R> R submit(Command<R> command);
+        <R> R submit(Command<R> command, boolean asLeader);
     }
 
     private volatile Replicator replicator;
@@ -66,8 +69,24 @@ public final class CommandBus {
      * log's applier takes it.
      */
     public <R> R submit(Command<R> command) {
+        return submit(command, false);
+    }
+
+    /**
+     * Submits a decision only the cluster's leader may make (placements, a release's steps on agents, the offline
+     * rule, cron slots). In a cluster it lands only if it commits in the term in which this server led when it
+     * decided; a deposed leader's decision, made on what it saw then, is refused by every server even though
+     * Ratis' client forwards it to the new leader ({@link LeadershipLostException}). The leadership term is the
+     * fence: one leader per term, and within a server its threads are ordered by {@code AppRollouts}' claims. On a
+     * single node the same as {@link #submit}.
+     */
+    public <R> R submitAsLeader(Command<R> command) {
+        return submit(command, true);
+    }
+
+    private <R> R submit(Command<R> command, boolean asLeader) {
         Replicator log = replicator;
-        if (log != null && replicated.test(command)) return log.submit(command);
+        if (log != null && replicated.test(command)) return log.submit(command, asLeader);
         writer.lock();
         try {
             return applyRetryingWhileBusy(command);

@@ -38,19 +38,27 @@ public final class CommandCodec {
                 .maxNestingDepth(64).maxStringLength(MAX_ENTRY_BYTES).build());
     }
 
-    /** An entry: a command with the id its submitter gave it. */
-    public record Entry(String commandId, Command<?> command) {
+    /**
+     * An entry: a command with the id its submitter gave it and, for a leader's decision, the term in which its
+     * submitter led ({@code 0}: anyone's command, applied whatever term commits it).
+     */
+    public record Entry(String commandId, Command<?> command, long leaderTerm) {
     }
 
-    /** What applying an entry gave: a result, or the reason it was refused. */
-    public record Outcome(long index, JsonNode result, String rejected) {
+    /** What applying an entry gave: a result, or the reason it was refused ({@code fenced}: a deposed leader's decision). */
+    public record Outcome(long index, JsonNode result, String rejected, boolean fenced) {
         public boolean isRejected() { return rejected != null; }
     }
 
     public byte[] encode(String commandId, Command<?> command) {
+        return encode(commandId, command, 0);
+    }
+
+    public byte[] encode(String commandId, Command<?> command, long leaderTerm) {
         ObjectNode node = json.createObjectNode();
         node.put("type", command.getClass().getSimpleName());
         node.put("id", commandId);
+        if (leaderTerm > 0) node.put("leader_term", leaderTerm);
         node.set("command", json.valueToTree(command));
         byte[] bytes = write(node);
         if (bytes.length > MAX_ENTRY_BYTES) {
@@ -68,7 +76,7 @@ public final class CommandCodec {
             if (c == null) throw new IllegalArgumentException("unknown command type in log entry: " + type);
             String id = node.path("id").asText(null);
             if (id == null || id.isEmpty()) throw new IllegalArgumentException("log entry without a command id");
-            return new Entry(id, (Command<?>) json.treeToValue(node.get("command"), c));
+            return new Entry(id, (Command<?>) json.treeToValue(node.get("command"), c), node.path("leader_term").asLong(0));
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable log entry: " + e.getMessage(), e);
         }
@@ -88,11 +96,20 @@ public final class CommandCodec {
         return write(node);
     }
 
+    /** A leader's decision committed in a term its submitter did not lead: refused on every server alike. */
+    public byte[] encodeFenced(long index, String reason) {
+        ObjectNode node = json.createObjectNode();
+        node.put("index", index);
+        node.put("rejected", reason);
+        node.put("fenced", true);
+        return write(node);
+    }
+
     public Outcome decodeOutcome(byte[] bytes) {
         try {
             JsonNode node = json.readTree(bytes);
             return new Outcome(node.path("index").asLong(), node.get("result"),
-                    node.hasNonNull("rejected") ? node.get("rejected").asText() : null);
+                    node.hasNonNull("rejected") ? node.get("rejected").asText() : null, node.path("fenced").asBoolean(false));
         } catch (IOException e) {
             throw new IllegalStateException("unreadable apply outcome: " + e.getMessage(), e);
         }

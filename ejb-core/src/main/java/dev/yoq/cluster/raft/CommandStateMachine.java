@@ -162,13 +162,28 @@ public final class CommandStateMachine extends BaseStateMachine {
                 if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entry, index);
                 String previous = AppliedLog.outcomeOf(em, entry.commandId());
                 AppliedLog.markApplied(em, term, index);
-                if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
+                if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);   // a retry of a command applied before
+                if (entry.leaderTerm() > 0 && entry.leaderTerm() != term) throw new Fenced(entry, term);
                 byte[] result = codec.encodeResult(index, machine.apply(entry.command(), em));
                 AppliedLog.recordOutcome(em, entry.commandId(), index, new String(result, StandardCharsets.UTF_8));
                 return result;
             }), BUSY_BUDGET, CommandBus.THREAD_SLEEP);
+        } catch (Fenced fenced) {
+            return recordOutside(term, index, entry.commandId(), codec.encodeFenced(index, fenced.getMessage()));
         } catch (CommandRejectedException | IllegalArgumentException refused) {
             return recordOutside(term, index, entry.commandId(), codec.encodeRejection(index, refused.getMessage()));
+        }
+    }
+
+    /**
+     * A leader's decision that another leader appended: the leader of an earlier term decided it on what it saw then
+     * (Ratis' client forwards a deposed leader's submits), so it must not land. The entry's term is the same on every
+     * server, and so is this refusal.
+     */
+    private static final class Fenced extends RuntimeException {
+        Fenced(CommandCodec.Entry entry, long term) {
+            super(entry.command().getClass().getSimpleName() + " was decided by the leader of term " + entry.leaderTerm()
+                    + ", which no longer leads (committed in term " + term + ")", null, false, false);
         }
     }
 

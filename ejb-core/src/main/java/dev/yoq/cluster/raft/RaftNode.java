@@ -131,7 +131,41 @@ public final class RaftNode implements AutoCloseable {
 
     /** Replicates {@code command}, then returns what applying it returned (or throws its rejection). */
     public <R> R submit(Command<R> command) {
-        byte[] entry = codec.encode(UUID.randomUUID().toString(), command);
+        return submit(command, false);
+    }
+
+    /**
+     * As {@link #submit(Command)}; {@code asLeader}: the command is this server's decision as leader, refused at
+     * once unless it leads now, and by every server's state machine unless the entry commits in this very term
+     * ({@link dev.yoq.state.LeadershipLostException} either way).
+     */
+    public <R> R submit(Command<R> command, boolean asLeader) {
+        long term = 0;
+        if (asLeader) {
+            term = leadingTerm();
+            if (term <= 0) {
+                throw new dev.yoq.state.LeadershipLostException("server " + self.id() + " does not lead the cluster, and "
+                        + command.getClass().getSimpleName() + " is the leader's decision");
+            }
+        }
+        return submitInTerm(command, term);
+    }
+
+    /** The term this server leads, or 0: read twice around the role so a term begun meanwhile is not taken for its own. */
+    long leadingTerm() {
+        try {
+            var info = server.getDivision(group.getGroupId()).getInfo();
+            long before = info.getCurrentTerm();
+            boolean leads = info.isLeader();
+            return leads && info.getCurrentTerm() == before ? before : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Submits {@code command} as the leader of {@code leaderTerm} (0: anyone's command); tests pass an old term. */
+    <R> R submitInTerm(Command<R> command, long leaderTerm) {
+        byte[] entry = codec.encode(UUID.randomUUID().toString(), command, leaderTerm);
         RaftClient sending = client;
         RaftClientReply reply;
         try {
@@ -154,6 +188,7 @@ public final class RaftNode implements AutoCloseable {
         }
         CommandCodec.Outcome outcome = codec.decodeOutcome(reply.getMessage().getContent().toByteArray());
         awaitLocally(outcome.index());
+        if (outcome.fenced()) throw new dev.yoq.state.LeadershipLostException(outcome.rejected());
         if (outcome.isRejected()) throw new CommandRejectedException(outcome.rejected());
         return codec.resultOf(command, outcome.result());
     }

@@ -72,6 +72,8 @@ public class ClusterCrons {
         if (!cluster.leadsStartedCluster()) return;
         try {
             runDue(System.currentTimeMillis());
+        } catch (dev.yoq.state.LeadershipLostException e) {
+            LOG.info("cluster crons left to the next leader: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warning("cluster crons: " + e.getMessage());
         }
@@ -86,7 +88,7 @@ public class ClusterCrons {
         Set<String> ids = new HashSet<>(), live = new HashSet<>();
         for (Work w : all) {
             ids.add(w.id());
-            if (stale.containsKey(w.id())) bus.submit(new Command.ReportAssignment(w.agentId(), w.id(), "failed", stale.get(w.id())));
+            if (stale.containsKey(w.id())) bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", stale.get(w.id())));
             else if ("cron".equals(w.workloadKind()) && w.live()) live.add(w.appName() + "/" + w.workloadName());
         }
         List<Work> runs = new ArrayList<>();
@@ -97,7 +99,7 @@ public class ClusterCrons {
         }
         if (runs.isEmpty()) return;
         // placed together, so that slots due in the same second count each other against an agent's room
-        bus.submit(new Command.PlaceAssignments(WorkPlan.placeNew(work.agents(), all, runs), List.of(), Map.of(), now));
+        bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(work.agents(), all, runs), List.of(), Map.of(), now));
     }
 
     private Manifest.Cron cron(String releaseId, String name) {

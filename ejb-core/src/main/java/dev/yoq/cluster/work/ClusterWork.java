@@ -88,7 +88,7 @@ public class ClusterWork {
             }
         }
         List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
-        bus.submit(new Command.PlaceAssignments(created, List.of(), Map.of(), now));
+        bus.submitAsLeader(new Command.PlaceAssignments(created, List.of(), Map.of(), now));
         record(releaseId, "in_progress", "placing " + created.size() + " replicas on agents", work(releaseId), 0, 0);
     }
 
@@ -98,6 +98,14 @@ public class ClusterWork {
      * leading (the next leader follows it) or the release was superseded.
      */
     public void follow(String releaseId) {
+        try {
+            followAsLeader(releaseId);
+        } catch (dev.yoq.state.LeadershipLostException e) {   // the next leader follows it from the replicated state
+            LOG.info("release " + releaseId + " left to the next leader: " + e.getMessage());
+        }
+    }
+
+    private void followAsLeader(String releaseId) {
         String lastMessage = null;
         while (true) {
             ReleaseRecord r = release(releaseId);
@@ -113,12 +121,12 @@ public class ClusterWork {
                     // an earlier release's worker runs are left to finish (and to the pass's bound on kept runs)
                     List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2 "
                             + "AND COALESCE(workload_kind, 'service') = 'service'", r.getAppName(), releaseId);
-                    if (!older.isEmpty()) bus.submit(new Command.RemoveAssignments(older));
+                    if (!older.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(older));
                     record(releaseId, "completed", v.message(), replicas, v.running(), 0);
                     return;
                 }
                 case FAIL -> {
-                    bus.submit(new Command.RemoveAssignments(replicas.stream().map(Work::id).toList()));
+                    bus.submitAsLeader(new Command.RemoveAssignments(replicas.stream().map(Work::id).toList()));
                     record(releaseId, "failed", v.message(), replicas, v.running(), v.failed());
                     return;
                 }
@@ -158,7 +166,7 @@ public class ClusterWork {
                 requiredLabels(w.requiredLabels(), new ArrayList<>()), now);
         Command.NewAssignment placed = WorkPlan.placeNew(agents(), work(null), List.of(run)).get(0);
         if (placed.agentId().isEmpty()) return new WorkerRun(placed.id(), null, placed.reason());
-        bus.submit(new Command.PlaceAssignments(List.of(placed), List.of(), Map.of(), now));
+        bus.submitAsLeader(new Command.PlaceAssignments(List.of(placed), List.of(), Map.of(), now));
         return new WorkerRun(placed.id(), placed.agentId(), null);
     }
 
@@ -233,6 +241,8 @@ public class ClusterWork {
         try {
             if ("placement".equals(timer.getInfo())) placeWaiting();
             else resumeOrphanedReleases();
+        } catch (dev.yoq.state.LeadershipLostException e) {
+            LOG.info("cluster " + timer.getInfo() + " left to the next leader: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warning("cluster " + timer.getInfo() + ": " + e.getMessage());
         }
@@ -242,15 +252,15 @@ public class ClusterWork {
         // a release given up on (its apply's thread failed) leaves its assignments: nothing serves from them
         List<String> abandoned = ids("SELECT a.id FROM assignments a JOIN deployments d ON d.id = a.release_id WHERE d.status = 'failed' "
                 + "AND COALESCE(a.workload_kind, 'service') = 'service'");   // a run goes to its end whatever its release became
-        if (!abandoned.isEmpty()) bus.submit(new Command.RemoveAssignments(abandoned));
+        if (!abandoned.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(abandoned));
         List<Work> all = work(null);
         WorkPlan.Decision d = WorkPlan.plan(agents(), all, servingReleases(), System.currentTimeMillis(), () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
-            bus.submit(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
+            bus.submitAsLeader(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
-        if (!d.removed().isEmpty()) bus.submit(new Command.RemoveAssignments(d.removed()));
+        if (!d.removed().isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(d.removed()));
         for (Work w : all) {
-            if (d.lost().containsKey(w.id())) bus.submit(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id())));
+            if (d.lost().containsKey(w.id())) bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id())));
         }
     }
 
@@ -288,7 +298,7 @@ public class ClusterWork {
     }
 
     private void record(String releaseId, String status, String message, List<Work> replicas, int running, int failed) {
-        bus.submit(new Command.RecordRolloutProgress(releaseId, status, message, running, failed, null, ReleaseProgress.targets(replicas), null));
+        bus.submitAsLeader(new Command.RecordRolloutProgress(releaseId, status, message, running, failed, null, ReleaseProgress.targets(replicas), null));
     }
 
     private ReleaseRecord release(String id) {

@@ -35,6 +35,18 @@ class CommandCodecTest {
     }
 
     @Test
+    void a_leaders_decision_carries_its_term_and_anyones_command_none() {
+        Command.RecordAudit audit = new Command.RecordAudit("me", "a", "t", "ok", 1);
+        assertThat(codec.decode(codec.encode("c1", audit, 7)).leaderTerm()).isEqualTo(7);
+        assertThat(codec.decode(codec.encode("c2", audit)).leaderTerm()).isZero();
+        assertThat(new String(codec.encode("c2", audit), StandardCharsets.UTF_8)).doesNotContain("leader_term");
+        CommandCodec.Outcome fenced = codec.decodeOutcome(codec.encodeFenced(14, "decided by the leader of term 7"));
+        assertThat(fenced.fenced()).isTrue();
+        assertThat(fenced.isRejected()).isTrue();
+        assertThat(codec.decodeOutcome(codec.encodeRejection(15, "no")).fenced()).isFalse();
+    }
+
+    @Test
     void results_come_back_as_the_declared_type() {
         Command.RecordAudit audit = new Command.RecordAudit("me", "a", "t", "ok", 1);
         CommandCodec.Outcome o = codec.decodeOutcome(codec.encodeResult(12, 7L));

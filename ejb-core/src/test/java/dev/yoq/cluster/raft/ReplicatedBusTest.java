@@ -155,6 +155,39 @@ class ReplicatedBusTest {
     }
 
     @Test
+    void a_deposed_leaders_decision_is_refused_by_every_server_and_the_new_leaders_lands() throws Exception {
+        lab = new RaftLab(dir, 3, 1000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        long oldTerm = lab.nodes[leader].term();
+        assertThat(lab.nodes[leader].submit(audit(1), true)).as("the leader's decision in its own term").isNotNull();
+        assertThat(lab.nodes[leader].stepDown(10_000)).isTrue();
+        int next = lab.awaitLeader(10_000);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (lab.nodes[leader].isLeader() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertThat(next).isNotEqualTo(leader);
+
+        // a decision taken while it led, submitted after it lost: Ratis' client forwards it to the new leader, which
+        // appends it in the new term, and every state machine refuses it
+        assertThatThrownBy(() -> lab.nodes[leader].submitInTerm(audit(2), oldTerm))
+                .isInstanceOf(dev.yoq.state.LeadershipLostException.class)
+                .hasMessageContaining("decided by the leader of term " + oldTerm);
+        // asked as a follower, refused before anything is sent
+        assertThatThrownBy(() -> lab.nodes[leader].submit(audit(3), true))
+                .isInstanceOf(dev.yoq.state.LeadershipLostException.class).hasMessageContaining("does not lead");
+        // anyone's command from the old leader still lands (forwarded), and so does the new leader's decision
+        lab.nodes[leader].submit(audit(4));
+        lab.nodes[next].submit(audit(5), true);
+
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 5_000)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE target IN ('item-2', 'item-3')")).as("server " + i).isZero();
+            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE target IN ('item-1', 'item-4', 'item-5')")).isEqualTo(3);
+        }
+        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+    }
+
+    @Test
     void step_down_hands_leadership_to_another_server() throws Exception {
         lab = new RaftLab(dir, 3, 1000);
         lab.startAll();
