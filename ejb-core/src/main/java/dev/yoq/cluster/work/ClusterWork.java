@@ -107,10 +107,21 @@ public class ClusterWork {
 
     private void followAsLeader(String releaseId) {
         String lastMessage = null;
+        boolean placedHere = false;
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
             List<Work> replicas = work(releaseId).stream().filter(Work::service).toList();   // not a worker run meanwhile
+            if (replicas.isEmpty() && !placedHere) {
+                // recorded by a leader that lost its place before placing it (its placement was fenced, or it died)
+                Manifest m = snapshots.of(releaseId);
+                if (m != null && m.services().stream().anyMatch(s -> s.replicas() > 0)) {
+                    LOG.info("release " + releaseId + " recorded but never placed: placing its replicas now");
+                    place(m, releaseId, System.currentTimeMillis());
+                    placedHere = true;
+                    continue;
+                }
+            }
             // no replicas yet is a release still being placed (or left by a leader that died before placing it), unless
             // it has no services at all: then it is complete at once (its workers run when asked)
             ReleaseProgress.Verdict v = replicas.isEmpty() && hasNoServices(releaseId)
