@@ -18,7 +18,8 @@ import java.util.Map;
  * Commands as Raft log entries: {@code {"type":"CreateContainer","id":"<command id>","command":{...}}}, the type
  * being the record's simple name among {@link Command}'s permitted records. The command id is chosen by the
  * submitter so that a retried submit is applied once. Results travel back as {@code {"index":N,"result":...}} or
- * {@code {"index":N,"rejected":"why"}}, decoded to the command's declared result type.
+ * {@code {"index":N,"rejected":"why"}}, decoded to the command's declared result type. Submits made together go
+ * as one batch entry ({@link #encodeBatch}), their outcomes as one list ({@link #encodeOutcomes}).
  */
 public final class CommandCodec {
     /** A log entry larger than this is refused before it is proposed (the spec's Raft frame cap is 64 MiB). */
@@ -55,12 +56,7 @@ public final class CommandCodec {
     }
 
     public byte[] encode(String commandId, Command<?> command, long leaderTerm) {
-        ObjectNode node = json.createObjectNode();
-        node.put("type", command.getClass().getSimpleName());
-        node.put("id", commandId);
-        if (leaderTerm > 0) node.put("leader_term", leaderTerm);
-        node.set("command", json.valueToTree(command));
-        byte[] bytes = write(node);
+        byte[] bytes = write(entryNode(commandId, command, leaderTerm));
         if (bytes.length > MAX_ENTRY_BYTES) {
             throw new IllegalArgumentException(command.getClass().getSimpleName() + " is " + bytes.length
                     + " bytes as a log entry; at most " + MAX_ENTRY_BYTES);
@@ -68,9 +64,73 @@ public final class CommandCodec {
         return bytes;
     }
 
-    public Entry decode(byte[] bytes) {
+    private ObjectNode entryNode(String commandId, Command<?> command, long leaderTerm) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", command.getClass().getSimpleName());
+        node.put("id", commandId);
+        if (leaderTerm > 0) node.put("leader_term", leaderTerm);
+        node.set("command", json.valueToTree(command));
+        return node;
+    }
+
+    /**
+     * Several submits in one log entry ({@code {"batch":[entry, ...]}}): one round of replication and one apply
+     * transaction for all of them (group commit). Each keeps its command id and its own outcome.
+     */
+    public static byte[] encodeBatch(java.util.List<byte[]> encodedEntries) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("{\"batch\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (int i = 0; i < encodedEntries.size(); i++) {
+            if (i > 0) out.write(',');
+            out.writeBytes(encodedEntries.get(i));   // each one as encode() wrote it: a JSON object
+        }
+        out.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    /** The entries of a log entry, and whether it was a batch (its outcomes then go back as one list). */
+    public record Decoded(boolean batch, java.util.List<Entry> entries) {}
+
+    public Decoded decodeAll(byte[] bytes) {
+        JsonNode node = readTree(bytes);
+        if (!node.has("batch")) return new Decoded(false, java.util.List.of(entry(node)));
+        JsonNode batch = node.get("batch");
+        if (!batch.isArray() || batch.isEmpty()) throw new IllegalArgumentException("a batch log entry without entries");
+        java.util.List<Entry> out = new java.util.ArrayList<>();
+        for (JsonNode e : batch) out.add(entry(e));
+        return new Decoded(true, out);
+    }
+
+    /** The outcomes of a batch, in its order: {@code {"index":N,"outcomes":[outcome, ...]}}. */
+    public byte[] encodeOutcomes(long index, java.util.List<byte[]> outcomes) {
+        ObjectNode node = json.createObjectNode();
+        node.put("index", index);
+        var array = node.putArray("outcomes");
+        for (byte[] o : outcomes) array.add(readTree(o));
+        return write(node);
+    }
+
+    public java.util.List<Outcome> decodeOutcomes(byte[] bytes) {
+        JsonNode node = readTree(bytes);
+        java.util.List<Outcome> out = new java.util.ArrayList<>();
+        for (JsonNode o : node.path("outcomes")) out.add(outcome(o));
+        return out;
+    }
+
+    private JsonNode readTree(byte[] bytes) {
         try {
-            JsonNode node = json.readTree(bytes);
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable log entry: " + e.getMessage(), e);
+        }
+    }
+
+    public Entry decode(byte[] bytes) {
+        return entry(readTree(bytes));
+    }
+
+    private Entry entry(JsonNode node) {
+        try {
             String type = node.path("type").asText();
             Class<?> c = TYPES.get(type);
             if (c == null) throw new IllegalArgumentException("unknown command type in log entry: " + type);
@@ -107,12 +167,15 @@ public final class CommandCodec {
 
     public Outcome decodeOutcome(byte[] bytes) {
         try {
-            JsonNode node = json.readTree(bytes);
-            return new Outcome(node.path("index").asLong(), node.get("result"),
-                    node.hasNonNull("rejected") ? node.get("rejected").asText() : null, node.path("fenced").asBoolean(false));
+            return outcome(json.readTree(bytes));
         } catch (IOException e) {
             throw new IllegalStateException("unreadable apply outcome: " + e.getMessage(), e);
         }
+    }
+
+    private static Outcome outcome(JsonNode node) {
+        return new Outcome(node.path("index").asLong(), node.get("result"),
+                node.hasNonNull("rejected") ? node.get("rejected").asText() : null, node.path("fenced").asBoolean(false));
     }
 
     /** The result as the type {@code Command<R>} declares (String, Long, Integer, Boolean or Void). */

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -151,48 +153,85 @@ public final class CommandStateMachine extends BaseStateMachine {
     }
 
     private byte[] apply(long term, long index, byte[] data) {
-        CommandCodec.Entry entry;
+        CommandCodec.Decoded decoded;
         try {
-            entry = codec.decode(data);
+            decoded = codec.decodeAll(data);
         } catch (IllegalArgumentException bad) {
-            return recordOutside(term, index, null, codec.encodeRejection(index, bad.getMessage()));
+            byte[] refusal = codec.encodeRejection(index, bad.getMessage());
+            markAppliedOutside(term, index);
+            return refusal;
         }
+        List<byte[]> outcomes = applyAll(term, index, decoded.entries());
+        return decoded.batch() ? codec.encodeOutcomes(index, outcomes) : outcomes.get(0);
+    }
+
+    /** The entry's commands in one transaction; when one is refused, each in a transaction of its own. */
+    private List<byte[]> applyAll(long term, long index, List<CommandCodec.Entry> entries) {
         try {
             return CommandBus.retryWhileBusy(() -> transactions.inNewTransaction(em -> {
-                if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entry, index);
-                String previous = AppliedLog.outcomeOf(em, entry.commandId());
+                if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entries, index);
                 AppliedLog.markApplied(em, term, index);
-                if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);   // a retry of a command applied before
-                if (entry.leaderTerm() > 0 && entry.leaderTerm() != term) throw new Fenced(entry, term);
-                byte[] result = codec.encodeResult(index, machine.apply(entry.command(), em));
-                AppliedLog.recordOutcome(em, entry.commandId(), index, new String(result, StandardCharsets.UTF_8));
-                return result;
+                List<byte[]> out = new ArrayList<>();
+                for (CommandCodec.Entry e : entries) out.add(applyOne(em, term, index, e));
+                return out;
             }), BUSY_BUDGET, CommandBus.THREAD_SLEEP);
-        } catch (Fenced fenced) {
-            return recordOutside(term, index, entry.commandId(), codec.encodeFenced(index, fenced.getMessage()));
         } catch (CommandRejectedException | IllegalArgumentException refused) {
-            return recordOutside(term, index, entry.commandId(), codec.encodeRejection(index, refused.getMessage()));
+            // the refused command's writes must not stay, the others' must: the transaction above rolled back
+            return oneByOne(term, index, entries);
         }
+    }
+
+    /**
+     * A retry of a command applied before gets its first outcome (its id is kept); a deposed leader's decision is
+     * {@link Fenced}; anything else is applied and its outcome recorded.
+     */
+    private byte[] applyOne(jakarta.persistence.EntityManager em, long term, long index, CommandCodec.Entry e) {
+        String previous = AppliedLog.outcomeOf(em, e.commandId());
+        if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
+        if (e.leaderTerm() > 0 && e.leaderTerm() != term) throw new Fenced(e, term);
+        byte[] result = codec.encodeResult(index, machine.apply(e.command(), em));
+        AppliedLog.recordOutcome(em, e.commandId(), index, new String(result, StandardCharsets.UTF_8));
+        return result;
+    }
+
+    /**
+     * The slow path of an entry holding a refused command. After a crash half way, the entry is applied again:
+     * the commands done already answer from their recorded outcomes, so none is applied twice.
+     */
+    private List<byte[]> oneByOne(long term, long index, List<CommandCodec.Entry> entries) {
+        List<byte[]> out = new ArrayList<>();
+        for (CommandCodec.Entry e : entries) {
+            byte[] outcome;
+            try {
+                outcome = CommandBus.retryWhileBusy(() -> transactions.inNewTransaction(em -> applyOne(em, term, index, e)),
+                        BUSY_BUDGET, CommandBus.THREAD_SLEEP);
+            } catch (Fenced fenced) {
+                outcome = recordRefusal(e.commandId(), index, codec.encodeFenced(index, fenced.getMessage()));
+            } catch (CommandRejectedException | IllegalArgumentException refused) {
+                outcome = recordRefusal(e.commandId(), index, codec.encodeRejection(index, refused.getMessage()));
+            }
+            out.add(outcome);
+        }
+        markAppliedOutside(term, index);
+        return out;
     }
 
     /**
      * A leader's decision that another leader appended: the leader of an earlier term decided it on what it saw then
      * (Ratis' client forwards a deposed leader's submits), so it must not land. The entry's term is the same on every
-     * server, and so is this refusal.
+     * server, and so is this refusal. A rejection, so the container's transaction passes it through unwrapped.
      */
-    private static final class Fenced extends RuntimeException {
+    private static final class Fenced extends CommandRejectedException {
         Fenced(CommandCodec.Entry entry, long term) {
             super(entry.command().getClass().getSimpleName() + " was decided by the leader of term " + entry.leaderTerm()
-                    + ", which no longer leads (committed in term " + term + ")", null, false, false);
+                    + ", which no longer leads (committed in term " + term + ")");
         }
     }
 
-    /** A rejected entry still advances the applied index, in its own transaction (the command's rolled back). */
-    private byte[] recordOutside(long term, long index, String commandId, byte[] outcome) {
+    /** A refused command's outcome, in a transaction of its own (the command's writes were rolled back). */
+    private byte[] recordRefusal(String commandId, long index, byte[] outcome) {
         transactions.inNewTransaction(em -> {
-            if (AppliedLog.lastApplied(em)[1] >= index) return null;
-            AppliedLog.markApplied(em, term, index);
-            if (commandId != null && AppliedLog.outcomeOf(em, commandId) == null) {
+            if (AppliedLog.outcomeOf(em, commandId) == null) {
                 AppliedLog.recordOutcome(em, commandId, index, new String(outcome, StandardCharsets.UTF_8));
             }
             return null;
@@ -200,10 +239,22 @@ public final class CommandStateMachine extends BaseStateMachine {
         return outcome;
     }
 
-    private static byte[] replayed(jakarta.persistence.EntityManager em, CommandCodec.Entry entry, long index) {
-        String previous = AppliedLog.outcomeOf(em, entry.commandId());
-        return previous != null ? previous.getBytes(StandardCharsets.UTF_8)
-                : ("{\"index\":" + index + ",\"result\":null}").getBytes(StandardCharsets.UTF_8);
+    /** A refused or undecodable entry still advances the applied index. */
+    private void markAppliedOutside(long term, long index) {
+        transactions.inNewTransaction(em -> {
+            if (AppliedLog.lastApplied(em)[1] < index) AppliedLog.markApplied(em, term, index);
+            return null;
+        });
+    }
+
+    private static List<byte[]> replayed(jakarta.persistence.EntityManager em, List<CommandCodec.Entry> entries, long index) {
+        List<byte[]> out = new ArrayList<>();
+        for (CommandCodec.Entry e : entries) {
+            String previous = AppliedLog.outcomeOf(em, e.commandId());
+            out.add(previous != null ? previous.getBytes(StandardCharsets.UTF_8)
+                    : ("{\"index\":" + index + ",\"result\":null}").getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     @Override

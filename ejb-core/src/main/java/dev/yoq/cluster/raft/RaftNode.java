@@ -48,6 +48,7 @@ public final class RaftNode implements AutoCloseable {
     private final RaftProperties properties;
     private final Parameters parameters;
     private final CommandCodec codec = new CommandCodec();
+    private final GroupCommit groupCommit;
 
     private final ClusterTls tls;
 
@@ -79,6 +80,7 @@ public final class RaftNode implements AutoCloseable {
         this.properties = properties;
         this.parameters = parameters;
         this.client = newClient();
+        this.groupCommit = new GroupCommit(codec, () -> client, "yoq-raft-submit-" + self.id());
     }
 
     private RaftClient newClient() {
@@ -165,32 +167,40 @@ public final class RaftNode implements AutoCloseable {
 
     /** Submits {@code command} as the leader of {@code leaderTerm} (0: anyone's command); tests pass an old term. */
     <R> R submitInTerm(Command<R> command, long leaderTerm) {
-        byte[] entry = codec.encode(UUID.randomUUID().toString(), command, leaderTerm);
-        RaftClient sending = client;
-        RaftClientReply reply;
+        GroupCommit.Pending pending = groupCommit.submit(codec.encode(UUID.randomUUID().toString(), command, leaderTerm));
+        CommandCodec.Outcome outcome;
         try {
-            // The async API pipelines concurrent submits (the blocking one keeps one request in flight per client).
-            reply = sending.async().send(Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry)))
-                    .get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
+            outcome = pending.outcome.get(COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            abandon(sending);
+            giveUp(pending);
             throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + " within "
                     + COMMIT_WAIT_MS + " ms (no majority reachable from server " + self.id() + "?); it may still commit later", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            abandon(sending);
-            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + e.getCause(), e.getCause());
+            if (!(e.getCause() instanceof GroupCommit.Refused)) giveUp(pending);
+            Throwable why = e.getCause() instanceof GroupCommit.Refused r ? r.getCause() : e.getCause();
+            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + why, why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.yoq.state.NotCommittedException("interrupted while committing " + command.getClass().getSimpleName(), e);
         }
-        if (!reply.isSuccess()) {
-            throw new dev.yoq.state.NotCommittedException("the cluster did not commit " + command.getClass().getSimpleName() + ": " + reply.getException(), reply.getException());
-        }
-        CommandCodec.Outcome outcome = codec.decodeOutcome(reply.getMessage().getContent().toByteArray());
         awaitLocally(outcome.index());
         if (outcome.fenced()) throw new dev.yoq.state.LeadershipLostException(outcome.rejected());
         if (outcome.isRejected()) throw new CommandRejectedException(outcome.rejected());
         return codec.resultOf(command, outcome.result());
+    }
+
+    /** {log entries this server's submits went out in, commands in them}: how much group commit batched. */
+    public long[] entriesAndCommandsSent() {
+        return groupCommit.sent();
+    }
+
+    /** A submit given up on: never sent, or the client it went out with stops retrying it (see {@link #abandon}). */
+    private void giveUp(GroupCommit.Pending pending) {
+        try {
+            if (!groupCommit.withdraw(pending) && pending.sentWith != null) abandon(pending.sentWith);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A linearizable read barrier: returns once this server has applied everything committed before the call. */
@@ -291,6 +301,7 @@ public final class RaftNode implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        groupCommit.close();
         try {
             client.close();
         } finally {

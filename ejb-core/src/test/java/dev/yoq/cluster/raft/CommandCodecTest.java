@@ -47,6 +47,29 @@ class CommandCodecTest {
     }
 
     @Test
+    void submits_made_together_travel_as_one_batch_entry_and_their_outcomes_as_one_list() {
+        Command.RecordAudit audit = new Command.RecordAudit("me", "a", "t", "ok", 1);
+        byte[] batch = CommandCodec.encodeBatch(List.of(codec.encode("c1", audit), codec.encode("c2", audit, 4), codec.encode("c3", audit)));
+        CommandCodec.Decoded d = codec.decodeAll(batch);
+        assertThat(d.batch()).isTrue();
+        assertThat(d.entries()).extracting(CommandCodec.Entry::commandId).containsExactly("c1", "c2", "c3");
+        assertThat(d.entries()).extracting(CommandCodec.Entry::leaderTerm).containsExactly(0L, 4L, 0L);
+        assertThat(d.entries().get(1).command()).isEqualTo(audit);
+        assertThat(codec.decodeAll(codec.encode("c4", audit)).batch()).isFalse();
+        assertThatThrownBy(() -> codec.decodeAll("{\"batch\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without entries");
+
+        List<CommandCodec.Outcome> outcomes = codec.decodeOutcomes(codec.encodeOutcomes(9, List.of(codec.encodeResult(9, 5L),
+                codec.encodeRejection(9, "name taken"), codec.encodeFenced(9, "old term"))));
+        assertThat(outcomes).hasSize(3);
+        assertThat(codec.resultOf(audit, outcomes.get(0).result())).isEqualTo(5L);
+        assertThat(outcomes.get(1).rejected()).isEqualTo("name taken");
+        assertThat(outcomes.get(1).fenced()).isFalse();
+        assertThat(outcomes.get(2).fenced()).isTrue();
+        assertThat(outcomes).extracting(CommandCodec.Outcome::index).containsOnly(9L);
+    }
+
+    @Test
     void results_come_back_as_the_declared_type() {
         Command.RecordAudit audit = new Command.RecordAudit("me", "a", "t", "ok", 1);
         CommandCodec.Outcome o = codec.decodeOutcome(codec.encodeResult(12, 7L));

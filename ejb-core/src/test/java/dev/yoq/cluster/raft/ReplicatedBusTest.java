@@ -188,6 +188,53 @@ class ReplicatedBusTest {
     }
 
     @Test
+    void concurrent_submits_share_log_entries_each_with_its_own_outcome_and_a_refused_one_writes_nothing() throws Exception {
+        lab = new RaftLab(dir, 3, 100_000);
+        lab.startAll();
+        int leader = lab.awaitLeader(15_000);
+        lab.nodes[leader].submit(new Command.RegisterNode("taken", "both", "h", "1", 0));
+        long entriesBefore = lab.nodes[leader].entriesAndCommandsSent()[0];
+        int threads = 24, each = 20;
+        java.util.concurrent.ConcurrentHashMap<String, Object> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            Thread c = new Thread(() -> {
+                for (int i = base; i < base + each; i++) {
+                    // every tenth asks for a node name already taken: refused, while its neighbours in the entry land
+                    Command<?> command = i % 10 == 5 ? new Command.RegisterNode("taken", "both", "h", "1", i) : audit(i);
+                    try {
+                        answers.put("item-" + i, lab.nodes[leader].submit(command));
+                    } catch (CommandRejectedException refused) {
+                        answers.put("item-" + i, "refused");
+                    } catch (RuntimeException e) {
+                        answers.put("item-" + i, e);
+                    }
+                }
+            });
+            c.start();
+            clients.add(c);
+        }
+        for (Thread c : clients) c.join(60_000);
+
+        assertThat(answers).hasSize(threads * each);
+        long audits = answers.values().stream().filter(a -> a instanceof Long).count();
+        long refused = answers.values().stream().filter("refused"::equals).count();
+        assertThat(answers.values()).as("only results and refusals").allMatch(a -> a instanceof Long || "refused".equals(a));
+        assertThat(audits).isEqualTo(threads * each - threads * each / 10);
+        assertThat(answers.values().stream().filter(a -> a instanceof Long).distinct().count()).as("each audit its own row").isEqualTo(audits);
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 10_000)).isTrue();
+        long entries = lab.nodes[leader].entriesAndCommandsSent()[0] - entriesBefore;
+        System.out.println("group commit: " + threads * each + " submits in " + entries + " log entries (" + refused + " refused)");
+        assertThat(entries).as("log entries for %d submits from %d threads", threads * each, threads).isLessThan(threads * each);
+        for (int i = 0; i < 3; i++) {
+            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(audits);
+            assertThat(lab.count(i, "SELECT count(*) FROM nodes")).isEqualTo(1);
+        }
+        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+    }
+
+    @Test
     void step_down_hands_leadership_to_another_server() throws Exception {
         lab = new RaftLab(dir, 3, 1000);
         lab.startAll();

@@ -1,0 +1,165 @@
+package dev.yoq.cluster.raft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * Submits made while earlier ones are being sent leave together as one log entry (group commit): one round of
+ * replication and one apply transaction per server for all of them, each keeping its own command id and outcome.
+ * A lone submit goes at once, alone, in the single-command format. One thread sends; Ratis' async client keeps
+ * the entries in order and several in flight.
+ */
+final class GroupCommit implements AutoCloseable {
+    /** At most this many commands, and this many bytes of them, in one entry. */
+    static final int MAX_COMMANDS = 128;
+    static final int MAX_BYTES = 1 << 20;
+    /**
+     * Entries on their way at once. While they are, new submits wait in the queue and leave together in the next
+     * entry: a few in flight keep the pipeline busy, and a bound is what makes batches form under load.
+     */
+    static final int MAX_IN_FLIGHT = 2;
+
+    /** One submit: its encoded entry, the client it went out with, and its outcome once the leader applied it. */
+    static final class Pending {
+        final byte[] entry;
+        final CompletableFuture<CommandCodec.Outcome> outcome = new CompletableFuture<>();
+        volatile RaftClient sentWith;
+
+        Pending(byte[] entry) {
+            this.entry = entry;
+        }
+    }
+
+    /** The leader answered, but not with success (its client was not at fault: it is kept). */
+    static final class Refused extends RuntimeException {
+        Refused(Throwable why) {
+            super(String.valueOf(why), why);
+        }
+    }
+
+    private final CommandCodec codec;
+    private final java.util.function.Supplier<RaftClient> client;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean closed;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final java.util.concurrent.atomic.AtomicLong entriesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong commandsSent = new java.util.concurrent.atomic.AtomicLong();
+
+    GroupCommit(CommandCodec codec, java.util.function.Supplier<RaftClient> client, String name) {
+        this.codec = codec;
+        this.client = client;
+        this.sender = new Thread(this::run, name);
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    Pending submit(byte[] entry) {
+        Pending p = new Pending(entry);
+        if (closed) throw new dev.yoq.state.NotCommittedException("this server's Raft peer is stopping", null);
+        queue.add(p);
+        return p;
+    }
+
+    /**
+     * Takes {@code p} back if it was not sent yet (true); else waits (briefly) until the client it went out with is
+     * known, so the caller can stop that client's retries.
+     */
+    boolean withdraw(Pending p) throws InterruptedException {
+        if (queue.remove(p)) return true;
+        for (int i = 0; i < 100 && p.sentWith == null; i++) Thread.sleep(10);
+        return false;
+    }
+
+    private void run() {
+        Pending carried = null;   // taken from the queue but too big for the batch it was taken for
+        while (!closed) {
+            try {
+                Pending first = carried != null ? carried : queue.poll(500, TimeUnit.MILLISECONDS);
+                carried = null;
+                if (first == null) continue;
+                // meanwhile later submits gather behind this one; bounded, so that an entry whose answer never came
+                // (a client closed without failing it) cannot stop the sending for good
+                boolean permit = inFlight.tryAcquire(RaftNode.COMMIT_WAIT_MS, TimeUnit.MILLISECONDS);
+                List<Pending> batch = new ArrayList<>(List.of(first));
+                int bytes = first.entry.length;
+                while (batch.size() < MAX_COMMANDS) {
+                    Pending next = queue.peek();
+                    if (next == null || bytes + next.entry.length > MAX_BYTES) break;
+                    Pending taken = queue.poll();   // not {@code next} when its submitter withdrew it meanwhile
+                    if (taken == null) break;
+                    if (bytes + taken.entry.length > MAX_BYTES) {
+                        carried = taken;
+                        break;
+                    }
+                    batch.add(taken);
+                    bytes += taken.entry.length;
+                }
+                send(batch, permit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {   // never let the sender die: the batch's submitters got the failure
+                java.util.logging.Logger.getLogger(GroupCommit.class.getName()).warning("sending a log entry: " + e);
+            }
+        }
+    }
+
+    private void send(List<Pending> batch, boolean permit) {
+        RaftClient sending = client.get();
+        entriesSent.incrementAndGet();
+        commandsSent.addAndGet(batch.size());
+        batch.forEach(p -> p.sentWith = sending);
+        byte[] data = batch.size() == 1 ? batch.get(0).entry : CommandCodec.encodeBatch(batch.stream().map(p -> p.entry).toList());
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = sending.async().send(Message.valueOf(ByteString.copyFrom(data)));
+        } catch (RuntimeException e) {
+            if (permit) inFlight.release();
+            batch.forEach(p -> p.outcome.completeExceptionally(e));
+            return;
+        }
+        reply.whenComplete((r, failed) -> {
+            if (permit) inFlight.release();
+            complete(batch, r, failed);
+        });
+    }
+
+    private void complete(List<Pending> batch, RaftClientReply reply, Throwable failed) {
+        if (failed == null && !reply.isSuccess()) failed = new Refused(reply.getException());
+        if (failed != null) {
+            for (Pending p : batch) p.outcome.completeExceptionally(failed);
+            return;
+        }
+        byte[] content = reply.getMessage().getContent().toByteArray();
+        try {
+            List<CommandCodec.Outcome> outcomes = batch.size() == 1 ? List.of(codec.decodeOutcome(content)) : codec.decodeOutcomes(content);
+            if (outcomes.size() != batch.size()) throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.size() + " commands");
+            for (int i = 0; i < batch.size(); i++) batch.get(i).outcome.complete(outcomes.get(i));
+        } catch (RuntimeException e) {
+            for (Pending p : batch) p.outcome.completeExceptionally(e);
+        }
+    }
+
+    /** {log entries sent, commands in them} since start. */
+    long[] sent() {
+        return new long[] {entriesSent.get(), commandsSent.get()};
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.interrupt();
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.outcome.completeExceptionally(new dev.yoq.state.NotCommittedException("this server's Raft peer stopped", null));
+        }
+    }
+
+}
