@@ -6,9 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Submits made while earlier ones are being sent leave together as one log entry (group commit): one round of
@@ -44,8 +42,14 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** How an entry leaves: straight into this server when it leads, else through a Ratis client (named on each submit). */
+    @FunctionalInterface
+    interface Transport {
+        CompletableFuture<RaftClientReply> send(byte[] entry, List<Pending> batch);
+    }
+
     private final CommandCodec codec;
-    private final java.util.function.Supplier<RaftClient> client;
+    private final Transport transport;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread sender;
     private volatile boolean closed;
@@ -53,9 +57,9 @@ final class GroupCommit implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong entriesSent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong commandsSent = new java.util.concurrent.atomic.AtomicLong();
 
-    GroupCommit(CommandCodec codec, java.util.function.Supplier<RaftClient> client, String name) {
+    GroupCommit(CommandCodec codec, Transport transport, String name) {
         this.codec = codec;
-        this.client = client;
+        this.transport = transport;
         this.sender = new Thread(this::run, name);
         sender.setDaemon(true);
         sender.start();
@@ -69,13 +73,11 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Takes {@code p} back if it was not sent yet (true); else waits (briefly) until the client it went out with is
-     * known, so the caller can stop that client's retries.
+     * Takes {@code p} back if it was not sent yet (true). Once sent, {@link Pending#sentWith} names the client it went
+     * out with (null when it went straight into this server, which never sends it again).
      */
     boolean withdraw(Pending p) throws InterruptedException {
-        if (queue.remove(p)) return true;
-        for (int i = 0; i < 100 && p.sentWith == null; i++) Thread.sleep(10);
-        return false;
+        return queue.remove(p);
     }
 
     private void run() {
@@ -113,14 +115,12 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void send(List<Pending> batch, boolean permit) {
-        RaftClient sending = client.get();
         entriesSent.incrementAndGet();
         commandsSent.addAndGet(batch.size());
-        batch.forEach(p -> p.sentWith = sending);
         byte[] data = batch.size() == 1 ? batch.get(0).entry : CommandCodec.encodeBatch(batch.stream().map(p -> p.entry).toList());
         CompletableFuture<RaftClientReply> reply;
         try {
-            reply = sending.async().send(Message.valueOf(ByteString.copyFrom(data)));
+            reply = transport.send(data, batch);
         } catch (RuntimeException e) {
             if (permit) inFlight.release();
             batch.forEach(p -> p.outcome.completeExceptionally(e));

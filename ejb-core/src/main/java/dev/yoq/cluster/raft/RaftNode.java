@@ -16,6 +16,7 @@ import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -80,7 +81,46 @@ public final class RaftNode implements AutoCloseable {
         this.properties = properties;
         this.parameters = parameters;
         this.client = newClient();
-        this.groupCommit = new GroupCommit(codec, () -> client, "yoq-raft-submit-" + self.id());
+        this.groupCommit = new GroupCommit(codec, this::send, "yoq-raft-submit-" + self.id());
+    }
+
+    private final ClientId directClient = ClientId.randomId();
+    private final java.util.concurrent.atomic.AtomicLong directCalls = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * On the leader an entry goes straight into its Ratis server: two TLS hops fewer per commit than through the
+     * client, and nothing to retry later. A follower (or a leader deposed meanwhile) sends it through the client,
+     * which finds the leader.
+     */
+    private java.util.concurrent.CompletableFuture<RaftClientReply> send(byte[] entry, List<GroupCommit.Pending> batch) {
+        Message message = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry));
+        if (isLeader()) {
+            RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(directClient).setServerId(RaftPeerId.valueOf(self.raftId()))
+                    .setGroupId(group.getGroupId()).setCallId(directCalls.incrementAndGet()).setMessage(message)
+                    .setType(RaftClientRequest.writeRequestType()).build();
+            try {
+                return server.submitClientRequestAsync(request)
+                        .thenCompose(reply -> notAppended(reply.getException()) ? viaClient(message, batch)
+                                : java.util.concurrent.CompletableFuture.completedFuture(reply));
+            } catch (IOException notNow) {
+                return viaClient(message, batch);
+            }
+        }
+        return viaClient(message, batch);
+    }
+
+    /** Refusals by which the leader says it did not take the entry (so sending it again cannot apply it twice). */
+    private static boolean notAppended(Throwable refusal) {
+        return refusal instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+                || refusal instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+                || refusal instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+                || refusal instanceof org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+    }
+
+    private java.util.concurrent.CompletableFuture<RaftClientReply> viaClient(Message message, List<GroupCommit.Pending> batch) {
+        RaftClient sending = client;
+        batch.forEach(p -> p.sentWith = sending);
+        return sending.async().send(message);
     }
 
     private RaftClient newClient() {
@@ -123,7 +163,8 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         // Ratis' appender waits at least 10 ms between batches by default, which is most of a commit's latency on
         // a LAN; 1 ms keeps batching under load without idling a lone commit.
-        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ONE_MILLISECOND);
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         return p;
     }
 
