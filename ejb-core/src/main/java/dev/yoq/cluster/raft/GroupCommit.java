@@ -29,6 +29,8 @@ final class GroupCommit implements AutoCloseable {
         final byte[] entry;
         final CompletableFuture<CommandCodec.Outcome> outcome = new CompletableFuture<>();
         volatile RaftClient sentWith;
+        /** Its submitter stopped waiting (and answered "not committed"): it must not be sent again. */
+        volatile boolean givenUp;
 
         Pending(byte[] entry) {
             this.entry = entry;

@@ -100,8 +100,8 @@ public final class RaftNode implements AutoCloseable {
                     .setType(RaftClientRequest.writeRequestType()).build();
             try {
                 return server.submitClientRequestAsync(request)
-                        .thenCompose(reply -> notAppended(reply.getException()) ? viaClient(message, batch)
-                                : java.util.concurrent.CompletableFuture.completedFuture(reply));
+                        .thenCompose(reply -> notAppended(reply.getException()) && batch.stream().noneMatch(p -> p.givenUp)
+                                ? viaClient(message, batch) : java.util.concurrent.CompletableFuture.completedFuture(reply));
             } catch (IOException notNow) {
                 return viaClient(message, batch);
             }
@@ -109,7 +109,11 @@ public final class RaftNode implements AutoCloseable {
         return viaClient(message, batch);
     }
 
-    /** Refusals by which the leader says it did not take the entry (so sending it again cannot apply it twice). */
+    /**
+     * Refusals by which the leader says it did not take the entry, or gave up leading before committing it: sent again
+     * through the client, unless a submitter in it was already told it failed. Should the first copy commit after
+     * all, the command ids in the second make it answer the first's outcome, not apply again.
+     */
     private static boolean notAppended(Throwable refusal) {
         return refusal instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
                 || refusal instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
@@ -237,6 +241,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** A submit given up on: never sent, or the client it went out with stops retrying it (see {@link #abandon}). */
     private void giveUp(GroupCommit.Pending pending) {
+        pending.givenUp = true;
         try {
             if (!groupCommit.withdraw(pending) && pending.sentWith != null) abandon(pending.sentWith);
         } catch (InterruptedException e) {
