@@ -111,9 +111,14 @@ public class AppService {
                 } else {
                     executor.execute(id);
                 }
-            } catch (dev.yoq.state.LeadershipLostException e) {
-                // the release is recorded; the next leader places and follows it (ClusterWork's recovery)
-                LOG.info("release " + id + " left to the next leader: " + e.getMessage());
+            } catch (dev.yoq.state.NotCommittedException e) {
+                if (!cluster.clustered()) {
+                    rollouts.abandon(id, e);
+                } else {   // lost leadership, or no majority for now: the release is recorded, and whichever server
+                    // leads next places and follows it (ClusterWork's recovery); failing it from here could land
+                    // on top of that leader's work
+                    LOG.info("release " + id + " left to the leader's recovery: " + e.getMessage());
+                }
             } catch (RuntimeException e) {
                 rollouts.abandon(id, e);
             }

@@ -106,7 +106,8 @@ public class RolloutExecutor {
     public void abandon(String releaseId, String why) {
         ReleaseRecord r = release(releaseId);
         if (!List.of("pending", "in_progress").contains(r.getStatus())) return;
-        bus.submit(new Command.RecordRolloutProgress(releaseId, "failed", "rollout failed: " + why, r.getCompletedTargets(),
+        // a leader's decision on a cluster: a deposed leader's "failed" must not land on its successor's rollout
+        bus.submitAsLeader(new Command.RecordRolloutProgress(releaseId, "failed", "rollout failed: " + why, r.getCompletedTargets(),
                 r.getFailedTargets(), r.getFailureDetailsJson(), r.getRolloutTargetsJson(), r.getRolloutCheckpointJson()));
     }
 

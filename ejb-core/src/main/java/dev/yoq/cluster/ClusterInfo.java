@@ -198,7 +198,17 @@ public class ClusterInfo {
 
     /** A cluster server that has started and leads now: the one that runs the cluster's periodic work. */
     public boolean leadsStartedCluster() {
-        return clustered() && leads() && notReadyReason() == null;
+        return clustered() && leads() && notReadyReason() == null && caughtUp();
+    }
+
+    /**
+     * Whether this server has applied what earlier leaders committed (true on a single node, and on a follower, which
+     * decides nothing): leader passes wait for it, so a new leader never decides on a database that lacks its
+     * predecessor's last decisions.
+     */
+    public boolean caughtUp() {
+        RaftNode node = raft;
+        return node == null || !node.isLeader() || node.leadsCaughtUp();
     }
 
     /** The leader's API address ({@code ip:apiport}, the servers share the API port), or null while unknown. */

@@ -43,7 +43,15 @@ public final class CommandCodec {
      * An entry: a command with the id its submitter gave it and, for a leader's decision, the term in which its
      * submitter led ({@code 0}: anyone's command, applied whatever term commits it).
      */
-    public record Entry(String commandId, Command<?> command, long leaderTerm) {
+    public record Entry(String commandId, Command<?> command, long leaderTerm, String problem) {
+        public Entry(String commandId, Command<?> command, long leaderTerm) {
+            this(commandId, command, leaderTerm, null);
+        }
+
+        /** An element of a batch that does not decode: refused alone, its batch-mates still apply. */
+        static Entry undecodable(String commandId, String problem) {
+            return new Entry(commandId, null, 0, problem);
+        }
     }
 
     /** What applying an entry gave: a result, or the reason it was refused ({@code fenced}: a deposed leader's decision). */
@@ -97,7 +105,13 @@ public final class CommandCodec {
         JsonNode batch = node.get("batch");
         if (!batch.isArray() || batch.isEmpty()) throw new IllegalArgumentException("a batch log entry without entries");
         java.util.List<Entry> out = new java.util.ArrayList<>();
-        for (JsonNode e : batch) out.add(entry(e));
+        for (JsonNode e : batch) {
+            try {
+                out.add(entry(e));
+            } catch (IllegalArgumentException bad) {
+                out.add(Entry.undecodable(e.path("id").asText(null), bad.getMessage()));
+            }
+        }
         return new Decoded(true, out);
     }
 

@@ -186,6 +186,7 @@ public final class CommandStateMachine extends BaseStateMachine {
      * {@link Fenced}; anything else is applied and its outcome recorded.
      */
     private byte[] applyOne(jakarta.persistence.EntityManager em, long term, long index, CommandCodec.Entry e) {
+        if (e.problem() != null) throw new CommandRejectedException(e.problem());
         String previous = AppliedLog.outcomeOf(em, e.commandId());
         if (previous != null) return previous.getBytes(StandardCharsets.UTF_8);
         if (e.leaderTerm() > 0 && e.leaderTerm() != term) throw new Fenced(e, term);
@@ -230,6 +231,7 @@ public final class CommandStateMachine extends BaseStateMachine {
 
     /** A refused command's outcome, in a transaction of its own (the command's writes were rolled back). */
     private byte[] recordRefusal(String commandId, long index, byte[] outcome) {
+        if (commandId == null || commandId.isEmpty()) return outcome;
         transactions.inNewTransaction(em -> {
             if (AppliedLog.outcomeOf(em, commandId) == null) {
                 AppliedLog.recordOutcome(em, commandId, index, new String(outcome, StandardCharsets.UTF_8));
@@ -288,6 +290,12 @@ public final class CommandStateMachine extends BaseStateMachine {
             }
             return true;
         }
+    }
+
+    /** The term of the last entry applied here (configuration and leader entries included). */
+    public long appliedTerm() {
+        TermIndex t = getLastAppliedTermIndex();
+        return t == null ? 0 : t.getTerm();
     }
 
     public long appliedIndex() {

@@ -24,13 +24,19 @@ final class GroupCommit implements AutoCloseable {
      */
     static final int MAX_IN_FLIGHT = 2;
 
+    static final int NEW = 0, SENT = 1, GIVEN_UP = 2;
+
     /** One submit: its encoded entry, the client it went out with, and its outcome once the leader applied it. */
     static final class Pending {
         final byte[] entry;
         final CompletableFuture<CommandCodec.Outcome> outcome = new CompletableFuture<>();
         volatile RaftClient sentWith;
-        /** Its submitter stopped waiting (and answered "not committed"): it must not be sent again. */
+        /** Went straight into this server (never sent again by a client). */
+        volatile boolean sentDirect;
+        /** Its submitter stopped waiting (and answered "not committed"): it must not be sent (again). */
         volatile boolean givenUp;
+        /** NEW until the sender takes it for an entry (SENT) or its submitter gives up first (GIVEN_UP). */
+        final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(NEW);
 
         Pending(byte[] entry) {
             this.entry = entry;
@@ -69,24 +75,37 @@ final class GroupCommit implements AutoCloseable {
 
     Pending submit(byte[] entry) {
         Pending p = new Pending(entry);
-        if (closed) throw new dev.yoq.state.NotCommittedException("this server's Raft peer is stopping", null);
         queue.add(p);
+        if (closed && queue.remove(p)) throw new dev.yoq.state.NotCommittedException("this server's Raft peer is stopping", null);
         return p;
     }
 
     /**
-     * Takes {@code p} back if it was not sent yet (true). Once sent, {@link Pending#sentWith} names the client it went
-     * out with (null when it went straight into this server, which never sends it again).
+     * The submitter of {@code p} stops waiting. Not taken yet: it never leaves (null). Taken: the client it went out
+     * with, whose retries the caller must stop, or null when it went straight into this server (never resent).
      */
-    boolean withdraw(Pending p) throws InterruptedException {
-        return queue.remove(p);
+    RaftClient giveUp(Pending p) {
+        p.givenUp = true;   // written before sentWith is read; the sender writes sentWith before reading this
+        if (p.state.compareAndSet(NEW, GIVEN_UP)) {
+            queue.remove(p);
+            return null;
+        }
+        try {
+            for (int i = 0; i < 100 && p.sentWith == null && !p.sentDirect; i++) Thread.sleep(10);   // taken, about to leave
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p.sentWith;
     }
 
+    /** Taken from the queue but too big for the batch it was taken for: the first of the next one. */
+    private volatile Pending carried;
+
     private void run() {
-        Pending carried = null;   // taken from the queue but too big for the batch it was taken for
         while (!closed) {
+            Pending first = null;
             try {
-                Pending first = carried != null ? carried : queue.poll(500, TimeUnit.MILLISECONDS);
+                first = carried != null ? carried : queue.poll(500, TimeUnit.MILLISECONDS);
                 carried = null;
                 if (first == null) continue;
                 // meanwhile later submits gather behind this one; bounded, so that an entry whose answer never came
@@ -108,6 +127,7 @@ final class GroupCommit implements AutoCloseable {
                 }
                 send(batch, permit);
             } catch (InterruptedException e) {
+                if (first != null) first.outcome.completeExceptionally(new dev.yoq.state.NotCommittedException("this server's Raft peer stopped", null));
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {   // never let the sender die: the batch's submitters got the failure
@@ -116,7 +136,15 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void send(List<Pending> batch, boolean permit) {
+    private void send(List<Pending> taken, boolean permit) {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p : taken) {
+            if (p.state.compareAndSet(NEW, SENT)) batch.add(p);   // else its submitter gave up: nobody waits for it
+        }
+        if (batch.isEmpty()) {
+            if (permit) inFlight.release();
+            return;
+        }
         entriesSent.incrementAndGet();
         commandsSent.addAndGet(batch.size());
         byte[] data = batch.size() == 1 ? batch.get(0).entry : CommandCodec.encodeBatch(batch.stream().map(p -> p.entry).toList());
@@ -159,6 +187,8 @@ final class GroupCommit implements AutoCloseable {
     public void close() {
         closed = true;
         sender.interrupt();
+        Pending held = carried;
+        if (held != null) held.outcome.completeExceptionally(new dev.yoq.state.NotCommittedException("this server's Raft peer stopped", null));
         for (Pending p; (p = queue.poll()) != null; ) {
             p.outcome.completeExceptionally(new dev.yoq.state.NotCommittedException("this server's Raft peer stopped", null));
         }

@@ -95,6 +95,7 @@ public final class RaftNode implements AutoCloseable {
     private java.util.concurrent.CompletableFuture<RaftClientReply> send(byte[] entry, List<GroupCommit.Pending> batch) {
         Message message = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(entry));
         if (isLeader()) {
+            batch.forEach(p -> p.sentDirect = true);
             RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(directClient).setServerId(RaftPeerId.valueOf(self.raftId()))
                     .setGroupId(group.getGroupId()).setCallId(directCalls.incrementAndGet()).setMessage(message)
                     .setType(RaftClientRequest.writeRequestType()).build();
@@ -123,7 +124,10 @@ public final class RaftNode implements AutoCloseable {
 
     private java.util.concurrent.CompletableFuture<RaftClientReply> viaClient(Message message, List<GroupCommit.Pending> batch) {
         RaftClient sending = client;
-        batch.forEach(p -> p.sentWith = sending);
+        batch.forEach(p -> p.sentWith = sending);   // written before givenUp is read; giveUp writes it before reading this
+        if (batch.stream().anyMatch(p -> p.givenUp)) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new dev.yoq.state.NotCommittedException("given up before it was sent", null));
+        }
         return sending.async().send(message);
     }
 
@@ -166,7 +170,7 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         // Ratis' appender waits at least 10 ms between batches by default, which is most of a commit's latency on
-        // a LAN; 1 ms keeps batching under load without idling a lone commit.
+        // a LAN; group commit batches under load, so it need not wait at all (docs/benchmarks.md).
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         return p;
@@ -183,7 +187,8 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * As {@link #submit(Command)}; {@code asLeader}: the command is this server's decision as leader, refused at
-     * once unless it leads now, and by every server's state machine unless the entry commits in this very term
+     * once unless it leads now, and by every server's state machine unless the entry was appended by the leader of
+     * this very term
      * ({@link dev.yoq.state.LeadershipLostException} either way).
      */
     public <R> R submit(Command<R> command, boolean asLeader) {
@@ -196,6 +201,17 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         return submitInTerm(command, term);
+    }
+
+    /**
+     * Whether this server leads and has applied what every earlier leader committed: an entry of its own term is
+     * applied here (Ratis commits the new leader's first entry only after all before it). Until then its database may
+     * lack a deposed leader's last decisions, which a leader pass must see before deciding again (a release's
+     * placement, for one).
+     */
+    public boolean leadsCaughtUp() {
+        long term = leadingTerm();
+        return term > 0 && stateMachine.appliedTerm() >= term;
     }
 
     /** The term this server leads, or 0: read twice around the role so a term begun meanwhile is not taken for its own. */
@@ -241,12 +257,8 @@ public final class RaftNode implements AutoCloseable {
 
     /** A submit given up on: never sent, or the client it went out with stops retrying it (see {@link #abandon}). */
     private void giveUp(GroupCommit.Pending pending) {
-        pending.givenUp = true;
-        try {
-            if (!groupCommit.withdraw(pending) && pending.sentWith != null) abandon(pending.sentWith);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RaftClient sentWith = groupCommit.giveUp(pending);
+        if (sentWith != null) abandon(sentWith);
     }
 
     /** A linearizable read barrier: returns once this server has applied everything committed before the call. */

@@ -111,9 +111,15 @@ public class ClusterWork {
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
+            if (!cluster.caughtUp()) {   // a new leader: its predecessor's last decisions are not applied here yet
+                sleep();
+                continue;
+            }
             List<Work> replicas = work(releaseId).stream().filter(Work::service).toList();   // not a worker run meanwhile
-            if (replicas.isEmpty() && !placedHere) {
-                // recorded by a leader that lost its place before placing it (its placement was fenced, or it died)
+            if (replicas.isEmpty() && !placedHere && System.currentTimeMillis() - r.getCreatedAt() < READY_TIMEOUT_MS
+                    && em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) == null) {
+                // recorded by a leader that lost its place before placing it (its placement was fenced, or it died);
+                // not an app taken down since (its assignments were removed on purpose)
                 Manifest m = snapshots.of(releaseId);
                 if (m != null && m.services().stream().anyMatch(s -> s.replicas() > 0)) {
                     LOG.info("release " + releaseId + " recorded but never placed: placing its replicas now");
@@ -146,12 +152,17 @@ public class ClusterWork {
                     lastMessage = v.message();
                 }
             }
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            if (!sleep()) return;
+        }
+    }
+
+    private static boolean sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -58,6 +58,12 @@ class CommandCodecTest {
         assertThat(codec.decodeAll(codec.encode("c4", audit)).batch()).isFalse();
         assertThatThrownBy(() -> codec.decodeAll("{\"batch\":[]}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without entries");
+        // one element that does not decode is refused alone: its batch-mates still decode
+        CommandCodec.Decoded mixed = codec.decodeAll(CommandCodec.encodeBatch(List.of(codec.encode("c5", audit),
+                "{\"type\":\"NoSuchCommand\",\"id\":\"c6\",\"command\":{}}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(mixed.entries().get(0).problem()).isNull();
+        assertThat(mixed.entries().get(1).commandId()).isEqualTo("c6");
+        assertThat(mixed.entries().get(1).problem()).contains("unknown command type");
 
         List<CommandCodec.Outcome> outcomes = codec.decodeOutcomes(codec.encodeOutcomes(9, List.of(codec.encodeResult(9, 5L),
                 codec.encodeRejection(9, "name taken"), codec.encodeFenced(9, "old term"))));

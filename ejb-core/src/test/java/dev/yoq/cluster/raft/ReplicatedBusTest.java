@@ -249,6 +249,11 @@ class ReplicatedBusTest {
         assertThat(lab.nodes[leader].isLeader()).isFalse();
         assertThat(next).isNotEqualTo(leader);
         assertThat(lab.nodes[next].term()).isGreaterThan(term);
+        // the new leader decides once it applied an entry of its own term; the old one no longer decides at all
+        long caughtUpBy = System.currentTimeMillis() + 5_000;
+        while (!lab.nodes[next].leadsCaughtUp() && System.currentTimeMillis() < caughtUpBy) Thread.sleep(20);
+        assertThat(lab.nodes[next].leadsCaughtUp()).isTrue();
+        assertThat(lab.nodes[leader].leadsCaughtUp()).isFalse();
         // the old leader's submits now go to the new one
         assertThat(lab.nodes[leader].submit(audit(2))).isEqualTo(first + 1);
     }
