@@ -43,9 +43,14 @@ class ReplicatedBusTest {
         // read-your-writes: the submitting follower has applied its own command when submit returns
         assertThat(lab.count(follower, "SELECT count(*) FROM audit_log WHERE target = 'item-2'")).isEqualTo(1);
 
-        assertThat(lab.awaitAllApplied(lab.maxApplied(), 5_000)).isTrue();
+        assertOnEveryServer(2, "SELECT count(*) FROM audit_log WHERE actor = 'tester'");
+    }
+
+    /** Every server applied everything, counts {@code expected} with each query, and holds identical tables. */
+    private void assertOnEveryServer(long expected, String... counts) throws Exception {
+        assertThat(lab.awaitAllApplied(lab.maxApplied(), 10_000)).isTrue();
         for (int i = 0; i < 3; i++) {
-            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(2);
+            for (String sql : counts) assertThat(lab.count(i, sql)).as("server %d: %s", i, sql).isEqualTo(expected);
         }
         assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
     }
@@ -179,12 +184,8 @@ class ReplicatedBusTest {
         lab.nodes[leader].submit(audit(4));
         lab.nodes[next].submit(audit(5), true);
 
-        assertThat(lab.awaitAllApplied(lab.maxApplied(), 5_000)).isTrue();
-        for (int i = 0; i < 3; i++) {
-            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE target IN ('item-2', 'item-3')")).as("server " + i).isZero();
-            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE target IN ('item-1', 'item-4', 'item-5')")).isEqualTo(3);
-        }
-        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+        assertOnEveryServer(0, "SELECT count(*) FROM audit_log WHERE target IN ('item-2', 'item-3')");
+        assertOnEveryServer(3, "SELECT count(*) FROM audit_log WHERE target IN ('item-1', 'item-4', 'item-5')");
     }
 
     @Test
@@ -223,15 +224,11 @@ class ReplicatedBusTest {
         assertThat(answers.values()).as("only results and refusals").allMatch(a -> a instanceof Long || "refused".equals(a));
         assertThat(audits).isEqualTo(threads * each - threads * each / 10);
         assertThat(answers.values().stream().filter(a -> a instanceof Long).distinct().count()).as("each audit its own row").isEqualTo(audits);
-        assertThat(lab.awaitAllApplied(lab.maxApplied(), 10_000)).isTrue();
         long entries = lab.nodes[leader].entriesAndCommandsSent()[0] - entriesBefore;
         System.out.println("group commit: " + threads * each + " submits in " + entries + " log entries (" + refused + " refused)");
         assertThat(entries).as("log entries for %d submits from %d threads", threads * each, threads).isLessThan(threads * each);
-        for (int i = 0; i < 3; i++) {
-            assertThat(lab.count(i, "SELECT count(*) FROM audit_log WHERE actor = 'tester'")).isEqualTo(audits);
-            assertThat(lab.count(i, "SELECT count(*) FROM nodes")).isEqualTo(1);
-        }
-        assertThat(lab.checksum(1)).isEqualTo(lab.checksum(0)).isEqualTo(lab.checksum(2));
+        assertOnEveryServer(audits, "SELECT count(*) FROM audit_log WHERE actor = 'tester'");
+        assertOnEveryServer(1, "SELECT count(*) FROM nodes");
     }
 
     @Test
