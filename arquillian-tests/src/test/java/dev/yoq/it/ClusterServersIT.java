@@ -138,9 +138,10 @@ class ClusterServersIT {
         assertThat(post(leader, "/v1/policies", "{\"source\":\"web\",\"target\":\"db\",\"action\":\"allow\"}").statusCode()).isEqualTo(200);
         for (int id = 1; id <= 3; id++) awaitPolicies(id, 1);
 
-        HttpResponse<String> pause = post(leader, "/apps/shop/rollout/pause", "");
-        assertThat(pause.statusCode()).isEqualTo(400);
-        assertThat(pause.body()).contains("not available on a cluster yet");
+        HttpResponse<String> pause = post(leader, "/apps/shop/rollout/pause", "{}");
+        assertThat(pause.statusCode()).as("a cluster serves rollout control: this app has no active release").isEqualTo(404);
+        assertThat(pause.body()).contains("no active release");
+        assertThat(post(leader, "/deploy", "{}").body()).contains("not available on a cluster yet");
         HttpResponse<String> rollback = post(leader, "/apps/shop/rollback", "{}");
         assertThat(rollback.statusCode()).as("a cluster serves rollback: this app has nothing to go back to").isEqualTo(404);
     }

@@ -172,7 +172,13 @@ public final class CommandStateMachine extends BaseStateMachine {
                 if (AppliedLog.lastApplied(em)[1] >= index) return replayed(em, entries, index);
                 AppliedLog.markApplied(em, term, index);
                 List<byte[]> out = new ArrayList<>();
-                for (CommandCodec.Entry e : entries) out.add(applyOne(em, term, index, e));
+                for (CommandCodec.Entry e : entries) {
+                    out.add(applyOne(em, term, index, e));
+                    if (entries.size() > 1) {   // the next command starts from the database, as it would alone
+                        em.flush();
+                        em.clear();
+                    }
+                }
                 return out;
             }), BUSY_BUDGET, CommandBus.THREAD_SLEEP);
         } catch (CommandRejectedException | IllegalArgumentException refused) {

@@ -89,7 +89,7 @@ public class ClusterWork {
         }
         List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
         bus.submitAsLeader(new Command.PlaceAssignments(created, List.of(), Map.of(), now));
-        record(releaseId, "in_progress", "placing " + created.size() + " replicas on agents", work(releaseId), 0, 0);
+        record(releaseId, "in_progress", "placing " + created.size() + " replicas on agents", ReleaseProgress.targets(work(releaseId)), 0, 0);
     }
 
     /**
@@ -108,6 +108,7 @@ public class ClusterWork {
     private void followAsLeader(String releaseId) {
         String lastMessage = null;
         boolean placedHere = false;
+        long pausedMs = 0, pausedSince = -1;   // time paused by the operator does not count against the timeout
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
@@ -116,44 +117,59 @@ public class ClusterWork {
                 continue;
             }
             List<Work> replicas = work(releaseId).stream().filter(Work::service).toList();   // not a worker run meanwhile
-            if (replicas.isEmpty() && !placedHere && System.currentTimeMillis() - r.getCreatedAt() < READY_TIMEOUT_MS
-                    && em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) == null) {
-                // recorded by a leader that lost its place before placing it (its placement was fenced, or it died);
-                // not an app taken down since (its assignments were removed on purpose)
-                Manifest m = snapshots.of(releaseId);
-                if (m != null && m.services().stream().anyMatch(s -> s.replicas() > 0)) {
-                    LOG.info("release " + releaseId + " recorded but never placed: placing its replicas now");
-                    place(m, releaseId, System.currentTimeMillis());
-                    placedHere = true;
-                    continue;
-                }
+            if (replicas.isEmpty() && !placedHere && placeNeverPlaced(r)) {
+                placedHere = true;
+                continue;
             }
+            long now = System.currentTimeMillis();
+            String control = r.getControlState();
+            if ("paused".equals(control) && pausedSince < 0) pausedSince = now;
+            if (!"paused".equals(control) && pausedSince >= 0) {
+                pausedMs += now - pausedSince;
+                pausedSince = -1;
+            }
+            long countedFrom = r.getCreatedAt() + pausedMs + (pausedSince >= 0 ? now - pausedSince : 0);
             // no replicas yet is a release still being placed (or left by a leader that died before placing it), unless
             // it has no services at all: then it is complete at once (its workers run when asked)
-            ReleaseProgress.Verdict v = replicas.isEmpty() && hasNoServices(releaseId)
+            ReleaseProgress.Verdict v = replicas.isEmpty() && hasNoServices(releaseId) && !"cancel_requested".equals(control)
                     ? new ReleaseProgress.Verdict(ReleaseProgress.Outcome.COMPLETE, "no services to place on agents", 0, 0)
-                    : ReleaseProgress.decide(replicas, r.getCreatedAt(), System.currentTimeMillis(), READY_TIMEOUT_MS);
+                    : ReleaseProgress.decide(replicas, countedFrom, now, READY_TIMEOUT_MS, control);
             switch (v.outcome()) {
                 case COMPLETE -> {
                     // an earlier release's worker runs are left to finish (and to the pass's bound on kept runs)
                     List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2 "
                             + "AND COALESCE(workload_kind, 'service') = 'service'", r.getAppName(), releaseId);
                     if (!older.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(older));
-                    record(releaseId, "completed", v.message(), replicas, v.running(), 0);
+                    record(releaseId, "completed", v.message(), ReleaseProgress.targets(replicas), v.running(), 0);
                     return;
                 }
                 case FAIL -> {
                     bus.submitAsLeader(new Command.RemoveAssignments(replicas.stream().map(Work::id).toList()));
-                    record(releaseId, "failed", v.message(), replicas, v.running(), v.failed());
+                    record(releaseId, "failed", v.message(), ReleaseProgress.targets(replicas, "cancel_requested".equals(control)),
+                            v.running(), v.failed());
                     return;
                 }
                 case WAIT -> {
-                    if (!v.message().equals(lastMessage)) record(releaseId, "in_progress", v.message(), replicas, v.running(), 0);
+                    if (!v.message().equals(lastMessage)) record(releaseId, "in_progress", v.message(), ReleaseProgress.targets(replicas), v.running(), 0);
                     lastMessage = v.message();
                 }
             }
             if (!sleep()) return;
         }
+    }
+
+    /**
+     * Places a release recorded by a leader that lost its place before placing it (its placement was fenced, or it
+     * died); not one of an app taken down since (its assignments were removed on purpose), nor one past its timeout.
+     */
+    private boolean placeNeverPlaced(ReleaseRecord r) {
+        if (System.currentTimeMillis() - r.getCreatedAt() >= READY_TIMEOUT_MS
+                || em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) return false;
+        Manifest m = snapshots.of(r.getId());
+        if (m == null || m.services().stream().noneMatch(s -> s.replicas() > 0)) return false;
+        LOG.info("release " + r.getId() + " recorded but never placed: placing its replicas now");
+        place(m, r.getId(), System.currentTimeMillis());
+        return true;
     }
 
     private static boolean sleep() {
@@ -319,8 +335,8 @@ public class ClusterWork {
         }
     }
 
-    private void record(String releaseId, String status, String message, List<Work> replicas, int running, int failed) {
-        bus.submitAsLeader(new Command.RecordRolloutProgress(releaseId, status, message, running, failed, null, ReleaseProgress.targets(replicas), null));
+    private void record(String releaseId, String status, String message, String targetsJson, int running, int failed) {
+        bus.submitAsLeader(new Command.RecordRolloutProgress(releaseId, status, message, running, failed, null, targetsJson, null));
     }
 
     private ReleaseRecord release(String id) {

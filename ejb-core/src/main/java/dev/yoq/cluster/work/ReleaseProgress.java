@@ -19,6 +19,32 @@ public final class ReleaseProgress {
     public record Verdict(Outcome outcome, String message, int running, int failed) {}
 
     public static Verdict decide(List<Work> replicas, long startedAtMs, long nowMs, long timeoutMs) {
+        return decide(replicas, startedAtMs, nowMs, timeoutMs, "active");
+    }
+
+    /** The operator's word on the rollout (spec: rollout_control_state {@code active}, {@code paused}, {@code cancel_requested}). */
+    public static final String CANCELED_BY_OPERATOR = "canceled_by_operator";
+
+    /**
+     * As above, with the operator's control: {@code cancel_requested} fails the release at once (its replicas go, the
+     * previous release keeps serving); {@code paused} holds it before its cutover, however many replicas run, and
+     * the caller leaves paused time out of {@code startedAtMs}'s timeout. A replica that failed fails it either way.
+     */
+    public static Verdict decide(List<Work> replicas, long startedAtMs, long nowMs, long timeoutMs, String control) {
+        int running = (int) replicas.stream().filter(w -> "running".equals(w.status())).count();
+        if ("cancel_requested".equals(control)) {
+            return new Verdict(Outcome.FAIL, "rollout canceled by operator; the previous release keeps serving", running,
+                    replicas.size() - running);
+        }
+        // paused: no timeout runs, and no cutover; a replica that failed still fails the release
+        Verdict v = byReplicas(replicas, startedAtMs, "paused".equals(control) ? startedAtMs : nowMs, timeoutMs);
+        if ("paused".equals(control) && v.outcome() != Outcome.FAIL) {
+            return new Verdict(Outcome.WAIT, "rollout paused by operator (" + running + " of " + replicas.size() + " replicas running)", running, 0);
+        }
+        return v;
+    }
+
+    private static Verdict byReplicas(List<Work> replicas, long startedAtMs, long nowMs, long timeoutMs) {
         int running = 0, failed = 0;
         Work firstFailed = null;
         for (Work w : replicas) {
@@ -47,6 +73,11 @@ public final class ReleaseProgress {
 
     /** One target per service (spec §2.4 shape): ready when all its replicas run, failed when one failed. */
     public static String targets(List<Work> replicas) {
+        return targets(replicas, false);
+    }
+
+    /** {@code canceled}: every service's target failed with reason {@code canceled_by_operator} (none was cut over). */
+    public static String targets(List<Work> replicas, boolean canceled) {
         Map<String, String> state = new java.util.LinkedHashMap<>();
         for (Work w : replicas) {
             String now = "running".equals(w.status()) ? "ready" : "failed".equals(w.status()) || "stopped".equals(w.status()) ? "failed" : "starting";
@@ -54,7 +85,10 @@ public final class ReleaseProgress {
                     : a.equals("starting") || b.equals("starting") ? "starting" : "ready");
         }
         var a = JSON.createArrayNode();
-        state.forEach((name, s) -> a.addObject().put("workload_kind", "service").put("workload_name", name).put("state", s));
+        state.forEach((name, s) -> {
+            var t = a.addObject().put("workload_kind", "service").put("workload_name", name).put("state", canceled ? "failed" : s);
+            if (canceled) t.put("reason", CANCELED_BY_OPERATOR);
+        });
         return a.toString();
     }
 

@@ -44,4 +44,31 @@ class ReleaseProgressTest {
                 + "{\"workload_kind\":\"service\",\"workload_name\":\"db\",\"state\":\"ready\"},"
                 + "{\"workload_kind\":\"service\",\"workload_name\":\"api\",\"state\":\"failed\"}]");
     }
+
+    @Test
+    void a_paused_rollout_holds_its_cutover_and_its_timeout_but_not_a_failed_replica() {
+        List<Work> allRunning = List.of(w("1", "web", "running", null), w("2", "web", "running", null));
+        var held = ReleaseProgress.decide(allRunning, 0, 1_000, 300_000, "paused");
+        assertThat(held.outcome()).isEqualTo(ReleaseProgress.Outcome.WAIT);
+        assertThat(held.message()).isEqualTo("rollout paused by operator (2 of 2 replicas running)");
+        List<Work> slow = List.of(w("1", "web", "running", null), w("2", "web", "pending", null));
+        assertThat(ReleaseProgress.decide(slow, 0, 900_000, 300_000, "paused").outcome()).as("no timeout while paused")
+                .isEqualTo(ReleaseProgress.Outcome.WAIT);
+        assertThat(ReleaseProgress.decide(slow, 0, 900_000, 300_000, "active").outcome()).isEqualTo(ReleaseProgress.Outcome.FAIL);
+        assertThat(ReleaseProgress.decide(List.of(w("1", "web", "failed", "exited with code 1")), 0, 1_000, 300_000, "paused").outcome())
+                .isEqualTo(ReleaseProgress.Outcome.FAIL);
+        assertThat(ReleaseProgress.decide(allRunning, 0, 1_000, 300_000, "active").outcome()).as("resumed").isEqualTo(ReleaseProgress.Outcome.COMPLETE);
+    }
+
+    @Test
+    void a_canceled_rollout_fails_at_once_with_every_target_canceled_by_the_operator() {
+        List<Work> replicas = List.of(w("1", "web", "running", null), w("2", "api", "pending", null));
+        var v = ReleaseProgress.decide(replicas, 0, 1_000, 300_000, "cancel_requested");
+        assertThat(v.outcome()).isEqualTo(ReleaseProgress.Outcome.FAIL);
+        assertThat(v.message()).isEqualTo("rollout canceled by operator; the previous release keeps serving");
+        assertThat(v.running()).isEqualTo(1);
+        assertThat(ReleaseProgress.targets(replicas, true)).isEqualTo("[{\"workload_kind\":\"service\",\"workload_name\":\"web\",\"state\":\"failed\","
+                + "\"reason\":\"canceled_by_operator\"},{\"workload_kind\":\"service\",\"workload_name\":\"api\",\"state\":\"failed\","
+                + "\"reason\":\"canceled_by_operator\"}]");
+    }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * On a cluster server, writes to replicated state are the leader's: a follower answers them with the spec's
  * {@code 400 {"error":"not leader","leader":"ip:apiport"}} so clients retry there. Writes to this node's own
- * state (its containers, images) are served anywhere. Of the app routes a cluster serves apply, rollback, down and
- * worker runs (they run on agents); the others are refused on every cluster server for now.
+ * state (its containers, images) are served anywhere. Of the app routes a cluster serves apply, rollback, down,
+ * rollout control and worker runs (they run on agents); the others are refused on every cluster server for now.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 10)
@@ -26,10 +26,11 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
     /** Routes whose writes change replicated state (paths relative to the API root). */
     static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "deploy", "agents");
     static final String APPS_NOT_YET = "not available on a cluster yet: apps are applied (yoq up), rolled back (yoq rollback), "
-            + "taken down (yoq down) and their workers run (yoq run-worker); rollout control and the legacy deploy route work on a "
-            + "single-node server";
-    /** The app writes a cluster serves: apply and rollback (replicas placed on agents), down, and a worker's run on an agent. */
-    static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile("apps/apply|apps/[^/]+/(down|rollback)|apps/[^/]+/workers/[^/]+/run");
+            + "taken down (yoq down), their rollouts paused, resumed or canceled (yoq rollout) and their workers run (yoq run-worker); "
+            + "the legacy deploy route works on a single-node server";
+    /** The app writes a cluster serves: apply and rollback (replicas placed on agents), down, rollout control, a worker's run. */
+    static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile(
+            "apps/apply|apps/[^/]+/(down|rollback)|apps/[^/]+/rollout/(pause|resume|cancel)|apps/[^/]+/workers/[^/]+/run");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     @Inject

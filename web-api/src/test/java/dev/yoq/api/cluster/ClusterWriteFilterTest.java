@@ -23,12 +23,15 @@ class ClusterWriteFilterTest {
     }
 
     @Test
-    void a_cluster_serves_apply_rollback_down_and_worker_runs_on_its_leader_and_refuses_the_other_app_writes_with_the_reason() {
+    void a_cluster_serves_apply_rollback_down_rollout_control_and_worker_runs_on_its_leader_and_refuses_the_other_app_writes_with_the_reason() {
         assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/apply")).isNull();
         assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/down")).isNull();
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "apps/apply").error()).isEqualTo("not leader");
         assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/rollback")).isNull();
-        assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/rollout/pause").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
+        assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/rollout/pause")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/rollout/cancel")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "apps/shop/rollout/resume").error()).isEqualTo("not leader");
+        assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/rollout/restart").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
         assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/down/x").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
         assertThat(ClusterWriteFilter.decide(true, false, null, "POST", "deploy").error()).isEqualTo(ClusterWriteFilter.APPS_NOT_YET);
         assertThat(ClusterWriteFilter.decide(true, true, null, "POST", "apps/shop/workers/migrate/run")).isNull();
