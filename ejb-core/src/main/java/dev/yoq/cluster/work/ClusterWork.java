@@ -160,10 +160,11 @@ public class ClusterWork {
 
     /**
      * Places a release recorded by a leader that lost its place before placing it (its placement was fenced, or it
-     * died); not one of an app taken down since (its assignments were removed on purpose), nor one past its timeout.
+     * died); not one of an app taken down since (its assignments were removed on purpose), nor one past its timeout
+     * or canceled by the operator (it fails at once instead).
      */
     private boolean placeNeverPlaced(ReleaseRecord r) {
-        if (System.currentTimeMillis() - r.getCreatedAt() >= READY_TIMEOUT_MS
+        if (System.currentTimeMillis() - r.getCreatedAt() >= READY_TIMEOUT_MS || "cancel_requested".equals(r.getControlState())
                 || em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) return false;
         Manifest m = snapshots.of(r.getId());
         if (m == null || m.services().stream().noneMatch(s -> s.replicas() > 0)) return false;
