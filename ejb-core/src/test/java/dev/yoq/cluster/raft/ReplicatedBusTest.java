@@ -46,6 +46,18 @@ class ReplicatedBusTest {
         assertOnEveryServer(2, "SELECT count(*) FROM audit_log WHERE actor = 'tester'");
     }
 
+    /** {@code leader} hands leadership on; returns the new leader once the old one knows it no longer leads. */
+    private int stepDown(int leader) throws Exception {
+        assertThat(lab.nodes[leader].stepDown(10_000)).isTrue();
+        int next = lab.awaitLeader(10_000);
+        assertThat(next).isNotNegative();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (lab.nodes[leader].isLeader() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+        assertThat(lab.nodes[leader].isLeader()).isFalse();
+        assertThat(next).isNotEqualTo(leader);
+        return next;
+    }
+
     /** Every server applied everything, counts {@code expected} with each query, and holds identical tables. */
     private void assertOnEveryServer(long expected, String... counts) throws Exception {
         assertThat(lab.awaitAllApplied(lab.maxApplied(), 10_000)).isTrue();
@@ -166,11 +178,7 @@ class ReplicatedBusTest {
         int leader = lab.awaitLeader(15_000);
         long oldTerm = lab.nodes[leader].term();
         assertThat(lab.nodes[leader].submit(audit(1), true)).as("the leader's decision in its own term").isNotNull();
-        assertThat(lab.nodes[leader].stepDown(10_000)).isTrue();
-        int next = lab.awaitLeader(10_000);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (lab.nodes[leader].isLeader() && System.currentTimeMillis() < deadline) Thread.sleep(20);
-        assertThat(next).isNotEqualTo(leader);
+        int next = stepDown(leader);
 
         // a decision taken while it led, submitted after it lost: Ratis' client forwards it to the new leader, which
         // appends it in the new term, and every state machine refuses it
@@ -238,13 +246,7 @@ class ReplicatedBusTest {
         int leader = lab.awaitLeader(15_000);
         Long first = lab.nodes[leader].submit(audit(1));
         long term = lab.nodes[leader].term();
-        assertThat(lab.nodes[leader].stepDown(10_000)).isTrue();
-        int next = lab.awaitLeader(10_000);
-        assertThat(next).isNotNegative();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (lab.nodes[leader].isLeader() && System.currentTimeMillis() < deadline) Thread.sleep(20);
-        assertThat(lab.nodes[leader].isLeader()).isFalse();
-        assertThat(next).isNotEqualTo(leader);
+        int next = stepDown(leader);
         assertThat(lab.nodes[next].term()).isGreaterThan(term);
         // the new leader decides once it applied an entry of its own term; the old one no longer decides at all
         long caughtUpBy = System.currentTimeMillis() + 5_000;
