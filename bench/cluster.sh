@@ -41,7 +41,7 @@ for p in $(pgrep -f "ws-server.jar $server"); do
 done
 server_start_kb=$(rss_kb "$server_pid")
 
-scripts/lab exec a1 env YOQ_DATA_DIR=$YOQ_LAB_DIR/a1/data bin/yoq join 10.239.3.1 --token bench-join > "$tmp/agent.log" 2>&1 &
+scripts/lab exec a1 env YOQ_DATA_DIR=$YOQ_LAB_DIR/a1/data bin/yoq join 10.239.3.1 --token bench-join --overlay off > "$tmp/agent.log" 2>&1 &
 disown
 for _ in $(seq 100); do grep -q "joined the cluster" "$tmp/agent.log" && break; sleep 0.2; done
 grep -q "joined the cluster" "$tmp/agent.log" || { cat "$tmp/agent.log" >&2; exit 1; }

@@ -548,7 +548,7 @@ class ClusterServersIT {
     static Process agent(int n, int serverId) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "a" + n, "env",
                 "YOQ_DATA_DIR=" + LAB_DIR.resolve("a" + n).resolve("data"), YoqServer.REPO.resolve("bin/yoq").toString(),
-                "join", SUBNET + "." + serverId, "--token", JOIN_TOKEN));
+                "join", SUBNET + "." + serverId, "--token", JOIN_TOKEN, "--overlay", "off"));   // both agents share the test server
         return labCommand(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(LAB_DIR.resolve("a" + n + "-join.log").toFile())).start();
     }

@@ -70,6 +70,15 @@ public class ApiClient {
         }
     }
 
+    /** PUT a JSON body and return the 2xx reply, else throw saying why. */
+    public Reply put(String path, Object body) {
+        try {
+            return ok(send("PUT", path, JSON.writeValueAsBytes(body), true));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliException("cannot encode the request: " + e.getMessage(), e);
+        }
+    }
+
     public Reply delete(String path) {
         return ok(send("DELETE", path, null, true));
     }

@@ -51,6 +51,13 @@ public class JoinCommand implements Callable<Integer> {
             + "assignments (default: the data directory's server, 127.0.0.1:7700)")
     String localServer;
 
+    @Option(names = "--overlay", paramLabel = "on|off", description = "join the WireGuard overlay (wg-yoq) through this node's "
+            + "server (default on; off for nodes that share a server)")
+    String overlay = "on";
+
+    @Option(names = "--wg-port", paramLabel = "P", description = "this node's WireGuard UDP port (default 51820)")
+    int wgPort = 51820;
+
     /** How many heartbeats to send before returning; unlimited by default (tests bound it). */
     @Option(names = "--gossip-port", hidden = true, description = "this agent's gossip (SWIM) UDP port (spec: 9800; 0: any free port)")
     int gossipPort = AgentGossip.DEFAULT_PORT;
@@ -66,11 +73,14 @@ public class JoinCommand implements Callable<Integer> {
         Path idFile = yoq.options.layout().root().resolve("cluster").resolve("agent_id");
         Path tokenFile = idFile.resolveSibling("agent_token");
         String id = readId(idFile);
+        if (!overlay.equals("on") && !overlay.equals("off")) throw new CliException("join: --overlay must be on or off, got " + overlay);
+        if (wgPort < 1 || wgPort > 65535) throw new CliException("join: --wg-port must be 1-65535, got " + wgPort);
+        AgentOverlay wireguard = overlay.equals("on") ? new AgentOverlay(this::localClient, yoq.out, yoq.err) : null;
         // the agent's own token for its routes (an agent registered by an older yoq has none: the join token)
         java.util.concurrent.atomic.AtomicReference<String> credential = new java.util.concurrent.atomic.AtomicReference<>(
                 id == null ? token : java.util.Objects.requireNonNullElse(readToken(tokenFile), token));
         if (id == null) {
-            Registered r = register(target, token);
+            Registered r = register(target, token, wireguard);
             target = r.server();
             id = r.id();
             keep(idFile, tokenFile, r, credential, token);
@@ -95,6 +105,18 @@ public class JoinCommand implements Callable<Integer> {
         work.setDaemon(true);
         work.start();
         AgentGossip gossip = new AgentGossip(token, gossipPort, yoq.out, yoq.err);
+        // the overlay follows the peer list on a thread of its own: a slow node server must not delay a heartbeat
+        java.util.concurrent.ScheduledExecutorService overlaySync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-overlay");
+            t.setDaemon(true);
+            return t;
+        });
+        if (wireguard != null) {
+            overlaySync.scheduleWithFixedDelay(() -> {
+                ServerAddress at = leader.get();
+                if (at != null) wireguard.sync(client(at, credential.get()), agentId.get(), System.currentTimeMillis());
+            }, HEARTBEAT_MS, HEARTBEAT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         try {
             for (long sent = 0; sent < heartbeats; sent++) {
                 if (sent > 0) Thread.sleep(HEARTBEAT_MS);
@@ -111,7 +133,7 @@ public class JoinCommand implements Callable<Integer> {
                         throw new CliException("heartbeat refused (" + reply.status() + "): " + body.path("error").asText());
                     } else if (reply.status() == 401 || "ok".equals(status)) {
                         // the servers forgot this agent (an hour offline), or its token is not the one they keep: register again
-                        Registered r = register(target, token);
+                        Registered r = register(target, token, wireguard);
                         target = r.server();
                         runner.registeredAgain(id);
                         id = r.id();
@@ -136,6 +158,7 @@ public class JoinCommand implements Callable<Integer> {
                 agentId.set(id);
             }
         } finally {
+            overlaySync.shutdownNow();
             gossip.close();
         }
         return 0;
@@ -192,7 +215,7 @@ public class JoinCommand implements Callable<Integer> {
         return list.get((i + 1) % list.size());
     }
 
-    private Registered register(ServerAddress target, String token) {
+    private Registered register(ServerAddress target, String token, AgentOverlay wireguard) {
         Map<String, Object> body = new LinkedHashMap<>();
         NodeResources res = NodeResources.read();
         body.put("token", token);
@@ -203,6 +226,11 @@ public class JoinCommand implements Callable<Integer> {
         body.put("role", role);
         if (region != null) body.put("region", region);
         if (labels != null) body.put("labels", labels);
+        String publicKey = wireguard == null ? null : wireguard.publicKey();
+        if (publicKey != null) {
+            body.put("wg_public_key", publicKey);
+            body.put("wg_listen_port", wgPort);
+        }
         for (int attempt = 0; attempt < 2; attempt++) {
             ApiClient.Reply reply = client(target, token).postAnswer("/agents/register", body);
             JsonNode answer = reply.json();

@@ -119,6 +119,16 @@ public final class NodeClient implements AutoCloseable {
         return call(Wire.Op.SERVICES, new Wire.ServicesBody(List.copyOf(services), dnsReturnsVip));
     }
 
+    /** Makes the node's WireGuard interface match {@code spec} (with no address: only makes the key); its status. */
+    public JsonNode overlay(dev.yoq.node.protocol.OverlaySpec spec) throws IOException {
+        return call(Wire.Op.OVERLAY, spec);
+    }
+
+    /** The node's WireGuard interface: up or not, its public key, peers with their last handshakes. */
+    public JsonNode overlayStatus() throws IOException {
+        return call(Wire.Op.OVERLAY_STATUS, Map.of());
+    }
+
     /** Which dataplane serves the VIPs (bpf or nftables, and why), its programs and its maps' headroom. */
     public JsonNode dataplane() throws IOException {
         return call(Wire.Op.DATAPLANE, Map.of());

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -72,6 +74,8 @@ public final class HelperMain {
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
         server.proxy(startProxy(names, data, log));
+        server.overlay(new dev.yoq.node.daemon.network.WireguardOverlay(overlayInterface(System.getenv()),
+                data.root().resolve("network"), List.of(), log));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -111,6 +115,13 @@ public final class HelperMain {
      * yoq-proxy, the node's L7 edge, supervised (adopted when already running); null with YOQ_PROXY=off. It keeps
      * running when the helper stops: it serves the last configuration until a helper is back.
      */
+    /** YOQ_WG_INTERFACE (default wg-yoq, the spec's): a test's or a second yoq's own name. */
+    static String overlayInterface(Map<String, String> env) {
+        String name = env.getOrDefault("YOQ_WG_INTERFACE", "wg-yoq");
+        if (!name.matches("[a-zA-Z0-9_.-]{1,15}")) exit("YOQ_WG_INTERFACE must be an interface name (1-15 of a-z, 0-9, _ . -), got " + name);
+        return name;
+    }
+
     private static dev.yoq.node.daemon.edge.ProxySupervisor startProxy(NodeNames names, DataLayout data, Consumer<String> log) {
         if ("off".equals(System.getenv("YOQ_PROXY"))) {
             log.accept("proxy: off (YOQ_PROXY=off)");

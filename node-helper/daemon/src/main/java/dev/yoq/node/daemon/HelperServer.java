@@ -67,6 +67,13 @@ public final class HelperServer implements AutoCloseable {
         this.proxy = proxy;
     }
 
+    private volatile dev.yoq.node.daemon.network.WireguardOverlay overlay;
+
+    /** The node's WireGuard overlay (null: its operations answer that it is off). */
+    public void overlay(dev.yoq.node.daemon.network.WireguardOverlay overlay) {
+        this.overlay = overlay;
+    }
+
     /** Accepts connections until the server is closed. */
     public void serve() {
         while (server.isOpen()) {
@@ -80,7 +87,7 @@ public final class HelperServer implements AutoCloseable {
                     continue;
                 }
                 Thread t = new Thread(new Session(Channels.newInputStream(ch), Channels.newOutputStream(ch), codec,
-                        containers, events, layers, proxy, () -> closeQuietly(ch)), "yoq-node-session");
+                        containers, events, layers, proxy, overlay, () -> closeQuietly(ch)), "yoq-node-session");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {

@@ -27,13 +27,16 @@ final class Session implements Runnable {
     private final dev.yoq.node.daemon.image.LayerStore layers;
     private final Runnable close;
     private final dev.yoq.node.daemon.edge.ProxySupervisor proxy;
+    private final dev.yoq.node.daemon.network.WireguardOverlay overlay;
     private boolean greeted;
     private boolean keepOpen;
 
     Session(InputStream in, OutputStream out, MessageCodec codec, ContainerManager containers, EventHub events,
-            dev.yoq.node.daemon.image.LayerStore layers, dev.yoq.node.daemon.edge.ProxySupervisor proxy, Runnable close) {
+            dev.yoq.node.daemon.image.LayerStore layers, dev.yoq.node.daemon.edge.ProxySupervisor proxy,
+            dev.yoq.node.daemon.network.WireguardOverlay overlay, Runnable close) {
         this.in = new BufferedInputStream(in);
         this.proxy = proxy;
+        this.overlay = overlay;
         this.out = out;
         this.codec = codec;
         this.containers = containers;
@@ -131,8 +134,15 @@ final class Session implements Runnable {
             }
             case PROXY_STATS -> proxy == null ? codec.tree(Map.of("running", false, "error", "yoq-proxy is off on this node (YOQ_PROXY=off)"))
                     : proxy.stats();
+            case OVERLAY -> codec.tree(overlay().apply(codec.convert(body, dev.yoq.node.protocol.OverlaySpec.class)));
+            case OVERLAY_STATUS -> codec.tree(overlay().status());
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
+    }
+
+    private dev.yoq.node.daemon.network.WireguardOverlay overlay() {
+        if (overlay == null) throw new HelperException(HelperError.CONFLICT, "the overlay is off on this node");
+        return overlay;
     }
 
     private Map<String, Object> counters() throws java.io.IOException {

@@ -41,6 +41,8 @@ public final class Wire {
         COUNTERS,   // {} -> {"containers":[{ip,rx_packets,rx_bytes,tx_packets,tx_bytes,connections}],"pairs":[{source,target,packets,bytes}]}
         PROXY_CONFIG, // EdgeConfig JSON (yoq-proxy's whole configuration) -> the proxy's status; kept for its restarts
         PROXY_STATS,  // {} -> the proxy's counters and listeners, or {"running":false,"error"}
+        OVERLAY,    // OverlaySpec -> {"interface","up","mode","public_key","listen_port","addresses","peers":[...]}: wg-yoq as asked
+        OVERLAY_STATUS, // {} -> the same status, or {"interface","up":false,"public_key"?}
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }

@@ -62,47 +62,8 @@ final class Tc {
 
     record Result(int exit, String output) {}
 
-    /**
-     * Runs a command (no shell) with stdout and stderr into a temp file, so a command that hangs or floods its output
-     * cannot block us before the timeout applies; on timeout it is destroyed (forcibly) and an IOException says so.
-     */
     static Result exec(List<String> cmd, int timeoutSeconds) throws IOException {
-        Path out = Files.createTempFile("yoq-exec", ".out");
-        try {
-            Process p;
-            try {
-                p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            } catch (IOException e) {
-                throw new IOException("cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
-            }
-            try {
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                    throw new IOException(String.join(" ", cmd) + ": timed out after " + timeoutSeconds + " s");
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted: " + String.join(" ", cmd), e);
-            }
-            return new Result(p.exitValue(), tail(out));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    /** The output, at most its last 16 KiB (error messages are at the end). */
-    private static String tail(Path out) throws IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "r")) {
-            long len = f.length();
-            int n = (int) Math.min(len, 16384);
-            byte[] b = new byte[n];
-            f.seek(len - n);
-            f.readFully(b);
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8).strip();
-        }
+        dev.yoq.node.daemon.sys.Commands.Result r = dev.yoq.node.daemon.sys.Commands.exec(cmd, timeoutSeconds);
+        return new Result(r.exit(), r.output());
     }
 }

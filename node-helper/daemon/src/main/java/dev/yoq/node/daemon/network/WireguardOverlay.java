@@ -1,0 +1,154 @@
+package dev.yoq.node.daemon.network;
+
+import dev.yoq.node.daemon.sys.Commands;
+import dev.yoq.node.protocol.HelperError;
+import dev.yoq.node.protocol.HelperException;
+import dev.yoq.node.protocol.OverlaySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The node's WireGuard interface ({@code wg-yoq}, spec §5.5) made to match what the server asks for: kernel
+ * WireGuard where the kernel has it, else wireguard-go; the key made here once; peers set with
+ * {@code wg syncconf} (the whole list, so peers that left are removed); the interface's address; a route per
+ * prefix a peer carries (and none of ours left over); forwarding on a hub. Each apply is idempotent, so the
+ * server's periodic push also repairs an interface that went away (wireguard-go killed, a link deleted).
+ */
+public final class WireguardOverlay {
+    static final int TIMEOUT_SECONDS = 20;
+    /** wireguard-go refuses to run on kernels that could have the module unless told the user chose it. */
+    private static final Map<String, String> USERSPACE_ENV = Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+
+    private final String iface;
+    private final Path keyFile;
+    private final Path confFile;
+    private final List<String> prefix;
+    private final Consumer<String> log;
+    private volatile String mode = "none";
+
+    /**
+     * {@code prefix}: what runs each tool in the node's network namespace ({@code ip netns exec NS} in tests; empty
+     * for the helper, which runs in its node's own).
+     */
+    public WireguardOverlay(String iface, Path networkDir, List<String> prefix, Consumer<String> log) {
+        this.iface = iface;
+        this.keyFile = networkDir.resolve("wireguard.key");
+        this.confFile = networkDir.resolve(iface + ".conf");
+        this.prefix = List.copyOf(prefix);
+        this.log = log;
+    }
+
+    public String interfaceName() { return iface; }
+
+    /** Applies {@code spec} (validated first) and answers the interface's status; with no address, just the key. */
+    public synchronized Map<String, Object> apply(OverlaySpec spec) throws IOException {
+        spec.validated();
+        String privateKey = WireguardKeys.privateKey(keyFile);
+        String publicKey = WireguardKeys.publicKey(privateKey);
+        if (spec.address() == null) return Map.of("interface", iface, "public_key", publicKey, "mode", mode);
+        ensureInterface();
+        writeConf(OverlayConfig.render(privateKey, spec));
+        run(List.of("wg", "syncconf", iface, confFile.toString()), "set the WireGuard peers");
+        List<String> addresses = OverlayConfig.addresses(run(List.of("ip", "-4", "-o", "addr", "show", "dev", iface), "read the addresses"));
+        if (!addresses.equals(List.of(spec.address()))) {
+            run(List.of("ip", "addr", "flush", "dev", iface), "clear the old address");
+            run(List.of("ip", "addr", "add", spec.address(), "dev", iface), "set the overlay address");
+        }
+        run(List.of("ip", "link", "set", iface, "up"), "bring the interface up");
+        var changes = OverlayConfig.diff(OverlayConfig.routes(spec), run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes"));
+        for (String r : changes.add()) run(List.of("ip", "route", "replace", r, "dev", iface), "route " + r);
+        for (String r : changes.delete()) run(List.of("ip", "route", "del", r, "dev", iface), "remove the route " + r);
+        if (spec.forward()) run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "turn on forwarding");
+        return status(publicKey);
+    }
+
+    /** The interface, its mode and peers (handshakes, bytes); {"up":false} when it does not exist. */
+    public synchronized Map<String, Object> status() throws IOException {
+        return status(Files.exists(keyFile) ? WireguardKeys.publicKey(WireguardKeys.privateKey(keyFile)) : null);
+    }
+
+    private Map<String, Object> status(String publicKey) throws IOException {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("interface", iface);
+        if (!exists()) {
+            status.put("up", false);
+            if (publicKey != null) status.put("public_key", publicKey);
+            return status;
+        }
+        status.put("up", true);
+        status.put("mode", mode);
+        status.put("addresses", OverlayConfig.addresses(run(List.of("ip", "-4", "-o", "addr", "show", "dev", iface), "read the addresses")));
+        status.putAll(OverlayConfig.status(run(List.of("wg", "show", iface, "dump"), "read the WireGuard state")));
+        return status;
+    }
+
+    private boolean exists() throws IOException {
+        return exec(List.of("ip", "link", "show", "dev", iface), Map.of()).exit() == 0;
+    }
+
+    /** Kernel WireGuard when {@code ip link add ... type wireguard} works, else wireguard-go (it daemonizes). */
+    private void ensureInterface() throws IOException {
+        if (exists()) {
+            if (mode.equals("none")) mode = isUserspace() ? "wireguard-go" : "kernel";
+            return;
+        }
+        Commands.Result kernel = exec(List.of("ip", "link", "add", "dev", iface, "type", "wireguard"), Map.of());
+        if (kernel.exit() == 0) {
+            mode = "kernel";
+        } else {
+            Commands.Result userspace;
+            try {
+                userspace = exec(List.of("wireguard-go", iface), USERSPACE_ENV);
+            } catch (IOException notInstalled) {
+                throw new HelperException(HelperError.CONFLICT, "WireGuard is not available on this node: the kernel has no wireguard module ("
+                        + kernel.output() + ") and wireguard-go is not installed (apt install wireguard-go wireguard-tools)");
+            }
+            if (userspace.exit() != 0 || !exists()) {
+                throw new HelperException(HelperError.CONFLICT, "wireguard-go could not make " + iface + ": " + userspace.output());
+            }
+            mode = "wireguard-go";
+        }
+        log.accept("overlay: made " + iface + " (" + mode + ")");
+    }
+
+    /** wireguard-go's interfaces are tun devices; the kernel's are of kind wireguard. */
+    private boolean isUserspace() throws IOException {
+        return exec(List.of("ip", "-d", "link", "show", "dev", iface), Map.of()).output().contains(" tun ");
+    }
+
+    private void writeConf(String conf) throws IOException {
+        Files.createDirectories(confFile.getParent());
+        Path tmp = confFile.resolveSibling(confFile.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, conf, StandardCharsets.US_ASCII);
+        Files.move(tmp, confFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String run(List<String> cmd, String what) throws IOException {
+        Commands.Result r;
+        try {
+            r = exec(cmd, Map.of());
+        } catch (IOException e) {
+            throw new HelperException(HelperError.CONFLICT, "overlay: cannot " + what + ": " + e.getMessage()
+                    + (cmd.get(0).equals("wg") ? " (apt install wireguard-tools)" : ""));
+        }
+        if (r.exit() != 0) throw new HelperException(HelperError.CONFLICT, "overlay: cannot " + what + " (" + String.join(" ", cmd) + "): " + r.output());
+        return r.output();
+    }
+
+    private Commands.Result exec(List<String> cmd, Map<String, String> env) throws IOException {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(cmd);
+        return Commands.exec(full, TIMEOUT_SECONDS, env);
+    }
+}

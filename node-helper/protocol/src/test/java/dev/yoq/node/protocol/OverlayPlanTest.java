@@ -1,0 +1,50 @@
+package dev.yoq.node.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OverlayPlanTest {
+    static final String K = "zwvV+wzSrXJZyKnF3UB/qiifDAbb8wAgtnEmFII1tw8=";
+
+    static OverlayPlan.Node node(int n, boolean hub) {
+        String key = K.substring(0, 40) + String.format("%03d", n) + "=";
+        return new OverlayPlan.Node(n, "agent" + n, key, "10.0.0." + n + ":51820", "10.40.0." + n, "10.42." + n + ".0/24", hub);
+    }
+
+    // two hubs (servers 1 and 2) and two agents (3 and 4), listed out of order
+    static final List<OverlayPlan.Node> NODES = List.of(node(4, false), node(2, true), node(1, true), node(3, false));
+
+    @Test
+    void aHubPeersWithEveryNodeDirectlyAndForwards() {
+        OverlaySpec s = OverlayPlan.plan("agent2", NODES).orElseThrow().validated();
+        assertThat(s.address()).isEqualTo("10.40.0.2/24");
+        assertThat(s.forward()).isTrue();
+        assertThat(s.listenPort()).isEqualTo(51820);
+        assertThat(s.peers()).extracting(OverlaySpec.Peer::endpoint).containsExactly("10.0.0.1:51820", "10.0.0.3:51820", "10.0.0.4:51820");
+        assertThat(s.peers()).allSatisfy(p -> assertThat(p.allowedIps()).hasSize(2));
+        assertThat(s.peers().get(1).allowedIps()).containsExactly("10.40.0.3/32", "10.42.3.0/24");
+        assertThat(s.peers()).allSatisfy(p -> assertThat(p.keepalive()).isEqualTo(25));
+    }
+
+    @Test
+    void anAgentPeersWithTheHubsOnlyAndTheLowestCarriesTheOtherAgents() {
+        OverlaySpec s = OverlayPlan.plan("agent3", NODES).orElseThrow().validated();
+        assertThat(s.forward()).isFalse();
+        assertThat(s.peers()).extracting(OverlaySpec.Peer::endpoint).containsExactly("10.0.0.1:51820", "10.0.0.2:51820");
+        assertThat(s.peers().get(0).allowedIps()).containsExactly("10.40.0.1/32", "10.42.1.0/24", "10.40.0.4/32", "10.42.4.0/24");
+        assertThat(s.peers().get(1).allowedIps()).containsExactly("10.40.0.2/32", "10.42.2.0/24");
+        // the other agent picks the same relay: replies take the path requests took
+        assertThat(OverlayPlan.plan("agent4", NODES).orElseThrow().peers().get(0).allowedIps()).contains("10.40.0.3/32", "10.42.3.0/24");
+    }
+
+    @Test
+    void aNodeMissingFromTheListHasNoOverlayAndAnEndpointsPortIsKept() {
+        assertThat(OverlayPlan.plan("agent9", NODES)).isEmpty();
+        OverlayPlan.Node odd = new OverlayPlan.Node(5, "agent5", node(5, true).publicKey(), "10.0.0.5:51999", "10.40.0.5", null, true);
+        OverlaySpec s = OverlayPlan.plan("agent5", List.of(odd, node(1, true))).orElseThrow();
+        assertThat(s.listenPort()).isEqualTo(51999);
+        assertThat(OverlayPlan.plan("agent1", List.of(odd, node(1, true))).orElseThrow().peers().get(0).allowedIps()).containsExactly("10.40.0.5/32");
+    }
+}
