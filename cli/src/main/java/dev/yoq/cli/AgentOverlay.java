@@ -36,13 +36,25 @@ final class AgentOverlay {
         this.err = err;
     }
 
-    /** This node's public key, made by its helper on the first call; null (said once) when its server cannot. */
-    String publicKey() {
-        try {
-            return local.get().put("/v1/node/overlay", Map.of()).json().path("public_key").asText(null);
-        } catch (CliException e) {
-            problem("no WireGuard key from this node's server, joining without the overlay: " + e.getMessage());
-            return null;
+    /** Tries for the key before registering: a node's server may still be starting when join starts at boot. */
+    static final int KEY_ATTEMPTS = 6;
+    static final long KEY_RETRY_MS = 5_000;
+
+    /**
+     * This node's public key, made by its helper on the first call; null (said) when its server cannot give one
+     * within {@link #KEY_ATTEMPTS} tries: the node then joins without the overlay.
+     */
+    String publicKey() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return local.get().put("/v1/node/overlay", Map.of()).json().path("public_key").asText(null);
+            } catch (CliException e) {
+                if (attempt >= KEY_ATTEMPTS) {
+                    err.println("no WireGuard key from this node's server, joining without the overlay: " + e.getMessage());
+                    return null;
+                }
+                Thread.sleep(KEY_RETRY_MS);
+            }
         }
     }
 
@@ -54,8 +66,16 @@ final class AgentOverlay {
             if (plan.isEmpty()) return;   // registered without a key: no overlay for this node
             OverlaySpec spec = plan.get();
             if (spec.equals(applied) && nowMs - appliedAt < REAPPLY_MS) return;
-            String wanted = subnetOf(agentId, nodes);
+            spec.validated();
+            OverlayPlan.Node self = nodes.stream().filter(n -> n.agentId().equals(agentId)).findFirst().orElseThrow();
+            String wanted = self.containerSubnet();
             JsonNode status = local.get().get("/v1/node/overlay").json();
+            String key = status.path("public_key").asText("");
+            if (!key.isEmpty() && !key.equals(self.publicKey())) {
+                problem("overlay: this node's WireGuard key is not the one the cluster has for it (was its data directory "
+                        + "replaced?); the overlay stays down. Stop join, remove its agent_id file and join again");
+                return;
+            }
             String leased = status.path("container_subnet").asText("");
             if (wanted != null && !wanted.equals(leased)) {
                 problem("overlay: this node's server leases container addresses from " + leased + " but the cluster routes "
@@ -63,7 +83,8 @@ final class AgentOverlay {
                         + " yoq server start). The overlay stays down until then");
                 return;
             }
-            local.get().put("/v1/node/overlay", spec);
+            // the helper's names are snake_case (listen_port, public_key, allowed_ips): its own mapper writes them
+            local.get().put("/v1/node/overlay", dev.yoq.node.protocol.MessageCodec.SHARED.mapper().valueToTree(spec));
             if (applied == null || !applied.peers().equals(spec.peers())) {
                 out.println("overlay: " + spec.address() + " with " + spec.peers().size() + " peer(s)" + (spec.forward() ? ", forwarding (hub)" : ""));
             }
@@ -87,21 +108,22 @@ final class AgentOverlay {
         return ids;
     }
 
-    /** The rows of {@code GET /wireguard/peers}; a row without a key or address (an older server's) is skipped. */
+    /**
+     * The rows of {@code GET /wireguard/peers}; a row without a key or address (an older server's) is skipped, and of
+     * rows sharing a key (the servers give a node that registers again its old row; an older server may not) the
+     * highest node id is kept: WireGuard takes one peer per key, and one bad row must not stall every node's list.
+     */
     static List<OverlayPlan.Node> nodes(JsonNode peers, Set<String> hubs) {
-        List<OverlayPlan.Node> nodes = new ArrayList<>();
+        java.util.Map<String, OverlayPlan.Node> byKey = new java.util.LinkedHashMap<>();
         for (JsonNode row : peers) {
             String id = row.path("agent_id").asText("");
             String key = row.path("public_key").asText("");
             String overlayIp = row.path("overlay_ip").asText("");
             if (id.isEmpty() || !OverlaySpec.isKey(key) || overlayIp.isEmpty()) continue;
-            nodes.add(new OverlayPlan.Node(row.path("node_id").asInt(), id, key, row.path("endpoint").asText(null), overlayIp,
-                    row.path("container_subnet").asText(null), hubs.contains(id)));
+            OverlayPlan.Node node = new OverlayPlan.Node(row.path("node_id").asInt(), id, key, row.path("endpoint").asText(null), overlayIp,
+                    row.path("container_subnet").asText(null), hubs.contains(id));
+            byKey.merge(key, node, (a, b) -> a.nodeId() >= b.nodeId() ? a : b);
         }
-        return nodes;
-    }
-
-    private static String subnetOf(String agentId, List<OverlayPlan.Node> nodes) {
-        return nodes.stream().filter(n -> n.agentId().equals(agentId)).map(OverlayPlan.Node::containerSubnet).findFirst().orElse(null);
+        return new ArrayList<>(byKey.values());
     }
 }

@@ -215,7 +215,7 @@ public class JoinCommand implements Callable<Integer> {
         return list.get((i + 1) % list.size());
     }
 
-    private Registered register(ServerAddress target, String token, AgentOverlay wireguard) {
+    private Registered register(ServerAddress target, String token, AgentOverlay wireguard) throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         NodeResources res = NodeResources.read();
         body.put("token", token);

@@ -24,4 +24,26 @@ class AgentOverlayTest {
         assertThat(nodes).singleElement().isEqualTo(
                 new OverlayPlan.Node(1, "aaaaaaaaaaaa", KEY, "10.0.0.1:51820", "10.40.0.1", "10.42.1.0/24", true));
     }
+
+    @Test
+    void rowsSharingAKeyBecomeOnePeer() throws Exception {
+        JsonNode peers = new ObjectMapper().readTree("""
+                [{"node_id":2,"agent_id":"aaaaaaaaaaaa","public_key":"%s","endpoint":"10.0.0.1:51820","overlay_ip":"10.40.0.2","container_subnet":"10.42.2.0/24"},
+                 {"node_id":5,"agent_id":"bbbbbbbbbbbb","public_key":"%s","endpoint":"10.0.0.1:51820","overlay_ip":"10.40.0.5","container_subnet":"10.42.5.0/24"}]
+                """.formatted(KEY, KEY));
+        assertThat(AgentOverlay.nodes(peers, java.util.Set.of())).extracting(OverlayPlan.Node::nodeId).containsExactly(5);
+    }
+
+    @Test
+    void whatJoinSendsIsWhatTheServerReads() throws Exception {
+        dev.yoq.node.protocol.OverlaySpec spec = new dev.yoq.node.protocol.OverlaySpec("10.40.0.3/24", 51821, true,
+                List.of(new dev.yoq.node.protocol.OverlaySpec.Peer(KEY, "10.0.0.1:51820", List.of("10.40.0.1/32"), 25)));
+        var mapper = dev.yoq.node.protocol.MessageCodec.SHARED.mapper();
+        JsonNode sent = mapper.valueToTree(spec);
+        assertThat(sent.path("listen_port").asInt()).isEqualTo(51821);
+        assertThat(sent.path("peers").get(0).path("allowed_ips").get(0).asText()).isEqualTo("10.40.0.1/32");
+        // the body travels as JSON text: the server parses it with the same mapper (OverlayResource)
+        String wire = new ObjectMapper().writeValueAsString(sent);
+        assertThat(mapper.readValue(wire, dev.yoq.node.protocol.OverlaySpec.class)).isEqualTo(spec);
+    }
 }

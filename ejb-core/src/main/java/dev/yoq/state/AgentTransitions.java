@@ -33,9 +33,19 @@ final class AgentTransitions {
         Integer nodeId = null;
         String overlay = null;
         if (c.wgPublicKey() != null) {
+            // a node registering again (its old agent not forgotten yet) keeps its node id, and so its overlay address
+            // and container subnet, which its server leases from; WireGuard takes one peer per key anyway
+            @SuppressWarnings("unchecked")
+            List<Number> same = em.createNativeQuery("SELECT node_id FROM wireguard_peers WHERE public_key = ?1")
+                    .setParameter(1, c.wgPublicKey()).getResultList();
+            em.createNativeQuery("DELETE FROM wireguard_peers WHERE public_key = ?1").setParameter(1, c.wgPublicKey()).executeUpdate();
+            for (Number old : same) {   // the old agent row gives up the number (agents.node_id is unique)
+                em.createNativeQuery("UPDATE agents SET node_id = NULL, overlay_ip = NULL, wg_public_key = NULL WHERE node_id = ?1")
+                        .setParameter(1, old.intValue()).executeUpdate();
+            }
             @SuppressWarnings("unchecked")
             List<Number> taken = em.createNativeQuery("SELECT node_id FROM wireguard_peers").getResultList();
-            nodeId = NodeNumbers.lowestFreeNodeId(taken.stream().map(Number::intValue).toList());
+            nodeId = same.isEmpty() ? NodeNumbers.lowestFreeNodeId(taken.stream().map(Number::intValue).toList()) : same.get(0).intValue();
             overlay = NodeNumbers.overlayIp(nodeId);
             em.createNativeQuery("INSERT INTO wireguard_peers (node_id, agent_id, public_key, endpoint, overlay_ip, container_subnet) "
                             + "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")

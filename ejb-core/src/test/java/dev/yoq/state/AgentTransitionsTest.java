@@ -26,8 +26,32 @@ class AgentTransitionsTest {
 
     <R> R apply(Command<R> c) { return db.inNewTransaction(em -> machine.apply(c, em)); }
 
+    /** {@code KEY} stands for "a key of its own" (distinct machines have distinct keys); other keys are used as given. */
     static Command.RegisterAgent agent(String id, String address, String key) {
-        return new Command.RegisterAgent(id, address, 7701, 4, 8192, key, 51820, "both", null, "zone=a", 0, 0, null, 1_000, "ab".repeat(32));
+        String own = KEY.equals(key) ? keyOf(id) : key;
+        return new Command.RegisterAgent(id, address, 7701, 4, 8192, own, 51820, "both", null, "zone=a", 0, 0, null, 1_000, "ab".repeat(32));
+    }
+
+    static String keyOf(String id) {
+        byte[] raw = new byte[32];
+        byte[] seed = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(seed, 0, raw, 0, Math.min(seed.length, 32));
+        return java.util.Base64.getEncoder().encodeToString(raw);
+    }
+
+    @Test
+    void a_node_registering_again_with_its_key_keeps_its_node_id_and_subnet() throws Exception {
+        apply(agent("aaaaaaaaaaaa", "10.0.0.5", KEY));
+        apply(agent("bbbbbbbbbbbb", "10.0.0.6", KEY));
+        // b's servers forgot its token (or it lost it): it registers again as a new agent, with the same key
+        assertThat(apply(agent("cccccccccccc", "10.0.0.6", keyOf("bbbbbbbbbbbb"))))
+                .isEqualTo(new Command.AgentRegistered("cccccccccccc", 2, "10.40.0.2"));
+        assertThat(db.count("SELECT count(*) FROM wireguard_peers")).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM agents WHERE id = 'bbbbbbbbbbbb' AND node_id IS NULL")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM wireguard_peers WHERE agent_id = 'cccccccccccc' AND node_id = 2 "
+                + "AND container_subnet = '10.42.2.0/24'")).isEqualTo(1);
+        // a new key still gets the lowest free id
+        assertThat(apply(agent("dddddddddddd", "10.0.0.7", KEY))).isEqualTo(new Command.AgentRegistered("dddddddddddd", 3, "10.40.0.3"));
     }
 
     static Command.Heartbeat beat(String id, long at) {

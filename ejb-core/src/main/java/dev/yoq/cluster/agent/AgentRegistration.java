@@ -2,7 +2,6 @@ package dev.yoq.cluster.agent;
 
 import dev.yoq.cluster.schedule.NodeRole;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,12 +109,8 @@ public record AgentRegistration(String address, int agentApiPort, int cpuCores, 
         return value.intValue();
     }
 
+    /** The one spelling wg(8) takes: a key it would refuse would stall every hub's peer list. */
     static boolean isWireguardKey(String s) {
-        if (s.length() != 44 || !s.endsWith("=")) return false;
-        try {
-            return Base64.getDecoder().decode(s).length == 32;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return dev.yoq.node.protocol.OverlaySpec.isKey(s);
     }
 }

@@ -111,17 +111,17 @@ public final class HelperMain {
         }
     }
 
+    /** YOQ_WG_INTERFACE (default wg-yoq, the spec's): a test's or a second yoq's own name. */
+    static String overlayInterface(Map<String, String> env) {
+        String name = env.getOrDefault("YOQ_WG_INTERFACE", "wg-yoq");
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}")) exit("YOQ_WG_INTERFACE must be an interface name (1-15 of a-z, 0-9, _ . -, starting with a letter or digit), got " + name);
+        return name;
+    }
+
     /**
      * yoq-proxy, the node's L7 edge, supervised (adopted when already running); null with YOQ_PROXY=off. It keeps
      * running when the helper stops: it serves the last configuration until a helper is back.
      */
-    /** YOQ_WG_INTERFACE (default wg-yoq, the spec's): a test's or a second yoq's own name. */
-    static String overlayInterface(Map<String, String> env) {
-        String name = env.getOrDefault("YOQ_WG_INTERFACE", "wg-yoq");
-        if (!name.matches("[a-zA-Z0-9_.-]{1,15}")) exit("YOQ_WG_INTERFACE must be an interface name (1-15 of a-z, 0-9, _ . -), got " + name);
-        return name;
-    }
-
     private static dev.yoq.node.daemon.edge.ProxySupervisor startProxy(NodeNames names, DataLayout data, Consumer<String> log) {
         if ("off".equals(System.getenv("YOQ_PROXY"))) {
             log.accept("proxy: off (YOQ_PROXY=off)");

@@ -20,8 +20,15 @@ public record OverlaySpec(String address, int listenPort, boolean forward, List<
     public static final int MAX_PEERS = 1024;
     /** Per peer: its overlay address, its container subnet and, through the one hub an agent uses, every other node's. */
     public static final int MAX_ALLOWED_IPS = 2 * MAX_PEERS + 2;
-    private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
-    private static final Pattern ENDPOINT = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3}):(\\d{1,5})");
+    /**
+     * A peer carries overlay addresses and container subnets, never anything wider than a /16: a short prefix (a
+     * default route, the node's own LAN) would take the node's traffic into the tunnel.
+     */
+    public static final int SHORTEST_PREFIX = 16;
+    /** Decimal octets without leading zeros: ip(8) reads 010 as octal, wg(8) refuses it; both must mean one thing. */
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern CIDR = Pattern.compile(OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET + "/(3[0-2]|[12]?\\d)");
+    private static final Pattern ENDPOINT = Pattern.compile(OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET + ":([1-9]\\d{0,4})");
 
     /** One peer: its public key (base64 of 32 bytes), where it listens, what it carries, the keepalive in seconds. */
     public record Peer(String publicKey, String endpoint, List<String> allowedIps, int keepalive) {
@@ -44,51 +51,77 @@ public record OverlaySpec(String address, int listenPort, boolean forward, List<
         if (listenPort < 1 || listenPort > 65535) throw invalid("overlay.listen_port: " + listenPort + " is not a port (1-65535)");
         if (peers.size() > MAX_PEERS) throw invalid("overlay.peers: " + peers.size() + " peers, at most " + MAX_PEERS);
         Set<String> keys = new HashSet<>();
-        Set<String> carried = new HashSet<>();
-        for (int i = 0; i < peers.size(); i++) {
+        List<Long> endpoints = new java.util.ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < peers.size(); i++) {   // first the peers themselves: the prefixes are checked against endpoints
             Peer p = peers.get(i);
             String where = "overlay.peers[" + i + "]";
             if (p == null) throw invalid(where + ": null");
             if (!isKey(p.publicKey())) throw invalid(where + ".public_key: not a WireGuard key (base64 of 32 bytes)");
             if (!keys.add(p.publicKey())) throw invalid(where + ".public_key: listed twice");
-            if (p.endpoint() != null && !p.endpoint().isEmpty()) endpoint(where + ".endpoint", p.endpoint());
-            if (p.allowedIps().size() > MAX_ALLOWED_IPS) throw invalid(where + ".allowed_ips: at most " + MAX_ALLOWED_IPS);
-            for (String ip : p.allowedIps()) {
-                cidr(where + ".allowed_ips", ip);
-                if (!carried.add(ip)) throw invalid(where + ".allowed_ips: " + ip + " is carried by another peer too");
+            if (p.endpoint() != null && !p.endpoint().isEmpty()) {
+                endpoint(where + ".endpoint", p.endpoint());
+                endpoints.add(address(p.endpoint().substring(0, p.endpoint().indexOf(':'))));
             }
             if (p.keepalive() < 0 || p.keepalive() > 65535) throw invalid(where + ".keepalive: " + p.keepalive() + " (0-65535 s)");
+            total += p.allowedIps().size();
+            if (total > MAX_ALLOWED_IPS) throw invalid(where + ".allowed_ips: at most " + MAX_ALLOWED_IPS + " prefixes in all");
+        }
+        Set<String> carried = new HashSet<>();
+        for (int i = 0; i < peers.size(); i++) {
+            String where = "overlay.peers[" + i + "].allowed_ips";
+            for (String ip : peers.get(i).allowedIps()) {
+                cidr(where, ip);
+                long[] net = network(ip);
+                if (net[0] != (net[0] & mask((int) net[1]))) throw invalid(where + ": " + ip + " has host bits set");
+                if (net[1] < SHORTEST_PREFIX) throw invalid(where + ": " + ip + " is wider than a /" + SHORTEST_PREFIX);
+                for (long e : endpoints) {
+                    if ((e & mask((int) net[1])) == net[0]) throw invalid(where + ": " + ip + " holds a peer's endpoint (its packets would loop)");
+                }
+                if (!carried.add(ip)) throw invalid(where + ": " + ip + " is carried by another peer too");
+            }
         }
         return this;
     }
 
-    /** A WireGuard key: 44 characters of standard base64 for 32 bytes. */
+    /**
+     * A WireGuard key: 44 characters of standard base64 for 32 bytes, in the one spelling wg(8) takes (Java's decoder
+     * ignores the unused bits of the last character; wg refuses a key where they are set).
+     */
     public static boolean isKey(String key) {
         if (key == null || key.length() != 44) return false;
         try {
-            return Base64.getDecoder().decode(key).length == 32;
+            byte[] raw = Base64.getDecoder().decode(key);
+            return raw.length == 32 && Base64.getEncoder().encodeToString(raw).equals(key);
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
 
-    /** An IPv4 prefix without host bits: {@code a.b.c.d/n}. */
+    /** An IPv4 address with its prefix length, {@code a.b.c.d/n}, in decimal without leading zeros. */
     static void cidr(String field, String value) {
-        var m = value == null ? null : CIDR.matcher(value);
-        if (m == null || !m.matches()) throw invalid(field + ": " + value + " is not an IPv4 prefix (a.b.c.d/n)");
-        for (int i = 1; i <= 4; i++) {
-            if (Integer.parseInt(m.group(i)) > 255) throw invalid(field + ": " + value + " is not an IPv4 prefix (a.b.c.d/n)");
-        }
-        int bits = Integer.parseInt(m.group(5));
-        if (bits > 32) throw invalid(field + ": " + value + " has a prefix over /32");
+        if (value == null || !CIDR.matcher(value).matches()) throw invalid(field + ": " + value + " is not an IPv4 prefix (a.b.c.d/n, 0-32)");
     }
 
     static void endpoint(String field, String value) {
         var m = ENDPOINT.matcher(value);
-        if (!m.matches()) throw invalid(field + ": " + value + " is not ipv4:port");
-        for (int i = 1; i <= 4; i++) if (Integer.parseInt(m.group(i)) > 255) throw invalid(field + ": " + value + " is not ipv4:port");
-        int port = Integer.parseInt(m.group(5));
-        if (port < 1 || port > 65535) throw invalid(field + ": " + value + " is not ipv4:port");
+        if (!m.matches() || Integer.parseInt(m.group(5)) > 65535) throw invalid(field + ": " + value + " is not ipv4:port");
+    }
+
+    /** {address, length} of a checked prefix. */
+    private static long[] network(String prefix) {
+        int slash = prefix.indexOf('/');
+        return new long[] {address(prefix.substring(0, slash)), Integer.parseInt(prefix.substring(slash + 1))};
+    }
+
+    private static long address(String dotted) {
+        long a = 0;
+        for (String octet : dotted.split("\\.")) a = a << 8 | Integer.parseInt(octet);
+        return a;
+    }
+
+    private static long mask(int bits) {
+        return bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
     }
 
     private static HelperException invalid(String message) {

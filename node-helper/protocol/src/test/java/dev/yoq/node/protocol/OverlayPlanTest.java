@@ -6,10 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OverlayPlanTest {
-    static final String K = "zwvV+wzSrXJZyKnF3UB/qiifDAbb8wAgtnEmFII1tw8=";
-
     static OverlayPlan.Node node(int n, boolean hub) {
-        String key = K.substring(0, 40) + String.format("%03d", n) + "=";
+        byte[] raw = new byte[32];
+        raw[0] = (byte) n;
+        String key = java.util.Base64.getEncoder().encodeToString(raw);
         return new OverlayPlan.Node(n, "agent" + n, key, "10.0.0." + n + ":51820", "10.40.0." + n, "10.42." + n + ".0/24", hub);
     }
 

@@ -13,6 +13,8 @@ import java.util.Set;
  * what {@code ip} and {@code wg show dump} print read back. No I/O here; {@link WireguardOverlay} runs the tools.
  */
 final class OverlayConfig {
+    private static final java.util.regex.Pattern ROUTE = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?");
+
     private OverlayConfig() {}
 
     /** wg(8)'s configuration format: the whole interface, so syncconf removes peers that are no longer listed. */
@@ -42,7 +44,8 @@ final class OverlayConfig {
         Set<String> present = new LinkedHashSet<>();
         for (String line : ipRouteShow.split("\n")) {
             String[] f = line.strip().split("\\s+");
-            if (f.length == 0 || f[0].isEmpty() || line.contains("proto kernel")) continue;   // the address's own prefix
+            // the address's own prefix is the kernel's; a line that is not a route of ours is not touched
+            if (f.length == 0 || !ROUTE.matcher(f[0]).matches() || line.contains("proto kernel")) continue;
             present.add(normal(f[0]));
         }
         List<String> add = new ArrayList<>();

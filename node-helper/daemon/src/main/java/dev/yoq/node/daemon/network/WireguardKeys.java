@@ -23,7 +23,10 @@ public final class WireguardKeys {
 
     /** The private key (base64, WireGuard's format) in {@code file}, made (clamped, as {@code wg genkey}) if absent. */
     public static String privateKey(Path file) throws IOException {
-        if (Files.exists(file)) {
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(file) > 128) {
+                throw new IOException(file + " is not a WireGuard key file (a regular file of at most 128 bytes)");
+            }
             String key = Files.readString(file, StandardCharsets.US_ASCII).strip();
             if (!dev.yoq.node.protocol.OverlaySpec.isKey(key)) throw new IOException(file + " does not hold a WireGuard key");
             return key;

@@ -25,15 +25,22 @@ import java.util.function.Consumer;
  */
 public final class WireguardOverlay {
     static final int TIMEOUT_SECONDS = 20;
-    /** wireguard-go refuses to run on kernels that could have the module unless told the user chose it. */
-    private static final Map<String, String> USERSPACE_ENV = Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+    /** Listings are parsed: all of them is kept (a hub of a large cluster lists thousands of routes). */
+    static final int OUTPUT_BYTES = 8 << 20;
+    /**
+     * wireguard-go refuses to run on kernels that could have the module unless told the user chose it; without
+     * LOG_LEVEL its daemon writes no log (with it, into a file nobody reads or rotates).
+     */
+    private static final Map<String, String> USERSPACE_ENV = userspaceEnv();
 
     private final String iface;
     private final Path keyFile;
     private final Path confFile;
     private final List<String> prefix;
     private final Consumer<String> log;
-    private volatile String mode = "none";
+    private volatile String mode;
+    /** The private key once read: cut from any tool output before it goes into a message. */
+    private volatile String secret;
 
     /**
      * {@code prefix}: what runs each tool in the node's network namespace ({@code ip netns exec NS} in tests; empty
@@ -53,8 +60,9 @@ public final class WireguardOverlay {
     public synchronized Map<String, Object> apply(OverlaySpec spec) throws IOException {
         spec.validated();
         String privateKey = WireguardKeys.privateKey(keyFile);
+        secret = privateKey;
         String publicKey = WireguardKeys.publicKey(privateKey);
-        if (spec.address() == null) return Map.of("interface", iface, "public_key", publicKey, "mode", mode);
+        if (spec.address() == null) return Map.of("interface", iface, "public_key", publicKey);
         ensureInterface();
         writeConf(OverlayConfig.render(privateKey, spec));
         run(List.of("wg", "syncconf", iface, confFile.toString()), "set the WireGuard peers");
@@ -65,7 +73,8 @@ public final class WireguardOverlay {
         }
         run(List.of("ip", "link", "set", iface, "up"), "bring the interface up");
         var changes = OverlayConfig.diff(OverlayConfig.routes(spec), run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes"));
-        for (String r : changes.add()) run(List.of("ip", "route", "replace", r, "dev", iface), "route " + r);
+        // add, not replace: replace would take over a route of the same prefix on another interface
+        for (String r : changes.add()) run(List.of("ip", "route", "add", r, "dev", iface), "route " + r + " (a route to it through another interface is in the way?)");
         for (String r : changes.delete()) run(List.of("ip", "route", "del", r, "dev", iface), "remove the route " + r);
         if (spec.forward()) run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "turn on forwarding");
         return status(publicKey);
@@ -85,6 +94,7 @@ public final class WireguardOverlay {
             return status;
         }
         status.put("up", true);
+        if (mode == null) mode = isUserspace() ? "wireguard-go" : "kernel";   // a restarted helper found it
         status.put("mode", mode);
         status.put("addresses", OverlayConfig.addresses(run(List.of("ip", "-4", "-o", "addr", "show", "dev", iface), "read the addresses")));
         status.putAll(OverlayConfig.status(run(List.of("wg", "show", iface, "dump"), "read the WireGuard state")));
@@ -98,7 +108,7 @@ public final class WireguardOverlay {
     /** Kernel WireGuard when {@code ip link add ... type wireguard} works, else wireguard-go (it daemonizes). */
     private void ensureInterface() throws IOException {
         if (exists()) {
-            if (mode.equals("none")) mode = isUserspace() ? "wireguard-go" : "kernel";
+            if (mode == null) mode = isUserspace() ? "wireguard-go" : "kernel";
             return;
         }
         Commands.Result kernel = exec(List.of("ip", "link", "add", "dev", iface, "type", "wireguard"), Map.of());
@@ -107,13 +117,14 @@ public final class WireguardOverlay {
         } else {
             Commands.Result userspace;
             try {
-                userspace = exec(List.of("wireguard-go", iface), USERSPACE_ENV);
+                // its own session: a signal to the helper's process group must not take the interface down
+                userspace = exec(List.of("setsid", "wireguard-go", iface), USERSPACE_ENV);
             } catch (IOException notInstalled) {
                 throw new HelperException(HelperError.CONFLICT, "WireGuard is not available on this node: the kernel has no wireguard module ("
                         + kernel.output() + ") and wireguard-go is not installed (apt install wireguard-go wireguard-tools)");
             }
             if (userspace.exit() != 0 || !exists()) {
-                throw new HelperException(HelperError.CONFLICT, "wireguard-go could not make " + iface + ": " + userspace.output());
+                throw new HelperException(HelperError.CONFLICT, "wireguard-go could not make " + iface + ": " + redacted(userspace.output()));
             }
             mode = "wireguard-go";
         }
@@ -142,13 +153,25 @@ public final class WireguardOverlay {
             throw new HelperException(HelperError.CONFLICT, "overlay: cannot " + what + ": " + e.getMessage()
                     + (cmd.get(0).equals("wg") ? " (apt install wireguard-tools)" : ""));
         }
-        if (r.exit() != 0) throw new HelperException(HelperError.CONFLICT, "overlay: cannot " + what + " (" + String.join(" ", cmd) + "): " + r.output());
+        if (r.exit() != 0) throw new HelperException(HelperError.CONFLICT, "overlay: cannot " + what + " (" + String.join(" ", cmd) + "): " + redacted(r.output()));
         return r.output();
     }
 
     private Commands.Result exec(List<String> cmd, Map<String, String> env) throws IOException {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(cmd);
-        return Commands.exec(full, TIMEOUT_SECONDS, env);
+        return Commands.exec(full, TIMEOUT_SECONDS, env, OUTPUT_BYTES);
+    }
+
+    private String redacted(String output) {
+        String key = secret;
+        return key == null ? output : output.replace(key, "(private key)");
+    }
+
+    private static Map<String, String> userspaceEnv() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+        env.put("LOG_LEVEL", null);
+        return java.util.Collections.unmodifiableMap(env);
     }
 }
