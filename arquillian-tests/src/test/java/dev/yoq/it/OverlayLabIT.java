@@ -1,0 +1,232 @@
+package dev.yoq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The WireGuard overlay end to end, as a user sets it up: three whole nodes (Liberty + the EAR + a node helper each)
+ * in a lab of this test's own ({@code scripts/lab}, namespaces {@code yoqovl-s1}, {@code -a1}, {@code -a2} on
+ * 10.239.4.0/24): {@code s1} is a cluster server that joins as role server (a hub), {@code a1} and {@code a2} are
+ * nodes that join as role agent. Each node's server leases from the subnet the cluster gives it; {@code yoq join}
+ * sets up {@code wg-yoq} through it; then a container on {@code a1} fetches a page from a container on {@code a2},
+ * through the hub.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OverlayLabIT {
+    static final String LAB = "yoqovl";
+    static final String SUBNET = "10.239.4";
+    static final Path LAB_DIR = Path.of("/var/tmp/" + LAB);
+    static final String API_TOKEN = "d1".repeat(32);
+    static final String JOIN_TOKEN = "overlay-it-join-token";
+    static final List<String> NODES = List.of("s1", "a1", "a2");
+    static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
+    static final List<Process> joins = new ArrayList<>();
+    static boolean up;
+
+    /** Node ids follow the order of joining: s1 1, a1 2, a2 3; each node's server leases from 10.42.<id>.0/24. */
+    static String subnet(String node) { return "10.42." + (NODES.indexOf(node) + 1) + ".0/24"; }
+
+    @BeforeAll
+    static void threeNodes() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean wireguard = new ProcessBuilder("sh", "-c", "command -v wg && command -v wireguard-go").start().waitFor() == 0;
+        if (!root || !wireguard) {
+            System.err.println("*** SKIPPED OverlayLabIT: needs root and WireGuard's tools (apt install wireguard-tools wireguard-go) ***");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "needs root, wg and wireguard-go");
+        }
+        lab("down");
+        Run lab = lab("up", "--servers", "1", "--agents", "2");
+        assertThat(lab.exit()).as(lab.out()).isZero();
+        Files.createDirectories(LAB_DIR);
+        Run rootfs = run(List.of(YoqServer.REPO.resolve("scripts/demo-rootfs").toString(), LAB_DIR.resolve("rootfs").toString()), 60);
+        assertThat(rootfs.exit()).as(rootfs.out()).isZero();
+        List<Process> starting = new ArrayList<>();
+        for (String node : NODES) {
+            copyTheProductionServer(node);
+            Path token = LAB_DIR.resolve(node).resolve("data").resolve("api_token");
+            Files.writeString(token, API_TOKEN + "\n");
+            Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            starting.add(yoq(node, node.equals("s1")
+                    ? List.of("init-server", "--id", "1", "--peers", "1@" + SUBNET + ".1:9700", "--token", JOIN_TOKEN, "--api-token", API_TOKEN,
+                            "--log-format", "text")
+                    : List.of("server", "start")).start());
+        }
+        for (int i = 0; i < starting.size(); i++) {
+            Process p = starting.get(i);
+            assertThat(p.waitFor(240, TimeUnit.SECONDS)).as(NODES.get(i) + " started").isTrue();
+            assertThat(p.exitValue()).as(NODES.get(i) + ": " + new String(p.getInputStream().readAllBytes())).isZero();
+        }
+        up = true;
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        joins.forEach(Process::destroyForcibly);
+        if (up) {
+            for (String node : List.of("a1", "a2")) {   // containers live in namespaces of their own: lab down would not reach them
+                for (JsonNode c : YoqServer.JSON.readTree(curl(node, "/containers").out())) {
+                    String id = c.path("id").asText();
+                    curl(node, "-X", "POST", "/containers/" + id + "/stop");
+                    curl(node, "-X", "DELETE", "/containers/" + id);
+                }
+            }
+        }
+        Path keep = Path.of("target", "overlay-lab-it");
+        Files.createDirectories(keep);
+        for (String node : NODES) {
+            for (String log : List.of("join.log", "data/logs/yoq-node.log")) {
+                Path from = LAB_DIR.resolve(node).resolve(log);
+                if (Files.exists(from)) Files.copy(from, keep.resolve(node + "-" + from.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        lab("down");   // kills every process in the nodes' namespaces (servers, helpers, wireguard-go) and removes them
+        for (String node : NODES) ServerLifecycleIT.deleteTree(SERVERS.resolve(LAB + "-" + node));
+        run(List.of("sh", "-c", "find /sys/fs/cgroup -depth -type d -name '" + LAB + "_*' -exec rmdir {} + 2>/dev/null; true"), 30);
+    }
+
+    @Test
+    @Order(1)
+    void joiningNodesFormTheHubAndSpokeOverlay() throws Exception {
+        join("s1", "server");
+        join("a1", "agent");
+        join("a2", "agent");
+        JsonNode hub = awaitOverlay("s1", 2);
+        assertThat(hub.path("mode").asText()).isIn("kernel", "wireguard-go");
+        assertThat(hub.path("addresses").get(0).asText()).isEqualTo("10.40.0.1/24");
+        JsonNode a1 = awaitOverlay("a1", 1);
+        // an agent peers with the hub only, and the hub carries the other agent's addresses too
+        assertThat(a1.path("peers").get(0).path("public_key").asText()).isEqualTo(hub.path("public_key").asText());
+        assertThat(a1.path("peers").get(0).path("allowed_ips").toString()).contains("10.42.3.0/24", "10.40.0.3/32");
+        assertThat(a1.path("container_subnet").asText()).isEqualTo("10.42.2.0/24");
+        awaitOverlay("a2", 1);
+        // the private key stays on the node
+        Path keyFile = LAB_DIR.resolve("a1").resolve("data").resolve("network").resolve("wireguard.key");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(keyFile)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String privateKey = Files.readString(keyFile).strip();
+        assertThat(a1.toString()).doesNotContain(privateKey);
+        assertThat(Files.readString(LAB_DIR.resolve("a1").resolve("join.log"))).doesNotContain(privateKey);
+    }
+
+    @Test
+    @Order(2)
+    void aContainerOnOneAgentFetchesAPageFromAContainerOnTheOther() throws Exception {
+        Run web = yoqRun("a2", "run", "-d", "--name", "web", LAB_DIR.resolve("rootfs").toString(), "httpd", "-f", "-p", "80", "-h", "/www");
+        assertThat(web.exit()).as(web.out()).isZero();
+        String ip = null;
+        for (JsonNode c : YoqServer.JSON.readTree(curl("a2", "/containers").out())) {
+            if ("web".equals(c.path("name").asText())) ip = c.path("ip").asText();
+        }
+        assertThat(ip).as("web's address in a2's subnet").startsWith("10.42.3.");
+        Run fetched = yoqRun("a1", "run", "--name", "client", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
+                "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + ip + " 80");
+        assertThat(fetched.out()).as(fetched.out() + fetched.err()).contains("200 OK").contains("hello from a yoq container");
+    }
+
+    // ---- the lab and its nodes ----
+
+    record Run(int exit, String out, String err) {}
+
+    static Run lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, 120);
+    }
+
+    static Run run(List<String> cmd, int seconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        Path out = Files.createTempFile("overlay-it", ".out");
+        Path err = Files.createTempFile("overlay-it", ".err");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(cmd + ": not done within " + seconds + " s");
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** bin/yoq inside {@code node}'s namespaces as that node: its own server, data, subnet and cgroup parent. */
+    static ProcessBuilder yoq(String node, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", node, "env",
+                "YOQ_SERVER_NAME=" + LAB + "-" + node, "YOQ_DATA_DIR=" + LAB_DIR.resolve(node).resolve("data"),
+                "YOQ_SUBNET=" + subnet(node), "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
+                "YOQ_TOKEN=" + API_TOKEN, YoqServer.REPO.resolve("bin/yoq").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        return pb;
+    }
+
+    static Run yoqRun(String node, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(yoq(node, List.of(args)).command());
+        return run(cmd, 120);
+    }
+
+    /** {@code yoq join} in {@code node}, through s1, until killed; returns once it registered. */
+    static void join(String node, String role) throws Exception {
+        Path log = LAB_DIR.resolve(node).resolve("join.log");
+        joins.add(yoq(node, List.of("join", SUBNET + ".1", "--token", JOIN_TOKEN, "--role", role))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains("joined the cluster")) return;
+            Thread.sleep(250);
+        }
+        throw new AssertionError(node + " did not join: " + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+
+    /** The node's overlay once it has {@code peers} peers, each with a completed handshake (60 s at most). */
+    static JsonNode awaitOverlay(String node, int peers) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            Run r = curl(node, "/v1/node/overlay");
+            if (r.exit() == 0 && r.out().startsWith("{")) {
+                last = YoqServer.JSON.readTree(r.out());
+                boolean shaken = last.path("peers").size() == peers;
+                for (JsonNode p : last.path("peers")) shaken &= p.path("latest_handshake").asLong() > 0;
+                if (last.path("up").asBoolean() && shaken) return last;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(node + "'s overlay not up with " + peers + " peer(s) in 60 s: " + last + "\njoin: "
+                + Files.readString(LAB_DIR.resolve(node).resolve("join.log")));
+    }
+
+    /** curl to the node's own server on its loopback, with the API token. */
+    static Run curl(String node, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", node,
+                "curl", "-s", "-m", "30", "-H", "Authorization: Bearer " + API_TOKEN));
+        for (String a : args) cmd.add(a.startsWith("/") ? "http://127.0.0.1:7700" + a : a);
+        return run(cmd, 60);
+    }
+
+    static void copyTheProductionServer(String node) throws Exception {
+        Path from = SERVERS.resolve("yoq");
+        Path to = SERVERS.resolve(LAB + "-" + node);
+        ServerLifecycleIT.deleteTree(to);
+        Files.createDirectories(to.resolve("apps"));
+        for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env", "apps/yoq-ear.ear")) {
+            Files.copy(from.resolve(file), to.resolve(file));
+        }
+    }
+}
