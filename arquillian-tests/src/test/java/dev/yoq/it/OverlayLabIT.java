@@ -53,6 +53,10 @@ class OverlayLabIT {
         Files.createDirectories(LAB_DIR);
         Run rootfs = run(List.of(YoqServer.REPO.resolve("scripts/demo-rootfs").toString(), LAB_DIR.resolve("rootfs").toString()), 60);
         assertThat(rootfs.exit()).as(rootfs.out()).isZero();
+        // a CGI page that says who called: the caller's own address, not its node's, when nothing masquerades it
+        Path cgi = Files.createDirectories(LAB_DIR.resolve("rootfs").resolve("www").resolve("cgi-bin")).resolve("whoami");
+        Files.writeString(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\ncaller %s\\n' \"$REMOTE_ADDR\"\n");
+        Files.setPosixFilePermissions(cgi, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         List<Process> starting = new ArrayList<>();
         for (String node : NODES) {
             copyTheProductionServer(node);
@@ -122,7 +126,7 @@ class OverlayLabIT {
 
     @Test
     @Order(2)
-    void aContainerOnOneAgentFetchesAPageFromAContainerOnTheOther() throws Exception {
+    void aContainerOnOneAgentFetchesAPageFromAContainerOnTheOtherWhichSeesItsOwnAddress() throws Exception {
         Run web = yoqRun("a2", "run", "-d", "--name", "web", LAB_DIR.resolve("rootfs").toString(), "httpd", "-f", "-p", "80", "-h", "/www");
         assertThat(web.exit()).as(web.out()).isZero();
         String ip = null;
@@ -131,8 +135,12 @@ class OverlayLabIT {
         }
         assertThat(ip).as("web's address in a2's subnet").startsWith("10.42.3.");
         Run fetched = yoqRun("a1", "run", "--name", "client", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
-                "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + ip + " 80");
+                "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + ip + " 80; printf 'GET /cgi-bin/whoami HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + ip
+                        + " 80");
         assertThat(fetched.out()).as(fetched.out() + fetched.err()).contains("200 OK").contains("hello from a yoq container");
+        // the page saw the client container's own address (a1's subnet), not a1's overlay address 10.40.0.2
+        // (busybox httpd writes it IPv4-mapped: [::ffff:10.42.2.2])
+        assertThat(fetched.out()).as(fetched.out()).containsPattern("caller \\[?(::ffff:)?10\\.42\\.2\\.\\d+");
     }
 
     // ---- the lab and its nodes ----

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -74,7 +73,7 @@ public final class HelperMain {
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
         server.proxy(startProxy(names, data, log));
-        server.overlay(new dev.yoq.node.daemon.network.WireguardOverlay(overlayInterface(System.getenv()),
+        server.overlay(new dev.yoq.node.daemon.network.WireguardOverlay(names.wgInterface(),
                 data.root().resolve("network"), List.of(), log));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -109,13 +108,6 @@ public final class HelperMain {
             if (Files.isDirectory(pins)) containers.network().removeLeftoverBpf(pins);   // stale maps must not steer traffic
             log.accept("dataplane: nftables, BPF unavailable: " + e.getMessage());
         }
-    }
-
-    /** YOQ_WG_INTERFACE (default wg-yoq, the spec's): a test's or a second yoq's own name. */
-    static String overlayInterface(Map<String, String> env) {
-        String name = env.getOrDefault("YOQ_WG_INTERFACE", "wg-yoq");
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}")) exit("YOQ_WG_INTERFACE must be an interface name (1-15 of a-z, 0-9, _ . -, starting with a letter or digit), got " + name);
-        return name;
     }
 
     /**

@@ -18,17 +18,26 @@ import java.util.regex.Pattern;
  * @param cgroupParent the cgroup directory containers go under in each hierarchy (default {@code yoq})
  * @param vipSubnet    where service VIPs are allocated, /8 to /24 (default {@code 10.43.0.0/16}, {@code YOQ_VIP_SUBNET}):
  *                     the rules that catch a VIP are the host's, so two installs on one host need two ranges
+ * @param wgInterface  the WireGuard overlay's interface (default {@code wg-yoq}, {@code YOQ_WG_INTERFACE}); traffic
+ *                     leaving through it is not masqueraded, so other nodes see a container's own address
  */
-public record NodeNames(String bridge, String subnet, String table, String netnsPrefix, String cgroupParent, String vipSubnet) {
+public record NodeNames(String bridge, String subnet, String table, String netnsPrefix, String cgroupParent, String vipSubnet,
+                        String wgInterface) {
     private static final Pattern IFNAME = Pattern.compile("[a-z][a-z0-9_-]{0,14}");
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]{0,30}");
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,9}");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     /** The original's names (after the patterns: static fields initialise in order). */
-    public static final NodeNames DEFAULTS = new NodeNames("yoq0", "10.42.0.0/16", "yoq", "yoq-", "yoq", "10.43.0.0/16");
+    public static final NodeNames DEFAULTS = new NodeNames("yoq0", "10.42.0.0/16", "yoq", "yoq-", "yoq", "10.43.0.0/16", "wg-yoq");
+
+    /** With the default overlay interface. */
+    public NodeNames(String bridge, String subnet, String table, String netnsPrefix, String cgroupParent, String vipSubnet) {
+        this(bridge, subnet, table, netnsPrefix, cgroupParent, vipSubnet, "wg-yoq");
+    }
 
     public NodeNames {
         check("yoq.bridge", bridge, IFNAME, "a network interface name (a-z, 0-9, _ and -, at most 15)");
+        check("yoq.wg.interface", wgInterface, IFNAME, "a network interface name (a-z, 0-9, _ and -, at most 15)");
         check("yoq.nft.table", table, WORD, "a word of a-z, 0-9 and _");
         check("yoq.netns.prefix", netnsPrefix, PREFIX, "1-10 characters of a-z, 0-9 and -");
         check("yoq.cgroup.parent", cgroupParent, WORD, "a word of a-z, 0-9 and _");
@@ -70,10 +79,11 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     public static NodeNames from(Function<String, String> setting) {
         return new NodeNames(or(setting.apply("yoq.bridge"), DEFAULTS.bridge), or(setting.apply("yoq.subnet"), DEFAULTS.subnet),
                 or(setting.apply("yoq.nft.table"), DEFAULTS.table), or(setting.apply("yoq.netns.prefix"), DEFAULTS.netnsPrefix),
-                or(setting.apply("yoq.cgroup.parent"), DEFAULTS.cgroupParent), or(setting.apply("yoq.vip.subnet"), DEFAULTS.vipSubnet));
+                or(setting.apply("yoq.cgroup.parent"), DEFAULTS.cgroupParent), or(setting.apply("yoq.vip.subnet"), DEFAULTS.vipSubnet),
+                or(setting.apply("yoq.wg.interface"), DEFAULTS.wgInterface));
     }
 
-    /** From a process environment: YOQ_BRIDGE, YOQ_SUBNET, YOQ_NFT_TABLE, YOQ_NETNS_PREFIX, YOQ_CGROUP_PARENT, YOQ_VIP_SUBNET. */
+    /** From a process environment: YOQ_BRIDGE, YOQ_SUBNET, YOQ_NFT_TABLE, YOQ_NETNS_PREFIX, YOQ_CGROUP_PARENT, YOQ_VIP_SUBNET, YOQ_WG_INTERFACE. */
     public static NodeNames fromEnv(java.util.Map<String, String> env) {
         return from(name -> env.get(envName(name)));
     }
@@ -86,7 +96,7 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     /** Every setting with its value, to hand to another process's environment. */
     public java.util.Map<String, String> asEnv() {
         return java.util.Map.of("YOQ_BRIDGE", bridge, "YOQ_SUBNET", subnet, "YOQ_NFT_TABLE", table, "YOQ_NETNS_PREFIX", netnsPrefix,
-                "YOQ_CGROUP_PARENT", cgroupParent, "YOQ_VIP_SUBNET", vipSubnet);
+                "YOQ_CGROUP_PARENT", cgroupParent, "YOQ_VIP_SUBNET", vipSubnet, "YOQ_WG_INTERFACE", wgInterface);
     }
 
     private static String or(String value, String fallback) {

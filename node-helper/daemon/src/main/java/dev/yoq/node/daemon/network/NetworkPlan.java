@@ -128,7 +128,8 @@ public final class NetworkPlan {
                 + "  chain output {\n    type nat hook output priority -100; policy accept;\n" + dnat
                 + VipRules.vipDnat(services) + VipRules.publishedDnat(services) + "  }\n"
                 + "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n"
-                + "    ip saddr " + subnet + " ip daddr != " + subnet + " masquerade\n"
+                // not through the overlay: a container on another node sees this one's own address (and policy can name it)
+                + "    ip saddr " + subnet + " ip daddr != " + subnet + " oifname != \"" + this.names.wgInterface() + "\" masquerade\n"
                 + "    ip saddr 127.0.0.0/8 ip daddr " + subnet + " masquerade\n"
                 + VipRules.hairpin(services)
                 + "  }\n"

@@ -32,7 +32,7 @@ class NetworkPlanTest {
         assertThat(a).startsWith("table ip yoq\ndelete table ip yoq\ntable ip yoq {\n")
                 .contains("fib daddr type local tcp dport 8080 dnat to 10.42.0.2:80")
                 .contains("fib daddr type local udp dport 53 dnat to 10.42.0.3:53")
-                .contains("ip saddr 10.42.0.0/16 ip daddr != 10.42.0.0/16 masquerade")
+                .contains("ip saddr 10.42.0.0/16 ip daddr != 10.42.0.0/16 oifname != \"wg-yoq\" masquerade")
                 .contains("ip saddr 127.0.0.0/8 ip daddr 10.42.0.0/16 masquerade")
                 .doesNotContain("flush ruleset");
         assertThat(a.split("dport 8080").length - 1).as("incoming and locally generated").isEqualTo(2);
@@ -67,7 +67,7 @@ class NetworkPlanTest {
                 "link add veth_0123456789 type veth peer name eth0 netns yoqt-0123456789ab", "link set veth_0123456789 master yoqt0 up",
                 "link set veth_0123456789 type bridge_slave hairpin on");
         assertThat(other.ruleset(List.of(), java.util.Map.of(), List.of())).startsWith("table ip yoq_t\ndelete table ip yoq_t\n")
-                .contains("ip saddr 10.242.0.0/16 ip daddr != 10.242.0.0/16 masquerade").doesNotContain("10.42.").doesNotContain("table ip yoq\n");
+                .contains("ip saddr 10.242.0.0/16 ip daddr != 10.242.0.0/16 oifname != \"wg-yoq\" masquerade").doesNotContain("10.42.").doesNotContain("table ip yoq\n");
     }
 
     static dev.yoq.node.protocol.ServiceVip vip(String name, String vip, List<PortMapping> ports, List<String> backends) {
