@@ -229,7 +229,10 @@ public class AppService {
     }
 
     public List<WorkloadRunRecord> runs(String app) {
-        if (cluster.clustered()) return clusterWork.runs(checkName(app)).stream().limit(100).map(dev.yoq.cluster.work.AgentRuns::of).toList();
+        if (cluster.clustered()) {
+            Map<String, Long> finished = clusterWork.finishTimes(checkName(app));
+            return clusterWork.runs(app).stream().limit(100).map(w -> dev.yoq.cluster.work.AgentRuns.of(w, finished.get(w.id()))).toList();
+        }
         return FreshReads.fresh(em.createQuery("SELECT w FROM WorkloadRunRecord w WHERE w.appName = :a ORDER BY w.startedAt DESC",
                 WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();
     }

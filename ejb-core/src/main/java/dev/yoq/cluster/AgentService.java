@@ -133,7 +133,7 @@ public class AgentService {
 
     /** Records an agent's report on one of its assignments; returns the status recorded. */
     public String report(String agentId, String assignmentId, String status, String reason) {
-        return bus.submit(new Command.ReportAssignment(agentId, assignmentId, status, reason));
+        return bus.submit(new Command.ReportAssignment(agentId, assignmentId, status, reason, System.currentTimeMillis()));
     }
 
     public void setLabels(String id, String labels) {

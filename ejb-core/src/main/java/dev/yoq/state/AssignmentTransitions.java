@@ -62,9 +62,10 @@ final class AssignmentTransitions {
 
     private static String report(Command.ReportAssignment c, EntityManager em) {
         if (!REPORTABLE.contains(c.status())) throw new CommandRejectedException("invalid status value");
-        int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2 WHERE id = ?3 AND agent_id = ?4")
+        Long finished = "running".equals(c.status()) ? null : c.at();
+        int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2, finished_at = ?5 WHERE id = ?3 AND agent_id = ?4")
                 .setParameter(1, c.status()).setParameter(2, c.reason()).setParameter(3, c.id()).setParameter(4, c.agentId())
-                .executeUpdate();
+                .setParameter(5, finished).executeUpdate();
         if (n == 0) throw new CommandRejectedException("agent " + c.agentId() + " has no assignment " + c.id());
         return c.status();
     }

@@ -304,9 +304,14 @@ public sealed interface Command<R> {
 
     /**
      * An agent's report on one of its assignments ({@code running}, {@code stopped}, {@code failed}); refused when the
-     * assignment is not that agent's (it was moved away meanwhile). Returns the status recorded.
+     * assignment is not that agent's (it was moved away meanwhile). Returns the status recorded. {@code at}: when the
+     * report was taken, kept as the run's finish time for {@code stopped} and {@code failed} (null in entries written
+     * before it was carried: no finish time).
      */
-    record ReportAssignment(String agentId, String id, String status, String reason) implements Command<String> {
+    record ReportAssignment(String agentId, String id, String status, String reason, Long at) implements Command<String> {
+        public ReportAssignment(String agentId, String id, String status, String reason) {
+            this(agentId, id, status, reason, null);
+        }
     }
 
     /** Removes assignments (a release replaced, a drained agent's work taken over, an app down); returns how many. */

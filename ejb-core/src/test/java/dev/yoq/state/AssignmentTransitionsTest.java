@@ -82,8 +82,10 @@ class AssignmentTransitionsTest {
         assertThatThrownBy(() -> apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "pending", null)))
                 .isInstanceOf(CommandRejectedException.class).hasMessage("invalid status value");
         assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'running'")).as("nothing written").isEqualTo(1);
-        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "failed", "exited with code 2"));
-        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'failed' AND status_reason = 'exited with code 2'")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND finished_at IS NULL")).as("running: no finish").isEqualTo(1);
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "failed", "exited with code 2", 9_000L));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'failed' AND status_reason = 'exited with code 2' "
+                + "AND finished_at = 9000")).as("the report's time is the run's finish").isEqualTo(1);
         assertThat(apply(new Command.RemoveAssignments(List.of("w1", "nope")))).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM assignments")).isZero();
     }

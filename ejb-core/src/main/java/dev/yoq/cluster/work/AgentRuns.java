@@ -16,12 +16,19 @@ public final class AgentRuns {
     private AgentRuns() {}
 
     public static WorkloadRunRecord of(Work w) {
+        return of(w, null);
+    }
+
+    /** {@code finishedAt}: when its agent reported it ended (null while it runs, or for a report that carried no time). */
+    public static WorkloadRunRecord of(Work w, Long finishedAt) {
         Integer code = exitCode(w.reason());
         String outcome = w.live() ? "running" : "stopped".equals(w.status()) && Integer.valueOf(0).equals(code) ? "succeeded" : "failed";
         String where = w.placed() ? "on agent " + w.agentId() : "waiting for an agent";
         String message = where + (w.reason() == null || w.reason().isEmpty() ? "" : ": " + w.reason());
-        return WorkloadRunRecord.onAgent(w.id(), w.appName(), w.workloadKind(), w.workloadName(), w.releaseId(), outcome, w.live() ? null : code, message,
-                w.createdAt());
+        WorkloadRunRecord run = WorkloadRunRecord.onAgent(w.id(), w.appName(), w.workloadKind(), w.workloadName(), w.releaseId(), outcome,
+                w.live() ? null : code, message, w.createdAt());
+        if (!w.live() && finishedAt != null) run.finish(outcome, w.live() ? null : code, message, finishedAt);
+        return run;
     }
 
     static Integer exitCode(String reason) {

@@ -88,7 +88,7 @@ public class ClusterCrons {
         Set<String> ids = new HashSet<>(), live = new HashSet<>();
         for (Work w : all) {
             ids.add(w.id());
-            if (stale.containsKey(w.id())) bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", stale.get(w.id())));
+            if (stale.containsKey(w.id())) bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", stale.get(w.id()), now));
             else if ("cron".equals(w.workloadKind()) && w.live()) live.add(w.appName() + "/" + w.workloadName());
         }
         List<Work> runs = new ArrayList<>();

@@ -220,6 +220,17 @@ public class ClusterWork {
     public record WorkerRun(String id, String agentId, String unplacedReason) {}
 
     /** The app's worker and cron runs on agents, newest first. */
+    /** When each of the app's runs that ended did (its agent's stopped or failed report), by assignment id. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Long> finishTimes(String app) {
+        Map<String, Long> times = new java.util.HashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT id, finished_at FROM assignments WHERE app_name = ?1 AND finished_at IS NOT NULL")
+                .setParameter(1, app).getResultList()) {
+            times.put((String) r[0], ((Number) r[1]).longValue());
+        }
+        return times;
+    }
+
     public List<Work> runs(String app) {
         List<Work> runs = new ArrayList<>(work(null).stream().filter(w -> w.oneShot() && app.equals(w.appName())).toList());
         java.util.Collections.reverse(runs);
@@ -299,7 +310,9 @@ public class ClusterWork {
         }
         if (!d.removed().isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(d.removed()));
         for (Work w : all) {
-            if (d.lost().containsKey(w.id())) bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id())));
+            if (d.lost().containsKey(w.id())) {
+                bus.submitAsLeader(new Command.ReportAssignment(w.agentId(), w.id(), "failed", d.lost().get(w.id()), System.currentTimeMillis()));
+            }
         }
     }
 

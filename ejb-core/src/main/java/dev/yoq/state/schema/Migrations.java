@@ -22,7 +22,8 @@ public final class Migrations {
                 Migration.fromResource(10, "agents", "V010__agents.sql"),
                 Migration.fromResource(11, "cluster_work", "V011__cluster_work.sql"),
                 Migration.fromResource(12, "assignment_details", "V012__assignment_details.sql"),
-                Migration.fromResource(13, "agent_tokens", "V013__agent_tokens.sql"));
+                Migration.fromResource(13, "agent_tokens", "V013__agent_tokens.sql"),
+                Migration.fromResource(14, "assignment_finished_at", "V014__assignment_finished_at.sql"));
     }
 
     public static int latestVersion() {

@@ -35,6 +35,17 @@ class CommandCodecTest {
     }
 
     @Test
+    void an_agents_report_written_before_it_carried_its_time_still_decodes_without_one() {
+        Command.ReportAssignment now = new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "stopped", "exited with code 0", 9_000L);
+        String json = new String(codec.encode("c1", now), StandardCharsets.UTF_8);
+        assertThat(json).contains("9000");
+        String before = json.replaceAll(",?\"at\":9000", "");
+        assertThat(before).doesNotContain("9000");
+        assertThat(codec.decode(before.getBytes(StandardCharsets.UTF_8)).command())
+                .isEqualTo(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "stopped", "exited with code 0", null));
+    }
+
+    @Test
     void a_leaders_decision_carries_its_term_and_anyones_command_none() {
         Command.RecordAudit audit = new Command.RecordAudit("me", "a", "t", "ok", 1);
         assertThat(codec.decode(codec.encode("c1", audit, 7)).leaderTerm()).isEqualTo(7);

@@ -13,6 +13,16 @@ class AgentRunsTest {
     }
 
     @Test
+    void a_finished_run_carries_the_time_its_agent_reported_it_ended_and_a_running_one_none() {
+        WorkloadRunRecord ok = AgentRuns.of(run("feedfacecafe", "stopped", "exited with code 0"), 1_700_000_042_000L);
+        assertThat(ok.getFinishedAt()).isEqualTo(1_700_000_042_000L);
+        assertThat(ok.getOutcome()).isEqualTo("succeeded");
+        assertThat(ok.getExitCode()).isZero();
+        assertThat(ok.getMessage()).isEqualTo("on agent feedfacecafe: exited with code 0");
+        assertThat(AgentRuns.of(run("feedfacecafe", "running", null), 1_700_000_042_000L).getFinishedAt()).isNull();
+    }
+
+    @Test
     void a_run_reads_running_until_its_agent_reports_its_exit_then_succeeded_on_0_and_failed_with_the_code_otherwise() {
         WorkloadRunRecord waiting = AgentRuns.of(run("", "pending", "unschedulable: no node has 1000m CPU free"));
         assertThat(waiting.getOutcome()).isEqualTo("running");
@@ -26,7 +36,7 @@ class AgentRunsTest {
         assertThat(ok.getKind()).isEqualTo("worker");
         assertThat(ok.getName()).isEqualTo("migrate");
         assertThat(ok.getContainerId()).as("not on this node").isNull();
-        assertThat(ok.getFinishedAt()).as("an agent reports how a run ended, not when").isNull();
+        assertThat(ok.getFinishedAt()).as("a report recorded before reports carried their time").isNull();
         assertThat(ok.getStartedAt()).isEqualTo(1_700_000_000_000L);
 
         WorkloadRunRecord bad = AgentRuns.of(run("feedfacecafe", "failed", "exited with code 3"));
