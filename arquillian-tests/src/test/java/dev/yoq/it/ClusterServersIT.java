@@ -389,6 +389,9 @@ class ClusterServersIT {
             assertThat(runs.get(0).path("exit_code").asInt()).isEqualTo(3);
             assertThat(runs.get(1).path("outcome").asText()).isEqualTo("succeeded");
             assertThat(runs.get(1).path("exit_code").asInt()).isZero();
+            for (JsonNode r : runs) {   // when the servers took its agent's report that it ended
+                assertThat(r.path("finished_at").asLong()).as(r.toString()).isPositive().isGreaterThanOrEqualTo(r.path("started_at").asLong());
+            }
             java.util.Map<String, String> withRuns = ClusterAgentsLane.agentContainers();
             String okContainer = withRuns.keySet().stream().filter(n -> n.endsWith("-ok")).findFirst().orElseThrow();
             assertThat(withRuns).hasSize(6).containsEntry(okContainer, "exited");
