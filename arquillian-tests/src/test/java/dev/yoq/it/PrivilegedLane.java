@@ -22,7 +22,7 @@ final class PrivilegedLane {
      * defaults (yoq0, 10.42.0.0/16, ip yoq), and the suite never touches them.
      */
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqat0", "10.243.0.0/16", "yoq_at",
-            "yoqat-", "yoq_at", "10.253.0.0/16");
+            "yoqat-", "yoq_at", "10.253.0.0/16", "wgyoqat");
     static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
             "touch", "printenv", "date", "mkdir", "[", "nslookup", "seq", "kill");
 

@@ -28,7 +28,7 @@ class ServerLifecycleIT {
     static final String NAME = "yoqcli";
     static final int PORT = 7790;
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqlc0", "10.244.0.0/16", "yoq_lc",
-            "yoqlc-", "yoq_lc", "10.254.0.0/16");
+            "yoqlc-", "yoq_lc", "10.254.0.0/16", "wgyoqlc");
     static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
 
     @TempDir

@@ -230,8 +230,10 @@ public class AppService {
 
     public List<WorkloadRunRecord> runs(String app) {
         if (cluster.clustered()) {
-            Map<String, Long> finished = clusterWork.finishTimes(checkName(app));
-            return clusterWork.runs(app).stream().limit(100).map(w -> dev.yoq.cluster.work.AgentRuns.of(w, finished.get(w.id()))).toList();
+            // runs first: a run that ended by this read has its time (written in the same entry) by the next
+            List<dev.yoq.cluster.work.Work> runs = clusterWork.runs(checkName(app));
+            Map<String, Long> finished = clusterWork.finishTimes(app);
+            return runs.stream().limit(100).map(w -> dev.yoq.cluster.work.AgentRuns.of(w, finished.get(w.id()))).toList();
         }
         return FreshReads.fresh(em.createQuery("SELECT w FROM WorkloadRunRecord w WHERE w.appName = :a ORDER BY w.startedAt DESC",
                 WorkloadRunRecord.class).setParameter("a", checkName(app))).setMaxResults(100).getResultList();

@@ -219,7 +219,6 @@ public class ClusterWork {
     /** A worker run placed on {@code agentId}, or not placed ({@code agentId} null) for {@code unplacedReason}. */
     public record WorkerRun(String id, String agentId, String unplacedReason) {}
 
-    /** The app's worker and cron runs on agents, newest first. */
     /** When each of the app's runs that ended did (its agent's stopped or failed report), by assignment id. */
     @SuppressWarnings("unchecked")
     public Map<String, Long> finishTimes(String app) {
@@ -231,6 +230,7 @@ public class ClusterWork {
         return times;
     }
 
+    /** The app's worker and cron runs on agents, newest first. */
     public List<Work> runs(String app) {
         List<Work> runs = new ArrayList<>(work(null).stream().filter(w -> w.oneShot() && app.equals(w.appName())).toList());
         java.util.Collections.reverse(runs);

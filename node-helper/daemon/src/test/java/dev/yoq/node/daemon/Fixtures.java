@@ -15,7 +15,7 @@ final class Fixtures {
      * yoq-* namespaces, the yoq cgroups) and the suite never touches them.
      */
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqit0", "10.242.0.0/16", "yoq_it",
-            "yoqit-", "yoq_it", "10.252.0.0/16");
+            "yoqit-", "yoq_it", "10.252.0.0/16", "wgyoqit");
 
     private Fixtures() {}
 
