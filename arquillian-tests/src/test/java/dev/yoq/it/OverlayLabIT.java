@@ -20,9 +20,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The WireGuard overlay end to end, as a user sets it up: three whole nodes (Liberty + the EAR + a node helper each)
  * in a lab of this test's own ({@code scripts/lab}, namespaces {@code yoqovl-s1}, {@code -a1}, {@code -a2} on
  * 10.239.4.0/24): {@code s1} is a cluster server that joins as role server (a hub), {@code a1} and {@code a2} are
- * nodes that join as role agent. Each node's server leases from the subnet the cluster gives it; {@code yoq join}
- * sets up {@code wg-yoq} through it; then a container on {@code a1} fetches a page from a container on {@code a2},
- * through the hub.
+ * nodes that join as role agent. {@code s1} starts on the subnet the cluster will give it; the agents start on the
+ * default, {@code yoq join} keeps theirs and they are restarted on it, as join says; {@code yoq join} sets up
+ * {@code wg-yoq} through each node's server; then a container on {@code a1} fetches a page from a container on
+ * {@code a2}, through the hub, and the page sees the caller's own address.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OverlayLabIT {
@@ -126,6 +127,25 @@ class OverlayLabIT {
         join("s1", "server");
         join("a1", "agent");
         join("a2", "agent");
+        // the agents' servers lease from the default 10.42.0.0/16: join keeps the cluster's subnet and says to restart
+        for (String node : List.of("a1", "a2")) {
+            Path kept = LAB_DIR.resolve(node).resolve("data").resolve("cluster").resolve("node_subnet");
+            awaitCondition(() -> Files.exists(kept) && Files.exists(LAB_DIR.resolve(node).resolve("join.log"))
+                    && Files.readString(LAB_DIR.resolve(node).resolve("join.log")).contains("is kept in"), node + " kept its subnet");
+            assertThat(Files.readString(kept).strip()).isEqualTo(subnet(node));
+            assertThat(curl(node, "/v1/node/overlay").out()).contains("\"up\":false");
+        }
+        // restarted as join says (its helper found by its own data directory: pkill -f yoq-node.jar would hit the host's)
+        List<Process> restarting = new ArrayList<>();
+        for (String node : List.of("a1", "a2")) {
+            assertThat(yoqRun(node, "server", "stop").exit()).isZero();
+            run(List.of("pkill", "-f", "yoq-node.jar.*" + LAB_DIR.resolve(node).resolve("data")), 10);
+            restarting.add(yoq(node, List.of("server", "start")).start());
+        }
+        for (Process p : restarting) {
+            assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        }
         JsonNode hub = awaitOverlay("s1", 2);
         assertThat(hub.path("mode").asText()).isIn("kernel", "wireguard-go");
         assertThat(hub.path("addresses").get(0).asText()).isEqualTo("10.40.0.1/24");
@@ -195,7 +215,8 @@ class OverlayLabIT {
     static ProcessBuilder yoq(String node, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", node, "env",
                 "YOQ_SERVER_NAME=" + LAB + "-" + node, "YOQ_DATA_DIR=" + LAB_DIR.resolve(node).resolve("data"),
-                "YOQ_SUBNET=" + subnet(node), "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
+                // s1 is given its subnet up front; the agents start on the default and take the one join keeps for them
+                node.equals("s1") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
                 "YOQ_TOKEN=" + API_TOKEN, YoqServer.REPO.resolve("bin/yoq").toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -219,6 +240,19 @@ class OverlayLabIT {
             Thread.sleep(250);
         }
         throw new AssertionError(node + " did not join: " + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void awaitCondition(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) return;
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": not within 60 s");
     }
 
     /** The node's overlay once it has {@code peers} peers, each with a completed handshake (60 s at most). */

@@ -24,14 +24,17 @@ final class AgentOverlay {
     static final long REAPPLY_MS = 60_000;
 
     private final Supplier<ApiClient> local;
+    private final java.nio.file.Path keptSubnet;
     private final PrintStream out;
     private final PrintStream err;
     private OverlaySpec applied;
     private long appliedAt;
     private String lastProblem;
 
-    AgentOverlay(Supplier<ApiClient> local, PrintStream out, PrintStream err) {
+    /** {@code keptSubnet}: where the node's cluster subnet is kept for its server's next start. */
+    AgentOverlay(Supplier<ApiClient> local, java.nio.file.Path keptSubnet, PrintStream out, PrintStream err) {
         this.local = local;
+        this.keptSubnet = keptSubnet;
         this.out = out;
         this.err = err;
     }
@@ -78,9 +81,11 @@ final class AgentOverlay {
             }
             String leased = status.path("container_subnet").asText("");
             if (wanted != null && !wanted.equals(leased)) {
+                keep(wanted);
                 problem("overlay: this node's server leases container addresses from " + leased + " but the cluster routes "
-                        + wanted + " to it; restart it with YOQ_SUBNET=" + wanted + " (yoq server stop, then YOQ_SUBNET=" + wanted
-                        + " yoq server start). The overlay stays down until then");
+                        + wanted + " to it. " + wanted + " is kept in " + keptSubnet + " for the node's next start; restart the node "
+                        + "on it (its containers must be recreated in it): yoq server stop; pkill -f yoq-node.jar; yoq server start. "
+                        + "The overlay stays down until then");
                 return;
             }
             // the helper's names are snake_case (listen_port, public_key, allowed_ips): its own mapper writes them
@@ -93,6 +98,19 @@ final class AgentOverlay {
             lastProblem = null;
         } catch (RuntimeException e) {   // a scheduled run that threw would never run again
             problem("overlay: " + e.getMessage());
+        }
+    }
+
+    /** The subnet for the node's next start, written aside and moved into place (whole or absent). */
+    private void keep(String subnet) {
+        try {
+            if (java.nio.file.Files.isRegularFile(keptSubnet) && java.nio.file.Files.readString(keptSubnet).strip().equals(subnet)) return;
+            java.nio.file.Files.createDirectories(keptSubnet.getParent());
+            java.nio.file.Path aside = keptSubnet.resolveSibling(keptSubnet.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(aside, subnet + "\n");
+            java.nio.file.Files.move(aside, keptSubnet, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            problem("overlay: cannot keep the node's subnet in " + keptSubnet + ": " + e.getMessage());
         }
     }
 

@@ -75,7 +75,8 @@ public class JoinCommand implements Callable<Integer> {
         String id = readId(idFile);
         if (!overlay.equals("on") && !overlay.equals("off")) throw new CliException("join: --overlay must be on or off, got " + overlay);
         if (wgPort < 1 || wgPort > 65535) throw new CliException("join: --wg-port must be 1-65535, got " + wgPort);
-        AgentOverlay wireguard = overlay.equals("on") ? new AgentOverlay(this::localClient, yoq.out, yoq.err) : null;
+        AgentOverlay wireguard = overlay.equals("on")
+                ? new AgentOverlay(this::localClient, LocalServer.keptSubnetFile(yoq.options.layout()), yoq.out, yoq.err) : null;
         // the agent's own token for its routes (an agent registered by an older yoq has none: the join token)
         java.util.concurrent.atomic.AtomicReference<String> credential = new java.util.concurrent.atomic.AtomicReference<>(
                 id == null ? token : java.util.Objects.requireNonNullElse(readToken(tokenFile), token));

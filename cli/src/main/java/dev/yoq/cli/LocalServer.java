@@ -33,6 +33,28 @@ public final class LocalServer {
         this.env = env;
     }
 
+    /** Where {@code yoq join} keeps the container subnet the cluster routes to this node. */
+    public static Path keptSubnetFile(DataLayout layout) {
+        return layout.root().resolve("cluster").resolve("node_subnet");
+    }
+
+    /**
+     * The subnet {@code yoq join} kept for this node, which its server and helper lease from when {@code YOQ_SUBNET}
+     * is not set (an explicit setting wins); null when none was kept.
+     */
+    String keptSubnet() {
+        String explicit = env.get("YOQ_SUBNET");
+        Path file = keptSubnetFile(layout);
+        if ((explicit != null && !explicit.isBlank()) || !Files.isRegularFile(file)) return null;
+        try {
+            String subnet = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            dev.yoq.node.protocol.NodeNames.fromEnv(Map.of("YOQ_SUBNET", subnet));   // refuses anything but a subnet
+            return subnet;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("cannot use the node's subnet kept in " + file + ": " + e.getMessage() + " (remove the file, or set YOQ_SUBNET)", e);
+        }
+    }
+
     /** The same server, started with {@code env} as the settings' environment (init-server adds its flags). */
     public LocalServer withEnv(Map<String, String> env) {
         return new LocalServer(wlp, name, layout, Map.copyOf(env));
@@ -92,6 +114,8 @@ public final class LocalServer {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            String kept = keptSubnet();
+            if (kept != null) pb.environment().put("YOQ_SUBNET", kept);
             pb.start();
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (System.nanoTime() < deadline) {
@@ -165,6 +189,8 @@ public final class LocalServer {
         Path helper = helperOff() ? null : helperLauncher();
         if (helper != null) childEnv.put("YOQ_NODE_COMMAND", helper.toString());   // the server restarts a silent helper
         clusterEnv(childEnv);
+        String kept = keptSubnet();
+        if (kept != null) childEnv.put("YOQ_SUBNET", kept);   // and so to the helper the server restarts
         try {
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -46,9 +46,21 @@ public final class NetworkDriver {
     public synchronized void ensureBridge() throws IOException {
         boolean present = Files.exists(Path.of("/sys/class/net", plan.bridgeName));
         if (present && bridgeReady) return;
+        String address = plan.gateway + "/" + plan.names().prefixLength();
         if (!present) {
             ip(null, plan.bridge());
-            log.accept("created bridge " + plan.bridgeName + " (" + plan.gateway + "/" + plan.names().prefixLength() + ")");
+            log.accept("created bridge " + plan.bridgeName + " (" + address + ")");
+        } else {
+            // the node's subnet changed since the bridge was made (a node given its cluster subnet): the bridge follows
+            var shown = dev.yoq.node.daemon.sys.Commands.exec(List.of("ip", "-4", "-o", "addr", "show", "dev", plan.bridgeName), 10);
+            List<String> addresses = OverlayConfig.addresses(shown.output());
+            if (shown.exit() == 0 && !addresses.equals(List.of(address))) {
+                List<String> batch = new ArrayList<>();
+                for (String old : addresses) batch.add("addr del " + old + " dev " + plan.bridgeName);
+                batch.add("addr add " + address + " dev " + plan.bridgeName);
+                ip(null, batch);
+                log.accept("bridge " + plan.bridgeName + " had " + addresses + "; set to " + address + " (yoq.subnet " + plan.subnet + ")");
+            }
         }
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
         Files.writeString(Path.of("/proc/sys/net/ipv4/conf", plan.bridgeName, "route_localnet"), "1");
