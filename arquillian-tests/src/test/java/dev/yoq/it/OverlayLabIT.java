@@ -61,7 +61,7 @@ class OverlayLabIT {
         Files.setPosixFilePermissions(cgi, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         List<Process> starting = new ArrayList<>();
         for (String node : NODES) {
-            copyTheProductionServer(node);
+            ClusterServersIT.copyTheProductionServer(LAB + "-" + node);
             Path token = LAB_DIR.resolve(node).resolve("data").resolve("api_token");
             Files.writeString(token, API_TOKEN + "\n");
             Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -279,15 +279,5 @@ class OverlayLabIT {
                 "curl", "-s", "-m", "30", "-H", "Authorization: Bearer " + API_TOKEN));
         for (String a : args) cmd.add(a.startsWith("/") ? "http://127.0.0.1:7700" + a : a);
         return run(cmd, 60);
-    }
-
-    static void copyTheProductionServer(String node) throws Exception {
-        Path from = SERVERS.resolve("yoq");
-        Path to = SERVERS.resolve(LAB + "-" + node);
-        ServerLifecycleIT.deleteTree(to);
-        Files.createDirectories(to.resolve("apps"));
-        for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env", "apps/yoq-ear.ear")) {
-            Files.copy(from.resolve(file), to.resolve(file));
-        }
     }
 }
