@@ -227,6 +227,12 @@ class ClusterServersIT {
         assertThat(nodes.exit()).as(nodes.err()).isZero();
         assertThat(nodes.out()).contains("ID").contains("STATUS").contains(a1Id).contains(a2Id).contains("active");
 
+        // a replica's address must be one: refused before anything is recorded; the services table is served to agents
+        HttpResponse<String> badIp = post(leader, "/agents/" + a1Id + "/assignments/nosuch/status", "{\"status\":\"running\",\"ip\":\"10.42.2\"}");
+        assertThat(badIp.statusCode()).isEqualTo(400);
+        assertThat(badIp.body()).isEqualTo("{\"error\":\"ip: not an IPv4 address\"}");
+        assertThat(get(follower, "/agents/" + a1Id + "/services").isArray()).isTrue();
+
         HttpResponse<String> drained = post(leader, "/agents/" + a1Id + "/drain", "");
         assertThat(drained.body()).isEqualTo("{\"status\":\"draining\"}");
 

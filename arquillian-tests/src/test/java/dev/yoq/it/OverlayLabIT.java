@@ -35,6 +35,8 @@ class OverlayLabIT {
     static final List<String> NODES = List.of("s1", "a1", "a2");
     static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
     static final List<Process> joins = new ArrayList<>();
+    /** A registry in s1's namespace, on its lab address: the agents pull the cluster app's image from it. */
+    static final String REGISTRY = SUBNET + ".1:5000";
     static boolean up;
 
     /** Node ids follow the order of joining: s1 1, a1 2, a2 3; each node's server leases from 10.42.<id>.0/24. */
@@ -182,6 +184,74 @@ class OverlayLabIT {
         assertThat(fetched.out()).as(fetched.out()).containsPattern("caller \\[?(::ffff:)?10\\.42\\.2\\.\\d+");
     }
 
+    @Test
+    @Order(3)
+    void aClusterServicesVipAndNameReachItsReplicasOnBothAgentsFromEitherNode() throws Exception {
+        String image = pushWebImage();
+        Path manifest = Files.writeString(LAB_DIR.resolve("ovl.toml"), "app = \"ovl\"\n[service.web]\nimage = \"" + image + "\"\n"
+                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\n");
+        Run up = yoqRun("s1", "up", "-f", manifest.toString());
+        assertThat(up.exit()).as(up.out() + up.err() + "\na1: " + Files.readString(LAB_DIR.resolve("a1").resolve("join.log"))).isZero();
+        // one replica on each agent (spread), each reported at its address; every node's server has the cluster's table
+        JsonNode web = null;
+        for (String node : List.of("a1", "a2")) {
+            awaitCondition(() -> clusterService(node, "ovl-web").path("backends").size() == 2, node + " serves ovl-web with 2 backends");
+            web = clusterService(node, "ovl-web");
+        }
+        assertThat(web.path("vip").asText()).isEqualTo("10.43.255.254");
+        assertThat(web.path("backends").toString()).contains("10.42.2.").contains("10.42.3.");
+        // a container on either node reaches both replicas by the service's name (the VIP) and by the VIP itself
+        for (String node : List.of("a1", "a2")) {
+            Run calls = yoqRun(node, "run", "--name", "vipclient", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
+                    "for i in $(seq 1 16); do timeout 5 wget -q -O- http://web.ovl/cgi-bin/whoami; done; timeout 5 wget -q -O- http://10.43.255.254/");
+            java.util.Set<String> replicas = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("replica (\\S+)").matcher(calls.out());
+            while (m.find()) replicas.add(m.group(1));
+            assertThat(replicas).as(node + ": " + calls.out() + calls.err()).hasSize(2);
+            assertThat(calls.out()).as("by VIP").contains("hello from a yoq container");
+            yoqRun(node, "rm", "vipclient");
+        }
+        Run down = yoqRun("s1", "down", "--app", "ovl");
+        assertThat(down.exit()).as(down.out() + down.err()).isZero();
+        awaitCondition(() -> clusterService("a1", "ovl-web").isMissingNode(), "the VIP leaves with the app");
+    }
+
+    /** The node's cluster service {@code name} as its server serves it (a missing node when it has none). */
+    static JsonNode clusterService(String node, String name) throws Exception {
+        Run r = curl(node, "/v1/node/cluster-services");
+        if (r.exit() != 0 || !r.out().startsWith("[")) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        for (JsonNode s : YoqServer.JSON.readTree(r.out())) if (name.equals(s.path("name").asText())) return s;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /**
+     * The demo root filesystem as an image, with a CGI page naming the replica that answers, pushed to a registry
+     * started in s1's namespace on its lab address (lab down ends it).
+     */
+    static String pushWebImage() throws Exception {
+        Path dir = Files.createDirectories(LAB_DIR.resolve("registry"));
+        Path cgi = LAB_DIR.resolve("rootfs").resolve("www").resolve("cgi-bin").resolve("whoami");
+        Files.writeString(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nreplica %s caller %s\\n' \"$(hostname)\" \"$REMOTE_ADDR\"\n");
+        Files.writeString(dir.resolve("config.yml"), "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
+                + dir.resolve("storage") + "\nhttp:\n  addr: " + REGISTRY + "\n");
+        ProcessBuilder registry = new ProcessBuilder(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s1", "docker-registry", "serve",
+                dir.resolve("config.yml").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
+        registry.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        joins.add(registry.start());
+        String image = REGISTRY + "/it/web:1";
+        Run oci = run(List.of("sh", "-c", "cd " + dir + " && rm -rf oci bundle && umoci init --layout oci && umoci new --image oci:t && "
+                + "umoci unpack --image oci:t bundle && cp -a " + LAB_DIR.resolve("rootfs") + "/. bundle/rootfs/ && umoci repack --image oci:t bundle"), 120);
+        assertThat(oci.exit()).as(oci.out() + oci.err()).isZero();
+        Run push = null;
+        for (int i = 0; i < 20 && (push == null || push.exit() != 0); i++) {
+            if (push != null) Thread.sleep(500);
+            push = run(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s1", "skopeo", "copy", "--quiet", "--dest-tls-verify=false",
+                    "oci:" + dir.resolve("oci") + ":t", "docker://" + image), 60);
+        }
+        assertThat(push.exit()).as(push.out() + push.err() + Files.readString(dir.resolve("log"))).isZero();
+        return image;
+    }
+
     // ---- the lab and its nodes ----
 
     record Run(int exit, String out, String err) {}
@@ -217,7 +287,7 @@ class OverlayLabIT {
                 "YOQ_SERVER_NAME=" + LAB + "-" + node, "YOQ_DATA_DIR=" + LAB_DIR.resolve(node).resolve("data"),
                 // s1 is given its subnet up front; the agents start on the default and take the one join keeps for them
                 node.equals("s1") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
-                "YOQ_TOKEN=" + API_TOKEN, YoqServer.REPO.resolve("bin/yoq").toString()));
+                "YOQ_TOKEN=" + API_TOKEN, "YOQ_REGISTRIES_INSECURE=" + REGISTRY, YoqServer.REPO.resolve("bin/yoq").toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));

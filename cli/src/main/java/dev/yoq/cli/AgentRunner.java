@@ -26,6 +26,8 @@ final class AgentRunner {
     private final java.util.Set<String> formerIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Each checked container's health, by container id (only the work thread touches it). */
     private final Map<String, Probe> probes = new java.util.HashMap<>();
+    /** Each assignment's container address at this cycle (sent with "running": other nodes' VIPs send to it). */
+    private final Map<String, String> addresses = new java.util.HashMap<>();
     /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
     private volatile int running;
 
@@ -86,6 +88,10 @@ final class AgentRunner {
         running = (int) containers.stream().filter(c -> "running".equals(c.status()))
                 .filter(c -> assigned.contains(AgentWork.assignmentOf(c.name(), agentId))).count();
         String leaderHint = null;
+        long now = System.currentTimeMillis();
+        java.util.Set<String> present = new java.util.HashSet<>();
+        containers.forEach(c -> present.add(c.id()));
+        drainingSince.keySet().retainAll(present);
         List<AgentWork.Action> actions = new ArrayList<>(AgentWork.plan(assignments, containers, agentId, java.util.Set.copyOf(formerIds)));
         // reports and removals first: a start may pull an image for minutes
         actions.sort(java.util.Comparator.comparing(a -> a instanceof AgentWork.Start));
@@ -98,13 +104,28 @@ final class AgentRunner {
                     leaderHint = orHint(leaderHint, report(cluster, agentId, s.assignment().id(), "failed", "start failed: " + e.getMessage()));
                 }
             } else if (action instanceof AgentWork.Report r) {
-                leaderHint = orHint(leaderHint, report(cluster, agentId, r.assignmentId(), r.status(), r.reason()));
-            } else if (action instanceof AgentWork.Remove r) {
+                leaderHint = orHint(leaderHint, report(cluster, agentId, r.assignmentId(), r.status(), r.reason(),
+                        "running".equals(r.status()) ? addresses.get(r.assignmentId()) : null));
+            } else if (action instanceof AgentWork.Remove r && drained(r, now)) {
                 remove(r);
             }
         }
         lastProblem = null;
         return leaderHint;
+    }
+
+    /**
+     * A running container whose assignment went keeps running {@link #DRAIN_MS} first: other nodes' VIPs may still
+     * send it new flows until their next table (every {@link AgentServices#PERIOD_MS}), and its open ones finish.
+     */
+    static final long DRAIN_MS = 5_000;
+    private final Map<String, Long> drainingSince = new java.util.HashMap<>();
+
+    boolean drained(AgentWork.Remove r, long now) {
+        if (!r.running()) return true;
+        Long since = drainingSince.putIfAbsent(r.containerId(), now);
+        if (since == null) out.println("draining container " + r.containerId() + " (no longer assigned here): removed in " + DRAIN_MS / 1000 + " s");
+        return since != null && now - since >= DRAIN_MS;
     }
 
     /** This agent registered again under a new id: the old id's containers are removed from the next cycle on. */
@@ -118,6 +139,7 @@ final class AgentRunner {
 
     /** The node's containers, those of assignments with a health check probed when due (their verdict in {@code health}). */
     private List<AgentWork.Local> localContainers(List<AgentWork.Assignment> assignments, String agentId) {
+        addresses.clear();
         Map<String, AgentWork.Assignment> byId = new java.util.HashMap<>();
         assignments.forEach(a -> byId.put(a.id(), a));
         List<AgentWork.Local> out = new ArrayList<>();
@@ -129,6 +151,8 @@ final class AgentRunner {
             String health = a == null || a.details().healthCheck() == null || !"running".equals(status) ? null
                     : health(id, c.path("ip").asText(""), restarts, a.details().healthCheck());
             seen.add(id);
+            String aid = AgentWork.assignmentOf(name, agentId);
+            if (aid != null && !c.path("ip").asText("").isEmpty()) addresses.put(aid, c.path("ip").asText());
             out.add(new AgentWork.Local(id, name, status, c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null, restarts, health));
         }
         probes.keySet().retainAll(seen);
@@ -200,8 +224,13 @@ final class AgentRunner {
     }
 
     private String report(ApiClient cluster, String agentId, String assignmentId, String status, String reason) {
+        return report(cluster, agentId, assignmentId, status, reason, null);
+    }
+
+    private String report(ApiClient cluster, String agentId, String assignmentId, String status, String reason, String ip) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
+        if (ip != null) body.put("ip", ip);
         if (reason != null) body.put("reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
         ApiClient.Reply reply = cluster.postAnswer("/agents/" + agentId + "/assignments/" + assignmentId + "/status", body);
         if (reply.status() == 200) {

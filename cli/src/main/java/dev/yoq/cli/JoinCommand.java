@@ -107,11 +107,17 @@ public class JoinCommand implements Callable<Integer> {
         work.start();
         AgentGossip gossip = new AgentGossip(token, gossipPort, yoq.out, yoq.err);
         // the overlay follows the peer list on a thread of its own: a slow node server must not delay a heartbeat
-        java.util.concurrent.ScheduledExecutorService overlaySync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        java.util.concurrent.ScheduledExecutorService overlaySync = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "agent-overlay");
             t.setDaemon(true);
             return t;
         });
+        AgentServices services = new AgentServices(yoq.err);
+        overlaySync.scheduleWithFixedDelay(() -> {
+            ServerAddress at = leader.get();
+            var cred = credential.get();
+            if (at != null) services.sync(java.util.List.of(at, cred), () -> client(at, cred), this::localClient, agentId.get());
+        }, AgentServices.PERIOD_MS, AgentServices.PERIOD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (wireguard != null) {
             overlaySync.scheduleWithFixedDelay(() -> {
                 ServerAddress at = leader.get();

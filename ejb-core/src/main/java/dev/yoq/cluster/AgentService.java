@@ -131,9 +131,9 @@ public class AgentService {
         return bus.submit(new Command.DrainAgent(id, actor, now));
     }
 
-    /** Records an agent's report on one of its assignments; returns the status recorded. */
-    public String report(String agentId, String assignmentId, String status, String reason) {
-        return bus.submit(new Command.ReportAssignment(agentId, assignmentId, status, reason, System.currentTimeMillis()));
+    /** Records an agent's report on one of its assignments (with where a replica runs, if given); returns the status recorded. */
+    public String report(String agentId, String assignmentId, String status, String reason, String ip) {
+        return bus.submit(new Command.ReportAssignment(agentId, assignmentId, status, reason, System.currentTimeMillis(), ip));
     }
 
     public void setLabels(String id, String labels) {
@@ -156,6 +156,22 @@ public class AgentService {
     public List<Map<String, Object>> wireguardPeers(boolean serversOnly) {
         return rows(PEER_COLUMNS, "wireguard_peers"
                 + (serversOnly ? " WHERE agent_id IN (SELECT id FROM agents WHERE role <> 'agent')" : "") + " ORDER BY node_id");
+    }
+
+    /** The cluster's services with their VIPs and the replicas running behind them, for every node's dataplane. */
+    @SuppressWarnings("unchecked")
+    public List<dev.yoq.node.protocol.ServiceVip> services() {
+        List<dev.yoq.cluster.work.ClusterVips.Service> services = new ArrayList<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT name, app_name, workload_name, vip_address FROM cluster_services")
+                .getResultList()) {
+            services.add(new dev.yoq.cluster.work.ClusterVips.Service((String) r[0], (String) r[1], (String) r[2], (String) r[3]));
+        }
+        List<dev.yoq.cluster.work.ClusterVips.Replica> running = new ArrayList<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, workload_name, ip_address FROM assignments WHERE status = 'running' "
+                + "AND ip_address IS NOT NULL AND COALESCE(workload_kind, 'service') = 'service'").getResultList()) {
+            running.add(new dev.yoq.cluster.work.ClusterVips.Replica((String) r[0], (String) r[1], (String) r[2]));
+        }
+        return dev.yoq.cluster.work.ClusterVips.table(services, running);
     }
 
     /** Assignments placed on this agent. */

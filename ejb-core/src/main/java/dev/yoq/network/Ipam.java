@@ -25,6 +25,17 @@ public final class Ipam {
         return lowestFree(used, NodeNames.firstLease(subnet), NodeNames.lastLease(subnet));
     }
 
+    /** The highest address of {@code subnet} not in {@code used} (the gateway's and below are never given), or null. */
+    public static String highestFree(Collection<String> used, String subnet) {
+        int first = NodeNames.firstLease(subnet);
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        used.forEach(a -> taken.add(toInt(a)));
+        for (int a = NodeNames.lastLease(subnet); a >= first; a--) {
+            if (!taken.contains(a)) return toText(a);
+        }
+        return null;
+    }
+
     private static String lowestFree(Collection<String> used, int first, int last) {
         int[] taken = used.stream().mapToInt(Ipam::toInt).filter(a -> a >= first && a <= last).sorted().distinct().toArray();
         int candidate = first;

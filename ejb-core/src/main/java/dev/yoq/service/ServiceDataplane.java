@@ -55,6 +55,8 @@ public class ServiceDataplane {
     @EJB
     dev.yoq.edge.EdgeSync edge;
 
+    /** The cluster's services, as this node's {@code yoq join} last handed them over (none on a single node). */
+    private volatile List<ServiceVip> cluster = List.of();
     private List<ServiceVip> lastSent;
     private long lastSentAt;
     private volatile Map<String, Object> status = Map.of("mode", "unknown");
@@ -111,7 +113,18 @@ public class ServiceDataplane {
                 "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service'", ContainerRecord.class)).getResultList()) {
             containers.put(c.getId(), c);
         }
-        return ServiceTables.build(services, endpoints, containers, health::serving);
+        return ClusterServiceTable.merged(ServiceTables.build(services, endpoints, containers, health::serving), cluster);
+    }
+
+    /** The cluster's services from now on (checked first); sent to the helper at once. Returns how many there are. */
+    public int setClusterServices(List<ServiceVip> next) {
+        cluster = ClusterServiceTable.checked(next, startup.settings().names().vipSubnet());
+        syncNow();
+        return cluster.size();
+    }
+
+    public List<ServiceVip> clusterServices() {
+        return cluster;
     }
 
     /** The helper's dataplane now: mode (bpf or nftables), reason, programs, maps; the last known one if it is silent. */

@@ -113,6 +113,7 @@ final class AgentTransitions {
             em.createNativeQuery("DELETE FROM assignments WHERE agent_id = ?1 AND status IN ('stopped', 'failed')").setParameter(1, id).executeUpdate();
             em.createNativeQuery("DELETE FROM wireguard_peers WHERE agent_id = ?1").setParameter(1, id).executeUpdate();
         }
+        if (forgotten > 0) ClusterServiceTransitions.dropUnused(em);
         return forgotten;
     }
 

@@ -46,10 +46,11 @@ final class AssignmentTransitions {
                     .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at())
                     .setParameter(14, a.requiredLabels() == null ? "" : a.requiredLabels())
                     .setParameter(15, a.details() == null ? "{}" : a.details()).executeUpdate();
+            if (a.workloadKind() == null || "service".equals(a.workloadKind())) ClusterServiceTransitions.ensureVip(a.appName(), a.workloadName(), c.at(), em);
         }
         for (Command.Placement p : c.placed()) {
             // only work that is still waiting, on an agent that can still take it: the pass may have read an older view
-            changed += em.createNativeQuery("UPDATE assignments SET agent_id = ?1, status_reason = NULL WHERE id = ?2 AND agent_id = '' "
+            changed += em.createNativeQuery("UPDATE assignments SET agent_id = ?1, status_reason = NULL, ip_address = NULL WHERE id = ?2 AND agent_id = '' "
                             + "AND status = 'pending' AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND status = 'active')")
                     .setParameter(1, p.agentId()).setParameter(2, p.id()).executeUpdate();
         }
@@ -63,9 +64,11 @@ final class AssignmentTransitions {
     private static String report(Command.ReportAssignment c, EntityManager em) {
         if (!REPORTABLE.contains(c.status())) throw new CommandRejectedException("invalid status value");
         Long finished = "running".equals(c.status()) ? null : c.at();
-        int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2, finished_at = ?5 WHERE id = ?3 AND agent_id = ?4")
+        if (c.ip() != null && !dev.yoq.node.protocol.NodeNames.isIpv4(c.ip())) throw new CommandRejectedException("invalid ip " + c.ip());
+        int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2, finished_at = ?5, "
+                        + "ip_address = COALESCE(?6, ip_address) WHERE id = ?3 AND agent_id = ?4")
                 .setParameter(1, c.status()).setParameter(2, c.reason()).setParameter(3, c.id()).setParameter(4, c.agentId())
-                .setParameter(5, finished).executeUpdate();
+                .setParameter(5, finished).setParameter(6, c.ip()).executeUpdate();
         if (n == 0) throw new CommandRejectedException("agent " + c.agentId() + " has no assignment " + c.id());
         return c.status();
     }
@@ -79,6 +82,7 @@ final class AssignmentTransitions {
         for (String id : ids) {
             removed += em.createNativeQuery("DELETE FROM assignments WHERE id = ?1").setParameter(1, id).executeUpdate();
         }
+        ClusterServiceTransitions.dropUnused(em);
         return removed;
     }
 }

@@ -306,11 +306,16 @@ public sealed interface Command<R> {
      * An agent's report on one of its assignments ({@code running}, {@code stopped}, {@code failed}); refused when the
      * assignment is not that agent's (it was moved away meanwhile). Returns the status recorded. {@code at}: when the
      * report was taken, kept as the run's finish time for {@code stopped} and {@code failed} (null in entries written
-     * before it was carried: no finish time).
+     * before it was carried: no finish time). {@code ip}: where a service's replica runs on its agent, sent with
+     * {@code running} (the other nodes' VIPs send to it); null keeps the address on record.
      */
-    record ReportAssignment(String agentId, String id, String status, String reason, Long at) implements Command<String> {
+    record ReportAssignment(String agentId, String id, String status, String reason, Long at, String ip) implements Command<String> {
+        public ReportAssignment(String agentId, String id, String status, String reason, Long at) {
+            this(agentId, id, status, reason, at, null);
+        }
+
         public ReportAssignment(String agentId, String id, String status, String reason) {
-            this(agentId, id, status, reason, null);
+            this(agentId, id, status, reason, null, null);
         }
     }
 

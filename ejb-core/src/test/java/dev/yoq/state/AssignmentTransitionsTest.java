@@ -103,4 +103,42 @@ class AssignmentTransitionsTest {
         assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w2' AND agent_id = '' AND status = 'pending' "
                 + "AND status_reason = 'agent bbbbbbbbbbbb is no longer active'")).isEqualTo(1);
     }
+
+    static Command.NewAssignment replica(String id, String workload) {
+        return new Command.NewAssignment(id, "aaaaaaaaaaaa", "reg/web:1", "", 100, 64, "shop", "service", workload, "r1", null, null, "", "{}");
+    }
+
+    @Test
+    void a_service_gets_a_cluster_vip_from_the_top_of_the_range_with_its_first_replica_and_gives_it_back_with_its_last() throws Exception {
+        var worker = new Command.NewAssignment("k1", "aaaaaaaaaaaa", "reg/t:1", "tick", 1000, 256, "shop", "worker", "migrate", "r1", null, null, "", "{}");
+        apply(new Command.PlaceAssignments(List.of(replica("w1", "web"), replica("w2", "web"), worker), List.of(), Map.of(), 5_000));
+        apply(new Command.PlaceAssignments(List.of(replica("a1", "api")), List.of(), Map.of(), 5_100));
+        assertThat(db.count("SELECT count(*) FROM cluster_services")).as("a worker has no VIP").isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM cluster_services WHERE name = 'shop-web' AND vip_address = '10.43.255.254' AND created_at = 5000")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM cluster_services WHERE name = 'shop-api' AND vip_address = '10.43.255.253'")).isEqualTo(1);
+
+        apply(new Command.RemoveAssignments(List.of("w1")));
+        assertThat(db.count("SELECT count(*) FROM cluster_services WHERE name = 'shop-web'")).as("one replica left").isEqualTo(1);
+        apply(new Command.RemoveAssignments(List.of("w2")));
+        assertThat(db.count("SELECT count(*) FROM cluster_services WHERE name = 'shop-web'")).isZero();
+        apply(new Command.PlaceAssignments(List.of(replica("v1", "view")), List.of(), Map.of(), 6_000));
+        assertThat(db.count("SELECT count(*) FROM cluster_services WHERE name = 'shop-view' AND vip_address = '10.43.255.254'")).as("given back")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_running_report_records_where_the_replica_runs_and_a_move_forgets_it() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(replica("w1", "web")), List.of(), Map.of(), 5_000));
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 5_500L, "10.42.2.7"));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND ip_address = '10.42.2.7'")).isEqualTo(1);
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "failed", "health check failed once", 6_000L));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND ip_address = '10.42.2.7'")).as("kept without a new one").isEqualTo(1);
+        assertThatThrownBy(() -> apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 6_100L, "10.42.2.300")))
+                .isInstanceOf(CommandRejectedException.class).hasMessageContaining("invalid ip 10.42.2.300");
+
+        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 6_500L));
+        apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), Long.MAX_VALUE, 7_000));
+        apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("w1", "bbbbbbbbbbbb")), Map.of(), 8_000));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND agent_id = 'bbbbbbbbbbbb' AND ip_address IS NULL")).isEqualTo(1);
+    }
 }

@@ -19,6 +19,8 @@ class BearerTokenFilterTest {
     void the_join_token_reaches_only_the_agent_surface() {
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/heartbeat")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/assignments")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/services")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/servicesx")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/assignments/a1/status")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "wireguard/peers")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents")).isFalse();              // spec: join token on GET /agents → 401

@@ -137,10 +137,32 @@ public class AgentsResource {
         if (!ASSIGNMENT_STATES.contains(String.valueOf(text(body, "status")))) return ErrorBody.response(400, "invalid status value", null);
         String reason = text(body, "reason");
         if (reason != null && reason.length() > MAX_REASON) return ErrorBody.response(400, "reason too long (at most " + MAX_REASON + " characters)", null);
+        String ip = text(body, "ip");
+        if (body != null && body.containsKey("ip") && !dev.yoq.node.protocol.NodeNames.isIpv4(ip)) {
+            return ErrorBody.response(400, "ip: not an IPv4 address", null);
+        }
         boolean placedHere = agents.assignments(id).stream().anyMatch(a -> aid.equals(a.get("id")));
         if (!placedHere) return ErrorBody.response(404, "no such assignment on agent " + id, null);
-        String recorded = agents.report(id, aid, text(body, "status"), reason);
+        String recorded = agents.report(id, aid, text(body, "status"), reason, ip);
         return Response.ok(Json.createObjectBuilder().add("ok", true).add("status", recorded).build()).build();
+    }
+
+    /**
+     * yoq's addition: the cluster's services, each with its VIP, DNS names and the replicas running behind it on any
+     * node; an agent hands it to its node's server, whose dataplane serves it beside the node's own services.
+     */
+    @GET
+    @Path("{id}/services")
+    @Operation(summary = "The cluster's services with their VIPs and running replicas (cluster only)")
+    public Response services(@PathParam("id") String id) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (dev.yoq.node.protocol.ServiceVip s : agents.services()) {
+            out.add(Json.createObjectBuilder().add("name", s.name()).add("aliases", Json.createArrayBuilder(s.aliases()))
+                    .add("vip", s.vip()).add("backends", Json.createArrayBuilder(s.backends())).add("members", Json.createArrayBuilder(s.members())));
+        }
+        return Response.ok(out.build()).build();
     }
 
     @PUT

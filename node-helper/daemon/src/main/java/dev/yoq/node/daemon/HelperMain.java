@@ -73,8 +73,9 @@ public final class HelperMain {
         HelperServer server = new HelperServer(socket, users, containers, events, new dev.yoq.node.daemon.image.LayerStore(data), log);
         server.bind();
         server.proxy(startProxy(names, data, log));
-        server.overlay(new dev.yoq.node.daemon.network.WireguardOverlay(names.wgInterface(),
-                data.root().resolve("network"), List.of(), log));
+        var overlay = new dev.yoq.node.daemon.network.WireguardOverlay(names.wgInterface(), data.root().resolve("network"), List.of(), log);
+        server.overlay(overlay);
+        containers.network().routedBy(overlay::carries);   // a cluster service's replicas on other nodes
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -26,6 +26,7 @@ public record NodeNames(String bridge, String subnet, String table, String netns
     private static final Pattern IFNAME = Pattern.compile("[a-z][a-z0-9_-]{0,14}");
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9_]{0,30}");
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,9}");
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     /** The original's names (after the patterns: static fields initialise in order). */
     public static final NodeNames DEFAULTS = new NodeNames("yoq0", "10.42.0.0/16", "yoq", "yoq-", "yoq", "10.43.0.0/16", "wg-yoq");
@@ -143,6 +144,11 @@ public record NodeNames(String bridge, String subnet, String table, String netns
         String ip = cidrOrIp.contains("/") ? cidrOrIp.substring(0, cidrOrIp.indexOf('/')) : cidrOrIp;
         String[] p = ip.split("\\.");
         return (Integer.parseInt(p[0]) << 24) | (Integer.parseInt(p[1]) << 16) | (Integer.parseInt(p[2]) << 8) | Integer.parseInt(p[3]);
+    }
+
+    /** A dotted-quad IPv4 address in decimal (no leading zeros: they read as octal elsewhere). */
+    public static boolean isIpv4(String s) {
+        return s != null && IPV4.matcher(s).matches();
     }
 
     public static String text(int a) {

@@ -80,6 +80,13 @@ public final class NodeNetwork {
         leftoverPins = null;
     }
 
+    /** Which addresses outside this node's subnet the overlay carries (another node's replicas of a cluster service). */
+    private volatile java.util.function.Predicate<String> routed = address -> false;
+
+    public void routedBy(java.util.function.Predicate<String> overlayRoutes) {
+        this.routed = overlayRoutes;
+    }
+
     /** The server's whole VIP table (kept in a file so a restarted helper serves the VIPs before the server calls). */
     /** Answers the mode only: the maps' use (a walk of every key) is for the DATAPLANE op, not every table change. */
     public synchronized Map<String, Object> setServices(List<dev.yoq.node.protocol.ServiceVip> next, boolean dnsReturnsVip) throws IOException {
@@ -212,7 +219,7 @@ public final class NodeNetwork {
             live.add(s.net().ip());
             if (s.name() != null) addresses.put(s.name(), List.of(s.net().ip()));
         }
-        List<dev.yoq.node.protocol.ServiceVip> serving = services.serving(live);
+        List<dev.yoq.node.protocol.ServiceVip> serving = services.serving(live, driver.plan().names().subnet(), routed);
         java.util.Set<String> gone = new java.util.HashSet<>(lastLive);
         gone.removeAll(live);
         lastLive = java.util.Set.copyOf(live);
@@ -223,7 +230,7 @@ public final class NodeNetwork {
             }
         }
         driver.applyRules(nets, addresses, policies, serving);
-        syncFast(specs, serving, addresses);
+        syncFast(specs, serving, addresses, live);
         if (!gone.isEmpty()) forget(gone);
         Map<String, List<String>> entries = new TreeMap<>();
         for (ContainerSpec s : specs) {
@@ -249,12 +256,22 @@ public final class NodeNetwork {
     }
 
     /** Attaches to veths not attached yet (all of them after a fresh load), then the VIP table and the policy. */
-    private void syncFast(Collection<ContainerSpec> specs, List<dev.yoq.node.protocol.ServiceVip> serving, Map<String, List<String>> addresses) {
+    private void syncFast(Collection<ContainerSpec> specs, List<dev.yoq.node.protocol.ServiceVip> serving, Map<String, List<String>> addresses,
+                          java.util.Set<String> live) {
         if (fast == null) return;
         for (ContainerSpec s : specs) if (s.net() != null) attachFast(s.id(), s.net().ip());
         try {
             Map<String, List<String>> vips = new TreeMap<>();
-            for (dev.yoq.node.protocol.ServiceVip v : serving) vips.put(v.vip(), v.backends());
+            Map<String, String> leftToNftables = new TreeMap<>();   // service name -> VIP
+            for (dev.yoq.node.protocol.ServiceVip v : serving) {
+                // BPF rewrites a reply on its sender's veth, which a replica on another node never passes: a VIP
+                // with such a backend stays untranslated here and the nftables DNAT (conntrack) serves it
+                if (live.containsAll(v.backends())) vips.put(v.vip(), v.backends());
+                else {
+                    leftToNftables.put(v.name(), v.vip());
+                    v.aliases().forEach(a -> leftToNftables.put(a, v.vip()));
+                }
+            }
             fast.syncVips(vips);
             List<String[]> deny = new java.util.ArrayList<>();
             Map<String, List<String>> allowOnly = new TreeMap<>();
@@ -262,7 +279,8 @@ public final class NodeNetwork {
                 List<String> src = addresses.getOrDefault(p.source(), List.of()), dst = addresses.getOrDefault(p.target(), List.of());
                 for (String a : src) {
                     if (p.deny()) for (String b : dst) deny.add(new String[] {a, b});
-                    else allowOnly.merge(a, dst, ServiceTable::union);
+                    else allowOnly.merge(a, leftToNftables.containsKey(p.target())   // the policy sees the untranslated VIP
+                            ? ServiceTable.union(dst, List.of(leftToNftables.get(p.target()))) : dst, ServiceTable::union);
                 }
             }
             fast.syncPolicy(driver.plan().subnet, deny, allowOnly);

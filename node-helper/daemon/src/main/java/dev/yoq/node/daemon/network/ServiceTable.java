@@ -74,7 +74,8 @@ final class ServiceTable {
                 throw invalid("service " + s.name() + ": " + s.backends().size() + " backends, at most " + ServiceVip.MAX_BACKENDS);
             }
             for (String b : concat(s.backends(), s.members())) {
-                if (!ipv4(b) || !NodeNames.contains(names.subnet(), b)) throw invalid("service " + s.name() + ": backend " + b + " is not in " + names.subnet());
+                // another node's replica (a cluster service): served only while the overlay routes to it (serving())
+                if (!ipv4(b) || NodeNames.contains(names.vipSubnet(), b)) throw invalid("service " + s.name() + ": backend " + b + " is not a container address");
             }
             s.ports().forEach(p -> {
                 if (!ports.add(p.protocol() + "/" + p.hostPort())) throw invalid("host port " + p.hostPort() + "/" + p.protocol() + " is given twice");
@@ -82,11 +83,16 @@ final class ServiceTable {
         }
     }
 
-    /** The table with only backends and members whose container runs here now, each list in address order. */
-    List<ServiceVip> serving(Set<String> live) {
+    /**
+     * The table with only the backends and members that can take traffic now, each list in address order: on this
+     * node's subnet, those whose container runs here; elsewhere (another node's replicas of a cluster service), those
+     * the overlay routes to ({@code routed}), so a table can never steer traffic out of the cluster's containers.
+     */
+    List<ServiceVip> serving(Set<String> live, String subnet, java.util.function.Predicate<String> routed) {
+        java.util.function.Predicate<String> reachable = a -> NodeNames.contains(subnet, a) ? live.contains(a) : routed.test(a);
         List<ServiceVip> out = new ArrayList<>();
         for (ServiceVip s : services) {
-            out.add(new ServiceVip(s.name(), s.aliases(), s.vip(), s.ports(), present(s.backends(), live), present(s.members(), live)));
+            out.add(new ServiceVip(s.name(), s.aliases(), s.vip(), s.ports(), present(s.backends(), reachable), present(s.members(), reachable)));
         }
         return out;
     }
@@ -113,8 +119,8 @@ final class ServiceTable {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().toList();
     }
 
-    private static List<String> present(List<String> addresses, Set<String> live) {
-        return addresses.stream().filter(live::contains).distinct().sorted(Comparator.comparingInt(NodeNames::address)).toList();
+    private static List<String> present(List<String> addresses, java.util.function.Predicate<String> reachable) {
+        return addresses.stream().filter(reachable).distinct().sorted(Comparator.comparingInt(NodeNames::address)).toList();
     }
 
     private static List<String> concat(Collection<String> a, Collection<String> b) {

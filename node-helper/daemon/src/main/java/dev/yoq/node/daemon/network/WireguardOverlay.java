@@ -77,7 +77,34 @@ public final class WireguardOverlay {
         for (String r : changes.add()) run(List.of("ip", "route", "add", r, "dev", iface), "route " + r + " (a route to it through another interface is in the way?)");
         for (String r : changes.delete()) run(List.of("ip", "route", "del", r, "dev", iface), "remove the route " + r);
         if (spec.forward()) run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "turn on forwarding");
+        carried = subnets(OverlayConfig.routes(spec));
         return status(publicKey);
+    }
+
+    /** The container subnets routed through the overlay (no single addresses: those are nodes); null until known. */
+    private volatile List<String> carried;
+
+    /**
+     * Whether {@code address} is in a container subnet the overlay routes to another node: only such addresses may
+     * be a VIP's backends off this node. A restarted helper reads the routes the interface still has.
+     */
+    public boolean carries(String address) {
+        List<String> prefixes = carried;
+        if (prefixes == null) {
+            try {
+                prefixes = exists() ? subnets(OverlayConfig.diff(java.util.Set.of(),
+                        run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")).delete()) : List.of();
+            } catch (IOException | RuntimeException e) {
+                prefixes = List.of();
+            }
+            carried = prefixes;
+        }
+        for (String p : prefixes) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
+        return false;
+    }
+
+    private static List<String> subnets(java.util.Collection<String> routes) {
+        return routes.stream().filter(r -> !r.endsWith("/32")).toList();
     }
 
     /** The interface, its mode and peers (handshakes, bytes); {"up":false} when it does not exist. */

@@ -24,8 +24,10 @@ class ServiceTableTest {
         ServiceTable t = new ServiceTable(dir.resolve("services.json"), line -> { });
         NodeNames n = NodeNames.DEFAULTS;
         assertThatThrownBy(() -> t.replace(List.of(vip("shop-web", "8.8.8.8", List.of())), true, n)).hasMessageContaining("is not a free address of 10.43.0.0/16");
-        assertThatThrownBy(() -> t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("192.168.1.1"))), true, n))
-                .hasMessageContaining("backend 192.168.1.1 is not in 10.42.0.0/16");
+        assertThatThrownBy(() -> t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("10.43.0.9"))), true, n))
+                .hasMessageContaining("backend 10.43.0.9 is not a container address");
+        assertThatThrownBy(() -> t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("10.42.0.300"))), true, n))
+                .hasMessageContaining("backend 10.42.0.300 is not a container address");
         assertThatThrownBy(() -> t.replace(List.of(vip("a", "10.43.0.2", List.of()), vip("b", "10.43.0.2", List.of())), true, n))
                 .hasMessageContaining("10.43.0.2");
         List<String> many = new java.util.ArrayList<>();
@@ -42,7 +44,7 @@ class ServiceTableTest {
                 NodeNames.DEFAULTS);
         assertThat(Files.exists(file)).isTrue();
         ServiceTable again = new ServiceTable(file, line -> { });
-        List<ServiceVip> serving = again.serving(Set.of("10.42.0.3", "10.42.0.2"));
+        List<ServiceVip> serving = again.serving(Set.of("10.42.0.3", "10.42.0.2"), "10.42.0.0/16", a -> true);
         assertThat(serving.get(0).backends()).as("address order, dead ones out").containsExactly("10.42.0.2", "10.42.0.3");
         assertThat(again.dnsEntries(serving)).containsEntry("shop-web", List.of("10.43.0.2")).containsEntry("web", List.of("10.43.0.2"))
                 .containsEntry("web.shop", List.of("10.43.0.2"));
@@ -52,10 +54,22 @@ class ServiceTableTest {
     void dns_can_answer_with_the_replicas_instead_of_the_vip(@TempDir Path dir) throws Exception {
         ServiceTable t = new ServiceTable(dir.resolve("services.json"), line -> { });
         t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("10.42.0.2", "10.42.0.3"))), false, NodeNames.DEFAULTS);
-        var serving = t.serving(Set.of("10.42.0.2", "10.42.0.3"));
+        var serving = t.serving(Set.of("10.42.0.2", "10.42.0.3"), "10.42.0.0/16", a -> false);
         assertThat(t.dnsEntries(serving)).containsEntry("web", List.of("10.42.0.2", "10.42.0.3"));
-        assertThat(t.dnsEntries(t.serving(Set.of()))).as("no replica ready: no answer rather than a dead address").isEmpty();
+        assertThat(t.dnsEntries(t.serving(Set.of(), "10.42.0.0/16", a -> false))).as("no replica ready: no answer rather than a dead address").isEmpty();
         t.replace(List.of(vip("shop-web", "10.43.0.2", List.of("10.42.0.2"))), true, NodeNames.DEFAULTS);
-        assertThat(t.dnsEntries(t.serving(Set.of()))).as("nor the VIP while no replica is ready").isEmpty();
+        assertThat(t.dnsEntries(t.serving(Set.of(), "10.42.0.0/16", a -> false))).as("nor the VIP while no replica is ready").isEmpty();
+    }
+
+    @Test
+    void another_nodes_replica_is_served_only_while_the_overlay_routes_to_it(@TempDir Path dir) throws Exception {
+        NodeNames node = new NodeNames("yoq0", "10.42.1.0/24", "yoq", "yoq-", "yoq", "10.43.0.0/16");
+        ServiceTable t = new ServiceTable(dir.resolve("services.json"), line -> { });
+        t.replace(List.of(vip("shop-web", "10.43.255.254", List.of("10.42.2.5", "10.42.1.7", "192.168.1.1"))), true, node);
+        java.util.function.Predicate<String> overlay = a -> NodeNames.contains("10.42.2.0/24", a);
+        assertThat(t.serving(Set.of("10.42.1.7"), node.subnet(), overlay).get(0).backends())
+                .as("the local replica that runs and the routed remote one; never an address the overlay does not carry")
+                .containsExactly("10.42.1.7", "10.42.2.5");
+        assertThat(t.serving(Set.of(), node.subnet(), a -> false).get(0).backends()).as("overlay down, local replica gone").isEmpty();
     }
 }

@@ -1,0 +1,35 @@
+package dev.yoq.cluster.work;
+
+import dev.yoq.node.protocol.NodeNames;
+import dev.yoq.node.protocol.ServiceVip;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The VIP table of a cluster's services, as every node's dataplane serves it (pure): per service with a cluster
+ * VIP, its backends are the replicas its agents report running (health passed where it has a check) at the
+ * address they reported, on whichever node. A replica that is pending, failed, stopped or moved is in no table.
+ * Published ports stay with a single node's services: a cluster VIP forwards every port.
+ */
+public final class ClusterVips {
+    private ClusterVips() {}
+
+    /** A service's VIP as the replicated table holds it. */
+    public record Service(String name, String app, String workload, String vip) {}
+
+    /** A replica its agent reported running at {@code ip}. */
+    public record Replica(String app, String workload, String ip) {}
+
+    public static List<ServiceVip> table(List<Service> services, List<Replica> running) {
+        List<ServiceVip> out = new ArrayList<>();
+        for (Service s : services) {
+            List<String> backends = running.stream().filter(r -> s.app().equals(r.app()) && s.workload().equals(r.workload()))
+                    .map(Replica::ip).distinct().sorted(Comparator.comparingInt(NodeNames::address)).toList();
+            out.add(new ServiceVip(s.name(), List.of(s.workload(), s.workload() + "." + s.app()), s.vip(), List.of(),
+                    backends.stream().limit(ServiceVip.MAX_BACKENDS).toList(), backends));
+        }
+        out.sort(Comparator.comparing(ServiceVip::name));
+        return out;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.yoq.cluster.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.yoq.node.protocol.ServiceVip;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterVipsTest {
+    @Test
+    void a_services_backends_are_its_running_replicas_on_every_node_in_address_order() {
+        var services = List.of(new ClusterVips.Service("shop-web", "shop", "web", "10.43.255.254"),
+                new ClusterVips.Service("shop-api", "shop", "api", "10.43.255.253"));
+        var running = List.of(new ClusterVips.Replica("shop", "web", "10.42.3.2"), new ClusterVips.Replica("shop", "web", "10.42.2.9"),
+                new ClusterVips.Replica("other", "web", "10.42.2.4"), new ClusterVips.Replica("shop", "web", "10.42.2.10"));
+        List<ServiceVip> table = ClusterVips.table(services, running);
+        assertThat(table).extracting(ServiceVip::name).containsExactly("shop-api", "shop-web");
+        ServiceVip web = table.get(1);
+        assertThat(web.vip()).isEqualTo("10.43.255.254");
+        assertThat(web.aliases()).containsExactly("web", "web.shop");
+        assertThat(web.backends()).as("another app's replica of a same-named service is not one").containsExactly("10.42.2.9", "10.42.2.10", "10.42.3.2");
+        assertThat(web.members()).isEqualTo(web.backends());
+        assertThat(web.ports()).as("a cluster VIP publishes nothing on the hosts").isEmpty();
+        assertThat(table.get(0).backends()).as("no replica running yet: a VIP without backends").isEmpty();
+    }
+
+    @Test
+    void a_vip_balances_over_at_most_64_replicas() {
+        List<ClusterVips.Replica> running = new ArrayList<>();
+        for (int i = 2; i < 72; i++) running.add(new ClusterVips.Replica("shop", "web", "10.42.2." + i));
+        ServiceVip web = ClusterVips.table(List.of(new ClusterVips.Service("shop-web", "shop", "web", "10.43.255.254")), running).get(0);
+        assertThat(web.backends()).hasSize(ServiceVip.MAX_BACKENDS);
+        assertThat(web.members()).hasSize(70);
+    }
+}
