@@ -189,7 +189,7 @@ class OverlayLabIT {
     void aClusterServicesVipAndNameReachItsReplicasOnBothAgentsFromEitherNode() throws Exception {
         String image = pushWebImage();
         Path manifest = Files.writeString(LAB_DIR.resolve("ovl.toml"), "app = \"ovl\"\n[service.web]\nimage = \"" + image + "\"\n"
-                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\n");
+                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\nports = [\"8088:80\"]\n");
         Run up = yoqRun("s1", "up", "-f", manifest.toString());
         assertThat(up.exit()).as(up.out() + up.err() + "\na1: " + Files.readString(LAB_DIR.resolve("a1").resolve("join.log"))).isZero();
         // one replica on each agent (spread), each reported at its address; every node's server has the cluster's table
@@ -210,6 +210,17 @@ class OverlayLabIT {
             assertThat(replicas).as(node + ": " + calls.out() + calls.err()).hasSize(2);
             assertThat(calls.out()).as("by VIP").contains("hello from a yoq container");
             yoqRun(node, "rm", "vipclient");
+        }
+        // the published port answers on every agent's address, from outside the cluster's containers (s1's host side),
+        // with either replica: the node that took the call sends it through the overlay and gets the answer back
+        for (String node : List.of("a1", "a2")) {
+            String address = SUBNET + "." + (node.equals("a1") ? 101 : 102);
+            Run calls = run(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s1", "sh", "-c",
+                    "for i in $(seq 1 16); do curl -s -m 5 http://" + address + ":8088/cgi-bin/whoami; done"), 120);
+            java.util.Set<String> replicas = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("replica (\\S+)").matcher(calls.out());
+            while (m.find()) replicas.add(m.group(1));
+            assertThat(replicas).as(node + ":8088: " + calls.out() + calls.err()).hasSize(2);
         }
         Run down = yoqRun("s1", "down", "--app", "ovl");
         assertThat(down.exit()).as(down.out() + down.err()).isZero();

@@ -70,7 +70,9 @@ final class AgentRunner {
     /** One reconcile; returns the leader's address when a report was refused as not-leader (null otherwise). */
     String cycle(ApiClient cluster, String agentId) {
         List<AgentWork.Assignment> assignments = new ArrayList<>();
+        Map<String, String> recorded = new java.util.HashMap<>();   // where the servers think each replica runs
         for (JsonNode a : cluster.get("/agents/" + agentId + "/assignments").json()) {
+            recorded.put(a.path("id").asText(), a.path("ip_address").asText(""));
             assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
                     a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
                     a.path("workload_name").asText(null), details(a),
@@ -93,6 +95,7 @@ final class AgentRunner {
         containers.forEach(c -> present.add(c.id()));
         drainingSince.keySet().retainAll(present);
         List<AgentWork.Action> actions = new ArrayList<>(AgentWork.plan(assignments, containers, agentId, java.util.Set.copyOf(formerIds)));
+        actions.addAll(moved(assignments, containers, agentId, actions, recorded));
         // reports and removals first: a start may pull an image for minutes
         actions.sort(java.util.Comparator.comparing(a -> a instanceof AgentWork.Start));
         for (AgentWork.Action action : actions) {
@@ -112,6 +115,33 @@ final class AgentRunner {
         }
         lastProblem = null;
         return leaderHint;
+    }
+
+    /**
+     * Replicas on record as running whose container now has another address than the one on record (recreated
+     * after a node restart, or running since before addresses were reported): reported running again with it, or
+     * every node's VIP would keep sending to the old address.
+     */
+    private List<AgentWork.Action> moved(List<AgentWork.Assignment> assignments, List<AgentWork.Local> containers, String agentId,
+                                         List<AgentWork.Action> planned, Map<String, String> recorded) {
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        planned.forEach(a -> {
+            if (a instanceof AgentWork.Report r) reported.add(r.assignmentId());
+        });
+        java.util.Set<String> healthy = new java.util.HashSet<>();
+        for (AgentWork.Local c : containers) {
+            if ("running".equals(c.status()) && !"starting".equals(c.health()) && !"unhealthy".equals(c.health())) {
+                healthy.add(AgentWork.assignmentOf(c.name(), agentId));
+            }
+        }
+        List<AgentWork.Action> out = new ArrayList<>();
+        for (AgentWork.Assignment a : assignments) {
+            String now = addresses.get(a.id());
+            if (a.oneShot() || !"running".equals(a.status()) || reported.contains(a.id()) || !healthy.contains(a.id()) || now == null
+                    || now.equals(recorded.get(a.id()))) continue;
+            out.add(new AgentWork.Report(a.id(), "running", null));
+        }
+        return out;
     }
 
     /**

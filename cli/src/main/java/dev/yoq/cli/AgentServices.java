@@ -41,8 +41,8 @@ final class AgentServices {
             JsonNode services = cluster.get("/agents/" + agentId + "/services").json();
             local.put("/v1/node/cluster-services", services);
             lastProblem = null;
-        } catch (CliException | IllegalArgumentException e) {
-            String message = "cluster services: " + e.getMessage();
+        } catch (RuntimeException e) {   // whatever it is, the next period tries again (an escaping one would end the task)
+            String message = "cluster services: " + (e instanceof CliException ? e.getMessage() : e.toString());
             if (!message.equals(lastProblem)) err.println(message);
             lastProblem = message;
         }

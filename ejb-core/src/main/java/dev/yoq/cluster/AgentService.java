@@ -145,7 +145,7 @@ public class AgentService {
             "region", "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable");
     static final List<String> PEER_COLUMNS = List.of("node_id", "agent_id", "public_key", "endpoint", "overlay_ip", "container_subnet");
     static final List<String> ASSIGNMENT_COLUMNS = List.of("id", "agent_id", "image", "command", "status", "status_reason",
-            "cpu_limit", "memory_limit_mb", "app_name", "workload_kind", "workload_name", "required_labels", "details");
+            "cpu_limit", "memory_limit_mb", "app_name", "workload_kind", "workload_name", "required_labels", "details", "ip_address");
 
     /** Every agent as a column map, oldest registration first. */
     public List<Map<String, Object>> list() {
@@ -171,7 +171,37 @@ public class AgentService {
                 + "AND ip_address IS NOT NULL AND COALESCE(workload_kind, 'service') = 'service'").getResultList()) {
             running.add(new dev.yoq.cluster.work.ClusterVips.Replica((String) r[0], (String) r[1], (String) r[2]));
         }
-        return dev.yoq.cluster.work.ClusterVips.table(services, running);
+        return dev.yoq.cluster.work.ClusterVips.table(services, running, publishedPorts());
+    }
+
+    @jakarta.ejb.EJB
+    dev.yoq.app.ReleaseSnapshots snapshots;
+
+    /** Each cluster service's published ports, from its app's newest completed release (parsed once, then cached). */
+    @SuppressWarnings("unchecked")
+    private Map<String, List<dev.yoq.node.protocol.PortMapping>> publishedPorts() {
+        Map<String, String> serving = new LinkedHashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, id FROM deployments WHERE status = 'completed' "
+                + "AND app_name IN (SELECT app_name FROM cluster_services) ORDER BY created_at DESC, seq DESC").getResultList()) {
+            serving.putIfAbsent((String) r[0], (String) r[1]);
+        }
+        Map<String, List<dev.yoq.node.protocol.PortMapping>> out = new java.util.HashMap<>();
+        serving.forEach((app, release) -> {
+            dev.yoq.manifest.Manifest m;
+            try {
+                m = snapshots.of(release);
+            } catch (RuntimeException unreadable) {   // one bad snapshot must not take every node's services down
+                LOG.warning("ports of app " + app + ": release " + release + ": " + unreadable.getMessage());
+                return;
+            }
+            if (m == null) return;
+            for (dev.yoq.manifest.Manifest.Service s : m.services()) {
+                if (s.ports().isEmpty()) continue;
+                out.put(app + "-" + s.name(), s.ports().stream()
+                        .map(p -> new dev.yoq.node.protocol.PortMapping("tcp", (int) p.hostPort(), (int) p.containerPort())).toList());
+            }
+        });
+        return out;
     }
 
     /** Assignments placed on this agent. */

@@ -26,7 +26,7 @@ public final class ClusterServiceTable {
     public static List<ServiceVip> checked(List<ServiceVip> table, String vipSubnet) {
         if (table == null) throw invalid("the body must be a JSON array of services");
         if (table.size() > MAX_SERVICES) throw invalid("at most " + MAX_SERVICES + " services, got " + table.size());
-        Set<String> names = new HashSet<>(), vips = new HashSet<>();
+        Set<String> names = new HashSet<>(), vips = new HashSet<>(), published = new HashSet<>();
         for (int i = 0; i < table.size(); i++) {
             ServiceVip s = table.get(i);
             String at = "[" + i + "]";
@@ -40,20 +40,29 @@ public final class ClusterServiceTable {
             if (s.vip() == null || !NodeNames.isIpv4(s.vip()) || !NodeNames.contains(vipSubnet, s.vip()) || !vips.add(s.vip())) {
                 throw invalid(at + ".vip: " + s.vip() + " is not an address of this node's VIP range " + vipSubnet + " (or is listed twice)");
             }
-            if (!s.ports().isEmpty()) throw invalid(at + ".ports: a cluster service publishes no host ports");
+            for (int j = 0; j < s.ports().size(); j++) {
+                dev.yoq.node.protocol.PortMapping p = s.ports().get(j);
+                String where = at + ".ports[" + j + "]";
+                if (p == null) throw invalid(where + ": null");   // a PortMapping checks its own protocol and numbers
+                if (!published.add(p.protocol() + "/" + p.hostPort())) throw invalid(where + ": host port " + p.hostPort() + "/" + p.protocol() + " is given twice");
+            }
             if (s.backends().size() > ServiceVip.MAX_BACKENDS) {
                 throw invalid(at + ".backends: " + s.backends().size() + ", at most " + ServiceVip.MAX_BACKENDS);
             }
             if (s.members().size() > MAX_SERVICES) throw invalid(at + ".members: at most " + MAX_SERVICES);
             for (String b : concat(s.backends(), s.members())) {
-                if (!NodeNames.isIpv4(b)) throw invalid(at + ": backend " + b + " is not an IPv4 address");
+                if (!NodeNames.isIpv4(b) || NodeNames.contains(vipSubnet, b)) throw invalid(at + ": backend " + b + " is not a container address");
             }
         }
         return List.copyOf(table);
     }
 
-    /** The node's own services, then the cluster's whose name and VIP no own service has. */
-    public static List<ServiceVip> merged(List<ServiceVip> own, List<ServiceVip> cluster) {
+    /**
+     * The node's own services, then the cluster's whose name and VIP no own service has; a cluster service's host
+     * port that the node already publishes ({@code taken}: {@code tcp/8080}, its containers' and own services') is left
+     * to the node's own.
+     */
+    public static List<ServiceVip> merged(List<ServiceVip> own, List<ServiceVip> cluster, Set<String> taken) {
         if (cluster.isEmpty()) return own;
         Set<String> names = new HashSet<>(), vips = new HashSet<>();
         own.forEach(s -> {
@@ -63,7 +72,9 @@ public final class ClusterServiceTable {
         List<ServiceVip> out = new ArrayList<>(own);
         for (ServiceVip s : cluster) {
             if (out.size() >= MAX_SERVICES) break;
-            if (!names.contains(s.name()) && !vips.contains(s.vip())) out.add(s);
+            if (names.contains(s.name()) || vips.contains(s.vip())) continue;
+            List<dev.yoq.node.protocol.PortMapping> free = s.ports().stream().filter(p -> !taken.contains(p.protocol() + "/" + p.hostPort())).toList();
+            out.add(free.size() == s.ports().size() ? s : new ServiceVip(s.name(), s.aliases(), s.vip(), free, s.backends(), s.members()));
         }
         return out;
     }

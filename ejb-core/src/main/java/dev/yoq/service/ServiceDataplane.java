@@ -113,7 +113,14 @@ public class ServiceDataplane {
                 "SELECT c FROM ContainerRecord c WHERE c.workloadKind = 'service'", ContainerRecord.class)).getResultList()) {
             containers.put(c.getId(), c);
         }
-        return ClusterServiceTable.merged(ServiceTables.build(services, endpoints, containers, health::serving), cluster);
+        java.util.Set<String> published = new java.util.HashSet<>();
+        if (!cluster.isEmpty()) {
+            for (dev.yoq.model.PortMappingRecord p : FreshReads.fresh(em.createQuery("SELECT p FROM PortMappingRecord p",
+                    dev.yoq.model.PortMappingRecord.class)).getResultList()) {
+                published.add(p.getProtocol() + "/" + p.getHostPort());
+            }
+        }
+        return ClusterServiceTable.merged(ServiceTables.build(services, endpoints, containers, health::serving), cluster, published);
     }
 
     /** The cluster's services from now on (checked first); sent to the helper at once. Returns how many there are. */

@@ -64,11 +64,12 @@ final class AssignmentTransitions {
     private static String report(Command.ReportAssignment c, EntityManager em) {
         if (!REPORTABLE.contains(c.status())) throw new CommandRejectedException("invalid status value");
         Long finished = "running".equals(c.status()) ? null : c.at();
-        if (c.ip() != null && !dev.yoq.node.protocol.NodeNames.isIpv4(c.ip())) throw new CommandRejectedException("invalid ip " + c.ip());
+        String ip = c.ip() == null ? null : ClusterServiceTransitions.replicaAddress(c.agentId(), c.ip(), em);
+        // a report with an address sets it (none when it is not one of the agent's); one without keeps the last
         int n = em.createNativeQuery("UPDATE assignments SET status = ?1, status_reason = ?2, finished_at = ?5, "
-                        + "ip_address = COALESCE(?6, ip_address) WHERE id = ?3 AND agent_id = ?4")
+                        + "ip_address = CASE WHEN ?7 = 1 THEN ?6 ELSE ip_address END WHERE id = ?3 AND agent_id = ?4")
                 .setParameter(1, c.status()).setParameter(2, c.reason()).setParameter(3, c.id()).setParameter(4, c.agentId())
-                .setParameter(5, finished).setParameter(6, c.ip()).executeUpdate();
+                .setParameter(5, finished).setParameter(6, ip).setParameter(7, c.ip() == null ? 0 : 1).executeUpdate();
         if (n == 0) throw new CommandRejectedException("agent " + c.agentId() + " has no assignment " + c.id());
         return c.status();
     }

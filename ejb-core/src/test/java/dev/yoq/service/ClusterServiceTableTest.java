@@ -25,9 +25,12 @@ class ClusterServiceTableTest {
         assertThatThrownBy(() -> ClusterServiceTable.checked(List.of(service("bad name", "10.43.255.254", List.of())), VIPS))
                 .hasMessageContaining("[0].name");
         assertThatThrownBy(() -> ClusterServiceTable.checked(List.of(service("shop-web", "10.43.255.254", List.of("10.42.2.x"))), VIPS))
-                .hasMessageContaining("backend 10.42.2.x is not an IPv4 address");
+                .hasMessageContaining("backend 10.42.2.x is not a container address");
+        assertThatThrownBy(() -> ClusterServiceTable.checked(List.of(service("shop-web", "10.43.255.254", List.of("10.43.0.7"))), VIPS))
+                .as("the helper would refuse the node's whole table").hasMessageContaining("backend 10.43.0.7 is not a container address");
         assertThatThrownBy(() -> ClusterServiceTable.checked(List.of(new ServiceVip("shop-web", List.of(), "10.43.255.254",
-                List.of(new PortMapping("tcp", 80, 80)), List.of(), List.of())), VIPS)).hasMessageContaining("[0].ports");
+                List.of(new PortMapping("tcp", 8080, 80)), List.of(), List.of()), new ServiceVip("blog-web", List.of(), "10.43.255.253",
+                List.of(new PortMapping("tcp", 8080, 80)), List.of(), List.of())), VIPS)).hasMessageContaining("[1].ports[0]: host port 8080/tcp is given twice");
         assertThatThrownBy(() -> ClusterServiceTable.checked(List.of(new ServiceVip("shop-web", List.of("no_underscores"), "10.43.255.254",
                 List.of(), List.of(), List.of())), VIPS)).hasMessageContaining("[0].aliases: bad name no_underscores");
         assertThatThrownBy(() -> ClusterServiceTable.checked(null, VIPS)).hasMessageContaining("JSON array");
@@ -38,7 +41,16 @@ class ClusterServiceTableTest {
         var own = List.of(service("shop-web", "10.43.0.2", List.of("10.42.1.2")));
         var cluster = ClusterServiceTable.checked(List.of(service("shop-web", "10.43.255.254", List.of("10.42.2.2")),
                 service("blog-web", "10.43.0.2", List.of("10.42.2.3")), service("blog-api", "10.43.255.253", List.of("10.42.2.4"))), VIPS);
-        assertThat(ClusterServiceTable.merged(own, cluster)).extracting(ServiceVip::name).containsExactly("shop-web", "blog-api");
-        assertThat(ClusterServiceTable.merged(own, List.of())).isSameAs(own);
+        assertThat(ClusterServiceTable.merged(own, cluster, java.util.Set.of())).extracting(ServiceVip::name).containsExactly("shop-web", "blog-api");
+        assertThat(ClusterServiceTable.merged(own, List.of(), java.util.Set.of("tcp/80"))).isSameAs(own);
+    }
+
+    @Test
+    void a_host_port_the_node_publishes_itself_stays_the_nodes() {
+        var cluster = ClusterServiceTable.checked(List.of(new ServiceVip("blog-web", List.of(), "10.43.255.254",
+                List.of(new PortMapping("tcp", 8080, 80), new PortMapping("tcp", 8443, 443)), List.of("10.42.2.3"), List.of("10.42.2.3"))), VIPS);
+        ServiceVip served = ClusterServiceTable.merged(List.of(), cluster, java.util.Set.of("tcp/8080", "udp/8443")).get(0);
+        assertThat(served.ports()).containsExactly(new PortMapping("tcp", 8443, 443));
+        assertThat(served.vip()).as("the VIP still serves every port").isEqualTo("10.43.255.254");
     }
 }

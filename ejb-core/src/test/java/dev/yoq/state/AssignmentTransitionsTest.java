@@ -127,18 +127,38 @@ class AssignmentTransitionsTest {
     }
 
     @Test
-    void a_running_report_records_where_the_replica_runs_and_a_move_forgets_it() throws Exception {
+    void an_agent_without_the_overlay_reports_no_vip_backend_and_a_move_forgets_an_address() throws Exception {
         apply(new Command.PlaceAssignments(List.of(replica("w1", "web")), List.of(), Map.of(), 5_000));
         apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 5_500L, "10.42.2.7"));
-        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND ip_address = '10.42.2.7'")).isEqualTo(1);
-        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "failed", "health check failed once", 6_000L));
-        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND ip_address = '10.42.2.7'")).as("kept without a new one").isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND status = 'running' AND ip_address IS NULL"))
+                .as("an agent without the overlay: its replicas are in no VIP").isEqualTo(1);
         assertThatThrownBy(() -> apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 6_100L, "10.42.2.300")))
                 .isInstanceOf(CommandRejectedException.class).hasMessageContaining("invalid ip 10.42.2.300");
-
-        apply(new Command.ReportAssignment("aaaaaaaaaaaa", "w1", "running", null, 6_500L));
+        db.inNewTransaction(em -> em.createNativeQuery("UPDATE assignments SET ip_address = '10.42.2.7' WHERE id = 'w1'").executeUpdate());
         apply(new Command.MarkAgentsOffline(List.of("aaaaaaaaaaaa"), Long.MAX_VALUE, 7_000));
         apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("w1", "bbbbbbbbbbbb")), Map.of(), 8_000));
-        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND agent_id = 'bbbbbbbbbbbb' AND ip_address IS NULL")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'w1' AND agent_id = 'bbbbbbbbbbbb' AND ip_address IS NULL"))
+                .as("moved: the old address is forgotten").isEqualTo(1);
+    }
+
+    @Test
+    void only_an_address_of_the_agents_own_container_subnet_is_recorded() throws Exception {
+        apply(AgentTransitionsTest.agent("cccccccccccc", "10.0.0.7", AgentTransitionsTest.KEY));
+        String subnet = (String) db.inNewTransaction(em -> em.createNativeQuery("SELECT container_subnet FROM wireguard_peers WHERE agent_id = 'cccccccccccc'")
+                .getSingleResult());
+        String base = subnet.substring(0, subnet.lastIndexOf('.'));
+        var replica = new Command.NewAssignment("c1", "cccccccccccc", "reg/web:1", "", 100, 64, "shop", "service", "web", "r1", null, null, "", "{}");
+        apply(new Command.PlaceAssignments(List.of(replica), List.of(), Map.of(), 5_000));
+        apply(new Command.ReportAssignment("cccccccccccc", "c1", "running", null, 5_500L, base + ".9"));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'c1' AND ip_address = '" + base + ".9'")).isEqualTo(1);
+        apply(new Command.ReportAssignment("cccccccccccc", "c1", "failed", "health check failed once", 5_600L));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'c1' AND ip_address = '" + base + ".9'")).as("kept without a new one")
+                .isEqualTo(1);
+        // a VIP, another node's subnet, the gateway, the broadcast address: never a backend of every node's VIP
+        for (String elsewhere : List.of("10.43.0.1", "10.42.250.9", base + ".1", base + ".255")) {
+            apply(new Command.ReportAssignment("cccccccccccc", "c1", "running", null, 5_700L, elsewhere));
+            assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'c1' AND status = 'running' AND ip_address IS NULL")).as(elsewhere)
+                    .isEqualTo(1);
+        }
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * The VIP table of a cluster's services, as every node's dataplane serves it (pure): per service with a cluster
  * VIP, its backends are the replicas its agents report running (health passed where it has a check) at the
  * address they reported, on whichever node. A replica that is pending, failed, stopped or moved is in no table.
- * Published ports stay with a single node's services: a cluster VIP forwards every port.
+ * A cluster VIP forwards every port; a service's published {@code ports} (its serving release's) are published on
+ * every node, each sending to any replica.
  */
 public final class ClusterVips {
     private ClusterVips() {}
@@ -21,12 +22,17 @@ public final class ClusterVips {
     /** A replica its agent reported running at {@code ip}. */
     public record Replica(String app, String workload, String ip) {}
 
-    public static List<ServiceVip> table(List<Service> services, List<Replica> running) {
+    /** {@code ports}: each service's published ports by its registry name (none when absent). */
+    public static List<ServiceVip> table(List<Service> services, List<Replica> running,
+                                         java.util.Map<String, List<dev.yoq.node.protocol.PortMapping>> ports) {
         List<ServiceVip> out = new ArrayList<>();
         for (Service s : services) {
+            // an app or service name no DNS name can carry (app names may hold '_' or '.'): no VIP rather than a table
+            // every node would refuse whole
+            if (!dev.yoq.node.protocol.NetworkPolicy.NAME.matcher(s.name()).matches()) continue;
             List<String> backends = running.stream().filter(r -> s.app().equals(r.app()) && s.workload().equals(r.workload()))
                     .map(Replica::ip).distinct().sorted(Comparator.comparingInt(NodeNames::address)).toList();
-            out.add(new ServiceVip(s.name(), List.of(s.workload(), s.workload() + "." + s.app()), s.vip(), List.of(),
+            out.add(new ServiceVip(s.name(), List.of(s.workload(), s.workload() + "." + s.app()), s.vip(), ports.getOrDefault(s.name(), List.of()),
                     backends.stream().limit(ServiceVip.MAX_BACKENDS).toList(), backends));
         }
         out.sort(Comparator.comparing(ServiceVip::name));

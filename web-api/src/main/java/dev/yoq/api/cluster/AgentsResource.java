@@ -45,7 +45,7 @@ public class AgentsResource {
     static final int MAX_REASON = 1024;
     /** Columns shown only when set (spec: optional ones omitted when null, zero or false). */
     static final Set<String> OPTIONAL = Set.of("agent_api_port", "node_id", "wg_public_key", "overlay_ip", "role", "region",
-            "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable", "required_labels");
+            "labels", "gpu_count", "gpu_used", "gpu_model", "gpu_vram_mb", "rdma_capable", "required_labels", "ip_address");
 
     @Inject
     ClusterInfo cluster;
@@ -159,8 +159,12 @@ public class AgentsResource {
         if (bad != null) return bad;
         JsonArrayBuilder out = Json.createArrayBuilder();
         for (dev.yoq.node.protocol.ServiceVip s : agents.services()) {
+            JsonArrayBuilder ports = Json.createArrayBuilder();
+            s.ports().forEach(p -> ports.add(Json.createObjectBuilder().add("protocol", p.protocol()).add("host_port", p.hostPort())
+                    .add("container_port", p.containerPort())));
             out.add(Json.createObjectBuilder().add("name", s.name()).add("aliases", Json.createArrayBuilder(s.aliases()))
-                    .add("vip", s.vip()).add("backends", Json.createArrayBuilder(s.backends())).add("members", Json.createArrayBuilder(s.members())));
+                    .add("vip", s.vip()).add("ports", ports).add("backends", Json.createArrayBuilder(s.backends()))
+                    .add("members", Json.createArrayBuilder(s.members())));
         }
         return Response.ok(out.build()).build();
     }

@@ -28,14 +28,14 @@ public class ClusterServicesResource {
     ServiceDataplane dataplane;
 
     @GET
-    @Operation(summary = "The cluster's services this node serves: [{name, aliases, vip, backends, members}]")
-    public List<ServiceVip> list() {
-        return dataplane.clusterServices();
+    @Operation(summary = "The cluster's services this node serves: [{name, aliases, vip, ports, backends, members}]")
+    public String list() throws com.fasterxml.jackson.core.JsonProcessingException {
+        return MessageCodec.SHARED.mapper().writeValueAsString(dataplane.clusterServices());   // the shape PUT takes
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Serve these cluster services from now on: [{name, aliases, vip, backends, members}]; answers {services: n}")
+    @Operation(summary = "Serve these cluster services from now on: [{name, aliases, vip, ports, backends, members}]; answers {services: n}")
     public Map<String, Object> replace(JsonArray body) {
         List<ServiceVip> table;
         try {

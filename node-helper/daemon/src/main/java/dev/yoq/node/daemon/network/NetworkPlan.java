@@ -131,6 +131,9 @@ public final class NetworkPlan {
                 // not through the overlay: a container on another node sees this one's own address (and policy can name it)
                 + "    ip saddr " + subnet + " ip daddr != " + subnet + " oifname != \"" + this.names.wgInterface() + "\" masquerade\n"
                 + "    ip saddr 127.0.0.0/8 ip daddr " + subnet + " masquerade\n"
+                // a published port of a cluster service sent to a replica on another node: that node answers this one
+                // (its own default route would take the reply past the client's conntrack); containers keep their address
+                + "    oifname \"" + this.names.wgInterface() + "\" ip saddr != " + subnet + " ct status dnat masquerade\n"
                 + VipRules.hairpin(services)
                 + "  }\n"
                 + forward(names, policies)

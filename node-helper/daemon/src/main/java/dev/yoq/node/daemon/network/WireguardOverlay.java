@@ -77,29 +77,36 @@ public final class WireguardOverlay {
         for (String r : changes.add()) run(List.of("ip", "route", "add", r, "dev", iface), "route " + r + " (a route to it through another interface is in the way?)");
         for (String r : changes.delete()) run(List.of("ip", "route", "del", r, "dev", iface), "remove the route " + r);
         if (spec.forward()) run(List.of("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "turn on forwarding");
-        carried = subnets(OverlayConfig.routes(spec));
+        carried = new Carried(subnets(OverlayConfig.routes(spec)), System.nanoTime());
         return status(publicKey);
     }
 
-    /** The container subnets routed through the overlay (no single addresses: those are nodes); null until known. */
-    private volatile List<String> carried;
+    /** The container subnets routed through the overlay (no single addresses: those are nodes), and when they were read. */
+    private record Carried(List<String> prefixes, long readAt) {}
+
+    private static final long CARRIED_FOR_NS = 10_000_000_000L;
+    private volatile Carried carried;
 
     /**
-     * Whether {@code address} is in a container subnet the overlay routes to another node: only such addresses may
-     * be a VIP's backends off this node. A restarted helper reads the routes the interface still has.
+     * Whether {@code address} is in a container subnet the overlay routes to another node now: only such addresses
+     * may be a VIP's backends off this node. Read from the interface's routes at most every 10 s (and right after an
+     * apply), so an interface that went away, or an apply that failed half way, stops sending VIP traffic off the
+     * node by another route.
      */
     public boolean carries(String address) {
-        List<String> prefixes = carried;
-        if (prefixes == null) {
+        Carried c = carried;
+        if (c == null || System.nanoTime() - c.readAt() > CARRIED_FOR_NS) {
+            List<String> prefixes;
             try {
                 prefixes = exists() ? subnets(OverlayConfig.diff(java.util.Set.of(),
                         run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")).delete()) : List.of();
             } catch (IOException | RuntimeException e) {
                 prefixes = List.of();
             }
-            carried = prefixes;
+            c = new Carried(prefixes, System.nanoTime());
+            carried = c;
         }
-        for (String p : prefixes) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
+        for (String p : c.prefixes()) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
         return false;
     }
 
