@@ -32,7 +32,7 @@ class OverlayLabIT {
     static final Path LAB_DIR = Path.of("/var/tmp/" + LAB);
     static final String API_TOKEN = "d1".repeat(32);
     static final String JOIN_TOKEN = "overlay-it-join-token";
-    static final List<String> NODES = List.of("s1", "a1", "a2");
+    static final List<String> NODES = List.of("s1", "a1", "a2", "a3");
     static final Path SERVERS = YoqServer.SERVER_DIR.getParent();
     static final List<Process> joins = new ArrayList<>();
     /** A registry in s1's namespace, on its lab address: the agents pull the cluster app's image from it. */
@@ -52,7 +52,7 @@ class OverlayLabIT {
         }
         lab("down");   // whatever a killed earlier run left
         removeCgroups();
-        Run lab = lab("up", "--servers", "1", "--agents", "2");
+        Run lab = lab("up", "--servers", "1", "--agents", "3");
         assertThat(lab.exit()).as(lab.out()).isZero();
         Files.createDirectories(LAB_DIR);
         Run rootfs = run(List.of(YoqServer.REPO.resolve("scripts/demo-rootfs").toString(), LAB_DIR.resolve("rootfs").toString()), 60);
@@ -85,7 +85,7 @@ class OverlayLabIT {
         joins.forEach(Process::destroyForcibly);
         try {
             if (up) {
-                for (String node : List.of("a1", "a2")) removeContainers(node);
+                for (String node : List.of("a1", "a2", "a3")) removeContainers(node);
             }
             Path keep = Path.of("target", "overlay-lab-it");
             Files.createDirectories(keep);
@@ -227,6 +227,42 @@ class OverlayLabIT {
         awaitCondition(() -> clusterService("a1", "ovl-web").isMissingNode(), "the VIP leaves with the app");
     }
 
+    @Test
+    @Order(4)
+    void whileTheLowestHubIsDownAgentsReachEachOtherThroughTheNextHub() throws Exception {
+        join("a3", "both");   // a second hub (node id 4): it peers with every node and forwards
+        awaitOverlay("a3", 3);
+        String s1Key = awaitOverlay("s1", 3).path("public_key").asText();
+        String a3Key = awaitOverlay("a3", 3).path("public_key").asText();
+        awaitCondition(() -> carrier("a1", "10.42.3.0/24").equals(s1Key), "a1 reaches a2 through s1, the lowest hub");
+        // s1's hub goes away (its join ends, its interface too); the servers stop hearing it and the agents move
+        joins.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(run(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s1", "ip", "link", "del", "wg-yoq"), 30).exit()).isZero();
+        long downAt = System.nanoTime();
+        awaitCondition(() -> carrier("a1", "10.42.3.0/24").equals(a3Key) && carrier("a2", "10.42.2.0/24").equals(a3Key),
+                Duration.ofSeconds(120), "a1 and a2 relayed by a3");
+        System.out.println("OverlayLabIT: relay moved to a3 " + Duration.ofNanos(System.nanoTime() - downAt).toSeconds() + " s after s1's hub went down");
+        JsonNode peers = YoqServer.JSON.readTree(curl("s1", "/wireguard/peers").out());
+        assertThat(peers.get(0).path("online").asBoolean(true)).as(peers.toString()).isFalse();
+        String ip = null;
+        for (JsonNode c : YoqServer.JSON.readTree(curl("a2", "/containers").out())) {
+            if ("web".equals(c.path("name").asText())) ip = c.path("ip").asText();
+        }
+        Run fetched = yoqRun("a1", "run", "--name", "client2", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
+                "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 " + ip + " 80");
+        assertThat(fetched.out()).as(fetched.out() + fetched.err()).contains("hello from a yoq container");
+    }
+
+    /** The public key of the peer that carries {@code prefix} in {@code node}'s overlay ("" when none does). */
+    static String carrier(String node, String prefix) throws Exception {
+        Run r = curl(node, "/v1/node/overlay");
+        if (r.exit() != 0 || !r.out().startsWith("{")) return "";
+        for (JsonNode p : YoqServer.JSON.readTree(r.out()).path("peers")) {
+            for (JsonNode a : p.path("allowed_ips")) if (prefix.equals(a.asText())) return p.path("public_key").asText();
+        }
+        return "";
+    }
+
     /** The node's cluster service {@code name} as its server serves it (a missing node when it has none). */
     static JsonNode clusterService(String node, String name) throws Exception {
         Run r = curl(node, "/v1/node/cluster-services");
@@ -296,8 +332,8 @@ class OverlayLabIT {
     static ProcessBuilder yoq(String node, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", node, "env",
                 "YOQ_SERVER_NAME=" + LAB + "-" + node, "YOQ_DATA_DIR=" + LAB_DIR.resolve(node).resolve("data"),
-                // s1 is given its subnet up front; the agents start on the default and take the one join keeps for them
-                node.equals("s1") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
+                // s1 and a3 are given their subnets up front; a1 and a2 start on the default and take the one join keeps for them
+                node.equals("s1") || node.equals("a3") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
                 "YOQ_TOKEN=" + API_TOKEN, "YOQ_REGISTRIES_INSECURE=" + REGISTRY, YoqServer.REPO.resolve("bin/yoq").toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -328,12 +364,16 @@ class OverlayLabIT {
     }
 
     static void awaitCondition(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        awaitCondition(check, Duration.ofSeconds(60), what);
+    }
+
+    static void awaitCondition(Check check, Duration within, String what) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (check.ok()) return;
             Thread.sleep(500);
         }
-        throw new AssertionError(what + ": not within 60 s");
+        throw new AssertionError(what + ": not within " + within.toSeconds() + " s");
     }
 
     /** The node's overlay once it has {@code peers} peers, each with a completed handshake (60 s at most). */

@@ -139,7 +139,7 @@ final class AgentOverlay {
             String overlayIp = row.path("overlay_ip").asText("");
             if (id.isEmpty() || !OverlaySpec.isKey(key) || overlayIp.isEmpty()) continue;
             OverlayPlan.Node node = new OverlayPlan.Node(row.path("node_id").asInt(), id, key, row.path("endpoint").asText(null), overlayIp,
-                    row.path("container_subnet").asText(null), hubs.contains(id));
+                    row.path("container_subnet").asText(null), hubs.contains(id), row.path("online").asBoolean(true));
             byKey.merge(key, node, (a, b) -> a.nodeId() >= b.nodeId() ? a : b);
         }
         return new ArrayList<>(byKey.values());

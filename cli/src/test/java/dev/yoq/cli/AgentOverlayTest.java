@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class AgentOverlayTest {
     static final String KEY = "zwvV+wzSrXJZyKnF3UB/qiifDAbb8wAgtnEmFII1tw8=";
+    static final String OTHER_KEY = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
 
     @Test
     void theClustersPeerRowsBecomeNodesAndTheServersOnlyAnswerNamesTheHubs() throws Exception {
@@ -22,7 +23,16 @@ class AgentOverlayTest {
         List<OverlayPlan.Node> nodes = AgentOverlay.nodes(peers, AgentOverlay.hubIds(hubs));
         // a row without a valid key or overlay address (a server's answer, not to be trusted blindly) is skipped
         assertThat(nodes).singleElement().isEqualTo(
-                new OverlayPlan.Node(1, "aaaaaaaaaaaa", KEY, "10.0.0.1:51820", "10.40.0.1", "10.42.1.0/24", true));
+                new OverlayPlan.Node(1, "aaaaaaaaaaaa", KEY, "10.0.0.1:51820", "10.40.0.1", "10.42.1.0/24", true, true));
+    }
+
+    @Test
+    void aRowTheServersNoLongerHearIsOfflineAndAnOlderServersRowWithoutTheFieldIsOnline() throws Exception {
+        JsonNode peers = new ObjectMapper().readTree("""
+                [{"node_id":1,"agent_id":"aaaaaaaaaaaa","public_key":"%s","endpoint":"10.0.0.1:51820","overlay_ip":"10.40.0.1","online":false},
+                 {"node_id":2,"agent_id":"bbbbbbbbbbbb","public_key":"%s","endpoint":"10.0.0.2:51820","overlay_ip":"10.40.0.2"}]
+                """.formatted(KEY, OTHER_KEY));
+        assertThat(AgentOverlay.nodes(peers, java.util.Set.of())).extracting(OverlayPlan.Node::online).containsExactly(false, true);
     }
 
     @Test

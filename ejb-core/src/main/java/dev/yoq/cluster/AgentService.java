@@ -154,8 +154,12 @@ public class AgentService {
 
     /** The WireGuard mesh; {@code serversOnly}: the peers of nodes that are servers (role server or both). */
     public List<Map<String, Object>> wireguardPeers(boolean serversOnly) {
-        return rows(PEER_COLUMNS, "wireguard_peers"
+        List<Map<String, Object>> rows = rows(PEER_COLUMNS, "wireguard_peers"
                 + (serversOnly ? " WHERE agent_id IN (SELECT id FROM agents WHERE role <> 'agent')" : "") + " ORDER BY node_id");
+        // yoq's addition: whether the servers hear the node (agents move their relay off a hub that is down)
+        java.util.Set<Object> offline = new java.util.HashSet<>(em.createNativeQuery("SELECT id FROM agents WHERE status = 'offline'").getResultList());
+        rows.forEach(r -> r.put("online", !offline.contains(r.get("agent_id"))));
+        return rows;
     }
 
     /** The cluster's services with their VIPs and the replicas running behind them, for every node's dataplane. */

@@ -254,6 +254,7 @@ public class AgentsResource {
                 if (unset && OPTIONAL.contains(k)) return;
                 if (v == null) o.addNull(k);
                 else if (v instanceof Number n) o.add(k, n.longValue());
+                else if (v instanceof Boolean b) o.add(k, b);
                 else o.add(k, v.toString());
             });
             out.add(o);

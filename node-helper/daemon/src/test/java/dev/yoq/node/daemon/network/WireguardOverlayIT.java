@@ -75,7 +75,7 @@ class WireguardOverlayIT {
     static List<OverlayPlan.Node> cluster(int... members) {
         List<OverlayPlan.Node> list = new ArrayList<>();
         for (int n : members) {
-            list.add(new OverlayPlan.Node(n, "agent" + n, keys.get(n - 1), "10.237.77." + n + ":51820", "10.40.0." + n, "10.42." + n + ".0/24", n == 1));
+            list.add(new OverlayPlan.Node(n, "agent" + n, keys.get(n - 1), "10.237.77." + n + ":51820", "10.40.0." + n, "10.42." + n + ".0/24", n == 1, true));
         }
         return list;
     }
