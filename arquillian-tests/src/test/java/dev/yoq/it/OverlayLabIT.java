@@ -222,6 +222,13 @@ class OverlayLabIT {
             while (m.find()) replicas.add(m.group(1));
             assertThat(replicas).as(node + ":8088: " + calls.out() + calls.err()).hasSize(2);
         }
+        // and on a node's own loopback (a loopback source sent on through the overlay)
+        Run local = run(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "a1", "sh", "-c",
+                "for i in $(seq 1 16); do curl -s -m 5 http://127.0.0.1:8088/cgi-bin/whoami; done"), 120);
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        java.util.regex.Matcher lm = java.util.regex.Pattern.compile("replica (\\S+)").matcher(local.out());
+        while (lm.find()) seen.add(lm.group(1));
+        assertThat(seen).as("127.0.0.1:8088 on a1: " + local.out() + local.err()).hasSize(2);
         Run down = yoqRun("s1", "down", "--app", "ovl");
         assertThat(down.exit()).as(down.out() + down.err()).isZero();
         awaitCondition(() -> clusterService("a1", "ovl-web").isMissingNode(), "the VIP leaves with the app");

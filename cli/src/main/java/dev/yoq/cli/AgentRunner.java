@@ -26,6 +26,8 @@ final class AgentRunner {
     private final java.util.Set<String> formerIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Each checked container's health, by container id (only the work thread touches it). */
     private final Map<String, Probe> probes = new java.util.HashMap<>();
+    /** The address last reported again for each assignment by {@link #moved} (only the work thread touches it). */
+    private final Map<String, String> sentAddress = new java.util.HashMap<>();
     /** Each assignment's container address at this cycle (sent with "running": other nodes' VIPs send to it). */
     private final Map<String, String> addresses = new java.util.HashMap<>();
     /** This agent's running containers at the last cycle, for the heartbeat's {@code containers}. */
@@ -95,7 +97,7 @@ final class AgentRunner {
         containers.forEach(c -> present.add(c.id()));
         drainingSince.keySet().retainAll(present);
         List<AgentWork.Action> actions = new ArrayList<>(AgentWork.plan(assignments, containers, agentId, java.util.Set.copyOf(formerIds)));
-        actions.addAll(moved(assignments, containers, agentId, actions, recorded));
+        actions.addAll(moved(assignments, containers, agentId, actions, recorded, addresses));
         // reports and removals first: a start may pull an image for minutes
         actions.sort(java.util.Comparator.comparing(a -> a instanceof AgentWork.Start));
         for (AgentWork.Action action : actions) {
@@ -122,8 +124,8 @@ final class AgentRunner {
      * after a node restart, or running since before addresses were reported): reported running again with it, or
      * every node's VIP would keep sending to the old address.
      */
-    private List<AgentWork.Action> moved(List<AgentWork.Assignment> assignments, List<AgentWork.Local> containers, String agentId,
-                                         List<AgentWork.Action> planned, Map<String, String> recorded) {
+    List<AgentWork.Action> moved(List<AgentWork.Assignment> assignments, List<AgentWork.Local> containers, String agentId,
+                                 List<AgentWork.Action> planned, Map<String, String> recorded, Map<String, String> addresses) {
         java.util.Set<String> reported = new java.util.HashSet<>();
         planned.forEach(a -> {
             if (a instanceof AgentWork.Report r) reported.add(r.assignmentId());
@@ -138,9 +140,13 @@ final class AgentRunner {
         for (AgentWork.Assignment a : assignments) {
             String now = addresses.get(a.id());
             if (a.oneShot() || !"running".equals(a.status()) || reported.contains(a.id()) || !healthy.contains(a.id()) || now == null
-                    || now.equals(recorded.get(a.id()))) continue;
+                    || now.equals(recorded.get(a.id())) || now.equals(sentAddress.get(a.id()))) continue;
+            // once per address: the servers keep none for one outside this agent's subnet, and asking again every cycle
+            // would be a Raft commit every 5 s
+            sentAddress.put(a.id(), now);
             out.add(new AgentWork.Report(a.id(), "running", null));
         }
+        sentAddress.keySet().retainAll(recorded.keySet());
         return out;
     }
 

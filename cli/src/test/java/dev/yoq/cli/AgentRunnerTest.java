@@ -19,4 +19,22 @@ class AgentRunnerTest {
         assertThat(runner.drained(running, 10_000 + AgentRunner.DRAIN_MS)).isTrue();
         assertThat(runner.drained(new AgentWork.Remove("c2", false), 10_000)).as("a stopped one goes at once").isTrue();
     }
+
+    @Test
+    void a_replica_whose_address_is_not_the_one_on_record_is_reported_running_again_once() {
+        AgentRunner runner = new AgentRunner(null, null, () -> null, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        String agent = "0123456789ab";
+        var a = new AgentWork.Assignment("aaaaaaaaaaaa", "running", "reg/web:1", "", 100, 64, "web");
+        var container = new AgentWork.Local("c1", AgentWork.containerName(a, agent), "running", null, 0);
+        var addresses = java.util.Map.of("aaaaaaaaaaaa", "10.42.2.7");
+        assertThat(runner.moved(java.util.List.of(a), java.util.List.of(container), agent, java.util.List.of(), java.util.Map.of("aaaaaaaaaaaa", "10.42.2.7"),
+                addresses)).as("on record").isEmpty();
+        assertThat(runner.moved(java.util.List.of(a), java.util.List.of(container), agent, java.util.List.of(), java.util.Map.of("aaaaaaaaaaaa", ""), addresses))
+                .containsExactly(new AgentWork.Report("aaaaaaaaaaaa", "running", null));
+        assertThat(runner.moved(java.util.List.of(a), java.util.List.of(container), agent, java.util.List.of(), java.util.Map.of("aaaaaaaaaaaa", ""), addresses))
+                .as("the servers kept none (not this agent's subnet): not asked again every cycle").isEmpty();
+        var starting = new AgentWork.Local("c1", AgentWork.containerName(a, agent), "running", null, 0, "starting");
+        assertThat(runner.moved(java.util.List.of(a), java.util.List.of(starting), agent, java.util.List.of(), java.util.Map.of("aaaaaaaaaaaa", "10.42.2.1"),
+                addresses)).as("not while its check has not passed").isEmpty();
+    }
 }

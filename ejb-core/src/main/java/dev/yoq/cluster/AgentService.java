@@ -157,7 +157,9 @@ public class AgentService {
         List<Map<String, Object>> rows = rows(PEER_COLUMNS, "wireguard_peers"
                 + (serversOnly ? " WHERE agent_id IN (SELECT id FROM agents WHERE role <> 'agent')" : "") + " ORDER BY node_id");
         // yoq's addition: whether the servers hear the node (agents move their relay off a hub that is down)
-        java.util.Set<Object> offline = new java.util.HashSet<>(em.createNativeQuery("SELECT id FROM agents WHERE status = 'offline'").getResultList());
+        // (a draining hub that went down stays draining: its silence counts too)
+        java.util.Set<Object> offline = new java.util.HashSet<>(em.createNativeQuery("SELECT id FROM agents WHERE status = 'offline' "
+                + "OR last_heartbeat < ?1").setParameter(1, System.currentTimeMillis() - Liveness.OFFLINE_AFTER_MS).getResultList());
         rows.forEach(r -> r.put("online", !offline.contains(r.get("agent_id"))));
         return rows;
     }

@@ -119,6 +119,12 @@ public class ServiceDataplane {
                     dev.yoq.model.PortMappingRecord.class)).getResultList()) {
                 published.add(p.getProtocol() + "/" + p.getHostPort());
             }
+            // yoq's own listeners: an app publishing one on every node would cut the node off its cluster
+            var settings = startup.settings();
+            for (int port : List.of(settings.apiPort(), settings.edge().httpPort(), settings.edge().httpsPort(), settings.edge().acmePort(),
+                    dev.yoq.cluster.raft.RaftPeerAddress.DEFAULT_PORT)) {
+                published.add("tcp/" + port);
+            }
         }
         return ClusterServiceTable.merged(ServiceTables.build(services, endpoints, containers, health::serving), cluster, published);
     }

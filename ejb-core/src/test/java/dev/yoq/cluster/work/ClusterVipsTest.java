@@ -42,4 +42,15 @@ class ClusterVipsTest {
                 new ClusterVips.Service("site.v2-web", "site.v2", "web", "10.43.255.253"), new ClusterVips.Service("shop-web", "shop", "web", "10.43.255.252"));
         assertThat(ClusterVips.table(services, List.of(), java.util.Map.of())).extracting(ServiceVip::name).containsExactly("shop-web");
     }
+
+    @Test
+    void a_host_port_two_apps_publish_is_the_first_by_name_on_every_node() {
+        var port = List.of(new dev.yoq.node.protocol.PortMapping("tcp", 80, 8080));
+        var services = List.of(new ClusterVips.Service("shop-web", "shop", "web", "10.43.255.254"),
+                new ClusterVips.Service("blog-web", "blog", "web", "10.43.255.253"));
+        List<ServiceVip> table = ClusterVips.table(services, List.of(), java.util.Map.of("shop-web", port, "blog-web", port));
+        assertThat(table).extracting(ServiceVip::name).containsExactly("blog-web", "shop-web");
+        assertThat(table.get(0).ports()).isEqualTo(port);
+        assertThat(table.get(1).ports()).as("its VIP still serves it").isEmpty();
+    }
 }

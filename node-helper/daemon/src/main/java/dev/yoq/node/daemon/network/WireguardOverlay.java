@@ -72,6 +72,9 @@ public final class WireguardOverlay {
             run(List.of("ip", "addr", "add", spec.address(), "dev", iface), "set the overlay address");
         }
         run(List.of("ip", "link", "set", iface, "up"), "bring the interface up");
+        // 127.0.0.1:PORT of a cluster service sent on to another node's replica leaves here with a loopback source
+        // (masqueraded in postrouting); WireGuard's allowed IPs never admit 127/8 from a peer
+        run(List.of("sysctl", "-q", "-w", "net.ipv4.conf." + iface + ".route_localnet=1"), "let loopback calls of published ports through");
         var changes = OverlayConfig.diff(OverlayConfig.routes(spec), run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes"));
         // add, not replace: replace would take over a route of the same prefix on another interface
         for (String r : changes.add()) run(List.of("ip", "route", "add", r, "dev", iface), "route " + r + " (a route to it through another interface is in the way?)");
