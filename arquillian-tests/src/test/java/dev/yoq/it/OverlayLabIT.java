@@ -229,6 +229,15 @@ class OverlayLabIT {
         java.util.regex.Matcher lm = java.util.regex.Pattern.compile("replica (\\S+)").matcher(local.out());
         while (lm.find()) seen.add(lm.group(1));
         assertThat(seen).as("127.0.0.1:8088 on a1: " + local.out() + local.err()).hasSize(2);
+        // a network policy set on the cluster is enforced on the agents too: the blocked client reaches neither replica
+        Run deny = yoqRun("s1", "policy", "deny", "blocked", "web");
+        assertThat(deny.exit()).as(deny.out() + deny.err()).isZero();
+        awaitCondition(() -> curl("a1", "/v1/node/cluster-policies").out().contains("\"source\":\"blocked\""), "a1 has the cluster's policy");
+        Run blocked = yoqRun("a1", "run", "--name", "blocked", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
+                "for i in $(seq 1 6); do timeout 3 wget -q -O- http://web.ovl/cgi-bin/whoami; done; echo done");
+        assertThat(blocked.out()).as(blocked.out() + blocked.err()).contains("done").doesNotContain("replica");
+        yoqRun("a1", "rm", "blocked");
+        assertThat(yoqRun("s1", "policy", "rm", "blocked", "web").exit()).isZero();
         Run down = yoqRun("s1", "down", "--app", "ovl");
         assertThat(down.exit()).as(down.out() + down.err()).isZero();
         awaitCondition(() -> clusterService("a1", "ovl-web").isMissingNode(), "the VIP leaves with the app");

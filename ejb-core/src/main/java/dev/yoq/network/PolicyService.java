@@ -78,10 +78,54 @@ public class PolicyService {
         push();
     }
 
+    /** The cluster's rules as this node's {@code yoq join} last handed them over (an agent node holds no replicated rules). */
+    private static final java.util.concurrent.atomic.AtomicReference<List<NetworkPolicy>> CLUSTER =
+            new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    /** The spec's bound on rules a node enforces. */
+    public static final int MAX_CLUSTER_RULES = 1024;
+
+    /** The cluster's rules from now on (checked first); sent to the helper at once when they changed. Returns how many. */
+    public int setClusterRules(List<NetworkPolicy> rules) {
+        List<NetworkPolicy> checked = checkedClusterRules(rules);
+        if (!checked.equals(CLUSTER.getAndSet(checked))) push();
+        return checked.size();
+    }
+
+    static List<NetworkPolicy> checkedClusterRules(List<NetworkPolicy> rules) {
+        if (rules == null) throw new NetworkException(NetworkException.Kind.INVALID, "cluster policies: the body must be a JSON array of rules");
+        if (rules.size() > MAX_CLUSTER_RULES) {
+            throw new NetworkException(NetworkException.Kind.INVALID, "cluster policies: at most " + MAX_CLUSTER_RULES + " rules, got " + rules.size());
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            NetworkPolicy p = rules.get(i);
+            if (p == null) throw new NetworkException(NetworkException.Kind.INVALID, "cluster policies: [" + i + "]: null");
+            checkName("cluster policies: [" + i + "].source", p.source());
+            checkName("cluster policies: [" + i + "].target", p.target());
+            if (!"deny".equals(p.action()) && !"allow".equals(p.action())) {
+                throw new NetworkException(NetworkException.Kind.INVALID, "cluster policies: [" + i + "].action: 'deny' or 'allow', got " + p.action());
+            }
+        }
+        return List.copyOf(rules);
+    }
+
+    public List<NetworkPolicy> clusterRules() {
+        return CLUSTER.get();
+    }
+
+    /** What the helper enforces: this node's rules, then the cluster's for pairs this node has no rule of its own for. */
+    static List<NetworkPolicy> enforced(List<NetworkPolicy> own, List<NetworkPolicy> cluster) {
+        if (cluster.isEmpty()) return own;
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        own.forEach(p -> pairs.add(p.source() + "\n" + p.target()));
+        List<NetworkPolicy> out = new java.util.ArrayList<>(own);
+        for (NetworkPolicy p : cluster) if (pairs.add(p.source() + "\n" + p.target())) out.add(p);
+        return out;
+    }
+
     /** Sends the whole rule set to the helper; false (and a warning) when it is not there to take it. */
     public boolean push() {
         try (NodeClient client = node.open()) {
-            client.setPolicies(list());
+            client.setPolicies(enforced(list(), CLUSTER.get()));
             return true;
         } catch (IOException e) {
             LOG.warning("network policy not sent to the node helper (" + e.getMessage() + "); it is sent when the helper is back");

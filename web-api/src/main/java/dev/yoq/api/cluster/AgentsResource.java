@@ -169,6 +169,21 @@ public class AgentsResource {
         return Response.ok(out.build()).build();
     }
 
+    @EJB
+    dev.yoq.network.PolicyService policies;
+
+    /** yoq's addition: the cluster's network policies, which an agent hands to its node's server to enforce there too. */
+    @GET
+    @Path("{id}/policies")
+    @Operation(summary = "The cluster's network policies, [{source, target, action}] (cluster only)")
+    public Response policies(@PathParam("id") String id) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        policies.list().forEach(p -> out.add(Json.createObjectBuilder().add("source", p.source()).add("target", p.target()).add("action", p.action())));
+        return Response.ok(out.build()).build();
+    }
+
     @PUT
     @Path("{id}/labels")
     @Operation(summary = "Set an agent's labels, k=v,k2=v2 (cluster only)")

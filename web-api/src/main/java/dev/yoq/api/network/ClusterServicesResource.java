@@ -37,13 +37,16 @@ public class ClusterServicesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Serve these cluster services from now on: [{name, aliases, vip, ports, backends, members}]; answers {services: n}")
     public Map<String, Object> replace(JsonArray body) {
-        List<ServiceVip> table;
+        return Map.of("services", dataplane.setClusterServices(read(body, new TypeReference<List<ServiceVip>>() {}, "cluster services")));
+    }
+
+    /** A node table's JSON array in the helper protocol's shape; 400 naming {@code what} and the first problem otherwise. */
+    static <T> List<T> read(JsonArray body, TypeReference<List<T>> type, String what) {
         try {
-            table = MessageCodec.SHARED.mapper().readValue(body.toString(), new TypeReference<List<ServiceVip>>() {});
+            return MessageCodec.SHARED.mapper().readValue(body.toString(), type);
         } catch (java.io.IOException | IllegalArgumentException e) {
             String m = e.getMessage() == null ? "malformed body" : e.getMessage().lines().findFirst().orElse("malformed body");
-            throw new NetworkException(NetworkException.Kind.INVALID, "cluster services: " + m);
+            throw new NetworkException(NetworkException.Kind.INVALID, what + ": " + m);
         }
-        return Map.of("services", dataplane.setClusterServices(table));
     }
 }
