@@ -138,12 +138,12 @@ final class AgentRunner {
         }
         List<AgentWork.Action> out = new ArrayList<>();
         for (AgentWork.Assignment a : assignments) {
-            String now = addresses.get(a.id());
-            if (a.oneShot() || !"running".equals(a.status()) || reported.contains(a.id()) || !healthy.contains(a.id()) || now == null
-                    || now.equals(recorded.get(a.id())) || now.equals(sentAddress.get(a.id()))) continue;
+            String current = addresses.get(a.id());
+            if (a.oneShot() || !"running".equals(a.status()) || reported.contains(a.id()) || !healthy.contains(a.id()) || current == null
+                    || current.equals(recorded.get(a.id())) || current.equals(sentAddress.get(a.id()))) continue;
             // once per address: the servers keep none for one outside this agent's subnet, and asking again every cycle
             // would be a Raft commit every 5 s
-            sentAddress.put(a.id(), now);
+            sentAddress.put(a.id(), current);
             out.add(new AgentWork.Report(a.id(), "running", null));
         }
         sentAddress.keySet().retainAll(recorded.keySet());

@@ -37,7 +37,7 @@ final class AgentServices {
         sync(cluster, local, agentId);
     }
 
-    void sync(ApiClient cluster, ApiClient local, String agentId) {
+    private void sync(ApiClient cluster, ApiClient local, String agentId) {
         try {
             JsonNode services = cluster.get("/agents/" + agentId + "/services").json();
             local.put("/v1/node/cluster-services", services);

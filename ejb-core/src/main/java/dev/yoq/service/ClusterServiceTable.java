@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The cluster's services as a node serves them beside its own (pure): {@code yoq join} hands the servers' table to
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
 public final class ClusterServiceTable {
     /** The spec's registry bound (§6): 1024 services. */
     public static final int MAX_SERVICES = 1024;
-    static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,125}[A-Za-z0-9])?");
 
     private ClusterServiceTable() {}
 
@@ -35,7 +33,7 @@ public final class ClusterServiceTable {
                 throw invalid(at + ".name: " + s.name() + " is not a service name (letters, digits, '-'; at most 63) or is listed twice");
             }
             for (String a : s.aliases()) {
-                if (a == null || !ALIAS.matcher(a).matches()) throw invalid(at + ".aliases: bad name " + a);
+                if (a == null || !ServiceVip.ALIAS.matcher(a).matches()) throw invalid(at + ".aliases: bad name " + a);
             }
             if (s.vip() == null || !NodeNames.isIpv4(s.vip()) || !NodeNames.contains(vipSubnet, s.vip()) || !vips.add(s.vip())) {
                 throw invalid(at + ".vip: " + s.vip() + " is not an address of this node's VIP range " + vipSubnet + " (or is listed twice)");

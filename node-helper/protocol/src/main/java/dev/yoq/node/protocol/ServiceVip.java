@@ -18,6 +18,8 @@ public record ServiceVip(String name, List<String> aliases, String vip, List<Por
                          List<String> members) {
     /** The spec's limit (§6.6): a VIP balances over at most 64 backends. */
     public static final int MAX_BACKENDS = 64;
+    /** A further DNS name of a service: letters, digits, '-' and '.', at most 127. */
+    public static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,125}[A-Za-z0-9])?");
 
     public ServiceVip {
         aliases = aliases == null ? List.of() : List.copyOf(aliases);

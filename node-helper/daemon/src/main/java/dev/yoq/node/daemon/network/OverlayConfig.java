@@ -41,6 +41,16 @@ final class OverlayConfig {
     record RouteChanges(List<String> add, List<String> delete) {}
 
     static RouteChanges diff(Set<String> wanted, String ipRouteShow) {
+        Set<String> present = routes(ipRouteShow);
+        List<String> add = new ArrayList<>();
+        for (String r : wanted) if (!present.contains(r)) add.add(r);
+        List<String> delete = new ArrayList<>();
+        for (String r : present) if (!wanted.contains(r)) delete.add(r);
+        return new RouteChanges(add, delete);
+    }
+
+    /** The routes of ours in {@code ip -4 -o route show dev X} (not the kernel's one for the address's own prefix). */
+    static Set<String> routes(String ipRouteShow) {
         Set<String> present = new LinkedHashSet<>();
         for (String line : ipRouteShow.split("\n")) {
             String[] f = line.strip().split("\\s+");
@@ -48,11 +58,7 @@ final class OverlayConfig {
             if (f.length == 0 || !ROUTE.matcher(f[0]).matches() || line.contains("proto kernel")) continue;
             present.add(normal(f[0]));
         }
-        List<String> add = new ArrayList<>();
-        for (String r : wanted) if (!present.contains(r)) add.add(r);
-        List<String> delete = new ArrayList<>();
-        for (String r : present) if (!wanted.contains(r)) delete.add(r);
-        return new RouteChanges(add, delete);
+        return present;
     }
 
     /** ip prints a /32 without its length. */

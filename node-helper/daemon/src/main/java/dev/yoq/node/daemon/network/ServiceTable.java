@@ -65,7 +65,7 @@ final class ServiceTable {
         for (ServiceVip s : table) {
             if (s.name() == null || !NetworkPolicy.NAME.matcher(s.name()).matches()) throw invalid("bad service name " + s.name());
             for (String a : s.aliases()) {
-                if (a == null || !a.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,125}[A-Za-z0-9])?")) throw invalid("bad alias " + a + " of " + s.name());
+                if (a == null || !ServiceVip.ALIAS.matcher(a).matches()) throw invalid("bad alias " + a + " of " + s.name());
             }
             if (!ipv4(s.vip()) || !NodeNames.contains(names.vipSubnet(), s.vip()) || !vips.add(s.vip())) {
                 throw invalid("service " + s.name() + ": VIP " + s.vip() + " is not a free address of " + names.vipSubnet());

@@ -101,8 +101,8 @@ public final class WireguardOverlay {
         if (c == null || System.nanoTime() - c.readAt() > CARRIED_FOR_NS) {
             List<String> prefixes;
             try {
-                prefixes = exists() ? subnets(OverlayConfig.diff(java.util.Set.of(),
-                        run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")).delete()) : List.of();
+                prefixes = exists() ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")))
+                        : List.of();
             } catch (IOException | RuntimeException e) {
                 prefixes = List.of();
             }
