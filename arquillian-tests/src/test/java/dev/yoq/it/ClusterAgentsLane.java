@@ -89,6 +89,7 @@ final class ClusterAgentsLane implements AutoCloseable {
                 .resolve("manifest.toml"), "app = \"" + app + "\"\n[service.web]\nimage = \"" + image + "\"\n"
                 + "command = [\"sh\", \"-c\", \"trap 'exit 0' TERM; touch /tmp/ready; sleep " + seconds + " & wait\"]\nreplicas = 4\n"
                 + "cpu = 100\nmemory_mb = 32\nenv = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"
+                + "[service.web.rollout]\nparallelism = 2\n"   // rolled out two replicas at a time
                 + "[service.web.health_check]\ntype = \"exec\"\ncommand = [\"sh\", \"-c\", \"" + check + "\"]\ninterval = 1\nretries = 2\n"
                 + "[worker.ok]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"echo migrated $GREETING\"]\n"
                 + "env = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"

@@ -187,7 +187,7 @@ class OverlayLabIT {
     @Test
     @Order(3)
     void aClusterServicesVipAndNameReachItsReplicasOnBothAgentsFromEitherNode() throws Exception {
-        String image = pushWebImage();
+        String image = webImage = pushWebImage();
         Path manifest = Files.writeString(LAB_DIR.resolve("ovl.toml"), "app = \"ovl\"\n[service.web]\nimage = \"" + image + "\"\n"
                 + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\nports = [\"8088:80\"]\n");
         Run up = yoqRun("s1", "up", "-f", manifest.toString());
@@ -243,8 +243,47 @@ class OverlayLabIT {
         awaitCondition(() -> clusterService("a1", "ovl-web").isMissingNode(), "the VIP leaves with the app");
     }
 
+    /** The lab's web image in its registry, pushed by test 3. */
+    static String webImage;
+
     @Test
     @Order(4)
+    void aLocalVolumeKeepsItsWorkOnItsAgentAcrossAReleaseRolledOutReplicaByReplica() throws Exception {
+        assertThat(webImage).as("test 3 pushed the image").isNotNull();
+        String head = "app = \"vol\"\n[service.store]\nimage = \"" + webImage + "\"\ncommand = [\"sh\", \"-c\", "
+                + "\"trap 'exit 0' TERM; echo $GREETING >> /data/log; sleep 3600 & wait\"]\nvolumes = [\"data:/data\"]\ncpu = 100\n"
+                + "memory_mb = 32\n[volume.data]\ndriver = \"local\"\n[service.web]\nimage = \"" + webImage + "\"\n"
+                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\n";
+        for (String greeting : List.of("one", "two")) {
+            Path manifest = Files.writeString(LAB_DIR.resolve("vol-" + greeting + ".toml"), head.replace("[volume.data]",
+                    "env = [\"GREETING=" + greeting + "\"]\n[volume.data]"));
+            Run up = yoqRun("s1", "up", "-f", manifest.toString());
+            assertThat(up.exit()).as(up.out() + up.err()).isZero();
+            assertThat(up.out()).contains("completed");
+        }
+        // the store's log is on one agent's disk, with a line from each release's replica: the second ran where the first did
+        List<String> holders = new ArrayList<>();
+        for (String node : List.of("a1", "a2")) {
+            Path log = LAB_DIR.resolve(node).resolve("data").resolve("volumes").resolve("vol").resolve("data").resolve("log");
+            if (Files.exists(log)) {
+                holders.add(node);
+                assertThat(Files.readString(log)).isEqualTo("one\ntwo\n");
+            }
+        }
+        assertThat(holders).as("exactly one agent holds the volume").hasSize(1);
+        // the web service rolled out over both agents again: its two new replicas serve, the old ones are gone
+        JsonNode rows = YoqServer.JSON.readTree(curl("s1", "/v1/status").out());
+        JsonNode web = null;
+        for (JsonNode r : rows) if ("vol".equals(r.path("app").asText()) && "web".equals(r.path("name").asText())) web = r;
+        assertThat(web).as(rows.toString()).isNotNull();
+        assertThat(web.path("running").asInt()).isEqualTo(2);
+        assertThat(web.path("replicas")).as("the new release's two, the old ones removed").hasSize(2);
+        Run down = yoqRun("s1", "down", "--app", "vol");
+        assertThat(down.exit()).as(down.out() + down.err()).isZero();
+    }
+
+    @Test
+    @Order(5)
     void whileTheLowestHubIsDownAgentsReachEachOtherThroughTheNextHub() throws Exception {
         join("a3", "both");   // a second hub (node id 4): it peers with every node and forwards
         awaitOverlay("a3", 3);

@@ -103,7 +103,7 @@ final class AgentRunner {
         for (AgentWork.Action action : actions) {
             if (action instanceof AgentWork.Start s) {
                 try {
-                    JsonNode made = starts.post("/containers", runBody(s)).json();
+                    JsonNode made = starts.post("/containers", runBody(s, readyVolumes(starts, s.assignment().details().volumes()))).json();
                     out.println("started " + s.name() + " (" + made.path("id").asText() + ") for assignment " + s.assignment().id());
                 } catch (CliException e) {
                     leaderHint = orHint(leaderHint, report(cluster, agentId, s.assignment().id(), "failed", "start failed: " + e.getMessage()));
@@ -230,8 +230,34 @@ final class AgentRunner {
 
     /** An assignment's run details as the servers serve them (absent fields: none). */
     static AgentWork.Details details(JsonNode a) {
+        List<AgentWork.Volume> volumes = new ArrayList<>();
+        for (JsonNode v : a.path("volumes")) {
+            volumes.add(new AgentWork.Volume(a.path("app_name").asText(), v.path("name").asText(), v.path("target").asText(),
+                    v.path("driver").asText("local"), v.path("path").asText(null), v.path("server").asText(null), v.path("options").asText(null),
+                    v.path("read_only").asBoolean(false)));
+        }
         return new AgentWork.Details(strings(a.path("env")), strings(a.path("cap_add")), strings(a.path("cap_drop")),
-                a.path("user_namespace").asBoolean(false), dev.yoq.cluster.work.RunDetails.healthCheck(a));
+                a.path("user_namespace").asBoolean(false), dev.yoq.cluster.work.RunDetails.healthCheck(a), volumes);
+    }
+
+    /**
+     * Each named volume readied by the node's server (a local one made in its data directory, an NFS export mounted),
+     * as the bind mount the container gets: {@code {source: its path on this node, target}}.
+     */
+    static List<Map<String, Object>> readyVolumes(ApiClient local, List<AgentWork.Volume> volumes) {
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (AgentWork.Volume v : volumes) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("app", v.app());
+            body.put("name", v.name());
+            body.put("driver", v.driver());
+            if (v.path() != null) body.put("path", v.path());
+            if (v.server() != null) body.put("server", v.server());
+            if (v.options() != null) body.put("options", v.options());
+            String path = local.post("/v1/node/volumes", body).json().path("path").asText();
+            mounts.add(Map.of("source", path, "target", v.target(), "read_only", v.readOnly()));
+        }
+        return mounts;
     }
 
     private static List<String> strings(JsonNode array) {
@@ -242,6 +268,11 @@ final class AgentRunner {
 
     /** The container an assignment asks for: its image, its command through {@code /bin/sh -c}, its limits and details. */
     static Map<String, Object> runBody(AgentWork.Start s) {
+        return runBody(s, List.of());
+    }
+
+    /** {@code mounts}: the volumes as this node's server readied them ({@link #readyVolumes}). */
+    static Map<String, Object> runBody(AgentWork.Start s, List<Map<String, Object>> mounts) {
         AgentWork.Assignment a = s.assignment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("target", a.image());
@@ -256,6 +287,7 @@ final class AgentRunner {
         if (!d.capAdd().isEmpty()) body.put("cap_add", d.capAdd());
         if (!d.capDrop().isEmpty()) body.put("cap_drop", d.capDrop());
         if (d.userNamespace()) body.put("user_namespace", true);
+        if (!mounts.isEmpty()) body.put("volumes", mounts);
         return body;
     }
 

@@ -22,9 +22,21 @@ final class AgentWork {
     private AgentWork() {}
 
     /** What the container gets besides image, command and limits (spec §5.3's assignment fields). */
-    record Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck) {
-        static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null);
+    record Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck,
+                   List<Volume> volumes) {
+        static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null, List.of());
+
+        Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck) {
+            this(env, capAdd, capDrop, userNamespace, healthCheck, List.of());
+        }
     }
+
+    /**
+     * A named volume the work mounts at {@code target}: its app and declaration ({@code driver}, and {@code path},
+     * {@code server}, {@code options} where the driver has them) and whether it is mounted read-only, readied by the
+     * node's server before the start.
+     */
+    record Volume(String app, String name, String target, String driver, String path, String server, String options, boolean readOnly) {}
 
     /** {@code oneShot}: a worker's or cron's run (not restarted, kept after it ended); else a service's replica. */
     record Assignment(String id, String status, String image, String command, long cpuLimit, long memoryLimitMb,

@@ -110,6 +110,21 @@ class AgentWorkTest {
     }
 
     @Test
+    void named_volumes_come_with_the_apps_name_and_their_declaration_and_go_into_the_container_as_the_node_readied_them() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        AgentWork.Details d = AgentRunner.details(json.readTree("{\"id\":\"x\",\"app_name\":\"shop\",\"volumes\":["
+                + "{\"name\":\"data\",\"target\":\"/data\",\"driver\":\"local\"},"
+                + "{\"name\":\"nas\",\"target\":\"/n\",\"driver\":\"nfs\",\"server\":\"10.0.0.9\",\"path\":\"/export\",\"read_only\":true}]}"));
+        assertThat(d.volumes()).containsExactly(new AgentWork.Volume("shop", "data", "/data", "local", null, null, null, false),
+                new AgentWork.Volume("shop", "nas", "/n", "nfs", "/export", "10.0.0.9", null, true));
+        var a = new AgentWork.Assignment("0123456789ab", "pending", "reg/db:1", "", 250, 64, "db", d);
+        var body = AgentRunner.runBody(new AgentWork.Start(a, "a0123456789ab-" + ME + "-db"),
+                List.of(java.util.Map.of("source", "/data/volumes/shop/data", "target", "/data", "read_only", false)));
+        assertThat(body).containsEntry("volumes", List.of(java.util.Map.of("source", "/data/volumes/shop/data", "target", "/data", "read_only", false)));
+        assertThat(AgentRunner.runBody(new AgentWork.Start(a, "n"))).doesNotContainKey("volumes");
+    }
+
+    @Test
     void after_registering_again_the_former_ids_containers_are_removed() {
         var old = new AgentWork.Local("o1", "a0123456789ab-" + OTHER + "-web", "running", null, 0);
         assertThat(AgentWork.plan(List.of(), List.of(old), ME, java.util.Set.of(OTHER))).containsExactly(new AgentWork.Remove("o1", true));

@@ -193,25 +193,44 @@ public class AppContainers {
     public AppWorkloads.Volumes volumes(String app, Manifest m) {
         List<Manifest.VolumeDecl> all = AppWorkloads.declaredOrLocal(m);
         AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().root(), all);
-        for (Manifest.VolumeDecl v : all) {
-            Path path = volumes.path(app, v.name());
-            try {
-                switch (v.driver()) {
-                    case "local" -> Files.createDirectories(path);
-                    case "nfs" -> mountNfs(app, v);
-                    default -> {
-                        if (!Files.isDirectory(path)) {
-                            throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": " + v.driver() + " path " + path
-                                    + (v.driver().equals("parallel") ? " is not mounted on this node" : " is not a directory"));
-                        }
+        for (Manifest.VolumeDecl v : all) ready(app, v, volumes);
+        return volumes;
+    }
+
+    /**
+     * Readies one volume of an app on this node, as a cluster's agent asks before it starts work mounting it, and
+     * returns its path on this node.
+     */
+    public Path volume(String app, Manifest.VolumeDecl v) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (!List.of("local", "host", "nfs", "parallel").contains(v.driver())) problems.add("driver must be local, host, nfs or parallel");
+        if (List.of("host", "parallel").contains(v.driver()) && (v.path() == null || !v.path().startsWith("/"))) problems.add("path must be absolute");
+        if ("nfs".equals(v.driver()) && (v.server() == null || v.server().isBlank() || v.path() == null || !v.path().startsWith("/"))) {
+            problems.add("nfs needs a server and an absolute path");
+        }
+        if (!problems.isEmpty()) throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": " + String.join("; ", problems));
+        AppWorkloads.Volumes volumes = new AppWorkloads.Volumes(startup.settings().layout().root(), List.of(v));
+        ready(app, v, volumes);
+        return volumes.path(app, v.name());
+    }
+
+    private void ready(String app, Manifest.VolumeDecl v, AppWorkloads.Volumes volumes) {
+        Path path = volumes.path(app, v.name());
+        try {
+            switch (v.driver()) {
+                case "local" -> Files.createDirectories(path);
+                case "nfs" -> mountNfs(app, v);
+                default -> {
+                    if (!Files.isDirectory(path)) {
+                        throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": " + v.driver() + " path " + path
+                                + (v.driver().equals("parallel") ? " is not mounted on this node" : " is not a directory"));
                     }
                 }
-            } catch (IOException e) {
-                throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": cannot create " + path + ": " + e.getMessage());
             }
-            bus.submit(new Command.EnsureVolume(app, v.name(), v.driver(), path.toString(), System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new AppException(AppException.Kind.INVALID, "volume " + v.name() + ": cannot create " + path + ": " + e.getMessage());
         }
-        return volumes;
+        bus.submit(new Command.EnsureVolume(app, v.name(), v.driver(), path.toString(), System.currentTimeMillis()));
     }
 
     private void mountNfs(String app, Manifest.VolumeDecl v) throws IOException {

@@ -106,7 +106,6 @@ public class AppService {
             bus.submit(new Command.CreateRelease(id, m.appName(), trigger, source, AppSnapshot.hash(snapshot), snapshot, actor, now));
             try {
                 if (cluster.clustered()) {   // the replicas run on agents
-                    clusterWork.place(m, id, now);
                     clusterWork.follow(id);
                 } else {
                     executor.execute(id);

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * What an app may ask of a cluster today: services whose replicas run on agents, workers and crons whose runs go
- * to an agent, each from an image reference, with {@code required_labels} of the form k=v. Training jobs, volumes,
- * GPU workers, and a rootfs directory as an image are refused before anything is recorded.
+ * to an agent, each from an image reference, with {@code required_labels} of the form k=v, mounting named volumes
+ * (a local one keeps the work that mounts it on the agent that has it). Training jobs, bind mounts, GPU workers,
+ * and a rootfs directory as an image are refused before anything is recorded.
  */
 final class ClusterApps {
     private ClusterApps() {}
@@ -35,9 +36,11 @@ final class ClusterApps {
         if (!labelProblems.isEmpty()) {
             throw new AppException(AppException.Kind.INVALID, what + ": required_labels: " + String.join("; ", labelProblems));
         }
-        if (c.volumes() != null && !c.volumes().isEmpty()) {   // a volume lives on one node: work placed elsewhere would not see it
-            throw new AppException(AppException.Kind.INVALID, what + ": volumes cannot be used on a cluster yet "
-                    + "(a volume lives on one node and work moves between agents)");
+        for (Manifest.Mount mount : c.volumes() == null ? List.<Manifest.Mount>of() : c.volumes()) {
+            if (!"named".equals(mount.kind())) {   // its path is on the machine that ran yoq up, not on the agent
+                throw new AppException(AppException.Kind.INVALID, what + ": the bind mount " + mount.source() + ":" + mount.target()
+                        + " cannot be used on a cluster (its path is on the machine that runs yoq up); use a named volume ([volume.<name>])");
+            }
         }
         String image = c.image();
         if (image == null || image.isBlank() || image.startsWith("/") || image.startsWith(".")) {

@@ -19,7 +19,7 @@ public final class Replication {
     public static final List<String> REPLICATED_TABLES = List.of(
             "deployments", "workload_runs", "apps_down", "network_policies",
             "certificates", "certificate_acme_config", "acme_accounts",
-            "agents", "assignments", "wireguard_peers", "cluster_services",
+            "agents", "assignments", "wireguard_peers", "cluster_services", "cluster_volumes",
             "raft_applied", "raft_commands");
 
     /** One node's own facts, kept when a snapshot from another server is installed. */

@@ -112,6 +112,7 @@ final class AgentTransitions {
             forgotten++;
             em.createNativeQuery("DELETE FROM assignments WHERE agent_id = ?1 AND status IN ('stopped', 'failed')").setParameter(1, id).executeUpdate();
             em.createNativeQuery("DELETE FROM wireguard_peers WHERE agent_id = ?1").setParameter(1, id).executeUpdate();
+            em.createNativeQuery("DELETE FROM cluster_volumes WHERE agent_id = ?1").setParameter(1, id).executeUpdate();   // the node is gone for good
         }
         if (forgotten > 0) ClusterServiceTransitions.dropUnused(em);
         return forgotten;

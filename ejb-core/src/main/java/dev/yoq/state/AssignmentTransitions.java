@@ -35,8 +35,11 @@ final class AssignmentTransitions {
                     || count(em, "SELECT COUNT(*) FROM assignments WHERE replaces = ?1", a.replaces()) > 0)) continue;
             boolean agentActive = a.agentId().isEmpty()
                     || count(em, "SELECT COUNT(*) FROM agents WHERE id = ?1 AND status = 'active'", a.agentId()) > 0;
-            String agentId = agentActive ? a.agentId() : "";
-            String reason = agentActive ? a.reason() : "agent " + a.agentId() + " is no longer active";
+            // a local volume it mounts went to another agent since the pass read the table
+            String volumeElsewhere = a.agentId().isEmpty() ? null : ClusterVolumeTransitions.heldElsewhere(a.appName(), a.details(), a.agentId(), em);
+            String agentId = agentActive && volumeElsewhere == null ? a.agentId() : "";
+            String reason = !agentActive ? "agent " + a.agentId() + " is no longer active"
+                    : volumeElsewhere != null ? "unschedulable: " + volumeElsewhere : a.reason();
             changed += em.createNativeQuery("INSERT INTO assignments (id, agent_id, image, command, status, status_reason, cpu_limit, "
                             + "memory_limit_mb, app_name, workload_kind, workload_name, release_id, replaces, created_at, required_labels, details) "
                             + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
@@ -46,19 +49,32 @@ final class AssignmentTransitions {
                     .setParameter(11, a.releaseId()).setParameter(12, a.replaces()).setParameter(13, c.at())
                     .setParameter(14, a.requiredLabels() == null ? "" : a.requiredLabels())
                     .setParameter(15, a.details() == null ? "{}" : a.details()).executeUpdate();
+            if (!agentId.isEmpty()) ClusterVolumeTransitions.hold(a.appName(), a.details(), agentId, c.at(), em);
             if (a.workloadKind() == null || "service".equals(a.workloadKind())) ClusterServiceTransitions.ensureVip(a.appName(), a.workloadName(), c.at(), em);
         }
-        for (Command.Placement p : c.placed()) {
-            // only work that is still waiting, on an agent that can still take it: the pass may have read an older view
-            changed += em.createNativeQuery("UPDATE assignments SET agent_id = ?1, status_reason = NULL, ip_address = NULL WHERE id = ?2 AND agent_id = '' "
-                            + "AND status = 'pending' AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND status = 'active')")
-                    .setParameter(1, p.agentId()).setParameter(2, p.id()).executeUpdate();
-        }
+        for (Command.Placement p : c.placed()) changed += placeWaiting(p, c.at(), em);
         for (Map.Entry<String, String> w : c.stillWaiting().entrySet()) {
             em.createNativeQuery("UPDATE assignments SET status_reason = ?1 WHERE id = ?2 AND agent_id = ''")
                     .setParameter(1, w.getValue()).setParameter(2, w.getKey()).executeUpdate();
         }
         return changed;
+    }
+
+    /**
+     * Only work that is still waiting goes, to an agent that can still take it and holds the local volumes it
+     * mounts (or they are nobody's yet): the pass may have read an older view.
+     */
+    @SuppressWarnings("unchecked")
+    private static int placeWaiting(Command.Placement p, long at, EntityManager em) {
+        List<Object[]> rows = em.createNativeQuery("SELECT app_name, details FROM assignments WHERE id = ?1").setParameter(1, p.id()).getResultList();
+        if (rows.isEmpty()) return 0;
+        String app = (String) rows.get(0)[0], details = (String) rows.get(0)[1];
+        if (ClusterVolumeTransitions.heldElsewhere(app, details, p.agentId(), em) != null) return 0;
+        int n = em.createNativeQuery("UPDATE assignments SET agent_id = ?1, status_reason = NULL, ip_address = NULL WHERE id = ?2 AND agent_id = '' "
+                        + "AND status = 'pending' AND EXISTS (SELECT 1 FROM agents WHERE id = ?1 AND status = 'active')")
+                .setParameter(1, p.agentId()).setParameter(2, p.id()).executeUpdate();
+        if (n > 0) ClusterVolumeTransitions.hold(app, details, p.agentId(), at, em);
+        return n;
     }
 
     private static String report(Command.ReportAssignment c, EntityManager em) {

@@ -161,4 +161,26 @@ class AssignmentTransitionsTest {
                     .isEqualTo(1);
         }
     }
+
+    static Command.NewAssignment mounting(String id, String agent) {
+        return new Command.NewAssignment(id, agent, "reg/db:1", "", 100, 64, "shop", "service", "db", "r1", null, null, "",
+                "{\"volumes\":[{\"name\":\"data\",\"target\":\"/data\",\"driver\":\"local\"}]}");
+    }
+
+    @Test
+    void the_first_agent_given_work_mounting_a_local_volume_holds_it_and_work_for_another_agent_waits_instead() throws Exception {
+        apply(new Command.PlaceAssignments(List.of(mounting("d1", "aaaaaaaaaaaa"), mounting("d2", "bbbbbbbbbbbb"), mounting("d3", "")),
+                List.of(), Map.of(), 5_000));
+        assertThat(db.count("SELECT count(*) FROM cluster_volumes WHERE app_name = 'shop' AND name = 'data' AND agent_id = 'aaaaaaaaaaaa' "
+                + "AND created_at = 5000")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'd2' AND agent_id = '' "
+                + "AND status_reason = 'unschedulable: volume data is on agent aaaaaaaaaaaa'")).as("decided on an older view").isEqualTo(1);
+        apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("d3", "bbbbbbbbbbbb")), Map.of(), 6_000));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'd3' AND agent_id = ''")).isEqualTo(1);
+        apply(new Command.PlaceAssignments(List.of(), List.of(new Command.Placement("d3", "aaaaaaaaaaaa")), Map.of(), 7_000));
+        assertThat(db.count("SELECT count(*) FROM assignments WHERE id = 'd3' AND agent_id = 'aaaaaaaaaaaa'")).isEqualTo(1);
+
+        apply(new Command.RemoveAssignments(List.of("d1", "d2", "d3")));   // the app went down: its data is still on a's node
+        assertThat(db.count("SELECT count(*) FROM cluster_volumes")).isEqualTo(1);
+    }
 }

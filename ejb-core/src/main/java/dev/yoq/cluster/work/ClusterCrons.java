@@ -94,12 +94,13 @@ public class ClusterCrons {
         List<Work> runs = new ArrayList<>();
         for (CronSlots.Due d : CronSlots.due(crons, ids, live, now)) {
             Manifest.Cron c = cron(d.cron().releaseId(), d.cron().name());
-            if (c == null) continue;
-            runs.add(ClusterWork.oneShot(d.runId(), d.cron().app(), "cron", c.name(), c.common(), d.cron().releaseId(), Map.of(), now));
+            Manifest m = c == null ? null : snapshots.of(d.cron().releaseId());
+            if (m == null) continue;
+            runs.add(ClusterWork.oneShot(d.runId(), m, "cron", c.name(), c.common(), d.cron().releaseId(), Map.of(), now));
         }
         if (runs.isEmpty()) return;
         // placed together, so that slots due in the same second count each other against an agent's room
-        bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(work.agents(), all, runs), List.of(), Map.of(), now));
+        bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(work.agents(), all, runs, work.volumeAgents()), List.of(), Map.of(), now));
     }
 
     private Manifest.Cron cron(String releaseId, String name) {

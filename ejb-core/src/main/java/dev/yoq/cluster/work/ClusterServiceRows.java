@@ -7,22 +7,34 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/status} rows for an app's services whose replicas run on agents, in the shape a single node's rows
- * have (spec §2.2): one row per service of the app's serving release, its replicas counted from their
- * assignments. Agents report no samples yet, so CPU, memory and uptime are 0; health is the agent's verdict where
+ * have (spec §2.2): one row per service of the app's serving release, its replicas (and those of a release rolling
+ * out beside it) counted from their assignments. Agents report no samples yet, so CPU, memory and uptime are 0; health is the agent's verdict where
  * the service has a check (a replica is reported running only once it passed). Pure.
  */
 public final class ClusterServiceRows {
     private ClusterServiceRows() {}
 
-    /** The release whose replicas serve an app now: its id and each service's desired replica count. */
-    public record Serving(String app, String releaseId, Map<String, Integer> desired, Map<String, Boolean> checked) {}
+    /**
+     * The release whose replicas serve an app now: its id, a release rolling out beside it ({@code rolling}, null when
+     * none: its replicas serve too, batch by batch) and each service's desired replica count (the rolling release's
+     * when there is one).
+     */
+    public record Serving(String app, String releaseId, String rolling, Map<String, Integer> desired, Map<String, Boolean> checked) {
+        public Serving(String app, String releaseId, Map<String, Integer> desired, Map<String, Boolean> checked) {
+            this(app, releaseId, null, desired, checked);
+        }
+
+        boolean serves(String release) {
+            return releaseId.equals(release) || (rolling != null && rolling.equals(release));
+        }
+    }
 
     public static List<Map<String, Object>> of(List<Serving> apps, List<Work> work) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Serving app : apps) {
             app.desired().forEach((service, desired) -> {
                 List<Work> replicas = work.stream().filter(w -> app.app().equals(w.appName()) && service.equals(w.workloadName())
-                        && app.releaseId().equals(w.releaseId())).toList();
+                        && app.serves(w.releaseId())).toList();
                 out.add(row(app.app(), service, desired, Boolean.TRUE.equals(app.checked().get(service)), replicas));
             });
         }

@@ -77,25 +77,13 @@ public class ClusterWork {
         timers.createIntervalTimer(RECOVERY_MS, RECOVERY_MS, new TimerConfig("cluster-releases", false));
     }
 
-    /** Records a release's replicas as assignments, placed now where the scheduler finds room. */
-    public void place(Manifest m, String releaseId, long now) {
-        List<Work> fresh = new ArrayList<>();
-        for (Manifest.Service s : m.services()) {
-            for (int i = 0; i < s.replicas(); i++) {
-                fresh.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
-                        s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null,
-                        requiredLabels(s.requiredLabels(), new ArrayList<>()), RunDetails.of(s)));   // the apply checked their form
-            }
-        }
-        List<Command.NewAssignment> created = WorkPlan.placeNew(agents(), work(null), fresh);
-        bus.submitAsLeader(new Command.PlaceAssignments(created, List.of(), Map.of(), now));
-        record(releaseId, "in_progress", "placing " + created.size() + " replicas on agents", ReleaseProgress.targets(work(releaseId)), 0, 0);
-    }
-
     /**
-     * Follows a release until every replica runs (the app's older assignments are then removed), one fails or the
-     * timeout passes (this release's are removed; the older ones keep serving). Returns early when this server stops
-     * leading (the next leader follows it) or the release was superseded.
+     * Rolls a release out on agents (spec §3.7 by its merged policy, {@link ClusterRollout}): new replicas are placed
+     * batch by batch, old ones removed as new ones run, until the release completes (the app's older replicas are
+     * then removed), fails (its replicas are removed and the previous release's placed again where it lost some),
+     * or pauses on a failed replica ({@code failure_action = "pause"}: the replica is removed and the release left
+     * paused, which the recovery timer follows). Returns early when this server stops leading (the next leader
+     * carries on from the replicas alone) or the release was superseded.
      */
     public void follow(String releaseId) {
         try {
@@ -106,9 +94,15 @@ public class ClusterWork {
     }
 
     private void followAsLeader(String releaseId) {
+        Manifest m = snapshots.of(releaseId);
+        if (m == null) return;
+        Map<String, ClusterRollout.Service> services = new java.util.LinkedHashMap<>();
+        m.services().forEach(s -> services.put(s.name(), new ClusterRollout.Service(s.replicas(),
+                s.rollout() == null ? 1 : s.rollout().parallelism(), canaryWindowMs(s))));
+        Manifest.Rollout policy = dev.yoq.app.RolloutPlan.merge(m.services().stream().map(Manifest.Service::rollout)
+                .filter(java.util.Objects::nonNull).toList());
         String lastMessage = null;
-        boolean placedHere = false;
-        long pausedMs = 0, pausedSince = -1;   // time paused by the operator does not count against the timeout
+        ClusterRollout.Pace pace = ClusterRollout.Pace.startingAt(System.currentTimeMillis());
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
@@ -116,61 +110,103 @@ public class ClusterWork {
                 sleep();
                 continue;
             }
-            List<Work> replicas = work(releaseId).stream().filter(Work::service).toList();   // not a worker run meanwhile
-            if (replicas.isEmpty() && !placedHere && placeNeverPlaced(r)) {
-                placedHere = true;
-                continue;
+            if (em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) {   // down removed its replicas
+                record(releaseId, "failed", "the app was taken down while this release rolled out", ClusterRollout.targets(services.keySet(), Map.of(), true), 0, 0);
+                return;
             }
-            long now = System.currentTimeMillis();
             String control = r.getControlState();
-            if ("paused".equals(control) && pausedSince < 0) pausedSince = now;
-            if (!"paused".equals(control) && pausedSince >= 0) {
-                pausedMs += now - pausedSince;
-                pausedSince = -1;
-            }
-            long countedFrom = r.getCreatedAt() + pausedMs + (pausedSince >= 0 ? now - pausedSince : 0);
-            // no replicas yet is a release still being placed (or left by a leader that died before placing it), unless
-            // it has no services at all: then it is complete at once (its workers run when asked)
-            ReleaseProgress.Verdict v = replicas.isEmpty() && hasNoServices(releaseId) && !"cancel_requested".equals(control)
-                    ? new ReleaseProgress.Verdict(ReleaseProgress.Outcome.COMPLETE, "no services to place on agents", 0, 0)
-                    : ReleaseProgress.decide(replicas, countedFrom, now, READY_TIMEOUT_MS, control);
-            switch (v.outcome()) {
+            List<Work> replicas = work(null).stream().filter(w -> w.service() && r.getAppName().equals(w.appName())).toList();
+            ClusterRollout.Step step = ClusterRollout.next(policy, services, releaseId, replicas, pace, System.currentTimeMillis(),
+                    READY_TIMEOUT_MS, control);
+            pace = step.pace();
+            switch (step.outcome()) {
                 case COMPLETE -> {
                     // an earlier release's worker runs are left to finish (and to the pass's bound on kept runs)
-                    List<String> older = ids("SELECT id FROM assignments WHERE app_name = ?1 AND COALESCE(release_id, '') <> ?2 "
-                            + "AND COALESCE(workload_kind, 'service') = 'service'", r.getAppName(), releaseId);
+                    List<String> older = replicas.stream().filter(w -> !releaseId.equals(w.releaseId())).map(Work::id).toList();
                     if (!older.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(older));
-                    record(releaseId, "completed", v.message(), ReleaseProgress.targets(replicas), v.running(), 0);
+                    record(releaseId, "completed", services.isEmpty() ? "no services to place on agents" : step.message(), step.targets(),
+                            step.running(), 0);
                     return;
                 }
                 case FAIL -> {
-                    bus.submitAsLeader(new Command.RemoveAssignments(replicas.stream().map(Work::id).toList()));
-                    record(releaseId, "failed", v.message(), ReleaseProgress.targets(replicas, "cancel_requested".equals(control)),
-                            v.running(), v.failed());
+                    List<String> own = replicas.stream().filter(w -> releaseId.equals(w.releaseId())).map(Work::id).toList();
+                    if (!own.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(own));
+                    int restored = restorePrevious(r);
+                    record(releaseId, "failed", step.message() + (restored == 0 ? "" : " (" + restored + " of its replicas placed again)"),
+                            step.targets(), step.running(), step.failed());
                     return;
                 }
-                case WAIT -> {
-                    if (!v.message().equals(lastMessage)) record(releaseId, "in_progress", v.message(), ReleaseProgress.targets(replicas), v.running(), 0);
-                    lastMessage = v.message();
+                case PAUSE -> {   // the failed replica goes (on resume the rollout starts another); the apply answers now
+                    bus.submitAsLeader(new Command.RemoveAssignments(List.of(step.failedId())));
+                    bus.submitAsLeader(new Command.SetRolloutControl(releaseId, "paused"));
+                    record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+                    return;
                 }
+                case WAIT -> carryOut(m, releaseId, step);
             }
+            if (!step.message().equals(lastMessage)) record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+            lastMessage = step.message();
             if (!sleep()) return;
         }
     }
 
+    /** A step's new replicas placed where the scheduler finds room now (else they wait for the placement pass), and its old ones removed. */
+    private void carryOut(Manifest m, String releaseId, ClusterRollout.Step step) {
+        if (!step.place().isEmpty()) {
+            List<Work> fresh = new ArrayList<>();
+            for (Manifest.Service s : m.services()) fresh.addAll(replicas(m, s, releaseId, step.place().getOrDefault(s.name(), 0)));
+            bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(agents(), work(null), fresh, volumeAgents()), List.of(), Map.of(),
+                    System.currentTimeMillis()));
+        }
+        if (!step.remove().isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(step.remove()));
+    }
+
     /**
-     * Places a release recorded by a leader that lost its place before placing it (its placement was fenced, or it
-     * died); not one of an app taken down since (its assignments were removed on purpose), nor one past its timeout
-     * or canceled by the operator (it fails at once instead).
+     * After a failed release: the previous completed release gets back the replicas the rollout removed, so the app
+     * returns to that release's counts. Returns how many were placed again.
      */
-    private boolean placeNeverPlaced(ReleaseRecord r) {
-        if (System.currentTimeMillis() - r.getCreatedAt() >= READY_TIMEOUT_MS || "cancel_requested".equals(r.getControlState())
-                || em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) return false;
-        Manifest m = snapshots.of(r.getId());
-        if (m == null || m.services().stream().noneMatch(s -> s.replicas() > 0)) return false;
-        LOG.info("release " + r.getId() + " recorded but never placed: placing its replicas now");
-        place(m, r.getId(), System.currentTimeMillis());
-        return true;
+    private int restorePrevious(ReleaseRecord failed) {
+        List<?> ids = em.createNativeQuery("SELECT id FROM deployments WHERE app_name = ?1 AND status = 'completed' AND id <> ?2 "
+                + "ORDER BY created_at DESC, seq DESC").setParameter(1, failed.getAppName()).setParameter(2, failed.getId())
+                .setMaxResults(1).getResultList();
+        if (ids.isEmpty()) return 0;
+        String previous = (String) ids.get(0);
+        Manifest m = snapshots.of(previous);
+        if (m == null) return 0;
+        List<Work> kept = work(previous).stream().filter(Work::service).toList();
+        List<Work> fresh = new ArrayList<>();
+        for (Manifest.Service s : m.services()) {
+            long have = kept.stream().filter(w -> s.name().equals(w.workloadName())).count();
+            fresh.addAll(replicas(m, s, previous, (int) Math.max(0, s.replicas() - have)));
+        }
+        if (!fresh.isEmpty()) {
+            bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(agents(), work(null), fresh, volumeAgents()), List.of(), Map.of(),
+                    System.currentTimeMillis()));
+        }
+        return fresh.size();
+    }
+
+    /** {@code count} new unplaced replicas of a release's service. */
+    private List<Work> replicas(Manifest m, Manifest.Service s, String releaseId, int count) {
+        List<Work> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new Work(NodeNumbers.agentId(random), "", "pending", null, s.common().image(), ShellWords.join(s.common().command()),
+                    s.cpuLimit(), s.memoryLimitMb(), m.appName(), "service", s.name(), releaseId, null,
+                    requiredLabels(s.requiredLabels(), new ArrayList<>()),   // the apply checked their form
+                    RunDetails.of(s, dev.yoq.app.AppWorkloads.declaredOrLocal(m))));
+        }
+        return out;
+    }
+
+    /**
+     * How long a canary runs beside the old replicas before the first old one goes: long enough for its agent to
+     * find it unhealthy (the check's interval × retries, probed at the agent's 5 s cycle at the fastest), or the
+     * batch delay if longer.
+     */
+    static long canaryWindowMs(Manifest.Service s) {
+        long window = s.rollout() == null ? 0 : s.rollout().delayBetweenBatches() * 1000;
+        if (s.healthCheck() != null) window = Math.max(window, Math.max(5, s.healthCheck().interval()) * 1000 * Math.max(1, s.healthCheck().retries()));
+        return Math.max(5_000, window);
     }
 
     private static boolean sleep() {
@@ -181,11 +217,6 @@ public class ClusterWork {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private boolean hasNoServices(String releaseId) {
-        Manifest m = snapshots.of(releaseId);
-        return m != null && m.services().isEmpty();
     }
 
     /** A workload's {@code required_labels} (k=v each) as the scheduler matches them; what is malformed goes to {@code problems}. */
@@ -201,19 +232,22 @@ public class ClusterWork {
      * it (the reason comes back in {@link WorkerRun#unplacedReason}).
      */
     public WorkerRun runWorker(Manifest m, Manifest.Worker w, String releaseId, long now) {
-        Work run = oneShot(NodeNumbers.agentId(random), m.appName(), "worker", w.name(), w.common(), releaseId,
+        Work run = oneShot(NodeNumbers.agentId(random), m, "worker", w.name(), w.common(), releaseId,
                 requiredLabels(w.requiredLabels(), new ArrayList<>()), now);
-        Command.NewAssignment placed = WorkPlan.placeNew(agents(), work(null), List.of(run)).get(0);
+        Command.NewAssignment placed = WorkPlan.placeNew(agents(), work(null), List.of(run), volumeAgents()).get(0);
         if (placed.agentId().isEmpty()) return new WorkerRun(placed.id(), null, placed.reason());
         bus.submitAsLeader(new Command.PlaceAssignments(List.of(placed), List.of(), Map.of(), now));
         return new WorkerRun(placed.id(), placed.agentId(), null);
     }
 
-    /** One unplaced run of a worker or cron ({@code kind}): its image, command, env and capabilities, the spec's limits. */
-    static Work oneShot(String id, String app, String kind, String name, Manifest.Common c, String releaseId, Map<String, String> labels,
+    /**
+     * One unplaced run of a worker or cron ({@code kind}) of app {@code m}: its image, command, env, capabilities and
+     * volumes, the spec's limits.
+     */
+    static Work oneShot(String id, Manifest m, String kind, String name, Manifest.Common c, String releaseId, Map<String, String> labels,
                         long now) {
-        return new Work(id, "", "pending", null, c.image(), ShellWords.join(c.command()), WORKER_CPU, WORKER_MEMORY_MB, app, kind, name,
-                releaseId, null, labels, RunDetails.of(c), now);
+        return new Work(id, "", "pending", null, c.image(), ShellWords.join(c.command()), WORKER_CPU, WORKER_MEMORY_MB, m.appName(), kind,
+                name, releaseId, null, labels, RunDetails.of(c, dev.yoq.app.AppWorkloads.declaredOrLocal(m)), now);
     }
 
     /** A worker run placed on {@code agentId}, or not placed ({@code agentId} null) for {@code unplacedReason}. */
@@ -250,7 +284,8 @@ public class ClusterWork {
 
     /**
      * {@code GET /v1/status} rows of the apps running on agents: for each app with assignments, the services of its
-     * serving release (the newest completed one, else the one in progress).
+     * serving release (the newest completed one, else the one in progress), with those of a release rolling out
+     * beside it.
      */
     public List<Map<String, Object>> statusRows() {
         List<Work> all = work(null).stream().filter(Work::service).toList();
@@ -266,11 +301,13 @@ public class ClusterWork {
             ReleaseRecord r = releases.stream().filter(x -> "completed".equals(x.getStatus())).findFirst()
                     .orElse(releases.isEmpty() ? null : releases.get(0));
             if (r == null) continue;
+            // a newer release rolling out: its replicas serve beside the old ones, and its counts are the target
+            ReleaseRecord rolling = releases.get(0) != r && !"completed".equals(releases.get(0).getStatus()) ? releases.get(0) : null;
             Map<String, Integer> desired = new java.util.LinkedHashMap<>();
             Map<String, Boolean> checked = new java.util.HashMap<>();
             Manifest m;
             try {
-                m = snapshots.of(r.getId());   // parsed once, kept by the monitors' cache
+                m = snapshots.of((rolling == null ? r : rolling).getId());   // parsed once, kept by the monitors' cache
             } catch (RuntimeException unreadable) {   // one bad snapshot must not take the whole route down
                 LOG.warning("status of app " + app + ": release " + r.getId() + ": " + unreadable.getMessage());
                 continue;
@@ -280,7 +317,7 @@ public class ClusterWork {
                 desired.put(s.name(), s.replicas());
                 checked.put(s.name(), s.healthCheck() != null);
             }
-            serving.add(new ClusterServiceRows.Serving(app, r.getId(), desired, checked));
+            serving.add(new ClusterServiceRows.Serving(app, r.getId(), rolling == null ? null : rolling.getId(), desired, checked));
         }
         return ClusterServiceRows.of(serving, all);
     }
@@ -304,7 +341,8 @@ public class ClusterWork {
                 + "AND COALESCE(a.workload_kind, 'service') = 'service'");   // a run goes to its end whatever its release became
         if (!abandoned.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(abandoned));
         List<Work> all = work(null);
-        WorkPlan.Decision d = WorkPlan.plan(agents(), all, servingReleases(), System.currentTimeMillis(), () -> NodeNumbers.agentId(random));
+        WorkPlan.Decision d = WorkPlan.plan(agents(), all, servingReleases(), volumeAgents(), System.currentTimeMillis(),
+                () -> NodeNumbers.agentId(random));
         if (!d.created().isEmpty() || !d.placed().isEmpty() || !d.stillWaiting().isEmpty()) {
             bus.submitAsLeader(new Command.PlaceAssignments(d.created(), d.placed(), d.stillWaiting(), System.currentTimeMillis()));
         }
@@ -364,6 +402,16 @@ public class ClusterWork {
                 + "FROM agents").getResultList()) {
             out.add(new AgentView((String) r[0], NodeStatus.parse((String) r[1]), NodeRole.parse((String) r[2]), ((Number) r[3]).intValue(),
                     ((Number) r[4]).longValue(), AgentRegistration.labels((String) r[5], new ArrayList<>()), ((Number) r[6]).longValue()));
+        }
+        return out;
+    }
+
+    /** Which agent holds each local volume, as {@code <app>/<volume>} → agent id. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> volumeAgents() {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, name, agent_id FROM cluster_volumes").getResultList()) {
+            out.put(r[0] + "/" + r[1], (String) r[2]);
         }
         return out;
     }

@@ -10,30 +10,59 @@ import java.util.List;
 /**
  * What a service's replica needs on its agent besides image, command and limits, as the JSON stored with its
  * assignment and served to the agent: {@code env}, {@code cap_add}, {@code cap_drop}, {@code user_namespace} and
- * {@code health_check} (the manifest's keys, times in seconds). The agent gates its {@code running} report on the
- * health check.
+ * {@code health_check} (the manifest's keys, times in seconds), and {@code volumes}: each named volume it mounts with
+ * its declaration ({@code name}, {@code target}, {@code driver}, and {@code path}, {@code server}, {@code options}
+ * where the driver has them, {@code read_only} when mounted {@code :ro}), which the agent's node readies before the container starts. The agent gates its
+ * {@code running} report on the health check.
  */
 public final class RunDetails {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunDetails() {}
 
-    public static String of(Manifest.Service s) {
-        return write(common(s.common()), s.healthCheck());
+    /** {@code volumes}: the app's volume declarations (named volumes no [volume.*] declares are local ones). */
+    public static String of(Manifest.Service s, List<Manifest.VolumeDecl> volumes) {
+        return write(common(s.common(), volumes), s.healthCheck());
     }
 
     /** A worker's: what every workload has, no health check (a run is over when it exits). */
-    public static String of(Manifest.Common c) {
-        return write(common(c), null);
+    public static String of(Manifest.Common c, List<Manifest.VolumeDecl> volumes) {
+        return write(common(c, volumes), null);
     }
 
-    private static ObjectNode common(Manifest.Common c) {
+    private static ObjectNode common(Manifest.Common c, List<Manifest.VolumeDecl> volumes) {
         ObjectNode o = JSON.createObjectNode();
         strings(o, "env", c.env());
         strings(o, "cap_add", c.capAdd());
         strings(o, "cap_drop", c.capDrop());
         if (c.userns()) o.put("user_namespace", true);
+        ArrayNode mounts = JSON.createArrayNode();
+        for (Manifest.Mount m : c.volumes()) {
+            if (!"named".equals(m.kind())) continue;   // a cluster refuses bind mounts at apply
+            Manifest.VolumeDecl d = volumes.stream().filter(v -> v.name().equals(m.source())).findFirst()
+                    .orElse(new Manifest.VolumeDecl(m.source(), "local", null, null, null));
+            ObjectNode v = mounts.addObject().put("name", d.name()).put("target", m.target()).put("driver", d.driver());
+            if (d.path() != null) v.put("path", d.path());
+            if (d.server() != null) v.put("server", d.server());
+            if (d.options() != null) v.put("options", d.options());
+            if (m.readOnly()) v.put("read_only", true);
+        }
+        if (!mounts.isEmpty()) o.set("volumes", mounts);
         return o;
+    }
+
+    /** The local volumes a run mounts (by name), from its details' JSON: each keeps the run on the agent that has it. */
+    public static List<String> localVolumes(String detailsJson) {
+        List<String> out = new java.util.ArrayList<>();
+        if (detailsJson == null || !detailsJson.contains("\"volumes\"")) return out;
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode v : JSON.readTree(detailsJson).path("volumes")) {
+                if ("local".equals(v.path("driver").asText())) out.add(v.path("name").asText());
+            }
+        } catch (JsonProcessingException e) {   // written by of() above: unreadable only if tampered with
+            throw new IllegalStateException("run details: " + e.getOriginalMessage());
+        }
+        return out;
     }
 
     private static String write(ObjectNode o, Manifest.HealthCheck h) {

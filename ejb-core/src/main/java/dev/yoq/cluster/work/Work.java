@@ -67,8 +67,11 @@ public record Work(String id, String agentId, String status, String reason, Stri
         return "worker".equals(workloadKind) || "cron".equals(workloadKind);
     }
 
-    /** The replicas that should spread over nodes: one app's workload. */
+    /**
+     * The replicas that should spread over nodes: one release's replicas of an app's service (a rollout's new
+     * replicas spread among themselves, wherever the old ones it replaces run), or one worker's or cron's runs.
+     */
     public String group() {
-        return appName + "/" + workloadName;
+        return appName + "/" + workloadName + (oneShot() || releaseId == null ? "" : "@" + releaseId);
     }
 }

@@ -60,6 +60,12 @@ public final class WorkPlan {
      * the pass's time, against which a replica's age is measured for its repair.
      */
     public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, long nowMs, Supplier<String> newId) {
+        return plan(agents, work, servingReleases, Map.of(), nowMs, newId);
+    }
+
+    /** {@code volumeAgents}: which agent holds each local volume ({@code <app>/<volume>}); work mounting one goes there only. */
+    public static Decision plan(List<AgentView> agents, List<Work> work, Set<String> servingReleases, Map<String, String> volumeAgents,
+                                long nowMs, Supplier<String> newId) {
         Map<String, AgentView> byId = new HashMap<>();
         agents.forEach(a -> byId.put(a.id(), a));
         Map<String, Work> replacementOf = new HashMap<>();
@@ -95,7 +101,7 @@ public final class WorkPlan {
         }
 
         Map<String, String> nodes = new HashMap<>(), why = new HashMap<>();
-        place(capacities(agents, work, gone), toPlace, nodes, why);
+        place(agents, work, gone, toPlace, volumeAgents, nodes, why);
         List<Command.Placement> placed = new ArrayList<>();
         Map<String, String> stillWaiting = new LinkedHashMap<>();
         for (Work w : toPlace) {
@@ -143,18 +149,94 @@ public final class WorkPlan {
      * {@code ""} and the scheduler's reason.
      */
     public static List<Command.NewAssignment> placeNew(List<AgentView> agents, List<Work> existing, List<Work> fresh) {
+        return placeNew(agents, existing, fresh, Map.of());
+    }
+
+    /** As above, work mounting a local volume only on the agent that holds it ({@code volumeAgents}: {@code <app>/<volume>} → agent). */
+    public static List<Command.NewAssignment> placeNew(List<AgentView> agents, List<Work> existing, List<Work> fresh,
+                                                       Map<String, String> volumeAgents) {
         Map<String, String> nodes = new HashMap<>(), why = new HashMap<>();
-        place(capacities(agents, existing, Set.of()), fresh, nodes, why);
+        place(agents, existing, Set.of(), fresh, volumeAgents, nodes, why);
         List<Command.NewAssignment> out = new ArrayList<>();
         for (Work w : fresh) out.add(newAssignment(w, nodes.getOrDefault(w.id(), ""), why.get(w.id())));
         return out;
     }
 
-    /** One scheduler run: each placed request's node into {@code nodes}, each unplaced one's reason into {@code why}. */
-    private static void place(List<NodeCapacity> capacities, List<Work> requests, Map<String, String> nodes, Map<String, String> why) {
-        Placements p = Scheduler.place(capacities, requests.stream().map(WorkPlan::request).toList());
+    /** The label every agent carries for the scheduler with its own id: how work is kept where its local volume is. */
+    static final String AGENT_LABEL = "@agent";
+
+    /**
+     * Places {@code requests} beside {@code work} (less {@code gone}): each placed request's node into {@code nodes},
+     * each unplaced one's reason into {@code why}. Work mounting a local volume goes to the agent that holds it; of
+     * the work mounting a volume nobody holds yet, the first is placed on its own, and its agent then holds the
+     * volume for the rest of this pass.
+     */
+    private static void place(List<AgentView> agents, List<Work> work, Set<String> gone, List<Work> requests, Map<String, String> volumeAgents,
+                              Map<String, String> nodes, Map<String, String> why) {
+        Map<String, String> holders = new HashMap<>(volumeAgents);
+        List<Work> first = new ArrayList<>(), rest = new ArrayList<>();
+        Set<String> opened = new HashSet<>();
+        for (Work w : requests) {
+            boolean opens = false;
+            for (String v : volumeKeys(w)) opens |= !holders.containsKey(v) && opened.add(v);
+            (opens ? first : rest).add(w);
+        }
+        List<Work> beside = new ArrayList<>(work);
+        if (!first.isEmpty()) {
+            schedule(capacities(agents, beside, gone), first, holders, nodes, why);
+            for (Work w : first) {
+                String node = nodes.get(w.id());
+                if (node == null) continue;
+                volumeKeys(w).forEach(v -> holders.putIfAbsent(v, node));
+                beside.add(new Work(w.id(), node, "pending", null, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(), w.appName(),
+                        w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), w.requiredLabels(), w.details()));   // takes its room
+            }
+        }
+        schedule(capacities(agents, beside, gone), rest, holders, nodes, why);
+    }
+
+    /** One scheduler run, each request held to the agent of the local volumes it mounts. */
+    private static void schedule(List<NodeCapacity> capacities, List<Work> requests, Map<String, String> holders, Map<String, String> nodes,
+                                 Map<String, String> why) {
+        List<PlacementRequest> asked = new ArrayList<>();
+        Map<String, String> heldBy = new HashMap<>();
+        for (Work w : requests) {
+            Set<String> agentsOf = new java.util.TreeSet<>();
+            String volume = null;
+            for (String v : volumeKeys(w)) {
+                if (!holders.containsKey(v)) continue;
+                agentsOf.add(holders.get(v));
+                volume = v;
+            }
+            if (agentsOf.size() > 1) {
+                why.put(w.id(), "unschedulable: its local volumes are on different agents " + String.join(", ", agentsOf));
+                continue;
+            }
+            PlacementRequest r = request(w);
+            if (agentsOf.size() == 1) {
+                Map<String, String> labels = new HashMap<>(r.requiredLabels());
+                labels.put(AGENT_LABEL, agentsOf.iterator().next());
+                r = r.withLabels(labels);
+                heldBy.put(w.id(), "volume " + volume.substring(volume.indexOf('/') + 1) + " is on agent " + agentsOf.iterator().next());
+            }
+            asked.add(r);
+        }
+        Placements p = Scheduler.place(capacities.stream().map(WorkPlan::labelled).toList(), asked);
         p.placed().forEach(x -> nodes.put(x.requestId(), x.nodeId()));
-        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + u.reason()));
+        p.unplaced().forEach(u -> why.put(u.requestId(), "unschedulable: " + (heldBy.containsKey(u.requestId())
+                ? heldBy.get(u.requestId()) + ", which cannot take it now" : u.reason())));
+    }
+
+    private static NodeCapacity labelled(NodeCapacity n) {
+        Map<String, String> labels = new HashMap<>(n.labels());
+        labels.put(AGENT_LABEL, n.id());
+        return new NodeCapacity(n.id(), n.status(), n.role(), n.cpuCores(), n.memoryMb(), n.cpuUsedMillis(), n.memoryUsedMb(), n.gpuCount(),
+                n.gpuUsed(), n.gpuModel(), n.gpuVramMb(), labels, n.groupReplicas());
+    }
+
+    /** The local volumes work mounts, as {@code <app>/<volume>}. */
+    static List<String> volumeKeys(Work w) {
+        return RunDetails.localVolumes(w.details()).stream().map(v -> w.appName() + "/" + v).toList();
     }
 
     static Command.NewAssignment newAssignment(Work w, String agentId, String reason) {

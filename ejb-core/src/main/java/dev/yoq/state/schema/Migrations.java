@@ -24,7 +24,8 @@ public final class Migrations {
                 Migration.fromResource(12, "assignment_details", "V012__assignment_details.sql"),
                 Migration.fromResource(13, "agent_tokens", "V013__agent_tokens.sql"),
                 Migration.fromResource(14, "assignment_finished_at", "V014__assignment_finished_at.sql"),
-                Migration.fromResource(15, "cluster_services", "V015__cluster_services.sql"));
+                Migration.fromResource(15, "cluster_services", "V015__cluster_services.sql"),
+                Migration.fromResource(16, "cluster_volumes", "V016__cluster_volumes.sql"));
     }
 
     public static int latestVersion() {

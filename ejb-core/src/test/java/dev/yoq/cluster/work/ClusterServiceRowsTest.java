@@ -35,6 +35,15 @@ class ClusterServiceRowsTest {
     }
 
     @Test
+    void while_a_release_rolls_out_its_replicas_and_the_serving_ones_count_together_up_to_the_new_desired_count() {
+        var rolling = List.of(new ClusterServiceRows.Serving("shop", "r1", "r2", Map.of("web", 3), Map.of()));
+        List<Map<String, Object>> rows = ClusterServiceRows.of(rolling, List.of(w("a", "ag1", "running", "r1"), w("b", "ag2", "running", "r1"),
+                w("c", "ag1", "running", "r1"), w("n", "ag2", "running", "r2"), w("x", "ag2", "running", "r0")));
+        assertThat(rows.get(0)).containsEntry("running", 3).containsEntry("desired", 3).containsEntry("status", "running");
+        assertThat((List<?>) rows.get(0).get("replicas")).as("old, new, but not another release's").hasSize(4);
+    }
+
+    @Test
     void run_details_carry_env_capabilities_and_the_health_check_with_the_manifests_settings() throws Exception {
         Manifest m = ManifestLoader.parse("""
                 app = "shop"
@@ -48,10 +57,29 @@ class ClusterServiceRowsTest {
                 port = 8080
                 retries = 2
                 """, "m.toml", "x", k -> null).manifest();
-        String json = RunDetails.of(m.services().get(0));
+        String json = RunDetails.of(m.services().get(0), List.of());
         assertThat(RunDetails.healthCheck(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)))
                 .as("what the agent reads back").isEqualTo(m.services().get(0).healthCheck());
         assertThat(json).isEqualTo("{\"env\":[\"GREETING=hi\"],\"cap_drop\":[\"NET_RAW\"],\"health_check\":{\"kind\":\"http\",\"path\":\"/health\","
                 + "\"port\":8080,\"interval\":10,\"timeout\":5,\"retries\":2,\"start_period\":0}}");
+    }
+
+    @Test
+    void run_details_carry_each_named_volume_with_its_declaration_and_name_the_local_ones() throws Exception {
+        Manifest m = ManifestLoader.parse("""
+                app = "shop"
+                [service.db]
+                image = "reg/db:1"
+                volumes = ["data:/var/lib/db", "nas:/srv:ro"]
+                [volume.nas]
+                driver = "nfs"
+                server = "10.0.0.9"
+                path = "/export"
+                """, "m.toml", "x", k -> null).manifest();
+        String json = RunDetails.of(m.services().get(0), dev.yoq.app.AppWorkloads.declaredOrLocal(m));
+        assertThat(json).isEqualTo("{\"volumes\":[{\"name\":\"data\",\"target\":\"/var/lib/db\",\"driver\":\"local\"},"
+                + "{\"name\":\"nas\",\"target\":\"/srv\",\"driver\":\"nfs\",\"path\":\"/export\",\"server\":\"10.0.0.9\",\"read_only\":true}]}");
+        assertThat(RunDetails.localVolumes(json)).containsExactly("data");
+        assertThat(RunDetails.localVolumes("{}")).isEmpty();
     }
 }

@@ -203,4 +203,39 @@ class WorkPlanTest {
         assertThat(ShellWords.join(List.of("sh", "-c", "echo it's $HOME"))).isEqualTo("sh -c 'echo it'\\''s $HOME'");
         assertThat(ShellWords.join(List.of())).isEmpty();
     }
+
+    static Work withVolume(String id, String agent, String status, String replaces) {
+        return new Work(id, agent, status, null, "reg/db:1", "", 100, 64, "shop", "service", "db", "r1", replaces, Map.of(),
+                "{\"volumes\":[{\"name\":\"data\",\"target\":\"/data\",\"driver\":\"local\"},"
+                        + "{\"name\":\"shared\",\"target\":\"/s\",\"driver\":\"nfs\",\"server\":\"nas\",\"path\":\"/x\"}]}");
+    }
+
+    @Test
+    void work_mounting_a_local_volume_nobody_holds_goes_together_to_one_agent_and_then_only_to_the_holder() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE));
+        List<Command.NewAssignment> first = WorkPlan.placeNew(agents, List.of(), List.of(withVolume("w1", "", "pending", null),
+                withVolume("w2", "", "pending", null), replica("w3", "", "pending", null)), Map.of());
+        assertThat(first.get(0).agentId()).as("spread gives way to the volume").isEqualTo(first.get(1).agentId()).isNotEmpty();
+
+        List<Command.NewAssignment> held = WorkPlan.placeNew(agents, List.of(), List.of(withVolume("w4", "", "pending", null)),
+                Map.of("shop/data", "a2"));
+        assertThat(held.get(0).agentId()).isEqualTo("a2");
+        assertThat(WorkPlan.placeNew(agents, List.of(), List.of(withVolume("w5", "", "pending", null)), Map.of("other/data", "a2")).get(0).agentId())
+                .as("another app's volume of that name").isNotEmpty();
+    }
+
+    @Test
+    void work_whose_volume_holder_cannot_take_it_waits_naming_the_volume_and_a_drain_leaves_it_where_it_runs() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.DRAINING), agent("a2", NodeStatus.ACTIVE));
+        List<Command.NewAssignment> waiting = WorkPlan.placeNew(agents, List.of(), List.of(withVolume("w1", "", "pending", null)),
+                Map.of("shop/data", "a1"));
+        assertThat(waiting.get(0).agentId()).isEmpty();
+        assertThat(waiting.get(0).reason()).isEqualTo("unschedulable: volume data is on agent a1, which cannot take it now");
+
+        WorkPlan.Decision drain = WorkPlan.plan(agents, List.of(withVolume("w1", "a1", "running", null)), SETTLED, Map.of("shop/data", "a1"),
+                LATER, newId);
+        assertThat(drain.created()).as("its replacement cannot run elsewhere: it waits, the replica keeps running").singleElement()
+                .satisfies(a -> assertThat(a.agentId()).isEmpty());
+        assertThat(drain.removed()).isEmpty();
+    }
 }
