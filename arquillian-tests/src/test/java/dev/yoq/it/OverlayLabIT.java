@@ -189,7 +189,8 @@ class OverlayLabIT {
     void aClusterServicesVipAndNameReachItsReplicasOnBothAgentsFromEitherNode() throws Exception {
         String image = webImage = pushWebImage();
         Path manifest = Files.writeString(LAB_DIR.resolve("ovl.toml"), "app = \"ovl\"\n[service.web]\nimage = \"" + image + "\"\n"
-                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\nports = [\"8088:80\"]\n");
+                + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\nports = [\"8088:80\"]\n"
+                + "[service.web.http_proxy]\nhost = \"ovl.test\"\npath_prefix = \"/\"\n");
         Run up = yoqRun("s1", "up", "-f", manifest.toString());
         assertThat(up.exit()).as(up.out() + up.err() + "\na1: " + Files.readString(LAB_DIR.resolve("a1").resolve("join.log"))).isZero();
         // one replica on each agent (spread), each reported at its address; every node's server has the cluster's table
@@ -229,6 +230,16 @@ class OverlayLabIT {
         java.util.regex.Matcher lm = java.util.regex.Pattern.compile("replica (\\S+)").matcher(local.out());
         while (lm.find()) seen.add(lm.group(1));
         assertThat(seen).as("127.0.0.1:8088 on a1: " + local.out() + local.err()).hasSize(2);
+        // the cluster's HTTP route at a1's edge (yoq-proxy) reaches the replicas on both agents
+        awaitCondition(() -> curl("a1", "/v1/node/cluster-routes").out().contains("ovl.test"), "a1 has the cluster's routes");
+        java.util.Set<String> routed = new java.util.TreeSet<>();
+        awaitCondition(() -> {
+            Run calls = run(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "a1", "sh", "-c",
+                    "for i in $(seq 1 16); do curl -s -m 5 -H 'Host: ovl.test' http://127.0.0.1:17080/cgi-bin/whoami; done"), 120);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("replica (\\S+)").matcher(calls.out());
+            while (m.find()) routed.add(m.group(1));
+            return routed.size() == 2;
+        }, "a1's edge routing ovl.test to both replicas (seen: " + routed + ")");
         // a network policy set on the cluster is enforced on the agents too: the blocked client reaches neither replica
         Run deny = yoqRun("s1", "policy", "deny", "blocked", "web");
         assertThat(deny.exit()).as(deny.out() + deny.err()).isZero();
@@ -388,8 +399,12 @@ class OverlayLabIT {
         List<String> cmd = new ArrayList<>(List.of(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", node, "env",
                 "YOQ_SERVER_NAME=" + LAB + "-" + node, "YOQ_DATA_DIR=" + LAB_DIR.resolve(node).resolve("data"),
                 // s1 and a3 are given their subnets up front; a1 and a2 start on the default and take the one join keeps for them
-                node.equals("s1") || node.equals("a3") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables", "YOQ_PROXY=off",
-                "YOQ_TOKEN=" + API_TOKEN, "YOQ_REGISTRIES_INSECURE=" + REGISTRY, YoqServer.REPO.resolve("bin/yoq").toString()));
+                node.equals("s1") || node.equals("a3") ? "YOQ_SUBNET=" + subnet(node) : "LAB_NODE=" + node, "YOQ_CGROUP_PARENT=" + LAB + "_" + node, "YOQ_DATAPLANE=nftables",
+                "YOQ_TOKEN=" + API_TOKEN, "YOQ_REGISTRIES_INSECURE=" + REGISTRY));
+        // a1 runs the edge (yoq-proxy on its loopback, in a directory of the lab's: the cluster's HTTP routes); the others none
+        cmd.addAll(node.equals("a1") ? List.of("YOQ_PROXY_DIR=" + LAB_DIR.resolve("a1").resolve("proxy"), "YOQ_PROXY_HEAP_MB=64",
+                "YOQ_PROXY_ADDRESS=127.0.0.1", "YOQ_PROXY_HTTPS_PORT=0", "YOQ_PROXY_ACME_PORT=0") : List.of("YOQ_PROXY=off"));
+        cmd.add(YoqServer.REPO.resolve("bin/yoq").toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));

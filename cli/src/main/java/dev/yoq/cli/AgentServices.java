@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 
 /**
- * Keeps this node's server serving the cluster's services (VIPs, names, replicas on every node) and enforcing its
- * network policies: every
+ * Keeps this node's server serving the cluster's services (VIPs, names, replicas on every node), enforcing its
+ * network policies and routing its HTTP routes at the edge: every
  * {@link #PERIOD_MS} the servers' table goes to the node's server, whose dataplane serves it beside the node's own
  * services. On a thread of its own, so an image pull in the work loop never leaves a node sending new flows to a
  * replica another agent has stopped; an agent removes a replica only {@link AgentRunner#DRAIN_MS} after its
@@ -43,6 +43,8 @@ final class AgentServices {
             local.put("/v1/node/cluster-services", services);
             // the cluster's network policies too: an agent node's server holds no replicated rules of its own
             local.put("/v1/node/cluster-policies", cluster.get("/agents/" + agentId + "/policies").json());
+            // and its HTTP routes, which the node's yoq-proxy serves to the services' replicas on any node
+            local.put("/v1/node/cluster-routes", cluster.get("/agents/" + agentId + "/routes").json());
             lastProblem = null;
         } catch (RuntimeException e) {   // whatever it is, the next period tries again (an escaping one would end the task)
             String message = "cluster services: " + (e instanceof CliException ? e.getMessage() : e.toString());

@@ -184,27 +184,38 @@ public class AgentService {
     dev.yoq.app.ReleaseSnapshots snapshots;
 
     /** Each cluster service's published ports, from its app's newest completed release (parsed once, then cached). */
-    @SuppressWarnings("unchecked")
     private Map<String, List<dev.yoq.node.protocol.PortMapping>> publishedPorts() {
+        Map<String, List<dev.yoq.node.protocol.PortMapping>> out = new java.util.HashMap<>();
+        servingManifests().forEach((app, m) -> {
+            for (dev.yoq.manifest.Manifest.Service s : m.services()) {
+                if (s.ports().isEmpty()) continue;
+                out.put(app + "-" + s.name(), s.ports().stream()
+                        .map(p -> new dev.yoq.node.protocol.PortMapping("tcp", (int) p.hostPort(), (int) p.containerPort())).toList());
+            }
+        });
+        return out;
+    }
+
+    /** The cluster's HTTP routes for every node's yoq-proxy ({@link dev.yoq.cluster.work.ClusterRoutes}), from each app's serving release. */
+    public List<dev.yoq.cluster.work.ClusterRoutes.Route> routes() {
+        return dev.yoq.cluster.work.ClusterRoutes.of(servingManifests());
+    }
+
+    /** Each cluster app's newest completed release's manifest (parsed once, then cached); an unreadable one is left out. */
+    @SuppressWarnings("unchecked")
+    private Map<String, dev.yoq.manifest.Manifest> servingManifests() {
         Map<String, String> serving = new LinkedHashMap<>();
         for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT app_name, id FROM deployments WHERE status = 'completed' "
                 + "AND app_name IN (SELECT app_name FROM cluster_services) ORDER BY created_at DESC, seq DESC").getResultList()) {
             serving.putIfAbsent((String) r[0], (String) r[1]);
         }
-        Map<String, List<dev.yoq.node.protocol.PortMapping>> out = new java.util.HashMap<>();
+        Map<String, dev.yoq.manifest.Manifest> out = new java.util.TreeMap<>();
         serving.forEach((app, release) -> {
-            dev.yoq.manifest.Manifest m;
             try {
-                m = snapshots.of(release);
+                dev.yoq.manifest.Manifest m = snapshots.of(release);
+                if (m != null) out.put(app, m);
             } catch (RuntimeException unreadable) {   // one bad snapshot must not take every node's services down
-                LOG.warning("ports of app " + app + ": release " + release + ": " + unreadable.getMessage());
-                return;
-            }
-            if (m == null) return;
-            for (dev.yoq.manifest.Manifest.Service s : m.services()) {
-                if (s.ports().isEmpty()) continue;
-                out.put(app + "-" + s.name(), s.ports().stream()
-                        .map(p -> new dev.yoq.node.protocol.PortMapping("tcp", (int) p.hostPort(), (int) p.containerPort())).toList());
+                LOG.warning("app " + app + ": release " + release + ": " + unreadable.getMessage());
             }
         });
         return out;

@@ -74,8 +74,23 @@ public class EdgeSync {
     }
 
     ObjectNode config(List<ServiceVip> table) {
-        List<ServiceRecord> services = FreshReads.fresh(em.createQuery("SELECT s FROM ServiceRecord s", ServiceRecord.class)).getResultList();
+        List<ServiceRecord> services = new java.util.ArrayList<>(FreshReads.fresh(em.createQuery("SELECT s FROM ServiceRecord s",
+                ServiceRecord.class)).getResultList());
+        services.addAll(ProxyConfigs.clusterServices(clusterRoutes, services));
         return ProxyConfigs.build(services, table, certificates(), Map.copyOf(challenges), startup.settings().edge());
+    }
+
+    /** The cluster's HTTP routes, as this node's {@code yoq join} last handed them over (none on a single node). */
+    private volatile List<dev.yoq.cluster.work.ClusterRoutes.Route> clusterRoutes = List.of();
+
+    /** The cluster's routes from now on (checked first: a bad list changes nothing); the proxy gets them on the next tick. */
+    public int setClusterRoutes(List<dev.yoq.cluster.work.ClusterRoutes.Route> routes) {
+        clusterRoutes = dev.yoq.cluster.work.ClusterRoutes.checked(routes);
+        return clusterRoutes.size();
+    }
+
+    public List<dev.yoq.cluster.work.ClusterRoutes.Route> clusterRoutes() {
+        return clusterRoutes;
     }
 
     /**

@@ -60,6 +60,24 @@ public final class ProxyConfigs {
         return root;
     }
 
+    /**
+     * The cluster's services the edge can send to, as (unsaved) service records beside the node's own: a node's own
+     * service of the same name keeps it. Their upstreams are the replicas the cluster's VIP table lists for them.
+     */
+    public static List<ServiceRecord> clusterServices(List<dev.yoq.cluster.work.ClusterRoutes.Route> routes, List<ServiceRecord> own) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        own.forEach(s -> taken.add(s.getName()));
+        List<ServiceRecord> out = new ArrayList<>();
+        for (dev.yoq.cluster.work.ClusterRoutes.Route r : routes) {
+            if (!taken.add(r.name())) continue;
+            ServiceRecord s = new ServiceRecord(r.name(), r.app(), r.workload(), "", 0);
+            s.update("[{\"container_port\":" + r.port() + "}]", 1, 0);
+            s.edge(r.httpRoutes(), null);
+            out.add(s);
+        }
+        return out;
+    }
+
     private static ObjectNode route(ServiceRecord s, JsonNode r) {
         ObjectNode o = JSON.createObjectNode().put("service", s.getName()).put("name", r.path("name").asText())
                 .put("host", r.path("host").asText()).put("path_prefix", r.path("path_prefix").asText("/"));

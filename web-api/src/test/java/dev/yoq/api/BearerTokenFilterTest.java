@@ -22,6 +22,8 @@ class BearerTokenFilterTest {
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/services")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/policies")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("PUT", "agents/0123456789ab/policies")).isFalse();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/routes")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("PUT", "agents/0123456789ab/routes")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/servicesx")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/assignments/a1/status")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "wireguard/peers")).isTrue();

@@ -184,6 +184,22 @@ public class AgentsResource {
         return Response.ok(out.build()).build();
     }
 
+    /**
+     * yoq's addition: the cluster's HTTP routes, each cluster service with a port, its container port and routes; an
+     * agent hands them to its node's server, whose yoq-proxy then routes to the service's replicas on any node.
+     */
+    @GET
+    @Path("{id}/routes")
+    @Operation(summary = "The cluster's services the edge can route to: [{name, app, workload, port, http_routes}] (cluster only)")
+    public Response routes(@PathParam("id") String id) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        agents.routes().forEach(r -> out.add(Json.createObjectBuilder().add("name", r.name()).add("app", r.app()).add("workload", r.workload())
+                .add("port", r.port()).add("http_routes", r.httpRoutes())));
+        return Response.ok(out.build()).build();
+    }
+
     @PUT
     @Path("{id}/labels")
     @Operation(summary = "Set an agent's labels, k=v,k2=v2 (cluster only)")
