@@ -265,13 +265,36 @@ class OverlayLabIT {
                 + "\"trap 'exit 0' TERM; echo $GREETING >> /data/log; sleep 3600 & wait\"]\nvolumes = [\"data:/data\"]\ncpu = 100\n"
                 + "memory_mb = 32\n[volume.data]\ndriver = \"local\"\n[service.web]\nimage = \"" + webImage + "\"\n"
                 + "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\nreplicas = 2\ncpu = 100\nmemory_mb = 32\n";
+        java.util.concurrent.CompletableFuture<Run> client = null;
         for (String greeting : List.of("one", "two")) {
             Path manifest = Files.writeString(LAB_DIR.resolve("vol-" + greeting + ".toml"), head.replace("[volume.data]",
                     "env = [\"GREETING=" + greeting + "\"]\n[volume.data]"));
+            if (greeting.equals("two")) {   // a client on a2 calls the web service by name all through the second rollout
+                awaitCondition(() -> clusterService("a2", "vol-web").path("backends").size() == 2, "a2 serves vol-web with 2 backends");
+                client = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return yoqRun("a2", "run", "--name", "rollclient", LAB_DIR.resolve("rootfs").toString(), "sh", "-c",
+                                "end=$(($(date +%s)+45)); ok=0; bad=0; while [ $(date +%s) -lt $end ]; do "
+                                        + "if timeout 3 wget -q -O- http://web.vol/ >/dev/null; then ok=$((ok+1)); else bad=$((bad+1)); fi; "
+                                        + "sleep 0.1; done; echo \"ok=$ok bad=$bad\"");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(5_000);   // the client's container started and calling
+            }
             Run up = yoqRun("s1", "up", "-f", manifest.toString());
             assertThat(up.exit()).as(up.out() + up.err()).isZero();
             assertThat(up.out()).contains("completed");
         }
+        // zero downtime: no call failed while each old replica was drained and replaced
+        Run calls = client.get(90, TimeUnit.SECONDS);
+        yoqRun("a2", "rm", "rollclient");
+        java.util.regex.Matcher counted = java.util.regex.Pattern.compile("ok=(\\d+) bad=(\\d+)").matcher(calls.out());
+        assertThat(counted.find()).as(calls.out() + calls.err()).isTrue();
+        System.out.println("OverlayLabIT: calls through a rolling release: " + counted.group());
+        assertThat(Integer.parseInt(counted.group(2))).as("failed calls during the rollout: " + counted.group()).isZero();
+        assertThat(Integer.parseInt(counted.group(1))).isGreaterThan(50);
         // the store's log is on one agent's disk, with a line from each release's replica: the second ran where the first did
         List<String> holders = new ArrayList<>();
         for (String node : List.of("a1", "a2")) {
@@ -289,6 +312,34 @@ class OverlayLabIT {
         assertThat(web).as(rows.toString()).isNotNull();
         assertThat(web.path("running").asInt()).isEqualTo(2);
         assertThat(web.path("replicas")).as("the new release's two, the old ones removed").hasSize(2);
+        // the leader's rows carry what the agents measured of the replicas (their heartbeats' samples)
+        awaitCondition(() -> {
+            for (JsonNode r : YoqServer.JSON.readTree(curl("s1", "/v1/status").out())) {
+                if ("vol".equals(r.path("app").asText()) && "web".equals(r.path("name").asText())) {
+                    return r.path("memory_bytes").asLong() > 0 && r.path("uptime_secs").asLong() > 0
+                            && r.path("replicas").get(0).path("memory_bytes").asLong() > 0;
+                }
+            }
+            return false;
+        }, "the agents' samples in the leader's status rows");
+        // a release whose second web replica fails after the first replaced an old one: it fails, and the old one it
+        // removed is placed again (the first new replica takes a marker in a local volume, so the second cannot)
+        String httpd = "command = [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n";
+        assertThat(head).contains(httpd);
+        Path bad = Files.writeString(LAB_DIR.resolve("vol-three.toml"), head.replace(httpd, "volumes = [\"flag:/flag\"]\n"
+                + "command = [\"sh\", \"-c\", \"mkdir /flag/once && exec httpd -f -p 80 -h /www\"]\n").replace(
+                "[volume.data]", "env = [\"GREETING=three\"]\n[volume.data]"));
+        Run failed = yoqRun("s1", "up", "-f", bad.toString());
+        assertThat(failed.exit()).as(failed.out() + failed.err()).isNotZero();
+        assertThat(failed.out() + failed.err()).containsPattern("the previous release keeps serving \\([1-9] of its replicas placed again\\)");
+        awaitCondition(() -> {
+            for (JsonNode r : YoqServer.JSON.readTree(curl("s1", "/v1/status").out())) {
+                if ("vol".equals(r.path("app").asText()) && "web".equals(r.path("name").asText())) {
+                    return r.path("running").asInt() == 2 && r.path("replicas").size() == 2;
+                }
+            }
+            return false;
+        }, "the previous release's web whole again");
         Run down = yoqRun("s1", "down", "--app", "vol");
         assertThat(down.exit()).as(down.out() + down.err()).isZero();
     }

@@ -173,6 +173,48 @@ final class AgentRunner {
         return running;
     }
 
+    /** What the last cycle measured of each replica's container, for the heartbeat ({@code replicas}). */
+    private volatile List<Map<String, Object>> samples = List.of();
+    /** Each replica container's last CPU reading: {usage ns, at ms}, for its CPU share between cycles. */
+    private final Map<String, long[]> cpuReadings = new java.util.HashMap<>();
+
+    List<Map<String, Object>> samples() {
+        return samples;
+    }
+
+    /**
+     * Measures the running replica containers (assignment id → container JSON): memory and CPU from the node's server
+     * ({@code /containers/{id}/stats}), the CPU share from the change since the last cycle; one that cannot be read is
+     * left out this time.
+     */
+    private void measure(Map<String, JsonNode> running) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        running.forEach((aid, c) -> {
+            String id = c.path("id").asText();
+            seen.add(id);
+            try {
+                JsonNode stats = local.get("/containers/" + id + "/stats").json();
+                Map<String, Object> sample = new LinkedHashMap<>();
+                sample.put("id", aid);
+                long usage = stats.path("cpu_usage_ns").asLong(-1);
+                long[] before = cpuReadings.get(id);
+                Double cpu = before == null || usage < 0 ? null : dev.yoq.app.CpuPercent.between(before[0], before[1], usage, now);
+                if (usage >= 0) cpuReadings.put(id, new long[] {usage, now});
+                if (cpu != null) sample.put("cpu_pct", Math.round(cpu * 10) / 10.0);
+                sample.put("memory_bytes", Math.max(0, stats.path("memory_bytes").asLong(0)));
+                long started = c.path("started_at").asLong(0);
+                sample.put("uptime_secs", started > 0 ? Math.max(0, (now - started) / 1000) : 0);
+                sample.put("restart_count", c.path("restart_count").asInt());
+                out.add(sample);
+            } catch (RuntimeException gone) {   // stopped meanwhile, or the server busy: the next cycle reads it again
+            }
+        });
+        cpuReadings.keySet().retainAll(seen);
+        samples = List.copyOf(out);
+    }
+
     /** The node's containers, those of assignments with a health check probed when due (their verdict in {@code health}). */
     private List<AgentWork.Local> localContainers(List<AgentWork.Assignment> assignments, String agentId) {
         addresses.clear();
@@ -180,6 +222,7 @@ final class AgentRunner {
         assignments.forEach(a -> byId.put(a.id(), a));
         List<AgentWork.Local> out = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, JsonNode> replicas = new LinkedHashMap<>();
         for (JsonNode c : local.get("/containers").json()) {
             String id = c.path("id").asText(), name = c.path("name").asText(null), status = c.path("status").asText();
             int restarts = c.path("restart_count").asInt();
@@ -189,9 +232,11 @@ final class AgentRunner {
             seen.add(id);
             String aid = AgentWork.assignmentOf(name, agentId);
             if (aid != null && !c.path("ip").asText("").isEmpty()) addresses.put(aid, c.path("ip").asText());
+            if (a != null && !a.oneShot() && "running".equals(status)) replicas.put(aid, c);
             out.add(new AgentWork.Local(id, name, status, c.hasNonNull("exit_code") ? c.path("exit_code").asInt() : null, restarts, health));
         }
         probes.keySet().retainAll(seen);
+        measure(replicas);
         return out;
     }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -129,7 +130,7 @@ public class JoinCommand implements Callable<Integer> {
                 if (sent > 0) Thread.sleep(HEARTBEAT_MS);
                 target = current.get();
                 try {
-                    ApiClient.Reply reply = client(target, credential.get()).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running()));
+                    ApiClient.Reply reply = client(target, credential.get()).postAnswer("/agents/" + id + "/heartbeat", heartbeatBody(runner.running(), runner.samples()));
                     JsonNode body = reply.json();
                     String status = body.path("status").asText();
                     if (reply.status() == 400 && "not leader".equals(body.path("error").asText())) {
@@ -251,7 +252,8 @@ public class JoinCommand implements Callable<Integer> {
         throw new CliException("join: no leader took the registration (followed one hint to " + target + ")");
     }
 
-    private Map<String, Object> heartbeatBody(int containers) {
+    /** {@code replicas}: yoq's addition, what the work loop last measured of each replica (status rows on the servers). */
+    private Map<String, Object> heartbeatBody(int containers, List<Map<String, Object>> replicas) {
         NodeResources res = NodeResources.read();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cpu_cores", res.cpuCores());
@@ -259,6 +261,7 @@ public class JoinCommand implements Callable<Integer> {
         body.put("cpu_used", res.cpuUsedMillicores());
         body.put("memory_used_mb", res.memoryUsedMb());
         body.put("containers", containers);
+        if (!replicas.isEmpty()) body.put("replicas", replicas);
         return body;
     }
 

@@ -62,6 +62,7 @@ final class AgentTransitions {
                 .setParameter(10, c.role()).setParameter(11, c.region()).setParameter(12, c.labels() == null ? "" : c.labels())
                 .setParameter(13, c.gpuCount()).setParameter(14, c.gpuModel()).setParameter(15, c.gpuVramMb())
                 .setParameter(16, c.tokenHash()).executeUpdate();
+        ClusterVolumeTransitions.followNode(c.id(), c.wgPublicKey(), em);   // its local volumes are on its disk still
         em.persist(new AuditEntry(c.at(), "join-token", "agent_register", c.id(), "ok"));
         return new Command.AgentRegistered(c.id(), nodeId, overlay);
     }
@@ -112,7 +113,6 @@ final class AgentTransitions {
             forgotten++;
             em.createNativeQuery("DELETE FROM assignments WHERE agent_id = ?1 AND status IN ('stopped', 'failed')").setParameter(1, id).executeUpdate();
             em.createNativeQuery("DELETE FROM wireguard_peers WHERE agent_id = ?1").setParameter(1, id).executeUpdate();
-            em.createNativeQuery("DELETE FROM cluster_volumes WHERE agent_id = ?1").setParameter(1, id).executeUpdate();   // the node is gone for good
         }
         if (forgotten > 0) ClusterServiceTransitions.dropUnused(em);
         return forgotten;

@@ -23,11 +23,26 @@ final class ClusterVolumeTransitions {
         return null;
     }
 
-    /** Work {@code details} placed on {@code agentId}: that agent holds the local volumes it mounts that nobody holds yet. */
+    /**
+     * Work {@code details} placed on {@code agentId}: that agent holds the local volumes it mounts that nobody holds
+     * yet, and with it its node (by its WireGuard key, when it has one).
+     */
+    @SuppressWarnings("unchecked")
     static void hold(String app, String details, String agentId, long at, EntityManager em) {
-        for (String volume : RunDetails.localVolumes(details)) {
-            em.createNativeQuery("INSERT OR IGNORE INTO cluster_volumes (app_name, name, agent_id, created_at) VALUES (?1, ?2, ?3, ?4)")
-                    .setParameter(1, app).setParameter(2, volume).setParameter(3, agentId).setParameter(4, at).executeUpdate();
+        List<String> volumes = RunDetails.localVolumes(details);
+        if (volumes.isEmpty()) return;
+        List<String> keys = em.createNativeQuery("SELECT wg_public_key FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
+        String key = keys.isEmpty() ? null : keys.get(0);
+        for (String volume : volumes) {
+            em.createNativeQuery("INSERT OR IGNORE INTO cluster_volumes (app_name, name, agent_id, node_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    .setParameter(1, app).setParameter(2, volume).setParameter(3, agentId).setParameter(4, key).setParameter(5, at).executeUpdate();
         }
+    }
+
+    /** A node registering again under a new agent id, with the WireGuard key it had: it holds its volumes again. */
+    static void followNode(String agentId, String wgPublicKey, EntityManager em) {
+        if (wgPublicKey == null) return;
+        em.createNativeQuery("UPDATE cluster_volumes SET agent_id = ?1 WHERE node_key = ?2").setParameter(1, agentId).setParameter(2, wgPublicKey)
+                .executeUpdate();
     }
 }

@@ -103,15 +103,19 @@ class AgentTransitionsTest {
 
         apply(new Command.MarkAgentsOffline(List.of("bbbbbbbbbbbb"), 10_000, 40_000));
         for (String holder : List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb")) {   // each holds a local volume
-            db.inNewTransaction(em -> em.createNativeQuery("INSERT INTO cluster_volumes VALUES ('shop', ?1, ?1, 1)").setParameter(1, holder).executeUpdate());
+            db.inNewTransaction(em -> em.createNativeQuery("INSERT INTO cluster_volumes VALUES ('shop', ?1, ?1, ?2, 1)").setParameter(1, holder)
+                    .setParameter(2, keyOf(holder)).executeUpdate());
         }
         assertThat(apply(new Command.ForgetAgents(List.of("aaaaaaaaaaaa", "bbbbbbbbbbbb"), 50_000))).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM agents")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM wireguard_peers")).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM cluster_volumes WHERE agent_id = 'bbbbbbbbbbbb'")).as("a forgotten node's volumes with it").isZero();
-        assertThat(db.count("SELECT count(*) FROM cluster_volumes")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM cluster_volumes")).as("a forgotten node keeps its volumes: it comes back with its id")
+                .isEqualTo(2);
         // its node id is free again for the next registrant
         assertThat(apply(agent("cccccccccccc", "10.0.0.7", KEY)).nodeId()).isEqualTo(2);
+        // the forgotten node comes back under a new agent id with its WireGuard key: its volume is its own again
+        apply(agent("dddddddddddd", "10.0.0.6", keyOf("bbbbbbbbbbbb")));
+        assertThat(db.count("SELECT count(*) FROM cluster_volumes WHERE name = 'bbbbbbbbbbbb' AND agent_id = 'dddddddddddd'")).isEqualTo(1);
     }
 
     @Test

@@ -23,8 +23,8 @@ import java.util.Map;
  * </ul>
  * The services of a release roll side by side. A new replica that failed fails the release ({@code failure_action
  * = "rollback"}: the caller removes the release's replicas and places the previous release's again) or pauses it
- * ({@code "pause"}). The readiness timeout counts from the last step taken, not paused time, so a long rollout of
- * many batches does not time out for its length.
+ * ({@code "pause"}). The readiness timeout counts from the last step taken, not paused time nor a batch delay or
+ * canary window, so a long rollout of many batches does not time out for its length.
  */
 public final class ClusterRollout {
     private ClusterRollout() {}
@@ -34,16 +34,24 @@ public final class ClusterRollout {
     /**
      * What the leader keeps between polls: when the rollout last took a step (its timeout counts from there), when it
      * was last polled (paused time is added to the former), and per service when its last batch ended and when its
-     * canary hold began. A new leader starts it afresh: its timeout and holds count from the takeover.
+     * canary hold began, and how many older replicas of each service it removed (what a failure gives back). A new
+     * leader starts it afresh: its timeout and holds count from the takeover, and it gives back only what it removed.
      */
-    public record Pace(long progressAt, long polledAt, Map<String, Long> batchEndedAt, Map<String, Long> canarySince) {
+    public record Pace(long progressAt, long polledAt, Map<String, Long> batchEndedAt, Map<String, Long> canarySince,
+                       Map<String, Integer> retired) {
         public Pace {
             batchEndedAt = Map.copyOf(batchEndedAt);
             canarySince = Map.copyOf(canarySince);
+            retired = Map.copyOf(retired);
         }
 
         public static Pace startingAt(long nowMs) {
-            return new Pace(nowMs, nowMs, Map.of(), Map.of());
+            return startingAt(nowMs, Map.of());
+        }
+
+        /** A rollout taken up (by a new leader, after a resume) that had already removed {@code retired} older replicas. */
+        public static Pace startingAt(long nowMs, Map<String, Integer> retired) {
+            return new Pace(nowMs, nowMs, Map.of(), Map.of(), retired);
         }
     }
 
@@ -64,13 +72,14 @@ public final class ClusterRollout {
     /**
      * @param policy    the release's merged policy: strategy, delay, failure action
      * @param services  each service of the release, in manifest order
-     * @param replicas  the app's service replicas (assignments) of every release
+     * @param all       the app's service replicas (assignments) of every release
      * @param control   the operator's word: {@code active}, {@code paused} or {@code cancel_requested}
      */
-    public static Step next(Manifest.Rollout policy, Map<String, Service> services, String releaseId, List<Work> replicas, Pace pace,
+    public static Step next(Manifest.Rollout policy, Map<String, Service> services, String releaseId, List<Work> all, Pace pace,
                             long nowMs, long timeoutMs, String control) {
         Map<String, Integer> desired = new LinkedHashMap<>();
         services.forEach((name, s) -> desired.put(name, s.replicas()));
+        List<Work> replicas = folded(all);
         List<Work> fresh = replicas.stream().filter(w -> releaseId.equals(w.releaseId())).toList();
         int running = (int) fresh.stream().filter(w -> "running".equals(w.status())).count();
         int total = desired.values().stream().mapToInt(Integer::intValue).sum();
@@ -98,30 +107,37 @@ public final class ClusterRollout {
                         + "keeps the previous release" : what + "; the previous release keeps serving", desired, steps, pace, running, 1, w.id(), false);
             }
         }
-        Pace polled = new Pace(progressAt, nowMs, pace.batchEndedAt(), pace.canarySince());
+        Pace polled = new Pace(progressAt, nowMs, pace.batchEndedAt(), pace.canarySince(), pace.retired());
         if (paused) {
             return new Step(Outcome.WAIT, "rollout paused by operator (" + running + " of " + total + " replicas running)", Map.of(), List.of(),
-                    polled, targets(desired.keySet(), steps, false), running, 0, null);
+                    polled, targets(desired.keySet(), steps, false, polled.retired()), running, 0, null);
         }
         if (steps.values().stream().allMatch(s -> s instanceof ReplicaPlan.Done || s instanceof ReplicaPlan.Switch)) {
             return new Step(Outcome.COMPLETE, "all " + total + " replicas running on agents", Map.of(), List.of(), polled,
-                    targets(desired.keySet(), steps, false), running, 0, null);
+                    targets(desired.keySet(), steps, false, polled.retired()), running, 0, null);
         }
         Map<String, Integer> place = new LinkedHashMap<>();
         List<String> remove = new ArrayList<>();
         Map<String, Long> batchEnded = new HashMap<>(pace.batchEndedAt()), canary = new HashMap<>(pace.canarySince());
+        Map<String, Integer> retired = new HashMap<>(pace.retired());
+        java.util.Set<String> freshIds = ids(fresh);
+        boolean[] holding = {false};   // a batch delay or a canary's window: waits the policy asks for, not readiness
         steps.forEach((service, s) -> {
-            if (s instanceof ReplicaPlan.Start start && delayPassed(policy, batchEnded.get(service), nowMs)) {
-                place.put(service, start.indexes().size());
+            if (s instanceof ReplicaPlan.Start start) {
+                if (delayPassed(policy, batchEnded.get(service), nowMs)) place.put(service, start.indexes().size());
+                else holding[0] = true;
             } else if (s instanceof ReplicaPlan.Retire retire) {
                 remove.addAll(retire.containerIds());
                 batchEnded.put(service, nowMs);
+                int older = (int) retire.containerIds().stream().filter(id -> !freshIds.contains(id)).count();
+                if (older > 0) retired.merge(service, older, Integer::sum);
             } else if (s instanceof ReplicaPlan.Hold) {
                 canary.putIfAbsent(service, nowMs);
+                holding[0] = true;
             }
         });
         boolean stepped = !place.isEmpty() || !remove.isEmpty();
-        Pace next = new Pace(stepped ? nowMs : progressAt, nowMs, batchEnded, canary);
+        Pace next = new Pace(stepped || holding[0] ? nowMs : progressAt, nowMs, batchEnded, canary, retired);
         if (!stepped && nowMs - progressAt > timeoutMs) {
             String waiting = fresh.stream().filter(w -> !"running".equals(w.status())).findFirst()
                     .map(w -> "; e.g. " + w.id() + (w.placed() ? " on agent " + w.agentId() : " unplaced")
@@ -130,13 +146,15 @@ public final class ClusterRollout {
                     + timeoutMs / 1000 + " s" + waiting + "; the previous release keeps serving", desired, steps, pace, running,
                     fresh.size() - running, null, false);
         }
-        return new Step(Outcome.WAIT, running + " of " + total + " replicas running", place, remove, next, targets(desired.keySet(), steps, false),
+        return new Step(Outcome.WAIT, running + " of " + total + " replicas running", place, remove, next,
+                targets(desired.keySet(), steps, false, next.retired()),
                 running, 0, null);
     }
 
     private static Step end(Outcome outcome, String message, Map<String, Integer> desired, Map<String, ReplicaPlan.Step> steps, Pace pace,
                             int running, int failed, String failedId, boolean canceled) {
-        return new Step(outcome, message, Map.of(), List.of(), pace, targets(desired.keySet(), steps, canceled), running, failed, failedId);
+        return new Step(outcome, message, Map.of(), List.of(), pace, targets(desired.keySet(), steps, canceled, pace.retired()), running,
+                failed, failedId);
     }
 
     private static boolean held(Pace pace, String service, long holdMs, long nowMs) {
@@ -146,6 +164,16 @@ public final class ClusterRollout {
 
     private static boolean delayPassed(Manifest.Rollout policy, Long batchEndedAt, long nowMs) {
         return batchEndedAt == null || nowMs - batchEndedAt >= policy.delayBetweenBatches() * 1000;
+    }
+
+    /**
+     * The replicas with each replacement folded into the one it replaces while that one is still there (a drained
+     * agent's, or a repair of one that ended): the pair is one replica to the rollout, so a replacement is never
+     * counted twice nor retired as surplus; once its original is gone it is an ordinary replica.
+     */
+    static List<Work> folded(List<Work> replicas) {
+        java.util.Set<String> present = ids(replicas);
+        return replicas.stream().filter(w -> w.replaces() == null || !present.contains(w.replaces())).toList();
     }
 
     /**
@@ -171,18 +199,39 @@ public final class ClusterRollout {
         return out;
     }
 
-    /** One target per service (spec §2.4 shape): ready once its planner is done, failed when a replica failed. */
-    static String targets(java.util.Collection<String> services, Map<String, ReplicaPlan.Step> steps, boolean canceled) {
-        var a = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createArrayNode();
+    /**
+     * One target per service (spec §2.4 shape): ready once its planner is done, failed when a replica failed; yoq's
+     * {@code retired}: how many older replicas of it the rollout removed, recorded with the release so that whichever
+     * leader ends it in failure gives them back.
+     */
+    static String targets(java.util.Collection<String> services, Map<String, ReplicaPlan.Step> steps, boolean canceled,
+                          Map<String, Integer> retired) {
+        var a = JSON.createArrayNode();
         services.forEach(name -> {
             ReplicaPlan.Step s = steps.get(name);
             String state = canceled || s instanceof ReplicaPlan.Failed ? "failed"
                     : s instanceof ReplicaPlan.Done || s instanceof ReplicaPlan.Switch ? "ready" : "starting";
             var t = a.addObject().put("workload_kind", "service").put("workload_name", name).put("state", state);
             if (canceled) t.put("reason", CANCELED_BY_OPERATOR);
+            if (retired.getOrDefault(name, 0) > 0) t.put("retired", retired.get(name));
         });
         return a.toString();
     }
+
+    /** The {@code retired} counts a release's recorded targets hold (none: an empty map). */
+    public static Map<String, Integer> retiredOf(String targetsJson) {
+        Map<String, Integer> out = new HashMap<>();
+        if (targetsJson == null) return out;
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode t : JSON.readTree(targetsJson)) {
+                if (t.path("retired").asInt(0) > 0) out.put(t.path("workload_name").asText(), t.path("retired").asInt());
+            }
+        } catch (java.io.IOException unreadable) {   // recorded by targets() above
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The reason a canceled release's targets carry (spec §7.2 row 29). */
     public static final String CANCELED_BY_OPERATOR = "canceled_by_operator";

@@ -30,20 +30,29 @@ public final class ClusterServiceRows {
     }
 
     public static List<Map<String, Object>> of(List<Serving> apps, List<Work> work) {
+        return of(apps, work, Map.of(), 0);
+    }
+
+    /** {@code samples}: by assignment id, what agents measured; one counts only from the replica's own agent, and fresh at {@code nowMs}. */
+    public static List<Map<String, Object>> of(List<Serving> apps, List<Work> work, Map<String, ReplicaSample> samples, long nowMs) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Serving app : apps) {
             app.desired().forEach((service, desired) -> {
                 List<Work> replicas = work.stream().filter(w -> app.app().equals(w.appName()) && service.equals(w.workloadName())
                         && app.serves(w.releaseId())).toList();
-                out.add(row(app.app(), service, desired, Boolean.TRUE.equals(app.checked().get(service)), replicas));
+                out.add(row(app.app(), service, desired, Boolean.TRUE.equals(app.checked().get(service)), replicas, samples, nowMs));
             });
         }
         return out;
     }
 
-    private static Map<String, Object> row(String app, String service, int desired, boolean checked, List<Work> replicas) {
+    private static Map<String, Object> row(String app, String service, int desired, boolean checked, List<Work> replicas,
+                                           Map<String, ReplicaSample> samples, long nowMs) {
         int running = (int) Math.min(desired, replicas.stream().filter(w -> "running".equals(w.status())).count());
         List<Map<String, Object>> list = new ArrayList<>();
+        double cpu = 0;
+        long memory = 0, uptime = 0;
+        int restarts = 0;
         for (Work w : replicas) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("id", w.id());
@@ -51,6 +60,17 @@ public final class ClusterServiceRows {
             r.put("status", w.status());
             r.put("health", checked ? health(w.status()) : null);
             if (w.reason() != null) r.put("status_reason", w.reason());
+            ReplicaSample s = samples.get(w.id());
+            if ("running".equals(w.status()) && s != null && s.agentId().equals(w.agentId()) && s.freshAt(nowMs)) {
+                long up = s.uptimeSecs() + Math.max(0, nowMs - s.atMs()) / 1000;
+                r.put("cpu_pct", s.cpuPct() == null ? 0.0 : Math.round(s.cpuPct() * 10) / 10.0);
+                r.put("memory_bytes", s.memoryBytes());
+                r.put("uptime_secs", up);
+                cpu += s.cpuPct() == null ? 0 : s.cpuPct();
+                memory += s.memoryBytes();
+                uptime = Math.max(uptime, up);
+                restarts += s.restarts();
+            }
             list.add(r);
         }
         Map<String, Object> row = new LinkedHashMap<>();
@@ -58,12 +78,12 @@ public final class ClusterServiceRows {
         row.put("app", app);
         row.put("status", running >= desired ? "running" : running > 0 ? "degraded" : replicas.stream().anyMatch(Work::live) ? "pending" : "failed");
         row.put("health", checked ? worst(replicas) : null);
-        row.put("cpu_pct", 0.0);
-        row.put("memory_bytes", 0L);
+        row.put("cpu_pct", Math.round(cpu * 10) / 10.0);
+        row.put("memory_bytes", memory);
         row.put("running", running);
         row.put("desired", desired);
-        row.put("uptime_secs", 0L);
-        row.put("restart_count", 0);
+        row.put("uptime_secs", uptime);
+        row.put("restart_count", restarts);
         row.put("alerts", List.of());
         row.put("replicas", list);
         row.put("on_agents", true);

@@ -68,6 +68,8 @@ public class ClusterWork {
     dev.yoq.app.ReleaseSnapshots snapshots;
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
+    @Inject
+    dev.yoq.cluster.AgentSamples samples;
 
     private final SecureRandom random = new SecureRandom();
 
@@ -101,8 +103,10 @@ public class ClusterWork {
                 s.rollout() == null ? 1 : s.rollout().parallelism(), canaryWindowMs(s))));
         Manifest.Rollout policy = dev.yoq.app.RolloutPlan.merge(m.services().stream().map(Manifest.Service::rollout)
                 .filter(java.util.Objects::nonNull).toList());
-        String lastMessage = null;
-        ClusterRollout.Pace pace = ClusterRollout.Pace.startingAt(System.currentTimeMillis());
+        String lastMessage = null, lastTargets = null;
+        ReleaseRecord first = release(releaseId);
+        ClusterRollout.Pace pace = ClusterRollout.Pace.startingAt(System.currentTimeMillis(),   // what it removed before, if taken up
+                first == null ? Map.of() : ClusterRollout.retiredOf(first.getRolloutTargetsJson()));
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
@@ -111,10 +115,20 @@ public class ClusterWork {
                 continue;
             }
             if (em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) {   // down removed its replicas
-                record(releaseId, "failed", "the app was taken down while this release rolled out", ClusterRollout.targets(services.keySet(), Map.of(), true), 0, 0);
+                record(releaseId, "failed", "the app was taken down while this release rolled out", ClusterRollout.targets(services.keySet(), Map.of(), true, Map.of()), 0, 0);
                 return;
             }
             String control = r.getControlState();
+            if ("paused".equals(control)) {   // the app is free meanwhile (an apply supersedes it); the recovery timer follows it once resumed
+                if (r.getMessage() == null || !r.getMessage().startsWith("rollout paused")) {
+                    long running = work(releaseId).stream().filter(w -> w.service() && "running".equals(w.status())).count();
+                    record(releaseId, "in_progress", "rollout paused by operator (" + running + " of "
+                            + services.values().stream().mapToInt(ClusterRollout.Service::replicas).sum() + " replicas running)",
+                            r.getRolloutTargetsJson() == null ? ClusterRollout.targets(services.keySet(), Map.of(), false, Map.of())
+                                    : r.getRolloutTargetsJson(), (int) running, 0);
+                }
+                return;
+            }
             List<Work> replicas = work(null).stream().filter(w -> w.service() && r.getAppName().equals(w.appName())).toList();
             ClusterRollout.Step step = ClusterRollout.next(policy, services, releaseId, replicas, pace, System.currentTimeMillis(),
                     READY_TIMEOUT_MS, control);
@@ -129,23 +143,28 @@ public class ClusterWork {
                     return;
                 }
                 case FAIL -> {
-                    List<String> own = replicas.stream().filter(w -> releaseId.equals(w.releaseId())).map(Work::id).toList();
-                    if (!own.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(own));
-                    int restored = restorePrevious(r);
+                    String previous = previousRelease(r);
+                    // this release's replicas, and what a release superseded mid-rollout left: only the previous one stays
+                    List<String> gone = replicas.stream().filter(w -> !java.util.Objects.equals(previous, w.releaseId())).map(Work::id).toList();
+                    if (!gone.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(gone));
+                    int restored = previous == null ? 0 : restore(previous, step.pace().retired());
                     record(releaseId, "failed", step.message() + (restored == 0 ? "" : " (" + restored + " of its replicas placed again)"),
                             step.targets(), step.running(), step.failed());
                     return;
                 }
-                case PAUSE -> {   // the failed replica goes (on resume the rollout starts another); the apply answers now
-                    bus.submitAsLeader(new Command.RemoveAssignments(List.of(step.failedId())));
+                case PAUSE -> {   // paused first (a next leader must not go on), then the failed replica goes; the apply answers now
                     bus.submitAsLeader(new Command.SetRolloutControl(releaseId, "paused"));
                     record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+                    bus.submitAsLeader(new Command.RemoveAssignments(List.of(step.failedId())));
                     return;
                 }
                 case WAIT -> carryOut(m, releaseId, step);
             }
-            if (!step.message().equals(lastMessage)) record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+            if (!step.message().equals(lastMessage) || !step.targets().equals(lastTargets)) {
+                record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+            }
             lastMessage = step.message();
+            lastTargets = step.targets();
             if (!sleep()) return;
         }
     }
@@ -161,23 +180,27 @@ public class ClusterWork {
         if (!step.remove().isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(step.remove()));
     }
 
-    /**
-     * After a failed release: the previous completed release gets back the replicas the rollout removed, so the app
-     * returns to that release's counts. Returns how many were placed again.
-     */
-    private int restorePrevious(ReleaseRecord failed) {
+    /** The app's newest completed release before {@code r}, whose replicas a failed rollout gives back; null when none. */
+    private String previousRelease(ReleaseRecord r) {
         List<?> ids = em.createNativeQuery("SELECT id FROM deployments WHERE app_name = ?1 AND status = 'completed' AND id <> ?2 "
-                + "ORDER BY created_at DESC, seq DESC").setParameter(1, failed.getAppName()).setParameter(2, failed.getId())
+                + "ORDER BY created_at DESC, seq DESC").setParameter(1, r.getAppName()).setParameter(2, r.getId())
                 .setMaxResults(1).getResultList();
-        if (ids.isEmpty()) return 0;
-        String previous = (String) ids.get(0);
+        return ids.isEmpty() ? null : (String) ids.get(0);
+    }
+
+    /**
+     * After a failed release: the previous release gets back the replicas this rollout removed ({@code retired} per
+     * service), up to its count, and only those (an app taken down before gets none back). Returns how many were
+     * placed again.
+     */
+    private int restore(String previous, Map<String, Integer> retired) {
         Manifest m = snapshots.of(previous);
         if (m == null) return 0;
         List<Work> kept = work(previous).stream().filter(Work::service).toList();
         List<Work> fresh = new ArrayList<>();
         for (Manifest.Service s : m.services()) {
             long have = kept.stream().filter(w -> s.name().equals(w.workloadName())).count();
-            fresh.addAll(replicas(m, s, previous, (int) Math.max(0, s.replicas() - have)));
+            fresh.addAll(replicas(m, s, previous, (int) Math.min(retired.getOrDefault(s.name(), 0), Math.max(0, s.replicas() - have))));
         }
         if (!fresh.isEmpty()) {
             bus.submitAsLeader(new Command.PlaceAssignments(WorkPlan.placeNew(agents(), work(null), fresh, volumeAgents()), List.of(), Map.of(),
@@ -319,7 +342,7 @@ public class ClusterWork {
             }
             serving.add(new ClusterServiceRows.Serving(app, r.getId(), rolling == null ? null : rolling.getId(), desired, checked));
         }
-        return ClusterServiceRows.of(serving, all);
+        return ClusterServiceRows.of(serving, all, samples.all(), System.currentTimeMillis());
     }
 
     @Timeout
@@ -367,8 +390,9 @@ public class ClusterWork {
 
     /** A release in progress that no thread here follows (its leader died, or the apply's thread gave up waiting). */
     private void resumeOrphanedReleases() {
+        // a paused one waits for its resume unfollowed (its app free for an apply that supersedes it, as on a single node)
         for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.status IN ('pending', 'in_progress') "
-                + "ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
+                + "AND r.controlState <> 'paused' ORDER BY r.createdAt, r.seq", ReleaseRecord.class)).getResultList()) {
             if (!rollouts.begin(r.getAppName())) continue;
             LOG.info("release " + r.getId() + " (app " + r.getAppName() + ") followed on this leader");
             try {

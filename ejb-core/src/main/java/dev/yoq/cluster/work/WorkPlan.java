@@ -177,8 +177,11 @@ public final class WorkPlan {
         List<Work> first = new ArrayList<>(), rest = new ArrayList<>();
         Set<String> opened = new HashSet<>();
         for (Work w : requests) {
-            boolean opens = false;
-            for (String v : volumeKeys(w)) opens |= !holders.containsKey(v) && opened.add(v);
+            List<String> keys = volumeKeys(w);
+            // work mounting a volume opened earlier in this pass follows that work's agent; else it opens its new ones
+            boolean follows = keys.stream().anyMatch(opened::contains);
+            boolean opens = !follows && keys.stream().anyMatch(v -> !holders.containsKey(v));
+            if (opens) keys.stream().filter(v -> !holders.containsKey(v)).forEach(opened::add);
             (opens ? first : rest).add(w);
         }
         List<Work> beside = new ArrayList<>(work);

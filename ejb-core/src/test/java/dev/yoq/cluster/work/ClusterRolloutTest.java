@@ -86,7 +86,7 @@ class ClusterRolloutTest {
         Step done = app.poll(ROLLING, t += 500);
         assertThat(done.outcome()).isEqualTo(Outcome.COMPLETE);
         assertThat(done.message()).isEqualTo("all 4 replicas running on agents");
-        assertThat(done.targets()).isEqualTo("[{\"workload_kind\":\"service\",\"workload_name\":\"web\",\"state\":\"ready\"}]");
+        assertThat(done.targets()).isEqualTo("[{\"workload_kind\":\"service\",\"workload_name\":\"web\",\"state\":\"ready\",\"retired\":4}]");
         assertThat(app.count("r2", "running")).isEqualTo(4);
         assertThat(app.count("r1", "running")).isZero();
     }
@@ -228,5 +228,57 @@ class ClusterRolloutTest {
         assertThat(app.poll(ROLLING, 2_000).remove()).hasSize(1);
         assertThat(app.poll(ROLLING, 2_500).outcome()).isEqualTo(Outcome.COMPLETE);
         assertThat(app.replicas).extracting(Work::workloadName).contains("old");
+    }
+
+    @Test
+    void a_repair_or_drain_replacement_counts_as_the_replica_it_replaces_so_the_rollout_neither_retires_it_nor_stalls() {
+        App app = fourOld();
+        Manifest.Rollout slow = new Manifest.Rollout("rolling", 1, 30, "rollback", 0);
+        Work crashed = app.replicas.get(0);
+        app.replicas.set(0, with(crashed, "failed", "exited with code 1"));
+        long t = 0;
+        int placed = 0;
+        for (int pass = 0; pass < 40; pass++) {   // 20 s of polls; the placement pass adds a repair every 10 s
+            if (pass % 20 == 0 && app.replicas.stream().noneMatch(w -> crashed.id().equals(w.replaces()))
+                    && app.replicas.stream().anyMatch(w -> w.id().equals(crashed.id()))) {
+                app.replicas.add(new Work("rep" + pass, "a1", "pending", null, "img", "", 100, 64, "shop", "service", "web", "r1", crashed.id()));
+            }
+            boolean originalThere = app.replicas.stream().anyMatch(w -> w.id().equals(crashed.id()));
+            Step s = app.poll(slow, t += 500);
+            if (originalThere) assertThat(s.remove()).as("a repair beside its original is no surplus").noneMatch(id -> id.startsWith("rep"));
+            placed += s.place().getOrDefault("web", 0);
+            app.allRun();
+        }
+        assertThat(placed).as("the rollout goes on").isPositive();
+    }
+
+    @Test
+    void a_batch_delay_or_a_canary_window_longer_than_the_timeout_does_not_time_the_rollout_out() {
+        App app = fourOld();
+        Manifest.Rollout patient = new Manifest.Rollout("rolling", 1, 600, "rollback", 0);
+        app.poll(patient, 1_000);
+        app.allRun();
+        app.poll(patient, 1_500);   // the first old one retired: the 600 s delay begins
+        for (long t = 2_000; t < 601_500; t += 10_000) assertThat(app.poll(patient, t).outcome()).isEqualTo(Outcome.WAIT);
+        assertThat(app.poll(patient, 601_500).place()).isEqualTo(Map.of("web", 1));
+    }
+
+    @Test
+    void the_older_replicas_a_rollout_removed_are_recorded_with_its_targets_for_whichever_leader_ends_it() {
+        App app = fourOld();
+        long t = 0;
+        Step last = null;
+        for (int batch = 0; batch < 2; batch++) {
+            app.poll(ROLLING, t += 500);
+            app.allRun();
+            last = app.poll(ROLLING, t += 500);
+        }
+        assertThat(last.targets()).contains("\"retired\":2");
+        assertThat(ClusterRollout.retiredOf(last.targets())).isEqualTo(Map.of("web", 2));
+        app.pace = Pace.startingAt(60_000, ClusterRollout.retiredOf(last.targets()));   // a new leader, or a resume
+        Step canceled = app.poll(ROLLING, 60_500, "cancel_requested");
+        assertThat(canceled.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(canceled.pace().retired()).as("what the failure gives back").isEqualTo(Map.of("web", 2));
+        assertThat(ClusterRollout.retiredOf(null)).isEmpty();
     }
 }

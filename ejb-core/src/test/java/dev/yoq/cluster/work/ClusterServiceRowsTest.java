@@ -44,6 +44,24 @@ class ClusterServiceRowsTest {
     }
 
     @Test
+    void a_row_adds_up_the_samples_agents_sent_for_their_own_running_replicas_while_fresh() {
+        var serving = List.of(new ClusterServiceRows.Serving("shop", "r2", Map.of("web", 3), Map.of()));
+        List<Work> work = List.of(w("a", "ag1", "running", "r2"), w("b", "ag2", "running", "r2"), w("c", "ag1", "pending", "r2"),
+                w("d", "ag2", "running", "r2"));
+        long now = 100_000;
+        Map<String, ReplicaSample> samples = Map.of(
+                "a", new ReplicaSample("ag1", 12.5, 10_000_000, 60, 1, now - 2_000),
+                "b", new ReplicaSample("ag2", null, 5_000_000, 600, 0, now - 5_000),
+                "c", new ReplicaSample("ag1", 50.0, 1, 1, 9, now),                      // not running: not counted
+                "d", new ReplicaSample("ag1", 99.0, 1, 1, 9, now));                     // sent by another agent than d's
+        Map<String, Object> row = ClusterServiceRows.of(serving, work, samples, now).get(0);
+        assertThat(row).containsEntry("cpu_pct", 12.5).containsEntry("memory_bytes", 15_000_000L).containsEntry("uptime_secs", 605L)
+                .containsEntry("restart_count", 1);
+        Map<String, Object> stale = ClusterServiceRows.of(serving, work, samples, now + ReplicaSample.FRESH_MS + 5_001).get(0);
+        assertThat(stale).containsEntry("cpu_pct", 0.0).containsEntry("memory_bytes", 0L).containsEntry("uptime_secs", 0L);
+    }
+
+    @Test
     void run_details_carry_env_capabilities_and_the_health_check_with_the_manifests_settings() throws Exception {
         Manifest m = ManifestLoader.parse("""
                 app = "shop"

@@ -100,6 +100,7 @@ public class AgentsResource {
                 or0(body, "memory_used_mb"), (int) or0(body, "containers"), (int) or0(body, "gpu_count"), (int) or0(body, "gpu_used"),
                 healthOf(text(body, "gpu_health")), System.currentTimeMillis());
         String status = agents.heartbeat(h);
+        samples.put(id, replicaSamples(id, body, h.at()));
         if (status == null) return Response.ok(Json.createObjectBuilder().add("status", "ok").build()).build();
         JsonObjectBuilder out = Json.createObjectBuilder().add("status", status).add("peers_count", cluster.peers().size() - 1);
         String leader = cluster.leaderApiAddress();
@@ -248,6 +249,32 @@ public class AgentsResource {
         } catch (ArithmeticException tooBig) {
             return Long.MAX_VALUE;
         }
+    }
+
+    @Inject
+    dev.yoq.cluster.AgentSamples samples;
+
+    /**
+     * yoq's addition to the heartbeat: {@code replicas}, what the agent measured of each replica's container ({@code
+     * id} the assignment, {@code cpu_pct}, {@code memory_bytes}, {@code uptime_secs}, {@code restart_count}); an
+     * entry that is not an object with an id is skipped, numbers are clamped.
+     */
+    static Map<String, dev.yoq.cluster.work.ReplicaSample> replicaSamples(String agentId, JsonObject body, long at) {
+        Map<String, dev.yoq.cluster.work.ReplicaSample> out = new java.util.LinkedHashMap<>();
+        if (!(body.get("replicas") instanceof jakarta.json.JsonArray replicas)) return out;
+        for (JsonValue v : replicas) {
+            if (out.size() >= dev.yoq.cluster.AgentSamples.MAX_PER_AGENT) break;
+            if (!(v instanceof JsonObject r) || !(r.get("id") instanceof JsonString sid) || !sid.getString().matches("[0-9a-f]{1,64}")) continue;
+            Double cpu = r.get("cpu_pct") instanceof JsonNumber n ? Math.max(0, Math.min(n.doubleValue(), 100_000.0)) : null;
+            out.put(sid.getString(), new dev.yoq.cluster.work.ReplicaSample(agentId, cpu, Math.min(or0Long(r, "memory_bytes"), 1L << 50),
+                    Math.min(or0Long(r, "uptime_secs"), 100L * 365 * 86_400), (int) or0(r, "restart_count"), at));
+        }
+        return out;
+    }
+
+    private static long or0Long(JsonObject body, String key) {
+        Long n = number(body, key);
+        return n == null ? 0 : Math.max(0, n);
     }
 
     static long or0(JsonObject body, String key) {
