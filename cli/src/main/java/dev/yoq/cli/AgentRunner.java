@@ -85,6 +85,7 @@ final class AgentRunner {
             containers = localContainers(assignments, agentId);
         } catch (CliException e) {
             problem("cannot run assignments: this node's yoq server: " + e.getMessage());
+            samples = List.of();   // nothing measured now: the heartbeat must not send old figures as new
             return null;
         }
         java.util.Set<String> assigned = new java.util.HashSet<>();

@@ -197,8 +197,13 @@ public class AgentService {
     }
 
     /** The cluster's HTTP routes for every node's yoq-proxy ({@link dev.yoq.cluster.work.ClusterRoutes}), from each app's serving release. */
+    @SuppressWarnings("unchecked")
     public List<dev.yoq.cluster.work.ClusterRoutes.Route> routes() {
-        return dev.yoq.cluster.work.ClusterRoutes.of(servingManifests());
+        Map<String, List<String>> owners = new java.util.HashMap<>();
+        for (Object[] r : (List<Object[]>) em.createNativeQuery("SELECT name, app_name, workload_name FROM cluster_services").getResultList()) {
+            owners.put((String) r[0], List.of((String) r[1], (String) r[2]));
+        }
+        return dev.yoq.cluster.work.ClusterRoutes.of(servingManifests(), owners);
     }
 
     /** Each cluster app's newest completed release's manifest (parsed once, then cached); an unreadable one is left out. */

@@ -39,10 +39,15 @@ final class ClusterVolumeTransitions {
         }
     }
 
-    /** A node registering again under a new agent id, with the WireGuard key it had: it holds its volumes again. */
+    /**
+     * A node registering again under a new agent id, with the WireGuard key it had: it holds its volumes again, but
+     * only those whose holder is gone or offline (a key is public: a registration naming a live node's key must not
+     * draw that node's stateful work away).
+     */
     static void followNode(String agentId, String wgPublicKey, EntityManager em) {
         if (wgPublicKey == null) return;
-        em.createNativeQuery("UPDATE cluster_volumes SET agent_id = ?1 WHERE node_key = ?2").setParameter(1, agentId).setParameter(2, wgPublicKey)
-                .executeUpdate();
+        em.createNativeQuery("UPDATE cluster_volumes SET agent_id = ?1 WHERE node_key = ?2 AND agent_id NOT IN "
+                        + "(SELECT id FROM agents WHERE status IN ('active', 'draining'))")
+                .setParameter(1, agentId).setParameter(2, wgPublicKey).executeUpdate();
     }
 }

@@ -113,9 +113,12 @@ class AgentTransitionsTest {
                 .isEqualTo(2);
         // its node id is free again for the next registrant
         assertThat(apply(agent("cccccccccccc", "10.0.0.7", KEY)).nodeId()).isEqualTo(2);
-        // the forgotten node comes back under a new agent id with its WireGuard key: its volume is its own again
+        // the forgotten node comes back under a new agent id with its WireGuard key: its volume is its own again; a
+        // registration naming the key of a node still active (a's, draining) draws nothing away
         apply(agent("dddddddddddd", "10.0.0.6", keyOf("bbbbbbbbbbbb")));
         assertThat(db.count("SELECT count(*) FROM cluster_volumes WHERE name = 'bbbbbbbbbbbb' AND agent_id = 'dddddddddddd'")).isEqualTo(1);
+        apply(agent("eeeeeeeeeeee", "10.0.0.9", keyOf("aaaaaaaaaaaa")));
+        assertThat(db.count("SELECT count(*) FROM cluster_volumes WHERE name = 'aaaaaaaaaaaa' AND agent_id = 'aaaaaaaaaaaa'")).isEqualTo(1);
     }
 
     @Test

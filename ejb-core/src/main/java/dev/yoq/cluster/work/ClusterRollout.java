@@ -35,7 +35,8 @@ public final class ClusterRollout {
      * What the leader keeps between polls: when the rollout last took a step (its timeout counts from there), when it
      * was last polled (paused time is added to the former), and per service when its last batch ended and when its
      * canary hold began, and how many older replicas of each service it removed (what a failure gives back). A new
-     * leader starts it afresh: its timeout and holds count from the takeover, and it gives back only what it removed.
+     * leader starts it afresh: its timeout and holds count from the takeover; the removed counts it reads back from
+     * the release's recorded targets.
      */
     public record Pace(long progressAt, long polledAt, Map<String, Long> batchEndedAt, Map<String, Long> canarySince,
                        Map<String, Integer> retired) {
@@ -52,6 +53,13 @@ public final class ClusterRollout {
         /** A rollout taken up (by a new leader, after a resume) that had already removed {@code retired} older replicas. */
         public static Pace startingAt(long nowMs, Map<String, Integer> retired) {
             return new Pace(nowMs, nowMs, Map.of(), Map.of(), retired);
+        }
+
+        /** This pace, counting at least {@code recorded} removed replicas per service (what the release's targets say). */
+        public Pace retiredAtLeast(Map<String, Integer> recorded) {
+            Map<String, Integer> merged = new HashMap<>(retired);
+            recorded.forEach((s, n) -> merged.merge(s, n, Math::max));
+            return merged.equals(retired) ? this : new Pace(progressAt, polledAt, batchEndedAt, canarySince, merged);
         }
     }
 
@@ -138,7 +146,7 @@ public final class ClusterRollout {
         });
         boolean stepped = !place.isEmpty() || !remove.isEmpty();
         Pace next = new Pace(stepped || holding[0] ? nowMs : progressAt, nowMs, batchEnded, canary, retired);
-        if (!stepped && nowMs - progressAt > timeoutMs) {
+        if (!stepped && !holding[0] && nowMs - progressAt > timeoutMs) {
             String waiting = fresh.stream().filter(w -> !"running".equals(w.status())).findFirst()
                     .map(w -> "; e.g. " + w.id() + (w.placed() ? " on agent " + w.agentId() : " unplaced")
                             + (w.reason() == null ? "" : " (" + w.reason() + ")")).orElse("");

@@ -23,14 +23,23 @@ public final class ClusterRoutes {
     /** One cluster service the edge can send to: {@code <app>-<service>}, its container port and routes (a JSON array). */
     public record Route(String name, String app, String workload, int port, @JsonProperty("http_routes") String httpRoutes) {}
 
-    /** Every service of each app's serving release (app → manifest) that has a port, in app and manifest order. */
-    public static List<Route> of(Map<String, Manifest> serving) {
+    /**
+     * Every service of each app's serving release (app → manifest) that has a port and owns its cluster VIP ({@code
+     * owners}: each {@code <app>-<service>} name with the app and service whose VIP row it is, so that of two apps
+     * whose names meet, app {@code a-b} with service {@code c} and app {@code a} with {@code b-c}, only the VIP's owner
+     * is routed, to its own replicas), in app and manifest order. What no node would take (routes over
+     * {@link #MAX_ROUTES_JSON}, more than {@link #MAX_SERVICES}) is left out, not sent to be refused whole.
+     */
+    public static List<Route> of(Map<String, Manifest> serving, Map<String, List<String>> owners) {
         List<Route> out = new ArrayList<>();
         serving.forEach((app, m) -> {
             for (Manifest.Service s : m.services()) {
-                // a name no node can take (an app name with '_' or '.') has no cluster VIP either (ClusterVips)
-                if (s.ports().isEmpty() || !NetworkPolicy.NAME.matcher(app + "-" + s.name()).matches()) continue;
-                out.add(new Route(app + "-" + s.name(), app, s.name(), (int) s.ports().get(0).containerPort(), AppSnapshot.routesJson(s.httpRoutes())));
+                String name = app + "-" + s.name();
+                if (s.ports().isEmpty() || !List.of(app, s.name()).equals(owners.get(name)) || out.size() >= MAX_SERVICES) continue;
+                if (!NetworkPolicy.NAME.matcher(name).matches()) continue;   // no node takes it (nor its VIP: ClusterVips)
+                String routes = AppSnapshot.routesJson(s.httpRoutes());
+                if (routes.length() > MAX_ROUTES_JSON) continue;
+                out.add(new Route(name, app, s.name(), (int) s.ports().get(0).containerPort(), routes));
             }
         });
         return out;
@@ -43,6 +52,7 @@ public final class ClusterRoutes {
         for (int i = 0; i < routes.size(); i++) {
             Route r = routes.get(i);
             String at = "[" + i + "]";
+            if (r == null) throw new IllegalArgumentException(at + ": not a route");
             if (r.name() == null || !NetworkPolicy.NAME.matcher(r.name()).matches() || !names.add(r.name())) {
                 throw new IllegalArgumentException(at + ".name: " + r.name() + " is not a service name (or is listed twice)");
             }

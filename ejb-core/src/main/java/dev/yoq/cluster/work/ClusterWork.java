@@ -104,9 +104,7 @@ public class ClusterWork {
         Manifest.Rollout policy = dev.yoq.app.RolloutPlan.merge(m.services().stream().map(Manifest.Service::rollout)
                 .filter(java.util.Objects::nonNull).toList());
         String lastMessage = null, lastTargets = null;
-        ReleaseRecord first = release(releaseId);
-        ClusterRollout.Pace pace = ClusterRollout.Pace.startingAt(System.currentTimeMillis(),   // what it removed before, if taken up
-                first == null ? Map.of() : ClusterRollout.retiredOf(first.getRolloutTargetsJson()));
+        ClusterRollout.Pace pace = ClusterRollout.Pace.startingAt(System.currentTimeMillis());
         while (true) {
             ReleaseRecord r = release(releaseId);
             if (r == null || !List.of("pending", "in_progress").contains(r.getStatus()) || !cluster.leads()) return;
@@ -114,6 +112,8 @@ public class ClusterWork {
                 sleep();
                 continue;
             }
+            // what the rollout removed so far, as recorded (by an earlier leader, before a pause) or counted here
+            pace = pace.retiredAtLeast(ClusterRollout.retiredOf(r.getRolloutTargetsJson()));
             if (em.find(dev.yoq.model.AppDownRecord.class, r.getAppName(), FreshReads.FIND) != null) {   // down removed its replicas
                 record(releaseId, "failed", "the app was taken down while this release rolled out", ClusterRollout.targets(services.keySet(), Map.of(), true, Map.of()), 0, 0);
                 return;
@@ -143,13 +143,15 @@ public class ClusterWork {
                     return;
                 }
                 case FAIL -> {
+                    // the previous release's lost replicas placed first (placing again is bounded by its count, so a next
+                    // leader doing it again adds none), then the verdict, then this release's replicas and what a
+                    // release superseded mid-rollout left go: only the previous one stays
                     String previous = previousRelease(r);
-                    // this release's replicas, and what a release superseded mid-rollout left: only the previous one stays
-                    List<String> gone = replicas.stream().filter(w -> !java.util.Objects.equals(previous, w.releaseId())).map(Work::id).toList();
-                    if (!gone.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(gone));
-                    int restored = previous == null ? 0 : restore(previous, step.pace().retired());
+                    int restored = previous == null ? 0 : restore(previous, retiredSince(r, previous, step.pace().retired()));
                     record(releaseId, "failed", step.message() + (restored == 0 ? "" : " (" + restored + " of its replicas placed again)"),
                             step.targets(), step.running(), step.failed());
+                    List<String> gone = replicas.stream().filter(w -> !java.util.Objects.equals(previous, w.releaseId())).map(Work::id).toList();
+                    if (!gone.isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(gone));
                     return;
                 }
                 case PAUSE -> {   // paused first (a next leader must not go on), then the failed replica goes; the apply answers now
@@ -158,13 +160,16 @@ public class ClusterWork {
                     bus.submitAsLeader(new Command.RemoveAssignments(List.of(step.failedId())));
                     return;
                 }
-                case WAIT -> carryOut(m, releaseId, step);
+                case WAIT -> {
+                    // recorded before it is carried out: the count of removed replicas must never trail the removals
+                    if (!step.message().equals(lastMessage) || !step.targets().equals(lastTargets)) {
+                        record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
+                    }
+                    lastMessage = step.message();
+                    lastTargets = step.targets();
+                    carryOut(m, releaseId, step);
+                }
             }
-            if (!step.message().equals(lastMessage) || !step.targets().equals(lastTargets)) {
-                record(releaseId, "in_progress", step.message(), step.targets(), step.running(), step.failed());
-            }
-            lastMessage = step.message();
-            lastTargets = step.targets();
             if (!sleep()) return;
         }
     }
@@ -178,6 +183,21 @@ public class ClusterWork {
                     System.currentTimeMillis()));
         }
         if (!step.remove().isEmpty()) bus.submitAsLeader(new Command.RemoveAssignments(step.remove()));
+    }
+
+    /**
+     * The older replicas removed since {@code previous} completed, per service: by this rollout ({@code own}) and by
+     * the releases it superseded (each recorded its count with its targets), which a failure gives back.
+     */
+    private Map<String, Integer> retiredSince(ReleaseRecord failed, String previous, Map<String, Integer> own) {
+        Map<String, Integer> out = new java.util.HashMap<>(own);
+        ReleaseRecord p = release(previous);
+        for (ReleaseRecord r : FreshReads.fresh(em.createQuery("SELECT r FROM ReleaseRecord r WHERE r.appName = :a AND r.status = 'superseded' "
+                + "AND r.createdAt >= :t", ReleaseRecord.class).setParameter("a", failed.getAppName())
+                .setParameter("t", p == null ? Long.MAX_VALUE : p.getCreatedAt())).getResultList()) {
+            if (!r.getId().equals(failed.getId())) ClusterRollout.retiredOf(r.getRolloutTargetsJson()).forEach((s, n) -> out.merge(s, n, Integer::sum));
+        }
+        return out;
     }
 
     /** The app's newest completed release before {@code r}, whose replicas a failed rollout gives back; null when none. */

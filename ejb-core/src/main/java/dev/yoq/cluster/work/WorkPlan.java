@@ -167,35 +167,49 @@ public final class WorkPlan {
 
     /**
      * Places {@code requests} beside {@code work} (less {@code gone}): each placed request's node into {@code nodes},
-     * each unplaced one's reason into {@code why}. Work mounting a local volume goes to the agent that holds it; of
-     * the work mounting a volume nobody holds yet, the first is placed on its own, and its agent then holds the
-     * volume for the rest of this pass.
+     * each unplaced one's reason into {@code why}. Work mounting a local volume goes to the agent that holds it. Work
+     * whose volumes overlap (p mounts x, q x and y, r y) must share an agent, so the volumes are joined into groups:
+     * a group with a held volume is held by that agent, and otherwise the first of its work to be placed decides the
+     * agent for the whole group. Such work is placed one request at a time; the rest in one scheduler run after.
      */
     private static void place(List<AgentView> agents, List<Work> work, Set<String> gone, List<Work> requests, Map<String, String> volumeAgents,
                               Map<String, String> nodes, Map<String, String> why) {
         Map<String, String> holders = new HashMap<>(volumeAgents);
-        List<Work> first = new ArrayList<>(), rest = new ArrayList<>();
-        Set<String> opened = new HashSet<>();
+        Map<String, String> root = new HashMap<>();   // union-find over the volumes the requests mount
         for (Work w : requests) {
             List<String> keys = volumeKeys(w);
-            // work mounting a volume opened earlier in this pass follows that work's agent; else it opens its new ones
-            boolean follows = keys.stream().anyMatch(opened::contains);
-            boolean opens = !follows && keys.stream().anyMatch(v -> !holders.containsKey(v));
-            if (opens) keys.stream().filter(v -> !holders.containsKey(v)).forEach(opened::add);
-            (opens ? first : rest).add(w);
-        }
-        List<Work> beside = new ArrayList<>(work);
-        if (!first.isEmpty()) {
-            schedule(capacities(agents, beside, gone), first, holders, nodes, why);
-            for (Work w : first) {
-                String node = nodes.get(w.id());
-                if (node == null) continue;
-                volumeKeys(w).forEach(v -> holders.putIfAbsent(v, node));
-                beside.add(new Work(w.id(), node, "pending", null, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(), w.appName(),
-                        w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), w.requiredLabels(), w.details()));   // takes its room
+            for (String k : keys) {
+                root.putIfAbsent(k, k);
+                root.put(find(root, k), find(root, keys.get(0)));
             }
         }
-        schedule(capacities(agents, beside, gone), rest, holders, nodes, why);
+        Map<String, List<String>> groups = new HashMap<>();
+        root.keySet().forEach(k -> groups.computeIfAbsent(find(root, k), g -> new ArrayList<>()).add(k));
+        for (List<String> group : groups.values()) {   // a group with one holder: all of it is that agent's
+            Set<String> held = new HashSet<>();
+            group.forEach(k -> { if (holders.containsKey(k)) held.add(holders.get(k)); });
+            if (held.size() == 1) group.forEach(k -> holders.putIfAbsent(k, held.iterator().next()));
+        }
+        List<Work> beside = new ArrayList<>(work), plain = new ArrayList<>();
+        for (Work w : requests) {
+            List<String> keys = volumeKeys(w);
+            if (keys.isEmpty()) {
+                plain.add(w);
+                continue;
+            }
+            schedule(capacities(agents, beside, gone), List.of(w), holders, nodes, why);
+            String node = nodes.get(w.id());
+            if (node == null) continue;
+            groups.get(find(root, keys.get(0))).forEach(v -> holders.putIfAbsent(v, node));
+            beside.add(new Work(w.id(), node, "pending", null, w.image(), w.command(), w.cpuLimit(), w.memoryLimitMb(), w.appName(),
+                    w.workloadKind(), w.workloadName(), w.releaseId(), w.replaces(), w.requiredLabels(), w.details()));   // takes its room
+        }
+        schedule(capacities(agents, beside, gone), plain, holders, nodes, why);
+    }
+
+    private static String find(Map<String, String> root, String k) {
+        while (!root.get(k).equals(k)) k = root.get(k);
+        return k;
     }
 
     /** One scheduler run, each request held to the agent of the local volumes it mounts. */

@@ -35,12 +35,27 @@ class ClusterRoutesTest {
 
     @Test
     void every_service_with_a_port_is_listed_with_its_container_port_and_routes() throws Exception {
-        List<ClusterRoutes.Route> routes = ClusterRoutes.of(Map.of("shop", shop()));
+        List<ClusterRoutes.Route> routes = ClusterRoutes.of(Map.of("shop", shop()), OWNERS);
         assertThat(routes).extracting(ClusterRoutes.Route::name).containsExactly("shop-api", "shop-canary");
         assertThat(routes.get(0).port()).isEqualTo(8080);
         assertThat(routes.get(0).httpRoutes()).contains("\"host\":\"shop.example\"").contains("\"path_prefix\":\"/api\"");
         assertThat(routes.get(1).httpRoutes()).isEqualTo("[]");
-        assertThat(ClusterRoutes.of(Map.of("my_shop", shop()))).as("a name no node takes").isEmpty();
+        assertThat(ClusterRoutes.of(Map.of("my_shop", shop()), OWNERS)).as("no VIP of its own: not routed").isEmpty();
+        assertThat(ClusterRoutes.of(Map.of("my_shop", shop()), Map.of("my_shop-api", List.of("my_shop", "api"))))
+                .as("a name no node takes").isEmpty();
+    }
+
+    /** The VIP rows' owners: shop's services. */
+    static final Map<String, List<String>> OWNERS = Map.of("shop-api", List.of("shop", "api"), "shop-canary", List.of("shop", "canary"),
+            "shop-worker", List.of("shop", "worker"));
+
+    @Test
+    void of_two_apps_whose_names_meet_only_the_vips_owner_is_routed() throws Exception {
+        Manifest a = ManifestLoader.parse("app = \"a\"\n[service.b-c]\nimage = \"r/x:1\"\nports = [\"81:80\"]\n", "m.toml", "x", k -> null).manifest();
+        Manifest ab = ManifestLoader.parse("app = \"a-b\"\n[service.c]\nimage = \"r/x:1\"\nports = [\"82:80\"]\n", "m.toml", "x", k -> null).manifest();
+        List<ClusterRoutes.Route> routes = ClusterRoutes.of(new java.util.TreeMap<>(Map.of("a", a, "a-b", ab)), Map.of("a-b-c", List.of("a-b", "c")));
+        assertThat(routes).singleElement().satisfies(r -> assertThat(r.app()).isEqualTo("a-b"));
+        assertThat(ClusterRoutes.checked(routes)).hasSize(1);
     }
 
     @Test
@@ -54,11 +69,12 @@ class ClusterRoutesTest {
                 .hasMessageContaining("[0].http_routes: not an array");
         assertThatThrownBy(() -> ClusterRoutes.checked(List.of(new ClusterRoutes.Route("shop-api", "shop", "api", 80, "[]"),
                 new ClusterRoutes.Route("shop-api", "shop", "api", 80, "[]")))).hasMessageContaining("[1].name");
+        assertThatThrownBy(() -> ClusterRoutes.checked(java.util.Arrays.asList((ClusterRoutes.Route) null))).hasMessageContaining("[0]: not a route");
     }
 
     @Test
     void the_proxy_routes_to_the_replicas_on_other_nodes_and_a_nodes_own_service_keeps_its_name() throws Exception {
-        List<ClusterRoutes.Route> routes = ClusterRoutes.of(Map.of("shop", shop()));
+        List<ClusterRoutes.Route> routes = ClusterRoutes.of(Map.of("shop", shop()), OWNERS);
         ServiceRecord own = new ServiceRecord("shop-canary", "shop", "canary", "10.253.0.2", 1);
         List<ServiceRecord> services = new java.util.ArrayList<>(List.of(own));
         services.addAll(ProxyConfigs.clusterServices(routes, services));

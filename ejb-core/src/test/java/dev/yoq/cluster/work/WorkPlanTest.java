@@ -238,4 +238,23 @@ class WorkPlanTest {
                 .satisfies(a -> assertThat(a.agentId()).isEmpty());
         assertThat(drain.removed()).isEmpty();
     }
+
+    static Work mounting(String id, String... volumes) {
+        StringBuilder json = new StringBuilder("{\"volumes\":[");
+        for (int i = 0; i < volumes.length; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(volumes[i]).append("\",\"target\":\"/").append(volumes[i])
+                    .append("\",\"driver\":\"local\"}");
+        }
+        return new Work(id, "", "pending", null, "reg/db:1", "", 100, 64, "shop", "service", "s" + id, "r1", null, Map.of(), json + "]}");
+    }
+
+    @Test
+    void work_whose_new_volumes_overlap_lands_on_one_agent_however_the_overlap_runs() {
+        List<AgentView> agents = List.of(agent("a1", NodeStatus.ACTIVE), agent("a2", NodeStatus.ACTIVE), agent("a3", NodeStatus.ACTIVE));
+        for (int round = 0; round < 5; round++) {   // p mounts x, q x and y, r y: all three must share an agent
+            List<Command.NewAssignment> placed = WorkPlan.placeNew(agents, List.of(), List.of(mounting("p" + round, "x"),
+                    mounting("r" + round, "y"), mounting("q" + round, "x", "y")), Map.of());
+            assertThat(placed).extracting(Command.NewAssignment::agentId).as(placed.toString()).doesNotContain("").containsOnly(placed.get(0).agentId());
+        }
+    }
 }

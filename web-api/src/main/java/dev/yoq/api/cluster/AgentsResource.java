@@ -100,7 +100,7 @@ public class AgentsResource {
                 or0(body, "memory_used_mb"), (int) or0(body, "containers"), (int) or0(body, "gpu_count"), (int) or0(body, "gpu_used"),
                 healthOf(text(body, "gpu_health")), System.currentTimeMillis());
         String status = agents.heartbeat(h);
-        samples.put(id, replicaSamples(id, body, h.at()));
+        if (status != null) samples.put(id, replicaSamples(id, body, h.at()), h.at());   // a registered agent's only
         if (status == null) return Response.ok(Json.createObjectBuilder().add("status", "ok").build()).build();
         JsonObjectBuilder out = Json.createObjectBuilder().add("status", status).add("peers_count", cluster.peers().size() - 1);
         String leader = cluster.leaderApiAddress();
@@ -156,7 +156,7 @@ public class AgentsResource {
     @Path("{id}/services")
     @Operation(summary = "The cluster's services with their VIPs and running replicas (cluster only)")
     public Response services(@PathParam("id") String id) {
-        Response bad = checked(id);
+        Response bad = known(id);   // the whole cluster's table: for a registered agent (or the API token) only
         if (bad != null) return bad;
         JsonArrayBuilder out = Json.createArrayBuilder();
         for (dev.yoq.node.protocol.ServiceVip s : agents.services()) {
@@ -178,7 +178,7 @@ public class AgentsResource {
     @Path("{id}/policies")
     @Operation(summary = "The cluster's network policies, [{source, target, action}] (cluster only)")
     public Response policies(@PathParam("id") String id) {
-        Response bad = checked(id);
+        Response bad = known(id);   // the whole cluster's table: for a registered agent (or the API token) only
         if (bad != null) return bad;
         JsonArrayBuilder out = Json.createArrayBuilder();
         policies.list().forEach(p -> out.add(Json.createObjectBuilder().add("source", p.source()).add("target", p.target()).add("action", p.action())));
@@ -193,7 +193,7 @@ public class AgentsResource {
     @Path("{id}/routes")
     @Operation(summary = "The cluster's services the edge can route to: [{name, app, workload, port, http_routes}] (cluster only)")
     public Response routes(@PathParam("id") String id) {
-        Response bad = checked(id);
+        Response bad = known(id);   // the whole cluster's table: for a registered agent (or the API token) only
         if (bad != null) return bad;
         JsonArrayBuilder out = Json.createArrayBuilder();
         agents.routes().forEach(r -> out.add(Json.createObjectBuilder().add("name", r.name()).add("app", r.app()).add("workload", r.workload())
