@@ -88,8 +88,6 @@ public final class WireguardOverlay {
     private record Carried(List<String> prefixes, long readAt) {}
 
     private static final long CARRIED_FOR_NS = 10_000_000_000L;
-    /** After a failed read of the routes, the next read is tried this soon. */
-    private static final long RETRY_NS = 1_000_000_000L;
     private volatile Carried carried;
 
     /**
@@ -101,16 +99,14 @@ public final class WireguardOverlay {
     public boolean carries(String address) {
         Carried c = carried;
         if (c == null || System.nanoTime() - c.readAt() > CARRIED_FOR_NS) {
+            List<String> prefixes;
             try {
-                List<String> read = exists() ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface),
-                        "read the routes"))) : List.of();
-                // none (no interface, or none seen this once): looked at again in a second, not held for the period
-                c = new Carried(read, read.isEmpty() ? System.nanoTime() - CARRIED_FOR_NS + RETRY_NS : System.nanoTime());
+                prefixes = exists() ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")))
+                        : List.of();
             } catch (IOException | RuntimeException e) {
-                // a read that failed (an ip command under load) says nothing of the routes: keep the last ones read and
-                // try again in a second, rather than drop every other node's replica for the whole period
-                c = new Carried(c == null ? List.of() : c.prefixes(), System.nanoTime() - CARRIED_FOR_NS + RETRY_NS);
+                prefixes = List.of();
             }
+            c = new Carried(prefixes, System.nanoTime());
             carried = c;
         }
         for (String p : c.prefixes()) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
