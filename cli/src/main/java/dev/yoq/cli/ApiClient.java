@@ -83,7 +83,12 @@ public class ApiClient {
         return ok(send("DELETE", path, null, true));
     }
 
-    private Reply ok(Reply reply) {
+    /** DELETE without failing on non-2xx: the caller words the refusal (e.g. {@code secret not found: NAME}). */
+    public Reply probeDelete(String path) {
+        return send("DELETE", path, null, true);
+    }
+
+    Reply ok(Reply reply) {
         if (reply.status() / 100 == 2) {
             return reply;
         }

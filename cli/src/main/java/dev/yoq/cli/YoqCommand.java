@@ -48,6 +48,9 @@ public class YoqCommand implements Callable<Integer> {
         c.put("nodes", ClusterCommands.Nodes.class);
         c.put("drain", ClusterCommands.Drain.class);
         c.put("cert", CertCommands.class);
+        c.put("secret", SecretCommands.class);
+        c.put("token", TokenCommands.class);
+        c.put("audit", AuditCommand.class);
         c.put("metrics", MetricsCommand.class);
         c.put("doctor", DoctorCommand.class);
         c.put("upgrade", UpgradeCommand.class);

@@ -39,6 +39,9 @@ public class AppService {
 
     @PersistenceContext(unitName = "yoq")
     EntityManager em;
+    @EJB
+    dev.yoq.security.SecretService secrets;
+
     @Inject
     CommandBus bus;
     @EJB
@@ -87,12 +90,32 @@ public class AppService {
         return m;
     }
 
+    /** A workload naming a secret the store does not hold is refused before the release starts, naming both. */
+    private void missingSecrets(Manifest m) {
+        List<String> missing = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<String, Manifest.Common> check = (what, c) -> {
+            for (String name : c.secrets()) if (!secrets.exists(name)) missing.add(what + ".secrets: " + name);
+            for (String e : c.envSecrets()) {
+                String name = e.substring(e.indexOf('=') + 1);
+                if (!secrets.exists(name)) missing.add(what + ".env_secrets: " + name);
+            }
+        };
+        m.services().forEach(s -> check.accept("service." + s.name(), s.common()));
+        m.workers().forEach(w -> check.accept("worker." + w.name(), w.common()));
+        m.crons().forEach(c -> check.accept("cron." + c.name(), c.common()));
+        if (!missing.isEmpty()) {
+            throw new AppException(AppException.Kind.INVALID, "secret not found: " + String.join("; ", missing)
+                    + " (store it first: yoq secret set NAME)");
+        }
+    }
+
     private Release apply(Manifest m, String trigger, String source, String actor) {
         if (m.services().isEmpty() && m.workers().isEmpty() && m.crons().isEmpty() && m.trainingJobs().isEmpty()) {
             throw new AppException(AppException.Kind.INVALID, "no services to deploy");
         }
         // the longest replica name must fit before anything is recorded
         m.services().forEach(s -> AppWorkloads.replicaName(m.appName(), s.name(), s.replicas(), "000000000000"));
+        missingSecrets(m);
         if (cluster.clustered()) {
             ClusterApps.check(m);
             // the spec refuses only services without agents: workers and crons wait for an agent when they run

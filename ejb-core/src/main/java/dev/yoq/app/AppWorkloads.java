@@ -76,7 +76,7 @@ public final class AppWorkloads {
         RunRequest r = request(app, s.name(), s.common(), List.of(), s.restart(), (long) s.memoryLimitMb() << 20, s.cpuLimit(), volumes);
         String name = replicaName(app, s.name(), index, releaseId);
         return new RunRequest(r.target(), r.command(), name, r.env(), r.volumes(), r.ports(), r.memoryBytes(), r.pids(), r.cpuWeight(),
-                r.cpus(), r.restart(), r.network(), r.userNamespace(), r.capAdd(), r.capDrop());
+                r.cpus(), r.restart(), r.network(), r.userNamespace(), r.capAdd(), r.capDrop(), r.secrets(), r.envSecrets());
     }
 
     public static String replicaName(String app, String service, int index, String releaseId) {
@@ -117,6 +117,6 @@ public final class AppWorkloads {
             mounts.add(new RunRequest.Volume(source, m.target(), m.readOnly()));
         }
         return new RunRequest(c.image(), c.command(), containerName(app, name), c.env(), mounts, ports, memoryBytes, null,
-                null, cpuMillis / 1000.0, restart, true, c.userns() ? Boolean.TRUE : null, c.capAdd(), c.capDrop());
+                null, cpuMillis / 1000.0, restart, true, c.userns() ? Boolean.TRUE : null, c.capAdd(), c.capDrop(), c.secrets(), c.envSecrets());
     }
 }

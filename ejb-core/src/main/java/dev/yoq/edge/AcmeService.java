@@ -88,8 +88,13 @@ public class AcmeService {
 
     /** Obtains a certificate for {@code domain} with the request's settings (defaults for the rest) and stores it. */
     public Result provision(String domain, AcmeRequest request) {
+        return provision(domain, request, CertificateService.ACTOR);
+    }
+
+    /** {@link #provision(String, AcmeRequest)}, audited as {@code actor}. */
+    public Result provision(String domain, AcmeRequest request, String actor) {
         String d = CertificateService.domainOrInvalid(domain);
-        return run(d, resolve(d, request, null), CertificateService.ACTOR, "certificate_provision");
+        return run(d, resolve(d, request, null), actor, "certificate_provision");
     }
 
     /**
@@ -101,7 +106,7 @@ public class AcmeService {
     }
 
     /** {@link #renew(String, AcmeRequest)} for {@code actor}: the API's user, or the renewal timer ({@code local}). */
-    private Result renew(String domain, AcmeRequest request, String actor) {
+    public Result renew(String domain, AcmeRequest request, String actor) {
         String d = CertificateService.domainOrInvalid(domain);
         if (certificates.list().stream().noneMatch(c -> c.domain().equals(d))) {
             throw new CertificateStoreException(CertificateStoreException.Kind.NOT_FOUND, "certificate not found: " + d

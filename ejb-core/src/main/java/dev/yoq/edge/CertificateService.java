@@ -59,6 +59,11 @@ public class CertificateService {
      * Refused (INVALID, the message says why) when the PEMs do not make a valid, unexpired pair for the domain.
      */
     public CertificatePem.Checked install(String domain, String certPem, String keyPem) {
+        return install(domain, certPem, keyPem, ACTOR);
+    }
+
+    /** {@link #install(String, String, String)}, audited as {@code actor}. */
+    public CertificatePem.Checked install(String domain, String certPem, String keyPem, String actor) {
         CertificatePem.Checked c;
         try {
             c = CertificatePem.check(domain, certPem, keyPem, Instant.now());
@@ -67,7 +72,7 @@ public class CertificateService {
         }
         long at = System.currentTimeMillis();
         bus.submit(new Command.PutCertificate(c.domain(), c.certPem(), c.keyPem(), c.notAfter(), CertificateRecord.MANUAL, at));
-        bus.submit(new Command.RecordAudit(ACTOR, "certificate_install", c.domain(), "ok", at));
+        bus.submit(new Command.RecordAudit(actor, "certificate_install", c.domain(), "ok", at));
         return c;
     }
 
@@ -106,9 +111,14 @@ public class CertificateService {
 
     /** Removes the domain's certificate; false when it has none. A name that is not a domain is INVALID. */
     public boolean remove(String domain) {
+        return remove(domain, ACTOR);
+    }
+
+    /** {@link #remove(String)}, audited as {@code actor}. */
+    public boolean remove(String domain, String actor) {
         String d = domainOrInvalid(domain);
         boolean removed = bus.submit(new Command.RemoveCertificate(d));
-        if (removed) bus.submit(new Command.RecordAudit(ACTOR, "certificate_remove", d, "ok", System.currentTimeMillis()));
+        if (removed) bus.submit(new Command.RecordAudit(actor, "certificate_remove", d, "ok", System.currentTimeMillis()));
         return removed;
     }
 

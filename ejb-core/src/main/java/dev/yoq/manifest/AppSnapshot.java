@@ -207,6 +207,8 @@ public final class AppSnapshot {
         if (!c.capAdd().isEmpty()) strings(o, "cap_add", c.capAdd());
         if (!c.capDrop().isEmpty()) strings(o, "cap_drop", c.capDrop());
         if (c.userns()) o.put("userns", true);
+        if (!c.secrets().isEmpty()) strings(o, "secrets", c.secrets());          // names only: a value never enters a snapshot
+        if (!c.envSecrets().isEmpty()) strings(o, "env_secrets", c.envSecrets());
         if (!service) {
             strings(o, "env", c.env());
             optional(o, "working_dir", c.workingDir());

@@ -27,10 +27,18 @@ public record Manifest(String appName, List<Service> services, List<Worker> work
      * {@code dev.yoq.node.protocol.Capabilities}); {@code userns} runs container root as an unprivileged host uid.
      */
     public record Common(String image, List<String> command, List<String> env, List<Mount> volumes,
-                         String workingDir, List<String> capAdd, List<String> capDrop, boolean userns) {
+                         String workingDir, List<String> capAdd, List<String> capDrop, boolean userns,
+                         List<String> secrets, List<String> envSecrets) {
         public Common {
             capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
             capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+            secrets = secrets == null ? List.of() : List.copyOf(secrets);
+            envSecrets = envSecrets == null ? List.of() : List.copyOf(envSecrets);
+        }
+
+        public Common(String image, List<String> command, List<String> env, List<Mount> volumes,
+                      String workingDir, List<String> capAdd, List<String> capDrop, boolean userns) {
+            this(image, command, env, volumes, workingDir, capAdd, capDrop, userns, List.of(), List.of());
         }
 
         public Common(String image, List<String> command, List<String> env, List<Mount> volumes, String workingDir) {
@@ -39,7 +47,7 @@ public record Manifest(String appName, List<Service> services, List<Worker> work
 
         /** The same workload with other mounts and image (paths made absolute). */
         public Common with(String otherImage, List<Mount> otherVolumes) {
-            return new Common(otherImage, command, env, otherVolumes, workingDir, capAdd, capDrop, userns);
+            return new Common(otherImage, command, env, otherVolumes, workingDir, capAdd, capDrop, userns, secrets, envSecrets);
         }
     }
 

@@ -66,7 +66,8 @@ final class ManifestReader {
         }
         Boolean userns = t.bool("userns");
         return new Common(t.string("image"), t.stringsOrEmpty("command"), t.stringsOrEmpty("env"), mounts,
-                t.string("working_dir"), t.stringsOrEmpty("cap_add"), t.stringsOrEmpty("cap_drop"), Boolean.TRUE.equals(userns));
+                t.string("working_dir"), t.stringsOrEmpty("cap_add"), t.stringsOrEmpty("cap_drop"), Boolean.TRUE.equals(userns),
+                t.stringsOrEmpty("secrets"), t.stringsOrEmpty("env_secrets"));
     }
 
     /** Split at the first ':'; an optional trailing :ro / :rw sets the mode (read-write by default). */

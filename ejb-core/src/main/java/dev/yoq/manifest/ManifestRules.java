@@ -81,6 +81,7 @@ public final class ManifestRules {
                 error("InvalidEnvVar", path + ".env", "'" + e + "' is not KEY=VALUE");
             }
         }
+        secrets(path, c);
         for (Mount mount : c.volumes()) {
             if (!mount.target().startsWith("/")) {
                 error("InvalidVolumeMount", path + ".volumes", "target '" + mount.target() + "' must be an absolute path");
@@ -88,6 +89,31 @@ public final class ManifestRules {
             if (mount.kind().equals("bind") && (mount.source().contains("/../") || mount.source().endsWith("/.."))
                     && mount.source().startsWith("/")) {
                 error("InvalidVolumeMount", path + ".volumes", "source '" + mount.source() + "' must not contain '..'");
+            }
+        }
+    }
+
+    static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    /** {@code secrets = ["name"]} (files under /run/secrets) and {@code env_secrets = ["VAR=name"]}: names only, checked here. */
+    private void secrets(String path, Common c) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : c.secrets()) {
+            if (!SECRET_NAME.matcher(name).matches()) {
+                error("InvalidSecret", path + ".secrets", "'" + name + "' is not a secret name (1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)");
+            } else if (!seen.add(name)) {
+                error("InvalidSecret", path + ".secrets", "'" + name + "' is listed twice");
+            }
+        }
+        java.util.Set<String> vars = new java.util.HashSet<>();
+        for (String entry : c.envSecrets()) {
+            int eq = entry.indexOf('=');
+            String var = eq < 0 ? entry : entry.substring(0, eq);
+            if (eq <= 0 || !ENV_NAME.matcher(var).matches() || !SECRET_NAME.matcher(entry.substring(eq + 1)).matches()) {
+                error("InvalidSecret", path + ".env_secrets", "'" + entry + "' is not VAR=secret-name");
+            } else if (!vars.add(var)) {
+                error("InvalidSecret", path + ".env_secrets", "variable " + var + " is given twice");
             }
         }
     }

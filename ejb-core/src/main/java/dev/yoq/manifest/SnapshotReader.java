@@ -71,7 +71,7 @@ public final class SnapshotReader {
                 m.string("kind", true), m.boolOr("read_only", false)));
         return new Common(o.string("image", true), o.strings("command", true),
                 o.strings("env", true), mounts, o.string("working_dir", false), o.strings("cap_add", false),
-                o.strings("cap_drop", false), o.boolOr("userns", false));
+                o.strings("cap_drop", false), o.boolOr("userns", false), o.strings("secrets", false), o.strings("env_secrets", false));
     }
 
     private Manifest.Service service(JsonFields o) {

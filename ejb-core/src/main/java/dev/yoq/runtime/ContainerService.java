@@ -6,6 +6,7 @@ import dev.yoq.model.ContainerRecord;
 import dev.yoq.node.NodeClient;
 import dev.yoq.node.NodeConnector;
 import dev.yoq.node.protocol.ContainerSpec;
+import dev.yoq.security.SecretDelivery;
 import dev.yoq.node.protocol.PortMapping;
 import dev.yoq.node.protocol.ContainerState;
 import dev.yoq.node.protocol.ExecRequest;
@@ -57,6 +58,9 @@ public class ContainerService {
     @EJB
     ImageService images;
 
+    @Inject
+    SecretDelivery secretDelivery;
+
     /** An app workload's container: recorded with its app, workload, release and config hash; its own hostname. */
     public record Placement(Command.Workload workload, String hostname, String workingDir) {}
 
@@ -70,6 +74,7 @@ public class ContainerService {
         String id = newId();
         dev.yoq.node.protocol.NodeNames names = startup.settings().names();
         ImageService.Resolved image = RunRequestRules.isPath(request.target()) ? null : images.resolve(request.target());
+        SecretDelivery.Resolved secrets = secrets(request);
         ContainerSpec spec;
         try {
             spec = placement == null ? RunRequestRules.toSpec(id, request, image)
@@ -79,15 +84,18 @@ public class ContainerService {
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
                     JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), spec.network(), ports,
                     placement == null ? null : placement.workload(), System.currentTimeMillis(), names.subnet()));
+            if (secrets.any()) bus.submit(new Command.SetContainerSecrets(id, request.secrets(), request.envSecrets()));
             String ip = spec.network() ? record(id).getIpAddress() : null;
             if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + names.prefixLength(), names.gateway(), ports));
+            // the values go to the helper only: the database keeps the spec without them, and the secrets by name
+            if (!secrets.env().isEmpty()) spec = spec.withEnv(SecretDelivery.withEnv(spec.env(), secrets));
         } catch (IOException | IllegalArgumentException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         } catch (dev.yoq.state.CommandRejectedException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         }
         try (NodeClient client = node.open()) {
-            ContainerState state = client.run(spec);
+            ContainerState state = secrets.files().isEmpty() ? client.run(spec) : createWithSecrets(client, spec, secrets);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
         } catch (HelperException e) {
             recordStartFailure(id, e);
@@ -97,6 +105,31 @@ public class ContainerService {
             throw unavailable(e);
         }
         return get(id);
+    }
+
+    private SecretDelivery.Resolved secrets(RunRequest request) {
+        if (request.secrets().isEmpty() && request.envSecrets().isEmpty()) return new SecretDelivery.Resolved(java.util.Map.of(), List.of());
+        try {
+            return secretDelivery.resolve(request.secrets(), request.envSecrets());
+        } catch (dev.yoq.security.SecurityException e) {
+            throw new ContainerException(ContainerException.Kind.INVALID, (request.name() == null ? "" : request.name() + ": ") + e.getMessage());
+        }
+    }
+
+    /** Created, given its secret files, then started; a failure on the way leaves no container in the helper. */
+    private static ContainerState createWithSecrets(NodeClient client, ContainerSpec spec, SecretDelivery.Resolved secrets) throws IOException {
+        client.create(spec);
+        try {
+            client.secrets(spec.id(), secrets.files());
+            return client.start(spec.id());
+        } catch (HelperException | IOException e) {
+            try {
+                client.remove(spec.id());
+            } catch (HelperException | IOException ignored) {
+                // the helper reports the first failure; a container it cannot remove shows in ps as failed
+            }
+            throw e;
+        }
     }
 
     private void recordStartFailure(String id, Exception e) {
@@ -158,6 +191,7 @@ public class ContainerService {
         if (record(id).getStatus().equals("running")) stop(id);
         bus.submit(new Command.SetContainerDesiredState(id, "running"));
         try (NodeClient client = node.open()) {
+            secretDelivery.beforeStart(client, id);
             ContainerState state = client.start(id);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), true, state.startedAtMs()));
         } catch (HelperException e) {

@@ -53,6 +53,9 @@ public class ContainerSupervisor {
     EntityManager em;
 
     @Inject
+    dev.yoq.security.SecretDelivery secretDelivery;
+
+    @Inject
     CommandBus bus;
 
     @Inject
@@ -124,9 +127,10 @@ public class ContainerSupervisor {
             ContainerRecord r = em.find(ContainerRecord.class, id, FreshReads.FIND);
             if (r == null || "stopped".equals(r.getDesiredState()) || "running".equals(r.getStatus())) continue;
             try (NodeClient client = node.open()) {
+                secretDelivery.beforeStart(client, id);   // its files as they are now (a host restart empties their tmpfs)
                 ContainerState state = client.start(id);
                 bus.submit(new Command.RecordContainerStarted(id, state.pid(), true, state.startedAtMs()));
-            } catch (HelperException | IOException e) {
+            } catch (HelperException | IOException | dev.yoq.security.SecurityException e) {
                 LOG.warning("restart of container " + id + " failed: " + e.getMessage());
                 bus.submit(new Command.RecordContainerEnded(id, null, null, false, "restart failed: " + e.getMessage(), null, now));
                 int streak = streaks.merge(id, 1, Integer::sum);

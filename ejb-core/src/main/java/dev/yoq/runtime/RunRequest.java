@@ -24,7 +24,23 @@ public record RunRequest(
         Boolean network,
         Boolean userNamespace,
         List<String> capAdd,
-        List<String> capDrop) {
+        List<String> capDrop,
+        List<String> secrets,
+        List<String> envSecrets) {
+
+    /** Without secrets. */
+    public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
+                      List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
+                      Boolean network, Boolean userNamespace, List<String> capAdd, List<String> capDrop) {
+        this(target, command, name, env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network, userNamespace,
+                capAdd, capDrop, null, null);
+    }
+
+    /** The same request with these secrets: files under /run/secrets, and {@code VAR=secret} environment variables. */
+    public RunRequest withSecrets(List<String> files, List<String> env) {
+        return new RunRequest(target, command, name, this.env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network,
+                userNamespace, capAdd, capDrop, files, env);
+    }
 
     public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
                       List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
@@ -45,6 +61,8 @@ public record RunRequest(
         env = env == null ? List.of() : List.copyOf(env);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
         ports = ports == null ? List.of() : List.copyOf(ports);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        envSecrets = envSecrets == null ? List.of() : List.copyOf(envSecrets);
     }
 
     /** A bind mount; read-only unless readOnly is false (spec §1.1: default read-only). */

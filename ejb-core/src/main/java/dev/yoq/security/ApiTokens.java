@@ -23,6 +23,19 @@ public class ApiTokens {
         return adminToken;
     }
 
+    @jakarta.ejb.EJB
+    TokenService named;
+
+    /**
+     * Who a presented token is: the admin token (actor {@code api-token}, scope {@code *}) or an active named token,
+     * else null. One indexed read for a named token, by the SHA-256 of what was presented.
+     */
+    public TokenService.Caller identify(String presented) {
+        if (presented == null) return null;
+        if (isAdminToken(presented)) return new TokenService.Caller(TokenService.ADMIN_ACTOR, java.util.List.of(Scopes.ADMIN));
+        return named.authenticate(presented, System.currentTimeMillis());
+    }
+
     /** Whether {@code presented} is this node's admin token, compared in constant time. */
     public boolean isAdminToken(String presented) {
         return TokenComparison.matches(adminToken, presented);

@@ -129,6 +129,14 @@ public sealed interface Command<R> {
     record RemoveContainer(String id) implements Command<Void> {
     }
 
+    /** The secrets a container was given, by name: {@code files} under /run/secrets, {@code env} as {@code VAR=name}. */
+    record SetContainerSecrets(String containerId, List<String> files, List<String> env) implements Command<Void> {
+        public SetContainerSecrets {
+            files = List.copyOf(files);
+            env = List.copyOf(env);
+        }
+    }
+
     /** An image tag was pulled: its row is created or brought up to date (a re-pull moves the tag). Returns the id. */
     record RecordImage(String id, String registry, String repository, String tag, String reference, String manifestDigest,
                        String configDigest, long totalSize, String layersJson, String configJson, long at)
@@ -141,6 +149,35 @@ public sealed interface Command<R> {
 
     /** Sets the rule from source to target (replacing its action if one exists) and audits it. Returns the action. */
     record SetPolicy(String source, String target, String action, String actor, long at) implements Command<String> {
+    }
+
+    /**
+     * Stores a secret sealed by {@code dev.yoq.security.SecretCipher} (base64 of nonce, ciphertext and tag; never the
+     * value), creating or replacing it; returns true when it was new. Audits {@code action} ({@code secret_set},
+     * {@code secret_rotate}) with the secret's name only.
+     */
+    record PutSecret(String name, String nonce, String ciphertext, String tag, int keyId, String action, String actor, long at)
+            implements Command<Boolean> {
+    }
+
+    /** Removes a secret (refused when there is none) and audits {@code secret_delete}. */
+    record RemoveSecret(String name, String actor, long at) implements Command<Void> {
+    }
+
+    /**
+     * A named API token: only the SHA-256 (hex) of its secret, its scopes (comma-separated) and its expiry (epoch ms,
+     * null: never). Refused when the name or the hash is taken. Audits {@code token_create}.
+     */
+    record CreateToken(String name, String secretHash, String scopes, Long expiresAt, String actor, long at)
+            implements Command<Void> {
+    }
+
+    /** Revokes a named token (refused when unknown or revoked already); audits {@code token_revoke}. */
+    record RevokeToken(String name, String actor, long at) implements Command<Void> {
+    }
+
+    /** Drops audit entries recorded before {@code before} and all but the newest {@code keep}; returns how many went. */
+    record PruneAudit(long before, int keep) implements Command<Integer> {
     }
 
     /** Removes the rule from source to target (refused when there is none) and audits it. */

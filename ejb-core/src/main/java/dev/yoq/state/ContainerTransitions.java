@@ -23,6 +23,13 @@ final class ContainerTransitions {
             return null;
         }
         if (command instanceof Command.RemoveContainer c) return remove(c, em);
+        if (command instanceof Command.SetContainerSecrets c) {
+            find(c.containerId(), em);
+            em.createNativeQuery("DELETE FROM container_secrets WHERE container_id = ?1").setParameter(1, c.containerId()).executeUpdate();
+            for (String f : c.files()) insertSecret(c.containerId(), f, "", em);
+            for (String e : c.env()) insertSecret(c.containerId(), e.substring(e.indexOf('=') + 1), e.substring(0, e.indexOf('=')), em);
+            return null;
+        }
         throw new IllegalArgumentException(command.getClass().getName());
     }
 
@@ -103,8 +110,14 @@ final class ContainerTransitions {
         if (lease != null) em.remove(lease);
         em.createQuery("DELETE FROM PortMappingRecord p WHERE p.containerId = :id").setParameter("id", c.id()).executeUpdate();
         em.createQuery("DELETE FROM ServiceEndpointRecord e WHERE e.containerId = :id").setParameter("id", c.id()).executeUpdate();
+        em.createNativeQuery("DELETE FROM container_secrets WHERE container_id = ?1").setParameter(1, c.id()).executeUpdate();
         em.remove(r);
         return null;
+    }
+
+    private static void insertSecret(String container, String name, String env, EntityManager em) {
+        em.createNativeQuery("INSERT OR IGNORE INTO container_secrets (container_id, name, env) VALUES (?1, ?2, ?3)")
+                .setParameter(1, container).setParameter(2, name).setParameter(3, env).executeUpdate();
     }
 
     private static ContainerRecord find(String id, EntityManager em) {

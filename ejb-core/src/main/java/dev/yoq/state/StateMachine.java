@@ -27,7 +27,8 @@ public final class StateMachine {
                 || command instanceof Command.RecordContainerStarted
                 || command instanceof Command.RecordContainerEnded
                 || command instanceof Command.SetContainerDesiredState
-                || command instanceof Command.RemoveContainer) {
+                || command instanceof Command.RemoveContainer
+                || command instanceof Command.SetContainerSecrets) {
             return (R) ContainerTransitions.apply(command, em);
         }
         if (command instanceof Command.RecordImage || command instanceof Command.RemoveImage) {
@@ -59,6 +60,11 @@ public final class StateMachine {
         if (command instanceof Command.PlaceAssignments || command instanceof Command.ReportAssignment
                 || command instanceof Command.RemoveAssignments) {
             return (R) AssignmentTransitions.apply(command, em);
+        }
+        if (command instanceof Command.PutSecret || command instanceof Command.RemoveSecret
+                || command instanceof Command.CreateToken || command instanceof Command.RevokeToken
+                || command instanceof Command.PruneAudit) {
+            return (R) SecurityTransitions.apply(command, em);
         }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());
     }

@@ -3,6 +3,8 @@ package dev.yoq.api;
 import java.util.Set;
 
 import dev.yoq.security.ApiTokens;
+import dev.yoq.security.Scopes;
+import dev.yoq.security.TokenService;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -37,6 +39,12 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     @jakarta.ejb.EJB
     dev.yoq.cluster.AgentService agents;
 
+    @Inject
+    ApiAudit audit;
+
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
+
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath().replaceAll("^/+|/+$", "");
@@ -52,14 +60,29 @@ public class BearerTokenFilter implements ContainerRequestFilter {
             refuse(request, "missing");
             return;
         }
-        if (tokens.isAdminToken(token)) return;
-        if (!isAgentSurface(method, path)) {
+        TokenService.Caller caller = Callers.identify(servletRequest, tokens);
+        if (caller != null && caller.name().equals(TokenService.ADMIN_ACTOR)) return;
+        if (isAgentSurface(method, path)) {
+            // an agent's routes take that agent's own token; the mesh any member's. Named tokens are operators': not here
+            String agent = agentOf(path);
+            if (agent != null ? agents.mayActFor(agent, token) : agents.isClusterMember(token)) {
+                Callers.agent(servletRequest);
+            } else {
+                refuse(request, "invalid");
+            }
+            return;
+        }
+        if (caller == null) {
             refuse(request, "invalid");
             return;
         }
-        // an agent's routes take that agent's own token; the mesh any member's
-        String agent = agentOf(path);
-        if (!(agent != null ? agents.mayActFor(agent, token) : agents.isClusterMember(token))) refuse(request, "invalid");
+        String required = Scopes.required(method, path);
+        if (!Scopes.grants(caller.scopes(), required)) {
+            metrics.authFailure("scope");
+            audit.denied(caller.name(), method, path, required);
+            request.setProperty("yoq.audited", Boolean.TRUE);
+            request.abortWith(ErrorBody.response(403, "missing scope: " + required, null));
+        }
     }
 
     /** The agent an agent route acts for ({@code agents/<id>/...}), or null for the shared ones. */

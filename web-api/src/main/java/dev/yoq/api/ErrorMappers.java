@@ -99,6 +99,21 @@ public final class ErrorMappers {
         }
     }
 
+    /** A secret or token request that cannot be done: 400 invalid, 404 unknown, 409 taken, 503 the key unusable. */
+    @Provider
+    public static class Security implements ExceptionMapper<dev.yoq.security.SecurityException> {
+        @Override
+        public Response toResponse(dev.yoq.security.SecurityException e) {
+            int status = switch (e.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case UNAVAILABLE -> 503;
+                default -> 400;
+            };
+            return ErrorBody.response(status, e.getMessage(), null);
+        }
+    }
+
     /** A network request that cannot be done (a bad policy, an unknown rule, the node helper silent). */
     @Provider
     public static class Network implements ExceptionMapper<dev.yoq.network.NetworkException> {

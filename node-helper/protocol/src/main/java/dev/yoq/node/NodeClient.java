@@ -77,6 +77,13 @@ public final class NodeClient implements AutoCloseable {
 
     public void remove(String id) throws IOException { call(Wire.Op.REMOVE, new Wire.IdBody(id)); }
 
+    /** Exactly these secret files (name → value) in the container's /run/secrets; a new value replaces its file atomically. */
+    public void secrets(String id, Map<String, byte[]> files) throws IOException {
+        Map<String, String> encoded = new java.util.TreeMap<>();
+        files.forEach((name, value) -> encoded.put(name, java.util.Base64.getEncoder().encodeToString(value)));
+        call(Wire.Op.SECRETS, new Wire.SecretsBody(id, encoded));
+    }
+
     public ContainerState get(String id) throws IOException { return call(Wire.Op.GET, new Wire.IdBody(id), ContainerState.class); }
 
     public List<ContainerState> list() throws IOException {

@@ -23,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("apps")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppResource {
-    static final String ACTOR = "api-token";
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
 
     @EJB
     AppService apps;
@@ -33,7 +34,7 @@ public class AppResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Apply an app snapshot (spec §3.18) as a new release; returns when its rollout has finished or stopped")
     public String apply(String snapshot) {
-        return ReleaseJson.apply(apps.apply(snapshot, ACTOR)).toString();
+        return ReleaseJson.apply(apps.apply(snapshot, dev.yoq.api.Callers.actor(servletRequest))).toString();
     }
 
     @POST
@@ -86,7 +87,7 @@ public class AppResource {
         JsonNode b = parse(body);
         JsonNode id = b.path("release_id");
         if (!id.isMissingNode() && !id.isNull() && !id.isTextual()) throw new AppException(AppException.Kind.INVALID, "invalid release id");
-        Object out = apps.rollback(app, id.isTextual() ? id.asText() : null, b.path("print").asBoolean(false), ACTOR);
+        Object out = apps.rollback(app, id.isTextual() ? id.asText() : null, b.path("print").asBoolean(false), dev.yoq.api.Callers.actor(servletRequest));
         return out instanceof AppService.Release r ? ReleaseJson.apply(r).toString() : (String) out;
     }
 

@@ -39,6 +39,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("agents")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentsResource {
+
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
     static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{1,64}");
     static final Set<String> ASSIGNMENT_STATES = Set.of("running", "stopped", "failed");
     /** An agent's reason is an exit code or an error line: bounded before it is recorded and replicated. */
@@ -117,7 +120,7 @@ public class AgentsResource {
     public Response drain(@PathParam("id") String id) {
         Response bad = known(id);
         if (bad != null) return bad;
-        return Response.ok(Json.createObjectBuilder().add("status", agents.drain(id, "api-token", System.currentTimeMillis())).build()).build();
+        return Response.ok(Json.createObjectBuilder().add("status", agents.drain(id, dev.yoq.api.Callers.actor(servletRequest), System.currentTimeMillis())).build()).build();
     }
 
     @GET

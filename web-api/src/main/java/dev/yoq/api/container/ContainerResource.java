@@ -28,6 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class ContainerResource {
 
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
+
+    @jakarta.inject.Inject
+    dev.yoq.api.ApiAudit audit;
+
     @EJB
     ContainerService containers;
 
@@ -45,7 +51,13 @@ public class ContainerResource {
             + "Body: target (rootfs directory), command[], name, env[], volumes[{source,target,read_only}], "
             + "memory_bytes, pids, cpu_weight, cpus, restart (no|always|on-failure), network")
     public Response run(JsonObject body) {
-        return Response.status(201).entity(ContainerJson.of(containers.run(ContainerJson.runRequest(body)))).build();
+        dev.yoq.runtime.RunRequest request = ContainerJson.runRequest(body);
+        var view = containers.run(request);
+        if (!request.volumes().isEmpty()) {   // a host path into a container is a sensitive act of its own
+            audit.record(dev.yoq.api.Callers.actor(servletRequest), "host_path_mount", view.id() + ": " + String.join(", ",
+                    request.volumes().stream().map(v -> v.source() + ":" + v.target()).toList()), "ok");
+        }
+        return Response.status(201).entity(ContainerJson.of(view)).build();
     }
 
     @GET

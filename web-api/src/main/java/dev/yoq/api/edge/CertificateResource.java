@@ -43,6 +43,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("v1/certificates")
 @Produces(MediaType.APPLICATION_JSON)
 public class CertificateResource {
+
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
     /** A chain (64 KiB) and a key (16 KiB) with JSON escaping to spare; far below the 1 MiB of other JSON routes. */
     static final int MAX_BODY = 128 * 1024;
 
@@ -89,7 +92,7 @@ public class CertificateResource {
             + "optional -> {status:issued,domain,not_after}; 400 bad request, 409 an order already running, 502 the CA unreachable or refusing")
     public JsonObject provision(@PathParam("domain") String domain, InputStream body) throws IOException {
         AcmeRequest request = AcmeBody.parse(read(body));
-        return issued(acme.provision(domain, request));
+        return issued(acme.provision(domain, request, dev.yoq.api.Callers.actor(servletRequest)));
     }
 
     @POST
@@ -99,7 +102,7 @@ public class CertificateResource {
             + "them -> {status:issued,domain,not_after}; 404 no certificate")
     public JsonObject renew(@PathParam("domain") String domain, InputStream body) throws IOException {
         AcmeRequest request = AcmeBody.parse(read(body));
-        return issued(acme.renew(domain, request));
+        return issued(acme.renew(domain, request, dev.yoq.api.Callers.actor(servletRequest)));
     }
 
     private static JsonObject issued(AcmeService.Result r) {
@@ -111,7 +114,7 @@ public class CertificateResource {
     @Operation(summary = "Install a certificate: {domain,cert,key} (PEM chain leaf first, PEM private key) -> {status,domain,not_after}")
     public JsonObject install(InputStream body) throws IOException {
         JsonObject o = read(body);
-        CertificatePem.Checked c = certificates.install(text(o, "domain"), text(o, "cert"), text(o, "key"));
+        CertificatePem.Checked c = certificates.install(text(o, "domain"), text(o, "cert"), text(o, "key"), dev.yoq.api.Callers.actor(servletRequest));
         return Json.createObjectBuilder().add("status", "ok").add("domain", c.domain()).add("not_after", c.notAfter()).build();
     }
 
@@ -120,7 +123,7 @@ public class CertificateResource {
     @Operation(summary = "Remove the domain's certificate; 404 when it has none")
     public JsonObject remove(@PathParam("domain") String domain) {
         String d = CertificateService.domainOrInvalid(domain);
-        if (!certificates.remove(d)) throw new CertificateStoreException(CertificateStoreException.Kind.NOT_FOUND, "certificate not found: " + d);
+        if (!certificates.remove(d, dev.yoq.api.Callers.actor(servletRequest))) throw new CertificateStoreException(CertificateStoreException.Kind.NOT_FOUND, "certificate not found: " + d);
         return Json.createObjectBuilder().add("status", "removed").build();
     }
 

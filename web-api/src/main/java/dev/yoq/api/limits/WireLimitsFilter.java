@@ -112,8 +112,8 @@ public class WireLimitsFilter extends HttpFilter {
 
     /** The valid token's own bucket, or the address's bucket for everything else (no token, a wrong one). */
     private boolean allowedByRate(HttpServletRequest req) {
-        String token = BearerTokenFilter.bearerToken(req.getHeader("Authorization"));
-        if (token != null && tokens.isAdminToken(token)) return authenticated.allow("admin");
+        dev.yoq.security.TokenService.Caller caller = dev.yoq.api.Callers.identify(req, tokens);
+        if (caller != null) return authenticated.allow(caller.name());
         return anonymous.allow(req.getRemoteAddr());
     }
 

@@ -23,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
-    static final String ACTOR = "api";
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
 
     @EJB
     PolicyService policies;
@@ -42,7 +43,7 @@ public class PolicyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Set a rule: {source,target,action: deny|allow}")
     public JsonObject set(JsonObject body) {
-        policies.set(text(body, "source"), text(body, "target"), text(body, "action"), ACTOR);
+        policies.set(text(body, "source"), text(body, "target"), text(body, "action"), dev.yoq.api.Callers.actor(servletRequest));
         return Json.createObjectBuilder().add("status", "ok").build();
     }
 
@@ -50,7 +51,7 @@ public class PolicyResource {
     @Path("{source}/{target}")
     @Operation(summary = "Remove the rule from source to target")
     public JsonObject remove(@PathParam("source") String source, @PathParam("target") String target) {
-        policies.remove(source, target, ACTOR);
+        policies.remove(source, target, dev.yoq.api.Callers.actor(servletRequest));
         return Json.createObjectBuilder().add("status", "removed").build();
     }
 

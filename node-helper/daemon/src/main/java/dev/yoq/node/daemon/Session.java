@@ -136,6 +136,13 @@ final class Session implements Runnable {
                     : proxy.stats();
             case OVERLAY -> codec.tree(overlay().apply(codec.convert(body, dev.yoq.node.protocol.OverlaySpec.class)));
             case OVERLAY_STATUS -> codec.tree(overlay().status());
+            case SECRETS -> {
+                Wire.SecretsBody b = codec.convert(body, Wire.SecretsBody.class);
+                Map<String, byte[]> files = new java.util.TreeMap<>();
+                if (b.files() != null) b.files().forEach((k, v) -> files.put(k, java.util.Base64.getDecoder().decode(v)));
+                containers.secrets(b.id(), files);
+                yield done;
+            }
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");
         };
     }

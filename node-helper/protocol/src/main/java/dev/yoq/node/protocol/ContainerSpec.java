@@ -61,6 +61,12 @@ public record ContainerSpec(
                 capabilities);
     }
 
+    /** The same container with this environment. */
+    public ContainerSpec withEnv(List<String> env) {
+        return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net,
+                capabilities);
+    }
+
     /** The same container keeping {@code mask} ({@link Capabilities#of}). */
     public ContainerSpec withCapabilities(Long mask) {
         return new ContainerSpec(id, name, lowerDirs, command, env, hostname, workingDir, user, limits, mounts, network, userNamespace, net,

@@ -12,7 +12,7 @@ public final class Wire {
     public static final int VERSION = 1;
     public static final String DEFAULT_SOCKET = "/run/yoq/node.sock";
     /** No message is larger: a request with more is refused before it is parsed. */
-    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+    public static final int MAX_MESSAGE_BYTES = 8 << 20;   // a container's secret files travel in one (≤ 4 MiB, base64)
 
     private Wire() {}
 
@@ -43,6 +43,7 @@ public final class Wire {
         PROXY_STATS,  // {} -> the proxy's counters and listeners, or {"running":false,"error"}
         OVERLAY,    // OverlaySpec -> {"interface","up","mode","public_key","listen_port","addresses","peers":[...]}: wg-yoq as asked
         OVERLAY_STATUS, // {} -> the same status, or {"interface","up":false,"public_key"?}
+        SECRETS,    // {"id","files":{name: base64}} -> {}: exactly these files in the created container's /run/secrets (tmpfs)
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -62,6 +63,8 @@ public final class Wire {
     public record Event(String event, ContainerState container) {}
 
     public record IdBody(String id) {}
+
+    public record SecretsBody(String id, java.util.Map<String, String> files) {}
 
     public record DigestBody(String digest) {}
 

@@ -181,7 +181,14 @@ public final class ContainerManager {
             cgroups.remove(id);
             Placement placement = cgroups.create(id, t.spec.limits());
             Files.createDirectories(data.logs());
-            String config = InitConfig.forRun(t.spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id),
+            ContainerSpec spec = t.spec;
+            if (SecretFiles.present(t.dirs)) {   // bound read-only on /run/secrets
+                List<ContainerSpec.Mount> mounts = new java.util.ArrayList<>(spec.mounts());
+                mounts.add(SecretFiles.mount(t.dirs));
+                spec = new ContainerSpec(spec.id(), spec.name(), spec.lowerDirs(), spec.command(), spec.env(), spec.hostname(),
+                        spec.workingDir(), spec.user(), spec.limits(), mounts, spec.network(), spec.userNamespace(), spec.net(), spec.capabilities());
+            }
+            String config = InitConfig.forRun(spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id),
                     driver.netnsPath(id));
             ContainerDirs.writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
             InitProcess.Started started;
@@ -205,6 +212,14 @@ public final class ContainerManager {
             events.publish(new Wire.Event("started", state));
             watch(t, InitProcess.onExit(started.process()));
             return state;
+        }
+    }
+
+    /** Puts exactly {@code files} in the container's /run/secrets (see {@link SecretFiles}); running or not. */
+    public void secrets(String id, java.util.Map<String, byte[]> files) throws IOException {
+        Tracked t = tracked(id);
+        synchronized (t) {
+            SecretFiles.write(t.spec, t.dirs, files);
         }
     }
 
@@ -243,6 +258,7 @@ public final class ContainerManager {
         synchronized (t) {
             if (state(t).running()) throw new HelperException(HelperError.CONFLICT, "cannot remove running container");
             cgroups.remove(id);
+            SecretFiles.release(t.dirs);
             // Renamed away at once (the id is free again), deleted in the background: an upper layer can be large.
             Path trash = data.containers().resolve(".removed-" + id + "-" + System.nanoTime());
             Files.move(t.dirs.root(), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

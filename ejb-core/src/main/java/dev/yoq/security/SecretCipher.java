@@ -1,0 +1,151 @@
+package dev.yoq.security;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.XChaCha20Poly1305Parameters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Seals and opens secret values with XChaCha20-Poly1305 (Google Tink, no output prefix: 24-byte nonce, ciphertext,
+ * 16-byte tag, as spec §5.6 lays them out) under the node's keyset file {@code secrets.key} (Tink's JSON keyset,
+ * created on first use, mode 0600; a file that group or others can read is refused). The secret's name is the
+ * associated data, so a sealed value copied onto another secret's row does not open. A key rotation adds a new
+ * primary key and keeps the old ones, so values sealed before it still open until they are sealed again.
+ * Thread-safe; plain Java, no container types.
+ */
+public final class SecretCipher {
+    public static final int NONCE_BYTES = 24;
+    public static final int TAG_BYTES = 16;
+    private static final XChaCha20Poly1305Parameters PARAMETERS =
+            XChaCha20Poly1305Parameters.create(XChaCha20Poly1305Parameters.Variant.NO_PREFIX);
+
+    /** A sealed value, split as the {@code secrets} table keeps it; {@code keyId}: the keyset key that sealed it. */
+    public record Sealed(byte[] nonce, byte[] ciphertext, byte[] tag, int keyId) {}
+
+    private final Path keyFile;
+    private volatile KeysetHandle keyset;
+
+    static {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public SecretCipher(Path keyFile) {
+        this.keyFile = keyFile;
+    }
+
+    public Sealed seal(String name, byte[] value) {
+        KeysetHandle k = keyset();
+        try {
+            byte[] all = k.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt(value, ad(name));
+            int n = all.length;
+            return new Sealed(Arrays.copyOfRange(all, 0, NONCE_BYTES), Arrays.copyOfRange(all, NONCE_BYTES, n - TAG_BYTES),
+                    Arrays.copyOfRange(all, n - TAG_BYTES, n), k.getPrimary().getId());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal secret " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The value; a value that does not open (another key, tampered, moved to another name) is an error naming the secret. */
+    public byte[] open(String name, byte[] nonce, byte[] ciphertext, byte[] tag) {
+        byte[] all = new byte[nonce.length + ciphertext.length + tag.length];
+        System.arraycopy(nonce, 0, all, 0, nonce.length);
+        System.arraycopy(ciphertext, 0, all, nonce.length, ciphertext.length);
+        System.arraycopy(tag, 0, all, nonce.length + ciphertext.length, tag.length);
+        try {
+            return keyset().getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("secret " + name + " does not decrypt with this node's " + keyFile.getFileName()
+                    + " (another node's key, or the row was altered)");
+        }
+    }
+
+    public int primaryKeyId() {
+        return keyset().getPrimary().getId();
+    }
+
+    /** Adds a fresh primary key (the old ones stay, to open what they sealed) and saves the keyset; returns its id. */
+    public synchronized int rotateKey() {
+        try {
+            KeysetHandle rotated = KeysetHandle.newBuilder(keyset())
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PARAMETERS).withRandomId().makePrimary()).build();
+            write(rotated, true);
+            keyset = rotated;
+            return rotated.getPrimary().getId();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot rotate " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] ad(String name) {
+        return ("yoq-secret:" + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private KeysetHandle keyset() {
+        KeysetHandle k = keyset;
+        if (k != null) return k;
+        synchronized (this) {
+            if (keyset == null) keyset = loadOrCreate();
+            return keyset;
+        }
+    }
+
+    private KeysetHandle loadOrCreate() {
+        try {
+            if (!Files.exists(keyFile)) {
+                try {
+                    write(KeysetHandle.generateNew(PARAMETERS), false);
+                } catch (FileAlreadyExistsException raced) {
+                    // another server process made it first: use theirs
+                }
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                throw new IllegalStateException(keyFile + " is readable by others (" + PosixFilePermissions.toString(perms)
+                        + "): chmod 600 it; secrets stay sealed until then");
+            }
+            return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(keyFile), InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot read " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Written to a 0600 temporary file first, then moved into place, so a crash never leaves half a keyset. */
+    private void write(KeysetHandle k, boolean replace) throws IOException, GeneralSecurityException {
+        Files.createDirectories(keyFile.getParent());
+        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, TinkJsonProtoKeysetFormat.serializeKeyset(k, InsecureSecretKeyAccess.get()), StandardOpenOption.TRUNCATE_EXISTING);
+        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        if (replace) {
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            try {
+                Files.createLink(keyFile, tmp);   // fails if another process created the key meanwhile
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

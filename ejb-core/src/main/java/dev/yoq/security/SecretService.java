@@ -1,0 +1,133 @@
+package dev.yoq.security;
+
+import dev.yoq.state.Command;
+import dev.yoq.state.CommandBus;
+import dev.yoq.state.CommandRejectedException;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The secret store (spec §1.7, §2.2): values sealed by {@link SecretCipher} before they leave this bean, so only
+ * ciphertext goes through the command bus (and the Raft log) and into the database. Values are never logged, and
+ * never in an error message; every change and every read of a value is audited by name. After a change the
+ * running containers that mount the secret get the new value ({@link SecretDelivery}).
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SecretService {
+    public static final int MAX_VALUE_BYTES = 1 << 20;
+    /** A secret becomes a file under /run/secrets in containers: its name must be a plain file name. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    @PersistenceContext(unitName = "yoq")
+    EntityManager em;
+
+    @Inject
+    CommandBus bus;
+
+    @Inject
+    SecretKeys keys;
+
+    @Inject
+    SecretDelivery delivery;
+
+    public static String checkName(String name) {
+        if (name == null || name.isEmpty()) throw new SecurityException(SecurityException.Kind.INVALID, "name: missing");
+        if (!NAME.matcher(name).matches()) {
+            throw new SecurityException(SecurityException.Kind.INVALID, "secret name " + printable(name)
+                    + " is invalid: 1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        }
+        return name;
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+    }
+
+    /** Stores (or replaces) a secret; returns true when it is new. Running containers that mount it see the new value. */
+    public boolean set(String name, byte[] value, String actor) {
+        checkName(name);
+        if (value.length > MAX_VALUE_BYTES) {
+            throw new SecurityException(SecurityException.Kind.INVALID, "secret " + name + ": value is " + value.length
+                    + " bytes, more than the " + MAX_VALUE_BYTES + " allowed");
+        }
+        boolean fresh = put(name, value, "secret_set", actor);
+        delivery.changed(name);
+        return fresh;
+    }
+
+    /** Seals the secret again under the current key, with a fresh nonce (spec: {@code secret rotate}). */
+    public void rotate(String name, String actor) {
+        put(checkName(name), value(name), "secret_rotate", actor);
+        delivery.changed(name);
+    }
+
+    /**
+     * A new primary key for the keyset, then every secret sealed again under it; returns how many were. A crash half
+     * way leaves the rest sealed under the old key, which the keyset still holds: running it again finishes.
+     */
+    public int rotateKey(String actor) {
+        int keyId = keys.cipher().rotateKey();
+        int sealed = 0;
+        for (String name : names()) {
+            put(name, value(name), "secret_rekey", actor);
+            sealed++;
+        }
+        bus.submit(new Command.RecordAudit(actor, "secret_key_rotate", "key " + Integer.toUnsignedString(keyId), "ok", System.currentTimeMillis()));
+        return sealed;
+    }
+
+    public void remove(String name, String actor) {
+        checkName(name);
+        try {
+            bus.submit(new Command.RemoveSecret(name, actor, System.currentTimeMillis()));
+        } catch (CommandRejectedException e) {
+            throw new SecurityException(SecurityException.Kind.NOT_FOUND, e.getMessage());
+        }
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<String> names() {
+        @SuppressWarnings("unchecked")
+        List<String> names = em.createNativeQuery("SELECT name FROM secrets ORDER BY name").getResultList();
+        return names;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean exists(String name) {
+        return !em.createNativeQuery("SELECT name FROM secrets WHERE name = ?1").setParameter(1, name).getResultList().isEmpty();
+    }
+
+    /** The value, for delivery into containers and for the local {@code secret get}; unknown: {@code secret not found: NAME}. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public byte[] value(String name) {
+        List<?> rows = em.createNativeQuery("SELECT nonce, encrypted_value, tag FROM secrets WHERE name = ?1").setParameter(1, name).getResultList();
+        if (rows.isEmpty()) throw new SecurityException(SecurityException.Kind.NOT_FOUND, "secret not found: " + name);
+        Object[] r = (Object[]) rows.get(0);
+        try {
+            return keys.cipher().open(name, (byte[]) r[0], (byte[]) r[1], (byte[]) r[2]);
+        } catch (IllegalStateException e) {
+            throw new SecurityException(SecurityException.Kind.UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    private boolean put(String name, byte[] value, String action, String actor) {
+        SecretCipher.Sealed s;
+        try {
+            s = keys.cipher().seal(name, value);
+        } catch (IllegalStateException e) {
+            throw new SecurityException(SecurityException.Kind.UNAVAILABLE, e.getMessage());
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        return bus.submit(new Command.PutSecret(name, b64.encodeToString(s.nonce()), b64.encodeToString(s.ciphertext()),
+                b64.encodeToString(s.tag()), s.keyId(), action, actor, System.currentTimeMillis()));
+    }
+}
