@@ -97,9 +97,12 @@ static int set(struct config *c, char *key, char *v) {
     return -1;
 }
 
-int config_read(const char *path, struct config *cfg, char *err, size_t errlen) {
-    memset(cfg, 0, sizeof *cfg);
-    cfg->cwd = "/";
+/*
+ * Reads "key value" lines into cfg. "include PATH" (only in the top file) reads another file of settings: the
+ * helper keeps a container's secret environment variables there, on the container's root-only tmpfs, so the
+ * values never sit in init.conf on disk.
+ */
+static int read_lines(const char *path, struct config *cfg, char *err, size_t errlen, int nested) {
     FILE *f = fopen(path, "re");
     if (!f) { snprintf(err, errlen, "cannot open config %s: %s", path, strerror(errno)); return -1; }
     char *line = NULL; size_t cap = 0; ssize_t n; int lineno = 0;
@@ -111,13 +114,27 @@ int config_read(const char *path, struct config *cfg, char *err, size_t errlen) 
         char *space = strchr(copy, ' ');
         char *value = space ? space + 1 : copy + strlen(copy);
         if (space) *space = 0;
-        if (unescape(value) < 0 || set(cfg, copy, value) < 0) {
+        int bad = unescape(value) < 0;
+        if (!bad && !strcmp(copy, "include")) {
+            if (nested || value[0] != '/') bad = 1;
+            else if (read_lines(value, cfg, err, errlen, 1) < 0) { fclose(f); free(line); return -1; }
+        } else if (!bad) {
+            bad = set(cfg, copy, value) < 0;
+        }
+        if (bad) {
             snprintf(err, errlen, "config %s line %d: bad setting '%s'", path, lineno, copy);
             fclose(f); free(line); return -1;
         }
     }
     free(line);
     fclose(f);
+    return 0;
+}
+
+int config_read(const char *path, struct config *cfg, char *err, size_t errlen) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->cwd = "/";
+    if (read_lines(path, cfg, err, errlen, 0) < 0) return -1;
     if (cfg->nargv == 0) { snprintf(err, errlen, "config %s: no command (arg) given", path); return -1; }
     if (!cfg->exec_mode && (!cfg->rootfs || !cfg->upper || !cfg->work || cfg->nlower == 0 || !cfg->state_dir)) {
         snprintf(err, errlen, "config %s: rootfs, lower, upper, work and state_dir are required", path); return -1;

@@ -24,7 +24,7 @@ final class PrivilegedLane {
     static final dev.yoq.node.protocol.NodeNames NAMES = new dev.yoq.node.protocol.NodeNames("yoqat0", "10.243.0.0/16", "yoq_at",
             "yoqat-", "yoq_at", "10.253.0.0/16", "wgyoqat");
     static final List<String> APPLETS = List.of("sh", "echo", "sleep", "cat", "hostname", "true", "httpd", "wget", "ip", "timeout",
-            "touch", "printenv", "date", "mkdir", "[", "nslookup", "seq", "kill");
+            "touch", "printenv", "date", "mkdir", "[", "nslookup", "seq", "kill", "stat", "tr", "grep");
 
     private PrivilegedLane() {}
 

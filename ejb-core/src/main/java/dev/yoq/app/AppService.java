@@ -78,7 +78,26 @@ public class AppService {
 
     /** Applies a snapshot: a new release, rolled out before this returns. 409 while the app has a rollout running. */
     public Release apply(String snapshotJson, String actor) {
-        return apply(checkHostPaths(read(snapshotJson)), "apply", null, actor);
+        return apply(snapshotJson, actor, true);
+    }
+
+    /**
+     * {@code mayUseSecrets}: whether the caller may read secrets ({@code secrets:read}); without it a manifest that
+     * gives its workloads secrets is refused, or a token that may only deploy could read any secret through them.
+     */
+    public Release apply(String snapshotJson, String actor, boolean mayUseSecrets) {
+        Manifest m = checkHostPaths(read(snapshotJson));
+        if (!mayUseSecrets && usesSecrets(m)) {
+            throw new dev.yoq.security.SecurityException(dev.yoq.security.SecurityException.Kind.FORBIDDEN,
+                    "missing scope: secrets:read (the manifest gives its workloads secrets)");
+        }
+        return apply(m, "apply", null, actor);
+    }
+
+    private static boolean usesSecrets(Manifest m) {
+        return java.util.stream.Stream.of(m.services().stream().map(Manifest.Service::common), m.workers().stream().map(Manifest.Worker::common),
+                        m.crons().stream().map(Manifest.Cron::common), m.trainingJobs().stream().map(Manifest.TrainingJob::common))
+                .flatMap(x -> x).anyMatch(c -> !c.secrets().isEmpty() || !c.envSecrets().isEmpty());
     }
 
     /** A snapshot naming a protected host path is refused before anything is recorded. */

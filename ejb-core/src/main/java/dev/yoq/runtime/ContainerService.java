@@ -79,6 +79,8 @@ public class ContainerService {
         try {
             spec = placement == null ? RunRequestRules.toSpec(id, request, image)
                     : RunRequestRules.toSpec(id, request, image, placement.hostname(), placement.workingDir());
+            // a secret's variable replaces the workload's own; its value reaches only the container's tmpfs, never the spec
+            if (!secrets.env().isEmpty()) spec = spec.withEnv(SecretDelivery.withoutSecretVars(spec.env(), request.envSecrets()));
             List<PortMapping> ports = RunRequestRules.ports(request);
             bus.submit(new Command.CreateContainer(id, request.name(), image != null ? "" : spec.lowerDirs().get(0),
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
@@ -87,15 +89,14 @@ public class ContainerService {
             if (secrets.any()) bus.submit(new Command.SetContainerSecrets(id, request.secrets(), request.envSecrets()));
             String ip = spec.network() ? record(id).getIpAddress() : null;
             if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + names.prefixLength(), names.gateway(), ports));
-            // the values go to the helper only: the database keeps the spec without them, and the secrets by name
-            if (!secrets.env().isEmpty()) spec = spec.withEnv(SecretDelivery.withEnv(spec.env(), secrets));
+
         } catch (IOException | IllegalArgumentException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         } catch (dev.yoq.state.CommandRejectedException e) {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         }
         try (NodeClient client = node.open()) {
-            ContainerState state = secrets.files().isEmpty() ? client.run(spec) : createWithSecrets(client, spec, secrets);
+            ContainerState state = secrets.any() ? createWithSecrets(client, spec, secrets) : client.run(spec);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
         } catch (HelperException e) {
             recordStartFailure(id, e);
@@ -108,7 +109,7 @@ public class ContainerService {
     }
 
     private SecretDelivery.Resolved secrets(RunRequest request) {
-        if (request.secrets().isEmpty() && request.envSecrets().isEmpty()) return new SecretDelivery.Resolved(java.util.Map.of(), List.of());
+        if (request.secrets().isEmpty() && request.envSecrets().isEmpty()) return new SecretDelivery.Resolved(java.util.Map.of(), java.util.Map.of());
         try {
             return secretDelivery.resolve(request.secrets(), request.envSecrets());
         } catch (dev.yoq.security.SecurityException e) {
@@ -116,11 +117,11 @@ public class ContainerService {
         }
     }
 
-    /** Created, given its secret files, then started; a failure on the way leaves no container in the helper. */
+    /** Created, given its secrets, then started; a failure on the way leaves no container in the helper. */
     private static ContainerState createWithSecrets(NodeClient client, ContainerSpec spec, SecretDelivery.Resolved secrets) throws IOException {
         client.create(spec);
         try {
-            client.secrets(spec.id(), secrets.files());
+            client.secrets(spec.id(), secrets.files(), secrets.env());
             return client.start(spec.id());
         } catch (HelperException | IOException e) {
             try {

@@ -26,6 +26,8 @@ public class ApiTokens {
     @jakarta.ejb.EJB
     TokenService named;
 
+    private static final java.util.regex.Pattern NAMED_TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     /**
      * Who a presented token is: the admin token (actor {@code api-token}, scope {@code *}) or an active named token,
      * else null. One indexed read for a named token, by the SHA-256 of what was presented.
@@ -33,6 +35,8 @@ public class ApiTokens {
     public TokenService.Caller identify(String presented) {
         if (presented == null) return null;
         if (isAdminToken(presented)) return new TokenService.Caller(TokenService.ADMIN_ACTOR, java.util.List.of(Scopes.ADMIN));
+        // a named token is 64 lowercase hex characters: anything else is refused without a database read
+        if (!NAMED_TOKEN.matcher(presented).matches()) return null;
         return named.authenticate(presented, System.currentTimeMillis());
     }
 

@@ -56,7 +56,8 @@ public final class Scopes {
         String resource = required.substring(0, colon);
         String level = required.substring(colon + 1);
         if (held.contains(resource + ":*")) return true;
-        return level.equals("read") && held.contains(resource + ":write");
+        // write (and cluster:admin, the cluster's write) implies read on the same resource
+        return level.equals("read") && (held.contains(resource + ":write") || held.contains(resource + ":admin"));
     }
 
     /** The scope a request needs (spec §2.1's table), from its method and its path without the leading slash. */

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Secrets into containers. A workload's {@code secrets} become files in its own tmpfs, bound read-only on
  * {@code /run/secrets} (the node helper writes them, mode 0400, owned by the container's user); its
- * {@code env_secrets} become environment variables when the container is created. A secret's new value reaches
- * every running container that has it as a file at once, by an atomic replace, with no restart; an environment
- * variable keeps its value until the container is created again (a new release, or {@code yoq down}/{@code up}).
+ * {@code env_secrets} become environment variables, kept on the same tmpfs (never in the container's spec on disk)
+ * and read by yoq-init at each start. A secret's new value reaches every running container that has it: a file at
+ * once, by an atomic replace, with no restart; a variable at the container's next start (a restart, a new release).
  * Nothing here logs a value.
  */
 @ApplicationScoped
@@ -31,15 +31,15 @@ public class SecretDelivery {
     public static final int MAX_BYTES_PER_CONTAINER = 4 << 20;
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
-    /** The values a new container gets: files by name, and {@code VAR=value} entries. Never logged, never stored. */
-    public record Resolved(Map<String, byte[]> files, List<String> env) {
+    /** The values a container gets: files by name, variables by name. Never logged, never stored but on its tmpfs. */
+    public record Resolved(Map<String, byte[]> files, Map<String, byte[]> env) {
         public boolean any() {
             return !files.isEmpty() || !env.isEmpty();
         }
 
         @Override
         public String toString() {
-            return "Resolved" + files.keySet() + " env " + env.stream().map(e -> e.substring(0, e.indexOf('='))).toList();
+            return "Resolved" + files.keySet() + " env " + env.keySet();
         }
     }
 
@@ -61,7 +61,7 @@ public class SecretDelivery {
             files.put(name, v);
             total += v.length;
         }
-        List<String> env = new ArrayList<>();
+        Map<String, byte[]> env = new LinkedHashMap<>();
         for (String entry : envEntries) {
             int eq = entry.indexOf('=');
             String var = eq < 0 ? "" : entry.substring(0, eq);
@@ -74,7 +74,7 @@ public class SecretDelivery {
                 throw new SecurityException(SecurityException.Kind.INVALID, "secret " + entry.substring(eq + 1)
                         + " holds a NUL byte, which no environment variable can: give it as a file (secrets)");
             }
-            env.add(var + "=" + new String(v, java.nio.charset.StandardCharsets.UTF_8));
+            env.put(var, v);
             total += v.length;
         }
         if (total > MAX_BYTES_PER_CONTAINER) {
@@ -84,40 +84,52 @@ public class SecretDelivery {
         return new Resolved(files, env);
     }
 
-    /** The container's environment with the secrets' variables in place of any entry of the same name. */
-    public static List<String> withEnv(List<String> env, Resolved resolved) {
-        List<String> vars = resolved.env().stream().map(e -> e.substring(0, e.indexOf('=') + 1)).toList();
-        List<String> all = new ArrayList<>(env.stream().filter(e -> vars.stream().noneMatch(e::startsWith)).toList());
-        all.addAll(resolved.env());
-        return all;
+    /** The container's environment without the variables its secrets set (theirs come last, from the tmpfs). */
+    public static List<String> withoutSecretVars(List<String> env, List<String> envSecrets) {
+        List<String> vars = envSecrets.stream().map(e -> e.substring(0, e.indexOf('=') + 1)).toList();
+        return env.stream().filter(e -> vars.stream().noneMatch(e::startsWith)).toList();
     }
 
-    /** Before a start of an existing container: its files as they are now (a host restart empties the tmpfs). */
+    /** Before a start of an existing container: its secrets as they are now (a host restart empties their tmpfs). */
     public void beforeStart(NodeClient client, String containerId) throws IOException {
-        List<String> names = fileSecretsOf(containerId);
-        if (names.isEmpty()) return;
-        client.secrets(containerId, resolve(names, List.of()).files());
+        Uses uses = usesOf(containerId);
+        if (uses.files().isEmpty() && uses.env().isEmpty()) return;
+        Resolved r = resolve(uses.files(), uses.env());
+        client.secrets(containerId, r.files(), r.env());
     }
 
-    /** A secret changed: every running container that has it as a file gets its files again. Failures are logged. */
-    public void changed(String name) {
+    /**
+     * A secret changed: every running container that has it gets its secrets again, so a file changes in place at
+     * once and a variable takes the new value at the container's next start. One change at a time, each reading
+     * the values anew, so the last value set is the one left. Failures are logged, never with a value.
+     */
+    public synchronized void changed(String name) {
         @SuppressWarnings("unchecked")
         List<String> ids = em.createNativeQuery("SELECT DISTINCT s.container_id FROM container_secrets s JOIN containers c "
-                + "ON c.id = s.container_id WHERE s.name = ?1 AND s.env = '' AND c.status = 'running'").setParameter(1, name).getResultList();
+                + "ON c.id = s.container_id WHERE s.name = ?1 AND c.status = 'running'").setParameter(1, name).getResultList();
         for (String id : ids) {
             try (NodeClient client = node.open()) {
-                client.secrets(id, resolve(fileSecretsOf(id), List.of()).files());
+                Uses uses = usesOf(id);
+                Resolved r = resolve(uses.files(), uses.env());
+                client.secrets(id, r.files(), r.env());
             } catch (IOException | HelperException | SecurityException e) {
                 LOG.log(Level.WARNING, "secret " + name + ": container " + id + " keeps its old value: " + e.getMessage());
             }
         }
     }
 
-    private List<String> fileSecretsOf(String containerId) {
-        @SuppressWarnings("unchecked")
-        List<String> names = em.createNativeQuery("SELECT name FROM container_secrets WHERE container_id = ?1 AND env = '' ORDER BY name")
-                .setParameter(1, containerId).getResultList();
-        return names;
+    /** What a container was given, by name: files, and {@code VAR=name} entries. */
+    record Uses(List<String> files, List<String> env) {}
+
+    private Uses usesOf(String containerId) {
+        List<String> files = new ArrayList<>();
+        List<String> env = new ArrayList<>();
+        for (Object row : em.createNativeQuery("SELECT name, env FROM container_secrets WHERE container_id = ?1 ORDER BY name, env")
+                .setParameter(1, containerId).getResultList()) {
+            Object[] r = (Object[]) row;
+            if (((String) r[1]).isEmpty()) files.add((String) r[0]); else env.add(r[1] + "=" + r[0]);
+        }
+        return new Uses(files, env);
     }
 
     private static int indexOf(byte[] a, byte b) {

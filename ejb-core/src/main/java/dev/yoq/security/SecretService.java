@@ -38,6 +38,20 @@ public class SecretService {
     @Inject
     SecretDelivery delivery;
 
+    @Inject
+    dev.yoq.cluster.ClusterInfo cluster;
+
+    /**
+     * Each server's secrets.key is its own, so a value sealed on one server would not open on another: until the
+     * key is shared through the cluster, the store works on a single node only.
+     */
+    private void singleNode() {
+        if (cluster.clustered()) {
+            throw new SecurityException(SecurityException.Kind.INVALID, "secrets are not built for clusters yet: each server's "
+                    + "secrets.key is its own (docs/security.md); use them on a single node");
+        }
+    }
+
     public static String checkName(String name) {
         if (name == null || name.isEmpty()) throw new SecurityException(SecurityException.Kind.INVALID, "name: missing");
         if (!NAME.matcher(name).matches()) {
@@ -54,6 +68,7 @@ public class SecretService {
 
     /** Stores (or replaces) a secret; returns true when it is new. Running containers that mount it see the new value. */
     public boolean set(String name, byte[] value, String actor) {
+        singleNode();
         checkName(name);
         if (value.length > MAX_VALUE_BYTES) {
             throw new SecurityException(SecurityException.Kind.INVALID, "secret " + name + ": value is " + value.length
@@ -66,6 +81,7 @@ public class SecretService {
 
     /** Seals the secret again under the current key, with a fresh nonce (spec: {@code secret rotate}). */
     public void rotate(String name, String actor) {
+        singleNode();
         put(checkName(name), value(name), "secret_rotate", actor);
         delivery.changed(name);
     }
@@ -75,18 +91,36 @@ public class SecretService {
      * way leaves the rest sealed under the old key, which the keyset still holds: running it again finishes.
      */
     public int rotateKey(String actor) {
+        singleNode();
         int keyId = keys.cipher().rotateKey();
         int sealed = 0;
+        List<String> failed = new java.util.ArrayList<>();
         for (String name : names()) {
-            put(name, value(name), "secret_rekey", actor);
-            sealed++;
+            try {
+                put(name, value(name), "secret_rekey", actor);
+                sealed++;
+            } catch (SecurityException e) {
+                failed.add(name);
+            }
         }
-        bus.submit(new Command.RecordAudit(actor, "secret_key_rotate", "key " + Integer.toUnsignedString(keyId), "ok", System.currentTimeMillis()));
+        bus.submit(new Command.RecordAudit(actor, "secret_key_rotate", "key " + Integer.toUnsignedString(keyId),
+                failed.isEmpty() ? "ok" : "failed: " + failed.size() + " not sealed again", System.currentTimeMillis()));
+        if (!failed.isEmpty()) {
+            throw new SecurityException(SecurityException.Kind.UNAVAILABLE, "new key made, " + sealed + " secrets sealed again; these do not "
+                    + "open with this node's key and stay as they were: " + String.join(", ", failed));
+        }
         return sealed;
     }
 
     public void remove(String name, String actor) {
         checkName(name);
+        @SuppressWarnings("unchecked")
+        List<String> users = em.createNativeQuery("SELECT DISTINCT COALESCE(c.name, c.id) FROM container_secrets s JOIN containers c "
+                + "ON c.id = s.container_id WHERE s.name = ?1 ORDER BY 1").setParameter(1, name).getResultList();
+        if (!users.isEmpty()) {   // they could not start again without it
+            throw new SecurityException(SecurityException.Kind.CONFLICT, "secret " + name + " is in use by containers " + String.join(", ", users)
+                    + ": take their app down (or remove them) first");
+        }
         try {
             bus.submit(new Command.RemoveSecret(name, actor, System.currentTimeMillis()));
         } catch (CommandRejectedException e) {

@@ -99,7 +99,7 @@ public final class ErrorMappers {
         }
     }
 
-    /** A secret or token request that cannot be done: 400 invalid, 404 unknown, 409 taken, 503 the key unusable. */
+    /** A secret or token request that cannot be done: 400 invalid, 403 a scope missing, 404 unknown, 409 taken, 503 the key unusable. */
     @Provider
     public static class Security implements ExceptionMapper<dev.yoq.security.SecurityException> {
         @Override
@@ -108,6 +108,7 @@ public final class ErrorMappers {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
                 case UNAVAILABLE -> 503;
+                case FORBIDDEN -> 403;
                 default -> 400;
             };
             return ErrorBody.response(status, e.getMessage(), null);

@@ -77,11 +77,18 @@ public final class NodeClient implements AutoCloseable {
 
     public void remove(String id) throws IOException { call(Wire.Op.REMOVE, new Wire.IdBody(id)); }
 
-    /** Exactly these secret files (name → value) in the container's /run/secrets; a new value replaces its file atomically. */
-    public void secrets(String id, Map<String, byte[]> files) throws IOException {
+    /**
+     * Exactly these secrets in the container's tmpfs: files (name → value) on /run/secrets, replaced atomically, and
+     * environment variables (name → value) for its next start.
+     */
+    public void secrets(String id, Map<String, byte[]> files, Map<String, byte[]> env) throws IOException {
+        call(Wire.Op.SECRETS, new Wire.SecretsBody(id, base64(files), base64(env)));
+    }
+
+    private static Map<String, String> base64(Map<String, byte[]> values) {
         Map<String, String> encoded = new java.util.TreeMap<>();
-        files.forEach((name, value) -> encoded.put(name, java.util.Base64.getEncoder().encodeToString(value)));
-        call(Wire.Op.SECRETS, new Wire.SecretsBody(id, encoded));
+        values.forEach((name, value) -> encoded.put(name, java.util.Base64.getEncoder().encodeToString(value)));
+        return encoded;
     }
 
     public ContainerState get(String id) throws IOException { return call(Wire.Op.GET, new Wire.IdBody(id), ContainerState.class); }

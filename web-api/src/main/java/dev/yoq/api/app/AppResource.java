@@ -34,7 +34,8 @@ public class AppResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Apply an app snapshot (spec §3.18) as a new release; returns when its rollout has finished or stopped")
     public String apply(String snapshot) {
-        return ReleaseJson.apply(apps.apply(snapshot, dev.yoq.api.Callers.actor(servletRequest))).toString();
+        return ReleaseJson.apply(apps.apply(snapshot, dev.yoq.api.Callers.actor(servletRequest),
+                dev.yoq.api.Callers.grants(servletRequest, "secrets:read"))).toString();
     }
 
     @POST

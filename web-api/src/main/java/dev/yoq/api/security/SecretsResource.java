@@ -8,8 +8,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -53,22 +51,40 @@ public class SecretsResource {
         return names.build();
     }
 
+    /** Room for a 1 MiB value as base64, and nothing deep: a secret's body is two strings. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper BODY = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(2 << 20).maxNestingDepth(4).maxNumberLength(32).build()).build());
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Store a secret: {name, value} (or value_base64 for bytes); sealed before it is stored")
-    public Response set(JsonObject body) {
-        String name = text(body, "name");
+    public Response set(java.io.InputStream body) {
+        com.fasterxml.jackson.databind.JsonNode o;
+        try {
+            o = BODY.readTree(body);
+        } catch (java.io.IOException e) {
+            if (dev.yoq.api.limits.BodyTooLargeException.in(e)) throw new jakarta.ws.rs.WebApplicationException(e, 413);
+            // never Jackson's message: it quotes the text it choked on, which may be the value
+            throw new SecurityException(SecurityException.Kind.INVALID, "the body must be a JSON object {\"name\",\"value\"}");
+        }
+        if (o == null || !o.isObject()) throw new SecurityException(SecurityException.Kind.INVALID, "the body must be a JSON object {\"name\",\"value\"}");
+        com.fasterxml.jackson.databind.JsonNode name = o.get("name");
+        if (name == null || !name.isTextual()) throw new SecurityException(SecurityException.Kind.INVALID, "name: missing");
+        if (name.asText().isEmpty()) throw new SecurityException(SecurityException.Kind.INVALID, "name: empty");
         byte[] value;
-        if (body.get("value_base64") instanceof JsonString b) {
+        if (o.get("value_base64") != null && o.get("value_base64").isTextual()) {
             try {
-                value = Base64.getDecoder().decode(b.getString());
+                value = Base64.getDecoder().decode(o.get("value_base64").asText());
             } catch (IllegalArgumentException e) {
                 throw new SecurityException(SecurityException.Kind.INVALID, "value_base64: not base64");
             }
+        } else if (o.get("value") != null && o.get("value").isTextual()) {
+            value = o.get("value").asText().getBytes(StandardCharsets.UTF_8);
         } else {
-            value = text(body, "value").getBytes(StandardCharsets.UTF_8);
+            throw new SecurityException(SecurityException.Kind.INVALID, "value: missing");
         }
-        boolean created = secrets.set(name, value, Callers.actor(request));
+        boolean created = secrets.set(name.asText(), value, Callers.actor(request));
         return Response.status(created ? 201 : 200).entity(Json.createObjectBuilder().add("status", "ok").build()).build();
     }
 
@@ -128,12 +144,4 @@ public class SecretsResource {
         }
     }
 
-    private static String text(JsonObject body, String key) {
-        JsonValue v = body.get(key);
-        if (v instanceof JsonString s) {
-            if (key.equals("name") && s.getString().isEmpty()) throw new SecurityException(SecurityException.Kind.INVALID, "name: empty");
-            return s.getString();
-        }
-        throw new SecurityException(SecurityException.Kind.INVALID, key + ": missing");
-    }
 }

@@ -139,8 +139,10 @@ final class Session implements Runnable {
             case SECRETS -> {
                 Wire.SecretsBody b = codec.convert(body, Wire.SecretsBody.class);
                 Map<String, byte[]> files = new java.util.TreeMap<>();
+                Map<String, byte[]> env = new java.util.TreeMap<>();
                 if (b.files() != null) b.files().forEach((k, v) -> files.put(k, java.util.Base64.getDecoder().decode(v)));
-                containers.secrets(b.id(), files);
+                if (b.env() != null) b.env().forEach((k, v) -> env.put(k, java.util.Base64.getDecoder().decode(v)));
+                containers.secrets(b.id(), files, env);
                 yield done;
             }
             case SUBSCRIBE -> throw new HelperException(HelperError.VERSION, "send hello before subscribe");

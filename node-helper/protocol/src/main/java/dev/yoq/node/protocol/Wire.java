@@ -43,7 +43,7 @@ public final class Wire {
         PROXY_STATS,  // {} -> the proxy's counters and listeners, or {"running":false,"error"}
         OVERLAY,    // OverlaySpec -> {"interface","up","mode","public_key","listen_port","addresses","peers":[...]}: wg-yoq as asked
         OVERLAY_STATUS, // {} -> the same status, or {"interface","up":false,"public_key"?}
-        SECRETS,    // {"id","files":{name: base64}} -> {}: exactly these files in the created container's /run/secrets (tmpfs)
+        SECRETS,    // {"id","files":{name: base64},"env":{VAR: base64}} -> {}: exactly these in the created container's secrets tmpfs
         SUBSCRIBE;  // {} -> {} then Events
 
         public String wireName() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -64,7 +64,8 @@ public final class Wire {
 
     public record IdBody(String id) {}
 
-    public record SecretsBody(String id, java.util.Map<String, String> files) {}
+    /** Values base64: {@code files} name → value, {@code env} variable → value. */
+    public record SecretsBody(String id, java.util.Map<String, String> files, java.util.Map<String, String> env) {}
 
     public record DigestBody(String digest) {}
 

@@ -182,14 +182,15 @@ public final class ContainerManager {
             Placement placement = cgroups.create(id, t.spec.limits());
             Files.createDirectories(data.logs());
             ContainerSpec spec = t.spec;
-            if (SecretFiles.present(t.dirs)) {   // bound read-only on /run/secrets
+            ContainerSpec.Mount secretFiles = SecretFiles.mount(t.dirs);
+            if (secretFiles != null) {   // bound read-only on /run/secrets
                 List<ContainerSpec.Mount> mounts = new java.util.ArrayList<>(spec.mounts());
-                mounts.add(SecretFiles.mount(t.dirs));
+                mounts.add(secretFiles);
                 spec = new ContainerSpec(spec.id(), spec.name(), spec.lowerDirs(), spec.command(), spec.env(), spec.hostname(),
                         spec.workingDir(), spec.user(), spec.limits(), mounts, spec.network(), spec.userNamespace(), spec.net(), spec.capabilities());
             }
             String config = InitConfig.forRun(spec, t.dirs, placement, seccomp.compiled(seccompPolicy), data.containerLog(id),
-                    driver.netnsPath(id));
+                    driver.netnsPath(id), SecretFiles.envInclude(t.dirs));
             ContainerDirs.writeAtomically(t.dirs.initConfig(), config.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
             InitProcess.Started started;
             try {
@@ -215,11 +216,12 @@ public final class ContainerManager {
         }
     }
 
-    /** Puts exactly {@code files} in the container's /run/secrets (see {@link SecretFiles}); running or not. */
-    public void secrets(String id, java.util.Map<String, byte[]> files) throws IOException {
+    /** Puts exactly these secret files and variables in the container's tmpfs (see {@link SecretFiles}); running or not. */
+    public void secrets(String id, java.util.Map<String, byte[]> files, java.util.Map<String, byte[]> env) throws IOException {
         Tracked t = tracked(id);
         synchronized (t) {
-            SecretFiles.write(t.spec, t.dirs, files);
+            if (containers.get(id) != t) throw new HelperException(HelperError.NOT_FOUND, "no such container: " + id);   // removed meanwhile
+            SecretFiles.write(t.spec, t.dirs, files, env);
         }
     }
 

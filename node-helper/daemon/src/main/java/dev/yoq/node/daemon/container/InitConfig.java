@@ -28,6 +28,12 @@ public final class InitConfig {
 
     /** The config of a run; {@code netns} is the namespace the helper made for a networked container. */
     public static String forRun(ContainerSpec spec, ContainerDirs dirs, Placement placement, Path seccomp, Path log, Path netns) {
+        return forRun(spec, dirs, placement, seccomp, log, netns, null);
+    }
+
+    /** {@code secretEnv}: a settings file of secret variables yoq-init reads too (on the container's tmpfs), or null. */
+    public static String forRun(ContainerSpec spec, ContainerDirs dirs, Placement placement, Path seccomp, Path log, Path netns,
+                                Path secretEnv) {
         InitConfig c = new InitConfig();
         c.put("mode", "run").put("id", spec.id());
         c.put("rootfs", dirs.rootfs().toString());
@@ -49,6 +55,7 @@ public final class InitConfig {
         c.put("cwd", spec.workingDir() == null || spec.workingDir().isBlank() ? "/" : spec.workingDir());
         if (spec.user() != null && !spec.user().isBlank()) c.put("user", spec.user());
         c.common(seccomp, spec.capabilityMask(), withDefaultPath(spec.env()), spec.command());
+        if (secretEnv != null) c.put("include", secretEnv.toString());
         c.put("log", log.toString()).put("log_max", Long.toString(LOG_MAX_BYTES));
         c.put("state_dir", dirs.root().toString());
         return c.out.toString();

@@ -16,46 +16,79 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A container's secrets as files: {@code <container dir>/secrets} is a tmpfs of its own (never on disk), holding
- * one file per secret, mode 0400, owned by the user the container runs as (mapped when it has a user namespace);
- * yoq-init binds it read-only on {@code /run/secrets}. A new value replaces its file by rename, so a reader sees
- * the old value or the new one, never half of either, and the container is not restarted.
+ * A container's secrets: {@code <container dir>/secrets} is a tmpfs of its own (never on disk), root-only (0700, so
+ * no host user reaches it by path, whatever uid the files have). In it, {@code files/} holds one file per secret,
+ * mode 0400, owned by the user the container runs as (mapped when it has a user namespace), which yoq-init binds
+ * read-only on {@code /run/secrets}; and {@code env.conf} (0400, root) holds the secret environment variables as
+ * yoq-init settings, which init.conf includes, so no value is ever written to the disk. A new value replaces its
+ * file by rename: a reader sees the old value or the new one, never half of either, and nothing restarts.
  */
 final class SecretFiles {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final String TARGET = "/run/secrets";
-    /** The tmpfs's ceiling: what it holds is bounded by the secrets (≤ 1 MiB each), this bounds a runaway. */
-    static final String TMPFS_OPTIONS = "size=64m,nr_inodes=4096,mode=0755,nosuid,nodev,noexec";
+    /** The tmpfs's ceiling: what it holds is bounded by the secrets (≤ 4 MiB a container), this bounds a runaway. */
+    static final String TMPFS_OPTIONS = "size=16m,nr_inodes=4096,mode=0700,nosuid,nodev,noexec";
 
     private SecretFiles() {}
 
-    /** Writes exactly {@code files} (name → value) into the container's secrets, removing any other file there. */
-    static void write(ContainerSpec spec, ContainerDirs dirs, Map<String, byte[]> files) throws IOException {
+    /**
+     * Writes exactly {@code files} (name → value) and {@code env} (variable → value) into the container's tmpfs,
+     * removing any other file there. The container's directory must exist (a removed container gets nothing).
+     */
+    static void write(ContainerSpec spec, ContainerDirs dirs, Map<String, byte[]> files, Map<String, byte[]> env) throws IOException {
         for (String name : files.keySet()) {
             if (!NAME.matcher(name).matches()) throw new HelperException(HelperError.INVALID, "secret file name " + name + " is invalid");
+        }
+        StringBuilder envConf = new StringBuilder();
+        for (Map.Entry<String, byte[]> e : env.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) throw new HelperException(HelperError.INVALID, "secret variable " + e.getKey() + " is invalid");
+            String value = new String(e.getValue(), StandardCharsets.UTF_8);
+            if (value.indexOf('\0') >= 0) throw new HelperException(HelperError.INVALID, "secret variable " + e.getKey() + " holds a NUL byte");
+            envConf.append("env ").append(InitConfig.escape(e.getKey() + "=" + value)).append('\n');
+        }
+        if (!Files.isDirectory(dirs.root(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new HelperException(HelperError.NOT_FOUND, "no such container: " + dirs.root().getFileName());
         }
         int[] owner = owner(spec);
         Path dir = dirs.secrets();
         mountTmpfs(dir);
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Path tmp = dir.resolve("." + f.getKey() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------")));
-            Files.write(tmp, f.getValue());
-            Files.setAttribute(tmp, "unix:uid", owner[0], LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(tmp, "unix:gid", owner[1], LinkOption.NOFOLLOW_LINKS);
-            Files.move(tmp, dir.resolve(f.getKey()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path filesDir = dir.resolve("files");
+        if (!files.isEmpty() && !Files.isDirectory(filesDir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(filesDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
-        try (var listing = Files.list(dir)) {
-            for (Path p : listing.toList()) {
-                if (!files.containsKey(p.getFileName().toString())) Files.deleteIfExists(p);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) replace(filesDir, f.getKey(), f.getValue(), owner);
+        if (Files.isDirectory(filesDir, LinkOption.NOFOLLOW_LINKS)) {
+            try (var listing = Files.list(filesDir)) {
+                for (Path p : listing.toList()) {
+                    if (!files.containsKey(p.getFileName().toString())) Files.deleteIfExists(p);
+                }
             }
         }
+        if (env.isEmpty()) Files.deleteIfExists(dir.resolve("env.conf"));
+        else replace(dir, "env.conf", envConf.toString().getBytes(StandardCharsets.UTF_8), new int[] {0, 0});
     }
 
-    /** The mount yoq-init makes, when the container has secret files. */
+    private static void replace(Path dir, String name, byte[] value, int[] owner) throws IOException {
+        Path tmp = dir.resolve("." + name + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------")));
+        Files.write(tmp, value);
+        Files.setAttribute(tmp, "unix:uid", owner[0], LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(tmp, "unix:gid", owner[1], LinkOption.NOFOLLOW_LINKS);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The mount yoq-init makes, when the container has secret files, else null. */
     static ContainerSpec.Mount mount(ContainerDirs dirs) {
-        return new ContainerSpec.Mount(dirs.secrets().toString(), TARGET, true);
+        Path files = dirs.secrets().resolve("files");
+        return Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS) ? new ContainerSpec.Mount(files.toString(), TARGET, true) : null;
+    }
+
+    /** The settings file init.conf includes, when the container has secret variables, else null. */
+    static Path envInclude(ContainerDirs dirs) {
+        Path conf = dirs.secrets().resolve("env.conf");
+        return Files.isRegularFile(conf, LinkOption.NOFOLLOW_LINKS) ? conf : null;
     }
 
     static boolean present(ContainerDirs dirs) {
@@ -69,7 +102,9 @@ final class SecretFiles {
     }
 
     private static void mountTmpfs(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         if (mounted(dir)) return;
         String error = run(List.of("mount", "-t", "tmpfs", "-o", TMPFS_OPTIONS, "yoq-secrets", dir.toString()));
         if (error != null) throw new HelperException(HelperError.INTERNAL, "mount a tmpfs for secrets at " + dir + ": " + error);
