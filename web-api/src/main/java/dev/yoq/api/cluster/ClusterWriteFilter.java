@@ -24,7 +24,7 @@ import java.util.Set;
 @Priority(Priorities.AUTHORIZATION + 10)
 public class ClusterWriteFilter implements ContainerRequestFilter {
     /** Routes whose writes change replicated state (paths relative to the API root). */
-    static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "deploy", "agents");
+    static final List<String> REPLICATED_ROUTES = List.of("apps", "v1/policies", "v1/certificates", "v1/tokens", "deploy", "agents");
     static final String APPS_NOT_YET = "not available on a cluster yet: apps are applied (yoq up), rolled back (yoq rollback), "
             + "taken down (yoq down), their rollouts paused, resumed or canceled (yoq rollout) and their workers run (yoq run-worker); "
             + "the legacy deploy route works on a single-node server";

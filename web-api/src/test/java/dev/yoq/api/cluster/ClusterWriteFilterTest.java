@@ -20,6 +20,8 @@ class ClusterWriteFilterTest {
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "containers")).isNull();
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policiesx")).isNull();
         assertThat(ClusterWriteFilter.decide(true, true, "10.0.0.1:7700", "POST", "v1/policies")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "DELETE", "v1/tokens/ci"))
+                .as("tokens are replicated: created and revoked on the leader").isEqualTo(new ClusterWriteFilter.Refusal("not leader", "10.0.0.1:7700"));
     }
 
     @Test

@@ -32,13 +32,13 @@ class CertificateResourceTest {
             }
 
             @Override
-            public CertificatePem.Checked install(String domain, String certPem, String keyPem) {
+            public CertificatePem.Checked install(String domain, String certPem, String keyPem, String actor) {
                 calls.add("install " + domain + " " + certPem + " " + keyPem);
                 return new CertificatePem.Checked(domain.toLowerCase(), 4_000_000_000L, certPem, keyPem);
             }
 
             @Override
-            public boolean remove(String domain) {
+            public boolean remove(String domain, String actor) {
                 calls.add("remove " + domain);
                 return domain.equals("a.test");
             }
@@ -61,13 +61,13 @@ class CertificateResourceTest {
             }
 
             @Override
-            public Result provision(String domain, AcmeRequest request) {
+            public Result provision(String domain, AcmeRequest request, String actor) {
                 calls.add("provision " + domain + " " + request);
                 return new Result(domain.toLowerCase(), 4_000_000_000L);
             }
 
             @Override
-            public Result renew(String domain, AcmeRequest request) {
+            public Result renew(String domain, AcmeRequest request, String actor) {
                 calls.add("renew " + domain + " " + request);
                 return new Result(domain.toLowerCase(), 4_000_000_001L);
             }

@@ -15,6 +15,7 @@ class BodyLimitsTest {
         assertThat(limits.capFor("/apps/apply")).isEqualTo(8L << 20);
         assertThat(limits.capFor("/apps/dry-run/")).isEqualTo(8L << 20);
         assertThat(limits.capFor("/containers")).isEqualTo(1L << 20);
+        assertThat(limits.capFor("/v1/secrets")).as("a 1 MiB value as base64 in JSON fits").isGreaterThan((4L << 20) / 3);
         assertThat(limits.capFor("/apps/demo/rollback")).isEqualTo(1L << 20);
         assertThatThrownBy(() -> new BodyLimits(0, 1)).hasMessageContaining("yoq.api.max-body-bytes");
         assertThatThrownBy(() -> new BodyLimits(1, WireLimits.MAX_BODY_BYTES + 1)).hasMessageContaining("yoq.api.max-apply-bytes");

@@ -36,6 +36,15 @@ class InitConfigTest {
     }
 
     @Test
+    void secret_variables_are_included_from_the_tmpfs_never_written_into_the_config() {
+        ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of("A=1"), "c", "/", null,
+                Limits.DEFAULT, List.of(), false);
+        String text = InitConfig.forRun(spec, new ContainerDirs(Path.of("/d/containers/abc123abc123")), PLACEMENT, null,
+                Path.of("/d/logs/x.log"), Path.of("/run/netns/x"), Path.of("/d/containers/abc123abc123/secrets/env.conf"));
+        assertThat(text).contains("env A=1\narg true\ninclude /d/containers/abc123abc123/secrets/env.conf\nlog ");
+    }
+
+    @Test
     void a_bridged_container_joins_its_namespace_and_sets_its_address() {
         ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of(), "c", "/", null,
                 Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.0.7/16", "10.42.0.1", List.of()));
