@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 static int unescape(char *s) {
     char *out = s;
@@ -97,6 +98,12 @@ static int set(struct config *c, char *key, char *v) {
     return -1;
 }
 
+/* A file only root can have written: root's, a regular file, not writable by group or others. */
+static int root_only(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /*
  * Reads "key value" lines into cfg. "include PATH" (only in the top file) reads another file of settings: the
  * helper keeps a container's secret environment variables there, on the container's root-only tmpfs, so the
@@ -116,8 +123,10 @@ static int read_lines(const char *path, struct config *cfg, char *err, size_t er
         if (space) *space = 0;
         int bad = unescape(value) < 0;
         if (!bad && !strcmp(copy, "include")) {
-            if (nested || value[0] != '/') bad = 1;
+            if (nested || value[0] != '/' || !root_only(value)) bad = 1;
             else if (read_lines(value, cfg, err, errlen, 1) < 0) { fclose(f); free(line); return -1; }
+        } else if (!bad && nested && strcmp(copy, "env")) {
+            bad = 1;   /* an included file gives environment variables, nothing else */
         } else if (!bad) {
             bad = set(cfg, copy, value) < 0;
         }

@@ -86,7 +86,7 @@ public class ContainerService {
                     image != null ? image.reference() : null, String.join(" ", spec.command()), spec.hostname(),
                     JSON.writeValueAsString(spec), RestartPolicy.parse(request.restart()).cliName(), spec.network(), ports,
                     placement == null ? null : placement.workload(), System.currentTimeMillis(), names.subnet()));
-            if (secrets.any()) bus.submit(new Command.SetContainerSecrets(id, request.secrets(), request.envSecrets()));
+            if (secrets.any()) recordSecretUses(id, request);
             String ip = spec.network() ? record(id).getIpAddress() : null;
             if (ip != null) spec = spec.withNet(new ContainerSpec.Net(ip + "/" + names.prefixLength(), names.gateway(), ports));
 
@@ -96,7 +96,7 @@ public class ContainerService {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         }
         try (NodeClient client = node.open()) {
-            ContainerState state = secrets.any() ? createWithSecrets(client, spec, secrets) : client.run(spec);
+            ContainerState state = secrets.any() ? createWithSecrets(client, spec) : client.run(spec);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
         } catch (HelperException e) {
             recordStartFailure(id, e);
@@ -117,18 +117,29 @@ public class ContainerService {
         }
     }
 
-    /** Created, given its secrets, then started; a failure on the way leaves no container in the helper. */
-    private static ContainerState createWithSecrets(NodeClient client, ContainerSpec spec, SecretDelivery.Resolved secrets) throws IOException {
+    /** Which secrets it has, each checked again under the removal lock; a secret gone meanwhile fails the container. */
+    private void recordSecretUses(String id, RunRequest request) {
+        try {
+            secretDelivery.recordUses(id, request.secrets(), request.envSecrets());
+        } catch (dev.yoq.security.SecurityException e) {
+            recordStartFailure(id, e);
+            throw new ContainerException(ContainerException.Kind.INVALID, (request.name() == null ? "" : request.name() + ": ") + e.getMessage());
+        }
+    }
+
+    /** Created, given its secrets (read anew), then started; a failure on the way leaves no container in the helper. */
+    private ContainerState createWithSecrets(NodeClient client, ContainerSpec spec) throws IOException {
         client.create(spec);
         try {
-            client.secrets(spec.id(), secrets.files(), secrets.env());
+            secretDelivery.deliver(client, spec.id());
             return client.start(spec.id());
-        } catch (HelperException | IOException e) {
+        } catch (HelperException | IOException | dev.yoq.security.SecurityException e) {
             try {
                 client.remove(spec.id());
             } catch (HelperException | IOException ignored) {
                 // the helper reports the first failure; a container it cannot remove shows in ps as failed
             }
+            if (e instanceof dev.yoq.security.SecurityException s) throw new HelperException(HelperError.INVALID, s.getMessage());
             throw e;
         }
     }

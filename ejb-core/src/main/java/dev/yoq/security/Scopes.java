@@ -64,6 +64,7 @@ public final class Scopes {
     public static String required(String method, String path) {
         boolean write = !(method.equals("GET") || method.equals("HEAD"));
         String p = "/" + path.toLowerCase(Locale.ROOT);
+        if (p.matches("/v1/secrets/[^/]+/value")) return "secrets:read";   // reading a value back is a read, though a POST
         if (under(p, "/v1/secrets")) return level("secrets", write);
         if (under(p, "/v1/policies")) return level("policies", write);
         if (under(p, "/v1/certificates")) return level("certificates", write);

@@ -30,6 +30,8 @@ public class SecretDelivery {
     /** What one container may be given in all (its files travel to the helper in one message). */
     public static final int MAX_BYTES_PER_CONTAINER = 4 << 20;
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    /** The kernel's MAX_ARG_STRLEN: one environment entry, "VAR=value" and its NUL, is at most 32 pages. */
+    static final int MAX_ENV_ENTRY = 131_072;
 
     /** The values a container gets: files by name, variables by name. Never logged, never stored but on its tmpfs. */
     public record Resolved(Map<String, byte[]> files, Map<String, byte[]> env) {
@@ -51,6 +53,9 @@ public class SecretDelivery {
 
     @Inject
     NodeConnector node;
+
+    @Inject
+    dev.yoq.state.CommandBus bus;
 
     /** The values for a container's secrets; an unknown secret or a bad entry is an error naming it. */
     public Resolved resolve(List<String> fileNames, List<String> envEntries) {
@@ -74,6 +79,16 @@ public class SecretDelivery {
                 throw new SecurityException(SecurityException.Kind.INVALID, "secret " + entry.substring(eq + 1)
                         + " holds a NUL byte, which no environment variable can: give it as a file (secrets)");
             }
+            if (var.length() + 2 + v.length > MAX_ENV_ENTRY) {
+                throw new SecurityException(SecurityException.Kind.INVALID, "secret " + entry.substring(eq + 1) + " is " + v.length
+                        + " bytes, too long for an environment variable (the kernel takes 128 KiB): give it as a file (secrets)");
+            }
+            try {
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(v));
+            } catch (java.nio.charset.CharacterCodingException notText) {
+                throw new SecurityException(SecurityException.Kind.INVALID, "secret " + entry.substring(eq + 1)
+                        + " is not UTF-8 text, which an environment variable must be: give it as a file (secrets)");
+            }
             env.put(var, v);
             total += v.length;
         }
@@ -90,8 +105,43 @@ public class SecretDelivery {
         return env.stream().filter(e -> vars.stream().noneMatch(e::startsWith)).toList();
     }
 
+    /**
+     * Records which secrets a new container has, each checked to exist now: under the same lock as a removal, so a
+     * secret cannot go between the check and the record.
+     */
+    public synchronized void recordUses(String containerId, List<String> files, List<String> envEntries) {
+        for (String name : files) if (!secrets.exists(name)) throw new SecurityException(SecurityException.Kind.NOT_FOUND, "secret not found: " + name);
+        for (String e : envEntries) {
+            String name = e.substring(e.indexOf('=') + 1);
+            if (!secrets.exists(name)) throw new SecurityException(SecurityException.Kind.NOT_FOUND, "secret not found: " + name);
+        }
+        bus.submit(new dev.yoq.state.Command.SetContainerSecrets(containerId, files, envEntries));
+    }
+
+    /** Runs {@code remove} unless a container has the secret (409 naming them); never while a container records it. */
+    public synchronized void whileUnused(String name, Runnable remove) {
+        @SuppressWarnings("unchecked")
+        List<String> users = em.createNativeQuery("SELECT DISTINCT COALESCE(c.name, c.id) FROM container_secrets s JOIN containers c "
+                + "ON c.id = s.container_id WHERE s.name = ?1 ORDER BY 1").setParameter(1, name).getResultList();
+        if (!users.isEmpty()) {
+            throw new SecurityException(SecurityException.Kind.CONFLICT, "secret " + name + " is in use by containers " + String.join(", ", users)
+                    + ": take their app down (or remove them) first");
+        }
+        remove.run();
+    }
+
+    /**
+     * A created container's secrets, read now and handed to the helper: under the lock {@link #changed} takes, so
+     * a value set meanwhile is either read here or sent by {@link #changed} after this.
+     */
+    public synchronized void deliver(NodeClient client, String containerId) throws IOException {
+        Uses uses = usesOf(containerId);
+        Resolved r = resolve(uses.files(), uses.env());
+        client.secrets(containerId, r.files(), r.env());
+    }
+
     /** Before a start of an existing container: its secrets as they are now (a host restart empties their tmpfs). */
-    public void beforeStart(NodeClient client, String containerId) throws IOException {
+    public synchronized void beforeStart(NodeClient client, String containerId) throws IOException {
         Uses uses = usesOf(containerId);
         if (uses.files().isEmpty() && uses.env().isEmpty()) return;
         Resolved r = resolve(uses.files(), uses.env());
@@ -106,7 +156,7 @@ public class SecretDelivery {
     public synchronized void changed(String name) {
         @SuppressWarnings("unchecked")
         List<String> ids = em.createNativeQuery("SELECT DISTINCT s.container_id FROM container_secrets s JOIN containers c "
-                + "ON c.id = s.container_id WHERE s.name = ?1 AND c.status = 'running'").setParameter(1, name).getResultList();
+                + "ON c.id = s.container_id WHERE s.name = ?1 AND c.status IN ('created', 'running')").setParameter(1, name).getResultList();
         for (String id : ids) {
             try (NodeClient client = node.open()) {
                 Uses uses = usesOf(id);

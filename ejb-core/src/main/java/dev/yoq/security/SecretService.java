@@ -112,20 +112,16 @@ public class SecretService {
         return sealed;
     }
 
+    /** Refused (409, naming them) while containers have it: they could not start again without it. */
     public void remove(String name, String actor) {
         checkName(name);
-        @SuppressWarnings("unchecked")
-        List<String> users = em.createNativeQuery("SELECT DISTINCT COALESCE(c.name, c.id) FROM container_secrets s JOIN containers c "
-                + "ON c.id = s.container_id WHERE s.name = ?1 ORDER BY 1").setParameter(1, name).getResultList();
-        if (!users.isEmpty()) {   // they could not start again without it
-            throw new SecurityException(SecurityException.Kind.CONFLICT, "secret " + name + " is in use by containers " + String.join(", ", users)
-                    + ": take their app down (or remove them) first");
-        }
-        try {
-            bus.submit(new Command.RemoveSecret(name, actor, System.currentTimeMillis()));
-        } catch (CommandRejectedException e) {
-            throw new SecurityException(SecurityException.Kind.NOT_FOUND, e.getMessage());
-        }
+        delivery.whileUnused(name, () -> {
+            try {
+                bus.submit(new Command.RemoveSecret(name, actor, System.currentTimeMillis()));
+            } catch (CommandRejectedException e) {
+                throw new SecurityException(SecurityException.Kind.NOT_FOUND, e.getMessage());
+            }
+        });
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

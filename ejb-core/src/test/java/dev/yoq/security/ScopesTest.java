@@ -13,6 +13,7 @@ class ScopesTest {
     void the_route_table_of_spec_2_1() {
         assertThat(Scopes.required("GET", "v1/secrets")).isEqualTo("secrets:read");
         assertThat(Scopes.required("POST", "v1/secrets/x/rotate")).isEqualTo("secrets:write");
+        assertThat(Scopes.required("POST", "v1/secrets/x/value")).as("yoq secret get: a read").isEqualTo("secrets:read");
         assertThat(Scopes.required("DELETE", "v1/policies/a/b")).isEqualTo("policies:write");
         assertThat(Scopes.required("GET", "v1/certificates")).isEqualTo("certificates:read");
         assertThat(Scopes.required("POST", "v1/audit")).isEqualTo("audit:read");

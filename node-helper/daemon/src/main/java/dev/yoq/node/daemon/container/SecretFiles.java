@@ -50,7 +50,7 @@ final class SecretFiles {
         if (!Files.isDirectory(dirs.root(), LinkOption.NOFOLLOW_LINKS)) {
             throw new HelperException(HelperError.NOT_FOUND, "no such container: " + dirs.root().getFileName());
         }
-        int[] owner = owner(spec);
+        int[] owner = files.isEmpty() ? null : owner(spec);   // variables only: whose the files would be does not matter
         Path dir = dirs.secrets();
         mountTmpfs(dir);
         Path filesDir = dir.resolve("files");
