@@ -137,7 +137,7 @@ class SecurityIT {
         Path dir = Files.createDirectories(tmp.resolve("sec" + R));
         Files.writeString(dir.resolve("manifest.toml"), "app = \"sec" + R + "\"\n[service.web]\nimage = \"" + PrivilegedLane.rootfs(tmp)
                 + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 1000 & wait\"]\nsecrets = [\"db-" + R + "\"]\n"
-                + "env_secrets = [\"API_KEY=env-" + R + "\"]\nenv = [\"API_KEY=overridden\"]\n");
+                + "env_secrets = [\"API_KEY=env-" + R + "\"]\nenv = [\"API_KEY=overridden\"]\nvolumes = [\"" + tmp + ":/data:ro\"]\n");
         CliIT.Run missing = runAs(deployer, dir, "up", "-f", Files.writeString(dir.resolve("missing.toml"), "app = \"miss" + R + "\"\n"
                 + "[service.web]\nimage = \"" + PrivilegedLane.rootfs(tmp) + "\"\nsecrets = [\"absent-" + R + "\"]\n").toString());
         assertThat(missing.exit()).isEqualTo(1);
@@ -352,6 +352,8 @@ class SecurityIT {
         JsonNode byDeployer = YoqServer.json(call("GET", "/v1/audit?actor=deployer-" + R + "&action=app_apply", null, t));
         assertThat(byDeployer).as("a named token's acts carry its name").isNotEmpty();
         assertThat(byDeployer.get(0).path("outcome").asText()).isEqualTo("ok");
+        JsonNode binds = YoqServer.json(call("GET", "/v1/audit?actor=deployer-" + R + "&action=host_path_mount", null, t));
+        assertThat(binds.toString()).as("an app's host paths are audited with its release").contains("sec" + R + ": " + tmp + ":/data");
         JsonNode denied = YoqServer.json(call("GET", "/v1/audit?actor=m0-" + R + "&limit=500", null, t));
         assertThat(denied.toString()).contains("denied: missing scope secrets:write");
         JsonNode failed = YoqServer.json(call("GET", "/v1/audit?action=certificate_install&limit=5", null, t));

@@ -109,6 +109,18 @@ public class AppService {
         return m;
     }
 
+    /** Host paths a release mounts into containers are a sensitive act of their own: one audit entry naming them. */
+    private void auditHostPaths(Manifest m, String actor, long at) {
+        List<String> binds = java.util.stream.Stream.of(m.services().stream().map(Manifest.Service::common),
+                        m.workers().stream().map(Manifest.Worker::common), m.crons().stream().map(Manifest.Cron::common),
+                        m.trainingJobs().stream().map(Manifest.TrainingJob::common))
+                .flatMap(x -> x).flatMap(c -> c.volumes().stream()).filter(v -> "bind".equals(v.kind()))
+                .map(v -> v.source() + ":" + v.target()).distinct().toList();
+        if (binds.isEmpty()) return;
+        String target = m.appName() + ": " + String.join(", ", binds);
+        bus.submit(new Command.RecordAudit(actor, "host_path_mount", target.length() > 1000 ? target.substring(0, 1000) : target, "ok", at));
+    }
+
     /** A workload naming a secret the store does not hold is refused before the release starts, naming both. */
     private void missingSecrets(Manifest m) {
         List<String> missing = new java.util.ArrayList<>();
@@ -146,6 +158,7 @@ public class AppService {
             String id = CronScheduler.newId();
             long now = System.currentTimeMillis();
             bus.submit(new Command.CreateRelease(id, m.appName(), trigger, source, AppSnapshot.hash(snapshot), snapshot, actor, now));
+            auditHostPaths(m, actor, now);
             try {
                 if (cluster.clustered()) {   // the replicas run on agents
                     clusterWork.follow(id);
