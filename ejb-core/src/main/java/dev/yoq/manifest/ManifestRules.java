@@ -112,6 +112,8 @@ public final class ManifestRules {
             String var = eq < 0 ? entry : entry.substring(0, eq);
             if (eq <= 0 || !ENV_NAME.matcher(var).matches() || !SECRET_NAME.matcher(entry.substring(eq + 1)).matches()) {
                 error("InvalidSecret", path + ".env_secrets", "'" + entry + "' is not VAR=secret-name");
+            } else if (var.equals("PATH")) {   // yoq-init's default PATH would come first and win
+                error("InvalidSecret", path + ".env_secrets", "PATH cannot come from a secret: set it in env");
             } else if (!vars.add(var)) {
                 error("InvalidSecret", path + ".env_secrets", "variable " + var + " is given twice");
             }

@@ -25,7 +25,7 @@ class SecretsInManifestTest {
     void bad_names_duplicates_and_malformed_variables_are_errors_naming_the_field() {
         ManifestException e = catchThrowableOfType(ManifestException.class, () -> ManifestLoader.parse(
                 "app = \"x\"\n[service.web]\nimage = \"nginx\"\nsecrets = [\"../etc/passwd\", \"db\", \"db\"]\n"
-                        + "env_secrets = [\"=db\", \"1X=db\", \"A=\", \"A=db\", \"A=other\"]\n", "m.toml", "x", k -> null));
+                        + "env_secrets = [\"=db\", \"1X=db\", \"A=\", \"A=db\", \"A=other\", \"PATH=db\"]\n", "m.toml", "x", k -> null));
         assertThat(e.problems()).filteredOn(Problem::isError).extracting(p -> p.kind() + " " + p.path() + ": " + p.message())
                 .containsExactlyInAnyOrder(
                         "InvalidSecret service.web.secrets: '../etc/passwd' is not a secret name (1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
@@ -33,6 +33,7 @@ class SecretsInManifestTest {
                         "InvalidSecret service.web.env_secrets: '=db' is not VAR=secret-name",
                         "InvalidSecret service.web.env_secrets: '1X=db' is not VAR=secret-name",
                         "InvalidSecret service.web.env_secrets: 'A=' is not VAR=secret-name",
-                        "InvalidSecret service.web.env_secrets: variable A is given twice");
+                        "InvalidSecret service.web.env_secrets: variable A is given twice",
+                        "InvalidSecret service.web.env_secrets: PATH cannot come from a secret: set it in env");
     }
 }
