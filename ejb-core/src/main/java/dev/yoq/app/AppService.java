@@ -78,20 +78,30 @@ public class AppService {
 
     /** Applies a snapshot: a new release, rolled out before this returns. 409 while the app has a rollout running. */
     public Release apply(String snapshotJson, String actor) {
-        return apply(snapshotJson, actor, true);
+        return apply(snapshotJson, actor, scope -> true);
     }
 
     /**
-     * {@code mayUseSecrets}: whether the caller may read secrets ({@code secrets:read}); without it a manifest that
-     * gives its workloads secrets is refused, or a token that may only deploy could read any secret through them.
+     * {@code holds}: which scopes the caller holds. A manifest that gives its workloads secrets takes
+     * {@code secrets:read} (or a token that may only deploy could read any secret through them); one whose ACME uses
+     * an exec DNS hook takes {@code *} (the hook is a command the server runs).
      */
-    public Release apply(String snapshotJson, String actor, boolean mayUseSecrets) {
+    public Release apply(String snapshotJson, String actor, java.util.function.Predicate<String> holds) {
         Manifest m = checkHostPaths(read(snapshotJson));
-        if (!mayUseSecrets && usesSecrets(m)) {
+        if (usesSecrets(m) && !holds.test("secrets:read")) {
             throw new dev.yoq.security.SecurityException(dev.yoq.security.SecurityException.Kind.FORBIDDEN,
                     "missing scope: secrets:read (the manifest gives its workloads secrets)");
         }
+        if (runsDnsHook(m) && !holds.test("*")) {
+            throw new dev.yoq.security.SecurityException(dev.yoq.security.SecurityException.Kind.FORBIDDEN,
+                    "missing scope: * (tls.acme.dns.hook is a command the server runs)");
+        }
         return apply(m, "apply", null, actor);
+    }
+
+    private static boolean runsDnsHook(Manifest m) {
+        return m.services().stream().anyMatch(s -> s.tls() != null && s.tls().acme() != null && s.tls().acme().dns() != null
+                && !s.tls().acme().dns().hook().isEmpty());
     }
 
     private static boolean usesSecrets(Manifest m) {

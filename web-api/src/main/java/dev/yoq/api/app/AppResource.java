@@ -35,7 +35,7 @@ public class AppResource {
     @Operation(summary = "Apply an app snapshot (spec §3.18) as a new release; returns when its rollout has finished or stopped")
     public String apply(String snapshot) {
         return ReleaseJson.apply(apps.apply(snapshot, dev.yoq.api.Callers.actor(servletRequest),
-                dev.yoq.api.Callers.grants(servletRequest, "secrets:read"))).toString();
+                scope -> dev.yoq.api.Callers.grants(servletRequest, scope))).toString();
     }
 
     @POST

@@ -91,7 +91,7 @@ public class CertificateResource {
             + "body {email,staging,directory_url,challenge,dns_provider,dns_hook,dns_propagation_timeout_secs,dns_poll_interval_secs}, all "
             + "optional -> {status:issued,domain,not_after}; 400 bad request, 409 an order already running, 502 the CA unreachable or refusing")
     public JsonObject provision(@PathParam("domain") String domain, InputStream body) throws IOException {
-        AcmeRequest request = AcmeBody.parse(read(body));
+        AcmeRequest request = hookAllowed(AcmeBody.parse(read(body)));
         return issued(acme.provision(domain, request, dev.yoq.api.Callers.actor(servletRequest)));
     }
 
@@ -101,8 +101,17 @@ public class CertificateResource {
     @Operation(summary = "Renew the domain's certificate now with its stored ACME settings, the body's fields (as for provision) replacing "
             + "them -> {status:issued,domain,not_after}; 404 no certificate")
     public JsonObject renew(@PathParam("domain") String domain, InputStream body) throws IOException {
-        AcmeRequest request = AcmeBody.parse(read(body));
+        AcmeRequest request = hookAllowed(AcmeBody.parse(read(body)));
         return issued(acme.renew(domain, request, dev.yoq.api.Callers.actor(servletRequest)));
+    }
+
+    /** A DNS hook is a command the server runs: setting one takes {@code *}. */
+    private AcmeRequest hookAllowed(AcmeRequest request) {
+        if (request.dnsHook() != null && servletRequest != null && !dev.yoq.api.Callers.grants(servletRequest, "*")) {
+            throw new jakarta.ws.rs.ForbiddenException(dev.yoq.api.ErrorBody.response(403,
+                    "missing scope: * (a dns_hook is a command the server runs)", null));
+        }
+        return request;
     }
 
     private static JsonObject issued(AcmeService.Result r) {
