@@ -93,8 +93,8 @@ public final class ManifestRules {
         }
     }
 
-    static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final java.util.regex.Pattern SECRET_NAME = dev.yoq.node.protocol.SecretNames.SECRET;
+    static final java.util.regex.Pattern ENV_NAME = dev.yoq.node.protocol.SecretNames.VARIABLE;
 
     /** {@code secrets = ["name"]} (files under /run/secrets) and {@code env_secrets = ["VAR=name"]}: names only, checked here. */
     private void secrets(String path, Common c) {

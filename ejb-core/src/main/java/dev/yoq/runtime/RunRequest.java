@@ -36,12 +36,6 @@ public record RunRequest(
                 capAdd, capDrop, null, null);
     }
 
-    /** The same request with these secrets: files under /run/secrets, and {@code VAR=secret} environment variables. */
-    public RunRequest withSecrets(List<String> files, List<String> env) {
-        return new RunRequest(target, command, name, this.env, volumes, ports, memoryBytes, pids, cpuWeight, cpus, restart, network,
-                userNamespace, capAdd, capDrop, files, env);
-    }
-
     public RunRequest(String target, List<String> command, String name, List<String> env, List<Volume> volumes,
                       List<String> ports, Long memoryBytes, Long pids, Integer cpuWeight, Double cpus, String restart,
                       Boolean network) {

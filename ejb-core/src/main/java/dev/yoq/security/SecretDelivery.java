@@ -29,7 +29,7 @@ public class SecretDelivery {
     private static final Logger LOG = Logger.getLogger(SecretDelivery.class.getName());
     /** What one container may be given in all (its files travel to the helper in one message). */
     public static final int MAX_BYTES_PER_CONTAINER = 4 << 20;
-    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final Pattern ENV_NAME = dev.yoq.node.protocol.SecretNames.VARIABLE;
     /** The kernel's MAX_ARG_STRLEN: one environment entry, "VAR=value" and its NUL, is at most 32 pages. */
     static final int MAX_ENV_ENTRY = 131_072;
 

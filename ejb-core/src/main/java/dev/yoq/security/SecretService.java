@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public class SecretService {
     public static final int MAX_VALUE_BYTES = 1 << 20;
     /** A secret becomes a file under /run/secrets in containers: its name must be a plain file name. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final Pattern NAME = dev.yoq.node.protocol.SecretNames.SECRET;
 
     @PersistenceContext(unitName = "yoq")
     EntityManager em;

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * file by rename: a reader sees the old value or the new one, never half of either, and nothing restarts.
  */
 final class SecretFiles {
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    static final Pattern NAME = dev.yoq.node.protocol.SecretNames.SECRET;
+    static final Pattern ENV_NAME = dev.yoq.node.protocol.SecretNames.VARIABLE;
     static final String TARGET = "/run/secrets";
     /** The tmpfs's ceiling: what it holds is bounded by the secrets (≤ 4 MiB a container), this bounds a runaway. */
     static final String TMPFS_OPTIONS = "size=16m,nr_inodes=4096,mode=0700,nosuid,nodev,noexec";
