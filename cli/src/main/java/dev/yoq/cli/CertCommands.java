@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code yoq cert install|list|rm|provision|renew} over {@code /v1/certificates}. */
 @Command(name = "cert", description = "TLS certificates for the edge proxy.",
         subcommands = {CertCommands.Install.class, CertCommands.List.class, CertCommands.Rm.class, CertCommands.Renew.class,
-                CertCommands.Provision.class})
+                CertCommands.Provision.class, CertCommands.Service.class})
 final class CertCommands {
     @ParentCommand
     YoqCommand yoq;
@@ -98,6 +98,30 @@ final class CertCommands {
         public Integer call() {
             cert.yoq.options.client().delete("/v1/certificates/" + AppCommands.path(domain));
             cert.yoq.out.println("certificate removed: " + domain);
+            return 0;
+        }
+    }
+
+    @Command(name = "service", description = "Show a service's mTLS certificate (its SPIFFE ID, expiry and PEM; never its key).")
+    static final class Service implements Callable<Integer> {
+        @ParentCommand
+        CertCommands cert;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "the service's registry name, <app>-<service> (as yoq status shows it)")
+        String name;
+
+        @Override
+        public Integer call() {
+            JsonNode leaf = cert.yoq.options.client().get("/v1/certificates/service/" + AppCommands.path(name)).json();
+            if (cert.yoq.options.json()) {
+                cert.yoq.out.println(leaf);
+            } else {
+                cert.yoq.out.println("service:   " + leaf.path("service").asText());
+                cert.yoq.out.println("identity:  " + leaf.path("spiffe_id").asText());
+                cert.yoq.out.println("valid:     " + Instant.ofEpochSecond(leaf.path("not_before").asLong()) + " to "
+                        + Instant.ofEpochSecond(leaf.path("not_after").asLong()));
+                cert.yoq.out.print(leaf.path("cert_pem").asText());
+            }
             return 0;
         }
     }

@@ -87,7 +87,7 @@ public class AppContainers {
         try {
             return bus.submit(new Command.EnsureService(app, s.name(), ports, s.replicas(), startup.settings().names().vipSubnet(),
                     dev.yoq.manifest.AppSnapshot.routesJson(s.httpRoutes()), s.tls() == null ? null : s.tls().domain(),
-                    System.currentTimeMillis()));
+                    s.tls() == null ? "off" : s.tls().peer(), System.currentTimeMillis()));
         } catch (dev.yoq.state.CommandRejectedException e) {
             throw new AppException(AppException.Kind.INVALID, "service " + s.name() + ": " + e.getMessage());
         }

@@ -25,7 +25,7 @@ public final class Replication {
     /** One node's own facts, kept when a snapshot from another server is installed. */
     public static final List<String> NODE_LOCAL_TABLES = List.of(
             "nodes", "audit_log", "containers", "ip_allocations", "port_mappings", "images", "volumes",
-            "services", "service_endpoints", "container_secrets");
+            "services", "service_endpoints", "container_secrets", "cluster_ca", "service_certs");
 
     private static final Set<Class<?>> REPLICATED_COMMANDS = Set.of(
             Command.SetPolicy.class, Command.RemovePolicy.class,

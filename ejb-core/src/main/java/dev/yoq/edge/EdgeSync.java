@@ -77,7 +77,17 @@ public class EdgeSync {
         List<ServiceRecord> services = new java.util.ArrayList<>(FreshReads.fresh(em.createQuery("SELECT s FROM ServiceRecord s",
                 ServiceRecord.class)).getResultList());
         services.addAll(ProxyConfigs.clusterServices(clusterRoutes, services));
-        return ProxyConfigs.build(services, table, certificates(), Map.copyOf(challenges), startup.settings().edge());
+        return ProxyConfigs.build(services, table, certificates(), Map.copyOf(challenges), startup.settings().edge(), peerCa(services));
+    }
+
+    @jakarta.inject.Inject
+    dev.yoq.security.mtls.ServiceCerts serviceCerts;
+
+    /** The service CA's certificate once a service takes client certificates (made then when there is none). */
+    private String peerCa(List<ServiceRecord> services) {
+        if (services.stream().allMatch(s -> "off".equals(s.getTlsPeer())) || !serviceCerts.enabled()) return null;
+        var ca = serviceCerts.caView();
+        return ca != null ? ca.certPem() : serviceCerts.ca().certPem();
     }
 
     /** The cluster's HTTP routes, as this node's {@code yoq join} last handed them over (none on a single node). */

@@ -36,6 +36,15 @@ public final class ProxyConfigs {
 
     public static ObjectNode build(List<ServiceRecord> services, List<ServiceVip> table, List<Cert> certs,
                                    Map<String, String> challenges, ServerSettings.Edge listeners) {
+        return build(services, table, certs, challenges, listeners, null);
+    }
+
+    /**
+     * With service mTLS: {@code peerCa} (the service CA's certificate, null before it exists) and each service's
+     * {@code tls.peer}, by service and on the certificate of its TLS domain, for the proxy to ask and check.
+     */
+    public static ObjectNode build(List<ServiceRecord> services, List<ServiceVip> table, List<Cert> certs,
+                                   Map<String, String> challenges, ServerSettings.Edge listeners, String peerCa) {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("listeners").put("address", listeners.address()).put("http", listeners.httpPort())
                 .put("https", listeners.httpsPort()).put("acme", listeners.acmePort()).put("tls12", listeners.tls12());
@@ -53,8 +62,19 @@ public final class ProxyConfigs {
             if (port > 0 && vip != null) vip.backends().forEach(ip -> addresses.add(ip + ":" + port));
             for (JsonNode r : read(s.getHttpRoutesJson())) routes.add(route(s, r));
         }
+        Map<String, String> peerOfDomain = new java.util.HashMap<>();
+        ObjectNode peers = root.putObject("peers");
+        for (ServiceRecord s : ordered) {
+            if ("off".equals(s.getTlsPeer())) continue;
+            peers.put(s.getName(), s.getTlsPeer());
+            if (s.getTlsDomain() != null) peerOfDomain.merge(s.getTlsDomain(), s.getTlsPeer(), (a, b) -> "require".equals(a) ? a : b);
+        }
+        if (peerCa != null) root.put("peer_ca", peerCa);
         ArrayNode certificates = root.putArray("certificates");
-        for (Cert c : certs) certificates.addObject().put("domain", c.domain()).put("cert_pem", c.certPem()).put("key_pem", c.keyPem());
+        for (Cert c : certs) {
+            certificates.addObject().put("domain", c.domain()).put("cert_pem", c.certPem()).put("key_pem", c.keyPem())
+                    .put("peer", peerOfDomain.getOrDefault(c.domain(), "off"));
+        }
         ObjectNode ch = root.putObject("challenges");
         new java.util.TreeMap<>(challenges).forEach(ch::put);
         return root;

@@ -5,8 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: tls.acme.dns's providers other than exec and its secrets, tls.peer
- * (service mTLS), gpu and
+ * here: tls.acme.dns's providers other than exec and its secrets, gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
 public final class UnbuiltKeys {
@@ -43,7 +42,6 @@ public final class UnbuiltKeys {
         for (Manifest.Service s : m.services()) {
             String at = "service." + s.name();
             if (s.tls() != null && s.tls().acme() != null) acmeDns(problems, at + ".tls.acme.dns", s.tls().acme().dns());
-            if (s.tls() != null && !"off".equals(s.tls().peer())) warn(problems, at + ".tls.peer", "service mTLS is not enforced yet");
             gpu(problems, at, s.gpu(), s.gpuMesh());
             if (s.alerts() != null && !routed(m, s.name())) {
                 // measured from yoq-proxy's counters: a service no route sends traffic to never gets a value

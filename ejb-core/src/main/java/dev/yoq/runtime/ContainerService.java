@@ -61,6 +61,9 @@ public class ContainerService {
     @Inject
     SecretDelivery secretDelivery;
 
+    @Inject
+    dev.yoq.security.mtls.ServiceCerts serviceCerts;
+
     /** An app workload's container: recorded with its app, workload, release and config hash; its own hostname. */
     public record Placement(Command.Workload workload, String hostname, String workingDir) {}
 
@@ -96,7 +99,8 @@ public class ContainerService {
             throw new ContainerException(ContainerException.Kind.INVALID, e.getMessage());
         }
         try (NodeClient client = node.open()) {
-            ContainerState state = secrets.any() ? createWithSecrets(client, spec) : client.run(spec);
+            boolean files = secrets.any() || (placement != null && serviceCerts.wants(placement.workload()));
+            ContainerState state = files ? createWithSecrets(client, spec) : client.run(spec);
             bus.submit(new Command.RecordContainerStarted(id, state.pid(), false, state.startedAtMs()));
         } catch (HelperException e) {
             recordStartFailure(id, e);
@@ -133,13 +137,15 @@ public class ContainerService {
         try {
             secretDelivery.deliver(client, spec.id());
             return client.start(spec.id());
-        } catch (HelperException | IOException | dev.yoq.security.SecurityException e) {
+        } catch (HelperException | IOException | dev.yoq.security.SecurityException | IllegalStateException e) {
             try {
                 client.remove(spec.id());
             } catch (HelperException | IOException ignored) {
                 // the helper reports the first failure; a container it cannot remove shows in ps as failed
             }
-            if (e instanceof dev.yoq.security.SecurityException s) throw new HelperException(HelperError.INVALID, s.getMessage());
+            if (e instanceof dev.yoq.security.SecurityException || e instanceof IllegalStateException) {   // a secret, or the mTLS key does not open
+                throw new HelperException(HelperError.INVALID, e.getMessage());
+            }
             throw e;
         }
     }

@@ -57,6 +57,9 @@ public class SecretDelivery {
     @Inject
     dev.yoq.state.CommandBus bus;
 
+    @Inject
+    dev.yoq.security.mtls.ServiceCerts mtls;
+
     /** The values for a container's secrets; an unknown secret or a bad entry is an error naming it. */
     public Resolved resolve(List<String> fileNames, List<String> envEntries) {
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -135,17 +138,12 @@ public class SecretDelivery {
      * a value set meanwhile is either read here or sent by {@link #changed} after this.
      */
     public synchronized void deliver(NodeClient client, String containerId) throws IOException {
-        Uses uses = usesOf(containerId);
-        Resolved r = resolve(uses.files(), uses.env());
-        client.secrets(containerId, r.files(), r.env());
+        send(client, containerId, true);
     }
 
     /** Before a start of an existing container: its secrets as they are now (a host restart empties their tmpfs). */
     public synchronized void beforeStart(NodeClient client, String containerId) throws IOException {
-        Uses uses = usesOf(containerId);
-        if (uses.files().isEmpty() && uses.env().isEmpty()) return;
-        Resolved r = resolve(uses.files(), uses.env());
-        client.secrets(containerId, r.files(), r.env());
+        send(client, containerId, false);
     }
 
     /**
@@ -157,15 +155,27 @@ public class SecretDelivery {
         @SuppressWarnings("unchecked")
         List<String> ids = em.createNativeQuery("SELECT DISTINCT s.container_id FROM container_secrets s JOIN containers c "
                 + "ON c.id = s.container_id WHERE s.name = ?1 AND c.status IN ('created', 'running')").setParameter(1, name).getResultList();
-        for (String id : ids) {
-            try (NodeClient client = node.open()) {
-                Uses uses = usesOf(id);
-                Resolved r = resolve(uses.files(), uses.env());
-                client.secrets(id, r.files(), r.env());
-            } catch (IOException | HelperException | SecurityException e) {
-                LOG.log(Level.WARNING, "secret " + name + ": container " + id + " keeps its old value: " + e.getMessage());
-            }
+        for (String id : ids) redeliver(id, "secret " + name);
+    }
+
+    /** A container's files and variables again, as they are now (a secret or its service's certificate changed). */
+    public synchronized void redeliver(String containerId, String why) {
+        try (NodeClient client = node.open()) {
+            send(client, containerId, true);
+        } catch (IOException | HelperException | SecurityException | IllegalStateException e) {
+            LOG.log(Level.WARNING, why + ": container " + containerId + " keeps its old files: " + e.getMessage());
         }
+    }
+
+    /** Its secrets and, for a service's replica with mTLS on, its certificate files; nothing sent when there are none and {@code always} is false. */
+    private void send(NodeClient client, String containerId, boolean always) throws IOException {
+        Uses uses = usesOf(containerId);
+        Map<String, byte[]> certs = mtls.filesFor(containerId);
+        if (!always && uses.files().isEmpty() && uses.env().isEmpty() && certs.isEmpty()) return;
+        Resolved r = resolve(uses.files(), uses.env());
+        Map<String, byte[]> files = new LinkedHashMap<>(r.files());
+        files.putAll(certs);
+        client.secrets(containerId, files, r.env());
     }
 
     /** What a container was given, by name: files, and {@code VAR=name} entries. */

@@ -58,6 +58,10 @@ public class SecretService {
             throw new SecurityException(SecurityException.Kind.INVALID, "secret name " + printable(name)
                     + " is invalid: 1-128 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
         }
+        if (name.startsWith(dev.yoq.security.mtls.ServiceCerts.FILE_PREFIX)) {
+            throw new SecurityException(SecurityException.Kind.INVALID, "secret name " + name + " is yoq's own: names starting "
+                    + dev.yoq.security.mtls.ServiceCerts.FILE_PREFIX + " are the files of service mTLS under /run/secrets");
+        }
         return name;
     }
 

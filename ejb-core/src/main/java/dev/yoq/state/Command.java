@@ -69,19 +69,25 @@ public sealed interface Command<R> {
     /**
      * An app's service exists: its VIP is taken (lowest free in {@code vipSubnet}) on first sight and kept after,
      * its published ports are reserved for it (refused, naming the owner, when a container or another service
-     * has one), its desired replica count, HTTP routes (the snapshot's JSON array) and TLS domain recorded. Returns
-     * the VIP.
+     * has one), its desired replica count, HTTP routes (the snapshot's JSON array), TLS domain and mTLS posture
+     * ({@code tls.peer}) recorded. Returns the VIP.
      */
     record EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet,
-                         String httpRoutesJson, String tlsDomain, long at) implements Command<String> {
+                         String httpRoutesJson, String tlsDomain, String tlsPeer, long at) implements Command<String> {
         public EnsureService {
             ports = ports == null ? List.of() : List.copyOf(ports);
             httpRoutesJson = httpRoutesJson == null ? "[]" : httpRoutesJson;
+            tlsPeer = tlsPeer == null ? "off" : tlsPeer;
+        }
+
+        public EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet,
+                             String httpRoutesJson, String tlsDomain, long at) {
+            this(app, workload, ports, replicas, vipSubnet, httpRoutesJson, tlsDomain, "off", at);
         }
 
         /** A service without HTTP routes or TLS. */
         public EnsureService(String app, String workload, List<PortMapping> ports, int replicas, String vipSubnet, long at) {
-            this(app, workload, ports, replicas, vipSubnet, "[]", null, at);
+            this(app, workload, ports, replicas, vipSubnet, "[]", null, "off", at);
         }
     }
 
@@ -158,6 +164,31 @@ public sealed interface Command<R> {
      */
     record PutSecret(String name, String nonce, String ciphertext, String tag, int keyId, String action, String actor, long at)
             implements Command<Boolean> {
+    }
+
+    /**
+     * The service CA, made once (refused when there is one): its certificate and its private key sealed by the
+     * node's secrets cipher (base64 of nonce, ciphertext, tag). Node-local, as the key that seals it is.
+     */
+    record PutServiceCa(String certPem, String nonce, String ciphertext, String tag, int keyId, long notAfter, long at)
+            implements Command<Void> {
+        @Override
+        public String toString() {
+            return "PutServiceCa[notAfter=" + notAfter + "]";
+        }
+    }
+
+    /** A service's mTLS leaf, new or replacing the one it had; its key sealed as the CA's is. Node-local. */
+    record PutServiceCert(String service, String certPem, String nonce, String ciphertext, String tag, int keyId, long notAfter, long at)
+            implements Command<Void> {
+        @Override
+        public String toString() {
+            return "PutServiceCert[" + service + ", notAfter=" + notAfter + "]";
+        }
+    }
+
+    /** Forgets the leaves of services that are gone; returns how many. */
+    record PruneServiceCerts() implements Command<Integer> {
     }
 
     /** Removes a secret (refused when there is none) and audits {@code secret_delete}. */

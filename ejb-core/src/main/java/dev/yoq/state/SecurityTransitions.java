@@ -31,6 +31,26 @@ final class SecurityTransitions {
             em.persist(new AuditEntry(c.at(), c.actor(), "token_revoke", c.name(), "ok"));
             return null;
         }
+        if (command instanceof Command.PutServiceCa c) {
+            if (count(em, "SELECT COUNT(*) FROM cluster_ca WHERE id = ?1", 1) > 0) throw new CommandRejectedException("the service CA exists already");
+            Base64.Decoder b64 = Base64.getDecoder();
+            em.createNativeQuery("INSERT INTO cluster_ca (id, cert_pem, encrypted_key, key_nonce, key_tag, key_id, created_at, not_after) "
+                            + "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)").setParameter(1, c.certPem()).setParameter(2, b64.decode(c.ciphertext()))
+                    .setParameter(3, b64.decode(c.nonce())).setParameter(4, b64.decode(c.tag())).setParameter(5, c.keyId())
+                    .setParameter(6, c.at()).setParameter(7, c.notAfter()).executeUpdate();
+            return null;
+        }
+        if (command instanceof Command.PutServiceCert c) {
+            Base64.Decoder b64 = Base64.getDecoder();
+            em.createNativeQuery("INSERT OR REPLACE INTO service_certs (service, cert_pem, encrypted_key, key_nonce, key_tag, key_id, not_after, created_at) "
+                            + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)").setParameter(1, c.service()).setParameter(2, c.certPem())
+                    .setParameter(3, b64.decode(c.ciphertext())).setParameter(4, b64.decode(c.nonce())).setParameter(5, b64.decode(c.tag()))
+                    .setParameter(6, c.keyId()).setParameter(7, c.notAfter()).setParameter(8, c.at()).executeUpdate();
+            return null;
+        }
+        if (command instanceof Command.PruneServiceCerts) {
+            return em.createNativeQuery("DELETE FROM service_certs WHERE service NOT IN (SELECT service_name FROM services)").executeUpdate();
+        }
         if (command instanceof Command.PruneAudit c) {
             int old = em.createNativeQuery("DELETE FROM audit_log WHERE recorded_at < ?1").setParameter(1, c.before()).executeUpdate();
             int over = em.createNativeQuery("DELETE FROM audit_log WHERE id NOT IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT ?1)")

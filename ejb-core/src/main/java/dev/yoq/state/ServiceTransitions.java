@@ -65,6 +65,7 @@ final class ServiceTransitions {
         try {
             s.update(JSON.writeValueAsString(c.ports()), c.replicas(), c.at());
             s.edge(c.httpRoutesJson(), c.tlsDomain());
+            s.tlsPeer(c.tlsPeer());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -63,7 +63,8 @@ public final class StateMachine {
         }
         if (command instanceof Command.PutSecret || command instanceof Command.RemoveSecret
                 || command instanceof Command.CreateToken || command instanceof Command.RevokeToken
-                || command instanceof Command.PruneAudit) {
+                || command instanceof Command.PruneAudit || command instanceof Command.PutServiceCa
+                || command instanceof Command.PutServiceCert || command instanceof Command.PruneServiceCerts) {
             return (R) SecurityTransitions.apply(command, em);
         }
         throw new IllegalArgumentException("no state transition for " + command.getClass().getName());

@@ -28,6 +28,10 @@ public class ServiceRecord {
     private String httpRoutesJson = "[]";
     @Column(name = "tls_domain")
     private String tlsDomain;
+
+    /** tls.peer of the release now rolled out: off, warn or require (migration V018). */
+    @Column(name = "tls_peer")
+    private String tlsPeer = "off";
     @Column(name = "created_at", nullable = false)
     private long createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -57,6 +61,10 @@ public class ServiceRecord {
         this.tlsDomain = tlsDomain == null || tlsDomain.isBlank() ? null : tlsDomain;
     }
 
+    public void tlsPeer(String peer) {
+        this.tlsPeer = peer == null || peer.isBlank() ? "off" : peer;
+    }
+
     public String getName() { return name; }
     public String getAppName() { return appName; }
     public String getWorkloadName() { return workloadName; }
@@ -66,6 +74,7 @@ public class ServiceRecord {
     public int getDesiredReplicas() { return desiredReplicas; }
     public String getHttpRoutesJson() { return httpRoutesJson; }
     public String getTlsDomain() { return tlsDomain; }
+    public String getTlsPeer() { return tlsPeer == null ? "off" : tlsPeer; }
     public long getCreatedAt() { return createdAt; }
     public long getUpdatedAt() { return updatedAt; }
 }

@@ -26,7 +26,8 @@ public final class Migrations {
                 Migration.fromResource(14, "assignment_finished_at", "V014__assignment_finished_at.sql"),
                 Migration.fromResource(15, "cluster_services", "V015__cluster_services.sql"),
                 Migration.fromResource(16, "cluster_volumes", "V016__cluster_volumes.sql"),
-                Migration.fromResource(17, "secrets_tokens", "V017__secrets_tokens.sql"));
+                Migration.fromResource(17, "secrets_tokens", "V017__secrets_tokens.sql"),
+                Migration.fromResource(18, "service_mtls", "V018__service_mtls.sql"));
     }
 
     public static int latestVersion() {

@@ -53,6 +53,19 @@ public class ClusterResource {
         return body.build();
     }
 
+    @Inject
+    dev.yoq.security.mtls.ServiceCerts serviceCerts;
+
+    @GET
+    @Path("ca")
+    @Operation(summary = "The service mTLS CA's certificate, never its key: {cert_pem, created_at, not_after} (unix seconds); 404 before it exists")
+    public Response ca() {
+        var ca = serviceCerts.caView();
+        if (ca == null) return ErrorBody.response(404, "no service CA yet: it is made when service mTLS is first used", null);
+        return Response.ok(Json.createObjectBuilder().add("cert_pem", ca.certPem()).add("created_at", ca.createdAt() / 1000)
+                .add("not_after", ca.notAfter() / 1000).build()).build();
+    }
+
     @GET
     @Path("version")
     @Operation(summary = "Cluster protocol and software version")

@@ -136,6 +136,19 @@ public class CertificateResource {
         return Json.createObjectBuilder().add("status", "removed").build();
     }
 
+    @jakarta.inject.Inject
+    dev.yoq.security.mtls.ServiceCerts serviceCerts;
+
+    @GET
+    @Path("service/{name}")
+    @Operation(summary = "A service's mTLS leaf certificate, never its key: {service, spiffe_id, cert_pem, not_before, not_after} (unix seconds)")
+    public jakarta.ws.rs.core.Response serviceLeaf(@PathParam("name") String name) {
+        var leaf = serviceCerts.leafView(name);
+        if (leaf == null) return dev.yoq.api.ErrorBody.response(404, "no certificate for service " + name, null);
+        return jakarta.ws.rs.core.Response.ok(Json.createObjectBuilder().add("service", leaf.service()).add("spiffe_id", leaf.spiffeId())
+                .add("cert_pem", leaf.certPem()).add("not_before", leaf.notBefore() / 1000).add("not_after", leaf.notAfter() / 1000).build()).build();
+    }
+
     /** The body through the bounded reader, at most {@link #MAX_BODY} bytes; an empty one is {@code {}}. */
     private static JsonObject read(InputStream body) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);

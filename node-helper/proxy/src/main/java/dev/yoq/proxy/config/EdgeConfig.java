@@ -15,9 +15,16 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EdgeConfig(long generation, Listeners listeners, List<Route> routes, Map<String, List<String>> upstreams,
-                         List<Certificate> certificates, Map<String, String> challenges, Limits limits) {
+                         List<Certificate> certificates, Map<String, String> challenges, Limits limits,
+                         @JsonProperty("peer_ca") String peerCa, Map<String, String> peers) {
+
+    public EdgeConfig(long generation, Listeners listeners, List<Route> routes, Map<String, List<String>> upstreams,
+                      List<Certificate> certificates, Map<String, String> challenges, Limits limits) {
+        this(generation, listeners, routes, upstreams, certificates, challenges, limits, null, null);
+    }
 
     public EdgeConfig {
+        peers = peers == null ? Map.of() : Map.copyOf(peers);
         listeners = listeners == null ? Listeners.DEFAULT : listeners;
         routes = routes == null ? List.of() : List.copyOf(routes);
         upstreams = upstreams == null ? Map.of() : Map.copyOf(upstreams);
@@ -26,7 +33,7 @@ public record EdgeConfig(long generation, Listeners listeners, List<Route> route
         limits = limits == null ? Limits.DEFAULT : limits;
     }
 
-    public static final EdgeConfig EMPTY = new EdgeConfig(0, null, null, null, null, null, null);
+    public static final EdgeConfig EMPTY = new EdgeConfig(0, null, null, null, null, null, null, null, null);
 
     /**
      * Ports (0 = that listener is off): {@code http} routes plain HTTP (the spec's 17080); {@code https} terminates
@@ -78,9 +85,28 @@ public record EdgeConfig(long generation, Listeners listeners, List<Route> route
     public record Backend(String service, int weight) {
     }
 
-    /** A certificate chain and its key, PEM, for the domain SNI names. */
+    /**
+     * The mTLS posture of a service's routes ({@code tls.peer}): {@code require} refuses a request without a client
+     * certificate the service CA ({@code peer_ca}) signed, {@code warn} lets it through and counts it.
+     */
+    public String peer(String service) {
+        return peers.getOrDefault(service, "off");
+    }
+
+    /**
+     * A certificate chain and its key, PEM, for the domain SNI names; {@code peer} (off, warn, require) is the
+     * posture of the service whose domain it is: warn and require ask the client for a certificate.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Certificate(String domain, @JsonProperty("cert_pem") String certPem, @JsonProperty("key_pem") String keyPem) {
+    public record Certificate(String domain, @JsonProperty("cert_pem") String certPem, @JsonProperty("key_pem") String keyPem, String peer) {
+        public Certificate(String domain, String certPem, String keyPem) {
+            this(domain, certPem, keyPem, null);
+        }
+
+        public Certificate {
+            peer = peer == null ? "off" : peer;
+        }
+
         @Override
         public String toString() {
             return "Certificate[" + domain + "]";   // never the key, in any log

@@ -48,6 +48,23 @@ public final class Edge {
         return Listener.HTTP;
     }
 
+    /**
+     * The service a client's certificate names (its SPIFFE URI's last part) when the connection's TLS handshake
+     * verified one against the service CA; null on plain HTTP, without a certificate, or on a context that asks none.
+     */
+    static String verifiedPeer(Channel ch) {
+        Channel c = ch;
+        while (c.parent() != null && c.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) c = c.parent();
+        io.netty.handler.ssl.SslHandler ssl = c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (ssl == null) return null;
+        try {
+            java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length == 0 ? null : PeerIdentity.service((java.security.cert.X509Certificate) chain[0]);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return null;
+        }
+    }
+
     /** The client's address as seen on the connection (an HTTP/2 stream asks its parent). */
     static String clientAddress(Channel ch) {
         Channel c = ch;

@@ -26,7 +26,7 @@ public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, Ssl
         Map<String, SslContext> tls = new HashMap<>();
         for (EdgeConfig.Certificate c : config.certificates()) {
             try {
-                tls.put(c.domain().toLowerCase(Locale.ROOT), context(c, config.listeners().tls12()));
+                tls.put(c.domain().toLowerCase(Locale.ROOT), context(c, config.listeners().tls12(), config.peerCa()));
             } catch (Exception | LinkageError e) {
                 log.accept("certificate for " + c.domain() + " not loaded: " + e.getMessage());
             }
@@ -39,9 +39,25 @@ public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, Ssl
     }
 
     static SslContext context(EdgeConfig.Certificate c, boolean tls12) throws Exception {
-        return SslContextBuilder.forServer(
+        return context(c, tls12, null);
+    }
+
+    /**
+     * A domain whose service takes client certificates (tls.peer warn or require) asks for one and verifies it
+     * against the service CA: require fails the handshake without one, warn lets the client in (the request is
+     * counted). Without the CA (not made yet) the domain's certificate is left out: its clients fail, none unverified.
+     */
+    static SslContext context(EdgeConfig.Certificate c, boolean tls12, String peerCa) throws Exception {
+        SslContextBuilder b = SslContextBuilder.forServer(
                         new ByteArrayInputStream(c.certPem().getBytes(StandardCharsets.US_ASCII)),
-                        new ByteArrayInputStream(c.keyPem().getBytes(StandardCharsets.US_ASCII)))
+                        new ByteArrayInputStream(c.keyPem().getBytes(StandardCharsets.US_ASCII)));
+        if (!"off".equals(c.peer())) {
+            b.clientAuth("require".equals(c.peer()) ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            if (peerCa == null) throw new IllegalStateException("tls.peer is " + c.peer() + " but there is no service CA to verify clients with yet");
+            b.trustManager((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(peerCa.getBytes(StandardCharsets.US_ASCII))));
+        }
+        return b
                 .sslProvider(SslProvider.JDK)
                 .protocols(tls12 ? new String[] {"TLSv1.3", "TLSv1.2"} : new String[] {"TLSv1.3"})
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,

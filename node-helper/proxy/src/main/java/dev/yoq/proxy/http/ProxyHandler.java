@@ -71,6 +71,15 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, Responses.ROUTE_NOT_FOUND), keepAlive, started, req, null);
             return;
         }
+        String peer = snapshot.config().peer(route.service());
+        if (!"off".equals(peer) && Edge.verifiedPeer(ctx.channel()) == null) {
+            edge.stats.peerUnverified.increment();
+            if ("require".equals(peer)) {   // plain HTTP, or TLS without a certificate the service CA signed
+                req.release();
+                write(ctx, Responses.error(HttpResponseStatus.FORBIDDEN, Responses.PEER_REQUIRED), keepAlive, started, req, route.key());
+                return;
+            }
+        }
         String scheme = listener == Edge.Listener.HTTPS ? "https" : "http";
         var info = new Forwarder.RequestInfo(host, hostHeader, scheme, Edge.clientAddress(ctx.channel()));
         HttpMethod method = req.method();

@@ -14,7 +14,8 @@ final class Responses {
     private Responses() {}
 
     static final String ROUTE_NOT_FOUND = "route not found", NO_UPSTREAM = "no eligible upstream",
-            INVALID_UPSTREAM = "invalid upstream response", LOOP = "proxy loop detected";
+            INVALID_UPSTREAM = "invalid upstream response", LOOP = "proxy loop detected",
+            PEER_REQUIRED = "client certificate required: this service takes callers with a certificate of the service CA (tls.peer = require)";
 
     static FullHttpResponse error(HttpResponseStatus status, String message) {
         return body(status, "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}", "application/json");

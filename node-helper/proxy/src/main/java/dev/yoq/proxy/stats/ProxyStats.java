@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ProxyStats {
     public final LongAdder accepted = new LongAdder(), refused = new LongAdder(), loopRejections = new LongAdder(),
             notFound = new LongAdder(), noUpstream = new LongAdder(), redirects = new LongAdder(),
-            challenges = new LongAdder(), circuitTrips = new LongAdder(), limitBreaches = new LongAdder();
+            challenges = new LongAdder(), circuitTrips = new LongAdder(), limitBreaches = new LongAdder(),
+            peerUnverified = new LongAdder();
     public final AtomicLong active = new AtomicLong();
     public final Traffic all = new Traffic();
     private final Map<String, RouteTraffic> routes = new ConcurrentHashMap<>();
@@ -68,6 +69,7 @@ public final class ProxyStats {
         o.put("https_redirects", redirects.sum());
         o.put("acme_challenges_served", challenges.sum());
         o.put("circuit_trips", circuitTrips.sum());
+        o.put("mtls_unverified_requests", peerUnverified.sum());
         Map<String, Object> r = new TreeMap<>();
         routes.forEach((k, v) -> r.put(k, v.json()));
         o.put("routes", r);

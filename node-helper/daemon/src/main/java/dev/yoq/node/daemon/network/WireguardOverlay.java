@@ -94,23 +94,30 @@ public final class WireguardOverlay {
      * Whether {@code address} is in a container subnet the overlay routes to another node now: only such addresses
      * may be a VIP's backends off this node. Read from the interface's routes at most every 10 s (and right after an
      * apply), so an interface that went away, or an apply that failed half way, stops sending VIP traffic off the
-     * node by another route.
+     * node by another route. A read that fails (an {@code ip} command timing out on a loaded machine) keeps the last
+     * answer and is tried again on the next call: cached as "no routes", it dropped every remote backend of every
+     * cluster service on this node until the next read (a service with none left loses its name here).
      */
     public boolean carries(String address) {
         Carried c = carried;
         if (c == null || System.nanoTime() - c.readAt() > CARRIED_FOR_NS) {
-            List<String> prefixes;
-            try {
-                prefixes = exists() ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")))
-                        : List.of();
-            } catch (IOException | RuntimeException e) {
-                prefixes = List.of();
-            }
-            c = new Carried(prefixes, System.nanoTime());
-            carried = c;
+            c = readCarried(c);
         }
         for (String p : c.prefixes()) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
         return false;
+    }
+
+    private Carried readCarried(Carried last) {
+        try {
+            List<String> prefixes = exists()
+                    ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")))
+                    : List.of();
+            Carried c = new Carried(prefixes, System.nanoTime());
+            carried = c;
+            return c;
+        } catch (IOException | RuntimeException e) {
+            return last == null ? new Carried(List.of(), 0) : last;   // not stored as read: the next call reads again
+        }
     }
 
     private static List<String> subnets(java.util.Collection<String> routes) {
