@@ -11,6 +11,7 @@ cd "$root"
 wlp=liberty-config/target/liberty/wlp
 [ -x "$wlp/bin/server" ] || { echo "cluster benchmark: build first (mvn -DskipTests install)" >&2; exit 1; }
 export YOQ_LAB_NAME=yoqbch YOQ_LAB_SUBNET=10.239.3 YOQ_LAB_DIR=/var/tmp/yoqbch
+export YOQ_API_PLAIN_HTTP=1   # lab cluster servers speak plain HTTP (docs/security.md "HTTPS on the API")
 server=yoqbch-s1
 api=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 tmp=$(mktemp -d /tmp/yoq-bench-cluster.XXXXXX)

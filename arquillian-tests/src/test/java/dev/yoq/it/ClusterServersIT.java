@@ -538,7 +538,7 @@ class ClusterServersIT {
     /** A command that names this test's lab (scripts/lab reads it from the environment), with no input. */
     static ProcessBuilder labCommand(List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString(), "YOQ_API_PLAIN_HTTP", "1"));
         return pb;
     }
 

@@ -407,7 +407,7 @@ class OverlayLabIT {
                 + dir.resolve("storage") + "\nhttp:\n  addr: " + REGISTRY + "\n");
         ProcessBuilder registry = new ProcessBuilder(YoqServer.REPO.resolve("scripts/lab").toString(), "exec", "s1", "docker-registry", "serve",
                 dir.resolve("config.yml").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
-        registry.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        registry.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString(), "YOQ_API_PLAIN_HTTP", "1"));
         joins.add(registry.start());
         String image = REGISTRY + "/it/web:1";
         Run oci = run(List.of("sh", "-c", "cd " + dir + " && rm -rf oci bundle && umoci init --layout oci && umoci new --image oci:t && "
@@ -435,7 +435,7 @@ class OverlayLabIT {
 
     static Run run(List<String> cmd, int seconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString(), "YOQ_API_PLAIN_HTTP", "1"));
         Path out = Files.createTempFile("overlay-it", ".out");
         Path err = Files.createTempFile("overlay-it", ".err");
         try {
@@ -465,7 +465,7 @@ class OverlayLabIT {
         cmd.add(YoqServer.REPO.resolve("bin/yoq").toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString()));
+        pb.environment().putAll(java.util.Map.of("YOQ_LAB_NAME", LAB, "YOQ_LAB_SUBNET", SUBNET, "YOQ_LAB_DIR", LAB_DIR.toString(), "YOQ_API_PLAIN_HTTP", "1"));
         return pb;
     }
 

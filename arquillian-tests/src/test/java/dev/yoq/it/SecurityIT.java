@@ -152,6 +152,8 @@ class SecurityIT {
         CliIT.Run seen = PrivilegedLane.yoq("exec", id, "sh", "-c", "cat /run/secrets/db-" + R + "; echo; stat -c '%a %u' /run/secrets/db-" + R
                 + "; tr '\\0' '\\n' < /proc/1/environ | grep API_KEY; touch /run/secrets/x 2>/dev/null || echo read-only");
         assertThat(seen.out()).isEqualTo(VALUE + "\n400 0\nAPI_KEY=" + ENV_VALUE + "\nread-only\n");
+        assertThat(PrivilegedLane.yoq("exec", id, "sh", "-c", "echo $API_KEY").out()).as("an exec'd process has the variable too")
+                .isEqualTo(ENV_VALUE + "\n");
 
         Path onDisk = YoqServer.DATA_DIR.resolve("containers").resolve(id);
         for (String f : List.of("state.json", "init.conf")) {

@@ -22,7 +22,8 @@ public class ApiClient {
     public ApiClient(ServerAddress server, GlobalOptions.Credential credential) {
         this.server = server;
         this.credential = credential;
-        this.http = new HttpLite(server.host(), server.port());
+        this.http = new HttpLite(server.host(), server.port(), ApiTransport.forServer(server, credential.token() != null, System.getenv(),
+                dev.yoq.node.protocol.DataLayout.current().root()));
     }
 
     /** This client waits up to an hour for answers: for pulls and pushes, whose answer comes when they end. */

@@ -35,9 +35,17 @@ final class HttpLite implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
+    /** TLS when set: the connection is wrapped, the server's certificate checked against its trust and the host. */
+    private final javax.net.ssl.SSLSocketFactory tls;
+
     HttpLite(String host, int port) {
+        this(host, port, null);
+    }
+
+    HttpLite(String host, int port, javax.net.ssl.SSLSocketFactory tls) {
         this.host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         this.port = port;
+        this.tls = tls;
     }
 
     /** For requests that take as long as their work (a pull of a large image): the answer may come much later. */
@@ -79,6 +87,21 @@ final class HttpLite implements AutoCloseable {
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
         s.setSoTimeout(readTimeoutMs);
+        if (tls != null) {
+            javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.createSocket(s, host, port, true);
+            javax.net.ssl.SSLParameters params = secure.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");   // the certificate must name the address dialled
+            secure.setSSLParameters(params);
+            try {
+                secure.startHandshake();
+            } catch (IOException e) {
+                secure.close();
+                String plain = String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")
+                        ? " (the server speaks plain HTTP, as a cluster server does: YOQ_API_PLAIN_HTTP=1 or http:// accepts that)" : "";
+                throw new javax.net.ssl.SSLException("TLS with " + host + ":" + port + " failed: " + e.getMessage() + plain, e);
+            }
+            s = secure;
+        }
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 16384);
         out = s.getOutputStream();

@@ -188,7 +188,8 @@ public final class LocalServer {
         childEnv.put("YOQ_NODE_SOCKET", nodeSocket().toString());
         Path helper = helperOff() ? null : helperLauncher();
         if (helper != null) childEnv.put("YOQ_NODE_COMMAND", helper.toString());   // the server restarts a silent helper
-        clusterEnv(childEnv);
+        boolean clusterServer = clusterEnv(childEnv);
+        if (action.equals("start")) apiTls(childEnv, clusterServer);
         String kept = keptSubnet();
         if (kept != null) childEnv.put("YOQ_SUBNET", kept);   // and so to the helper the server restarts
         try {
@@ -207,14 +208,34 @@ public final class LocalServer {
      * A cluster server (one with {@code <data dir>/cluster/cluster.json}, written by init-server) listens on every
      * address at its configured API port, however it is started (init-server, or server start after a reboot).
      */
-    private void clusterEnv(Map<String, String> childEnv) {
+    private boolean clusterEnv(Map<String, String> childEnv) {
         try {
             dev.yoq.cluster.ClusterConfig cluster = dev.yoq.cluster.ClusterConfig.read(layout.root());
-            if (cluster == null) return;
+            if (cluster == null) return false;
             childEnv.put("YOQ_API_HOST", "0.0.0.0");
             childEnv.put("YOQ_API_PORT", String.valueOf(cluster.apiPort()));
+            return true;
         } catch (IOException e) {
             throw new CliException("cannot read the cluster configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The warning {@code server start} prints about the API's transport; null when there is none. */
+    private String apiWarning;
+
+    public String apiWarning() {
+        return apiWarning;
+    }
+
+    /** HTTPS on the API or not for this start ({@link ApiTls#decide}): its files are made or its include removed. */
+    private void apiTls(Map<String, String> childEnv, boolean clusterServer) {
+        String host = childEnv.getOrDefault("YOQ_API_HOST", "127.0.0.1");
+        ApiTls.Mode mode = ApiTls.decide(childEnv, host, clusterServer);
+        apiWarning = mode.warning();
+        try {
+            if (mode.tls()) ApiTls.enable(layout.root(), host, childEnv); else ApiTls.disable(layout.root());
+        } catch (IOException e) {
+            throw new CliException("cannot prepare HTTPS for the API in " + ApiTls.dir(layout.root()) + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,14 +1,18 @@
 package dev.yoq.cli;
 
-import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code --server host:port}: a DNS name, an IPv4 literal or a bracketed IPv6 literal, port 1-65535, default
- * 7700. Unlike the original, names are accepted, not only dotted IPv4.
+ * 7700. Unlike the original, names are accepted, not only dotted IPv4, and {@code https://} or {@code http://} may
+ * come first ({@code scheme}; null: chosen by {@link ApiTransport}).
  */
-public record ServerAddress(String host, int port) {
+public record ServerAddress(String host, int port, String scheme) {
+
+    public ServerAddress(String host, int port) {
+        this(host, port, null);
+    }
 
     public static final int DEFAULT_PORT = 7700;
     private static final Pattern FORM = Pattern.compile("^(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?$");
@@ -19,7 +23,17 @@ public record ServerAddress(String host, int port) {
     }
 
     public static ServerAddress parse(String text) {
-        Matcher m = FORM.matcher(text == null ? "" : text.strip());
+        String rest = text == null ? "" : text.strip();
+        String scheme = null;
+        for (String s : new String[] {"https", "http"}) {
+            if (rest.regionMatches(true, 0, s + "://", 0, s.length() + 3)) {
+                scheme = s;
+                rest = rest.substring(s.length() + 3);
+                if (rest.endsWith("/")) rest = rest.substring(0, rest.length() - 1);
+                break;
+            }
+        }
+        Matcher m = FORM.matcher(rest);
         if (!m.matches()) {
             throw invalid(text);
         }
@@ -34,19 +48,15 @@ public record ServerAddress(String host, int port) {
                 throw invalid(text);
             }
         }
-        return new ServerAddress(host, port);
+        return new ServerAddress(host, port, scheme);
     }
 
     private static CliException invalid(String text) {
-        return new CliException("invalid server address: " + text + " (expected host:port, e.g. 127.0.0.1:7700)");
-    }
-
-    public URI uri(String path) {
-        return URI.create("http://" + host + ":" + port + path);
+        return new CliException("invalid server address: " + text + " (expected host:port, e.g. 127.0.0.1:7700, optionally after https://)");
     }
 
     @Override
     public String toString() {
-        return host + ":" + port;
+        return (scheme == null ? "" : scheme + "://") + host + ":" + port;
     }
 }

@@ -49,6 +49,7 @@ final class ServerStarter {
         if (!local.running()) {
             yoq.err.println("starting yoq server (data dir " + local.layout().root() + ")...");
             LocalServer.Result result = local.start();
+            if (local.apiWarning() != null) yoq.err.println(local.apiWarning());
             if (result.exitCode() != 0 && !local.running()) {
                 throw new CliException("the server did not start (Liberty exit code " + result.exitCode() + "): "
                         + result.output() + "\nsee: yoq server logs");

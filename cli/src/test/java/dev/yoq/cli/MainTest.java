@@ -95,8 +95,8 @@ class MainTest {
 
     @Test
     void badServerAddressNamesIt() {
-        assertThat(run(Map.of(), "status", "--server", "http://x")).isEqualTo(1);
-        assertThat(err()).startsWith("error: invalid server address: http://x");
+        assertThat(run(Map.of(), "status", "--server", "http://x y")).isEqualTo(1);
+        assertThat(err()).startsWith("error: invalid server address: http://x y");
     }
 
     @Test

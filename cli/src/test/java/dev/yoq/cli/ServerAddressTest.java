@@ -23,11 +23,23 @@ class ServerAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", ":7700", "host:0", "host:65536", "host:port", "-bad.example:1", "a b:1",
-            "http://host:7700", "host:7700/path"})
+            "ftp://host:7700", "host:7700/path", "https://", "https://host:7700/v1"})
     void refusesAnythingElseNamingTheInput(String text) {
         assertThatThrownBy(() -> ServerAddress.parse(text))
                 .isInstanceOf(CliException.class)
                 .hasMessageStartingWith("invalid server address: " + text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "https://10.0.0.5:7700, 10.0.0.5, 7700, https",
+            "HTTPS://10.0.0.5, 10.0.0.5, 7700, https",
+            "http://127.0.0.1:7781/, 127.0.0.1, 7781, http"})
+    void aSchemeSaysHowToTalk(String text, String host, int port, String scheme) {
+        ServerAddress a = ServerAddress.parse(text);
+        assertThat(a).isEqualTo(new ServerAddress(host, port, scheme));
+        assertThat(a.toString()).isEqualTo(scheme + "://" + host + ":" + port);
+        assertThat(ServerAddress.parse(host + ":" + port).scheme()).as("none given: chosen when connecting").isNull();
     }
 
     @ParameterizedTest

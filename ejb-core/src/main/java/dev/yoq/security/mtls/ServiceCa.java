@@ -67,11 +67,14 @@ public final class ServiceCa {
         }
     }
 
-    /** A new CA, valid from {@code now} for ten years. */
+    /** A new service CA, valid from {@code now} for ten years. */
     public static Issued createCa(Instant now) {
+        return createCa(new X500Principal("CN=yoq-cluster-ca"), now);
+    }
+
+    private static Issued createCa(X500Principal name, Instant now) {
         try {
             KeyPair pair = p256();
-            X500Principal name = new X500Principal("CN=yoq-cluster-ca");
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
                     Date.from(now.plus(CA_LIFETIME)), name, pair.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
@@ -79,7 +82,7 @@ public final class ServiceCa {
             b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
             return new Issued(sign(b, pair.getPrivate()), pair.getPrivate().getEncoded());
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot make the service CA: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot make the CA " + name.getName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,21 +91,43 @@ public final class ServiceCa {
         if (service == null || !SERVICE.matcher(service).matches()) {
             throw new IllegalArgumentException("service name for a certificate must be lower case letters, digits, '.', '_' or '-', got " + service);
         }
+        return leaf(ca, service, new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId(service))),
+                new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}, LEAF_LIFETIME, now);
+    }
+
+    /**
+     * A TLS server certificate signed by {@code ca} for these IP addresses and DNS names (the API's: docs/security.md
+     * "HTTPS on the API"), valid {@code lifetime}.
+     */
+    public static Issued issueServer(Issued ca, String commonName, java.util.List<String> ips, java.util.List<String> dnsNames,
+                                     Duration lifetime, Instant now) {
+        java.util.List<GeneralName> names = new java.util.ArrayList<>();
+        ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        dnsNames.forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
+        if (names.isEmpty()) throw new IllegalArgumentException("a server certificate needs at least one address or name");
+        return leaf(ca, commonName, new GeneralNames(names.toArray(GeneralName[]::new)), new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth},
+                lifetime, now);
+    }
+
+    private static Issued leaf(Issued ca, String commonName, GeneralNames sans, KeyPurposeId[] purposes, Duration lifetime, Instant now) {
         try {
             KeyPair pair = p256();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(), Date.from(now.minus(BACKDATE)),
-                    Date.from(now.plus(LEAF_LIFETIME)), new X500Principal("CN=" + service), pair.getPublic());
+                    Date.from(now.plus(lifetime)), new X500Principal("CN=" + commonName), pair.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
-            b.addExtension(Extension.subjectAlternativeName, true,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId(service))));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+            b.addExtension(Extension.subjectAlternativeName, true, sans);
             b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.cert()));
             return new Issued(sign(b, privateKey(ca.keyPkcs8())), pair.getPrivate().getEncoded());
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException | java.io.IOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + service + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot issue a certificate for " + commonName + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A CA named {@code commonName} (the API's has its own name), valid from {@code now} for ten years. */
+    public static Issued createCa(String commonName, Instant now) {
+        return createCa(new X500Principal("CN=" + commonName), now);
     }
 
     public static String spiffeId(String service) {
@@ -125,7 +150,7 @@ public final class ServiceCa {
         }
     }
 
-    static PrivateKey privateKey(byte[] pkcs8) throws GeneralSecurityException {
+    public static PrivateKey privateKey(byte[] pkcs8) throws GeneralSecurityException {
         return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     }
 
@@ -152,7 +177,7 @@ public final class ServiceCa {
         }
     }
 
-    static String pem(String label, byte[] der) {
+    public static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }

@@ -301,7 +301,8 @@ public final class ContainerManager {
     public ExecResult exec(ExecRequest request) throws IOException {
         Tracked t = tracked(request.id());
         if (!state(t).running()) throw new HelperException(HelperError.CONFLICT, "container is not running");
-        String config = InitConfig.forExec(request, t.pid, cgroups.placement(request.id()), seccomp.compiled(seccompPolicy), t.spec);
+        String config = InitConfig.forExec(request, t.pid, cgroups.placement(request.id()), seccomp.compiled(seccompPolicy), t.spec,
+                SecretFiles.envInclude(t.dirs));
         return ExecRunner.run(init, t.dirs.root(), config, request.timeoutMs());
     }
 

@@ -62,6 +62,11 @@ public final class InitConfig {
     }
 
     public static String forExec(ExecRequest request, int containerPid, Placement placement, Path seccomp, ContainerSpec spec) {
+        return forExec(request, containerPid, placement, seccomp, spec, null);
+    }
+
+    /** {@code secretEnv}: the container's secret variables (its tmpfs's file), which an exec'd process sees as its init did. */
+    public static String forExec(ExecRequest request, int containerPid, Placement placement, Path seccomp, ContainerSpec spec, Path secretEnv) {
         InitConfig c = new InitConfig();
         c.put("mode", "exec").put("id", request.id()).put("target_pid", Integer.toString(containerPid));
         if (spec.userNamespace()) c.userns(spec);
@@ -70,6 +75,7 @@ public final class InitConfig {
         c.put("cwd", request.workingDir());
         if (user != null && !user.isBlank()) c.put("user", user);
         c.common(seccomp, spec.capabilityMask(), request.env(), request.command());
+        if (secretEnv != null) c.put("include", secretEnv.toString());
         return c.out.toString();
     }
 

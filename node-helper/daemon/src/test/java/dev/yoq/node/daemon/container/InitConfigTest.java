@@ -45,6 +45,17 @@ class InitConfigTest {
     }
 
     @Test
+    void an_exec_sees_the_containers_secret_variables_too() {
+        ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of("A=1"), "c", "/", null,
+                Limits.DEFAULT, List.of(), false);
+        String exec = InitConfig.forExec(new ExecRequest("abc123abc123", List.of("env"), null, null, 0), 7, PLACEMENT, null, spec,
+                Path.of("/d/containers/abc123abc123/secrets/env.conf"));
+        assertThat(exec).contains("arg env\ninclude /d/containers/abc123abc123/secrets/env.conf\n");
+        assertThat(InitConfig.forExec(new ExecRequest("abc123abc123", List.of("env"), null, null, 0), 7, PLACEMENT, null, spec))
+                .doesNotContain("include");
+    }
+
+    @Test
     void a_bridged_container_joins_its_namespace_and_sets_its_address() {
         ContainerSpec spec = new ContainerSpec("abc123abc123", null, List.of("/l"), List.of("true"), List.of(), "c", "/", null,
                 Limits.DEFAULT, List.of(), true, false, new ContainerSpec.Net("10.42.0.7/16", "10.42.0.1", List.of()));
