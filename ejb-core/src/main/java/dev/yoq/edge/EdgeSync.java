@@ -53,7 +53,15 @@ public class EdgeSync {
 
     /** Sends the configuration if it changed (or is due again); true when the proxy has the current one. */
     public synchronized boolean sync(List<ServiceVip> table) {
-        ObjectNode config = config(table);
+        ObjectNode config;
+        try {
+            config = config(table);
+        } catch (RuntimeException e) {   // never in the way of the VIP table, which the caller sends next
+            failures++;
+            if (!String.valueOf(e.getMessage()).equals(lastError)) LOG.warning("edge: cannot compute yoq-proxy's configuration: " + e.getMessage());
+            lastError = e.getMessage();
+            return false;
+        }
         String key = config.toString();
         long now = System.currentTimeMillis();
         if (key.equals(lastSent) && now - lastSentAt < RESEND_MS) return true;
@@ -83,11 +91,20 @@ public class EdgeSync {
     @jakarta.inject.Inject
     dev.yoq.security.mtls.ServiceCerts serviceCerts;
 
-    /** The service CA's certificate once a service takes client certificates (made then when there is none). */
+    /**
+     * The service CA's certificate once a service takes client certificates; null before it exists (made with the
+     * first replica's files or by the issuer, never on this 250 ms path): the proxy then leaves such a service's
+     * domain out, so it fails closed.
+     */
     private String peerCa(List<ServiceRecord> services) {
-        if (services.stream().allMatch(s -> "off".equals(s.getTlsPeer())) || !serviceCerts.enabled()) return null;
-        var ca = serviceCerts.caView();
-        return ca != null ? ca.certPem() : serviceCerts.ca().certPem();
+        if (services.stream().allMatch(s -> "off".equals(s.getTlsPeer()))) return null;
+        try {
+            var ca = serviceCerts.caView();
+            return ca == null ? null : ca.certPem();
+        } catch (RuntimeException e) {
+            LOG.fine("edge: cannot read the service CA: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The cluster's HTTP routes, as this node's {@code yoq join} last handed them over (none on a single node). */

@@ -62,22 +62,33 @@ public final class ProxyConfigs {
             if (port > 0 && vip != null) vip.backends().forEach(ip -> addresses.add(ip + ":" + port));
             for (JsonNode r : read(s.getHttpRoutesJson())) routes.add(route(s, r));
         }
-        Map<String, String> peerOfDomain = new java.util.HashMap<>();
         ObjectNode peers = root.putObject("peers");
-        for (ServiceRecord s : ordered) {
-            if ("off".equals(s.getTlsPeer())) continue;
-            peers.put(s.getName(), s.getTlsPeer());
-            if (s.getTlsDomain() != null) peerOfDomain.merge(s.getTlsDomain(), s.getTlsPeer(), (a, b) -> "require".equals(a) ? a : b);
-        }
+        for (ServiceRecord s : ordered) if (!"off".equals(s.getTlsPeer())) peers.put(s.getName(), s.getTlsPeer());
         if (peerCa != null) root.put("peer_ca", peerCa);
         ArrayNode certificates = root.putArray("certificates");
         for (Cert c : certs) {
             certificates.addObject().put("domain", c.domain()).put("cert_pem", c.certPem()).put("key_pem", c.keyPem())
-                    .put("peer", peerOfDomain.getOrDefault(c.domain(), "off"));
+                    .put("peer", peerOfCertificate(c.domain(), ordered));
         }
         ObjectNode ch = root.putObject("challenges");
         new java.util.TreeMap<>(challenges).forEach(ch::put);
         return root;
+    }
+
+    /**
+     * The strictest tls.peer of the services whose TLS domain the certificate covers (its domain, or one label under
+     * a wildcard): the proxy asks clients on it for a certificate unless that is off.
+     */
+    static String peerOfCertificate(String certDomain, List<ServiceRecord> services) {
+        String strictest = "off";
+        for (ServiceRecord s : services) {
+            String d = s.getTlsDomain();
+            if (d == null || "off".equals(s.getTlsPeer())) continue;
+            boolean covered = d.equalsIgnoreCase(certDomain) || (certDomain.startsWith("*.") && d.indexOf('.') > 0
+                    && d.substring(d.indexOf('.')).equalsIgnoreCase(certDomain.substring(1)));
+            if (covered && ("require".equals(s.getTlsPeer()) || "off".equals(strictest))) strictest = s.getTlsPeer();
+        }
+        return strictest;
     }
 
     /**

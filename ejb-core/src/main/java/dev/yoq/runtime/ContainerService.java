@@ -137,16 +137,16 @@ public class ContainerService {
         try {
             secretDelivery.deliver(client, spec.id());
             return client.start(spec.id());
-        } catch (HelperException | IOException | dev.yoq.security.SecurityException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
             try {
                 client.remove(spec.id());
             } catch (HelperException | IOException ignored) {
                 // the helper reports the first failure; a container it cannot remove shows in ps as failed
             }
-            if (e instanceof dev.yoq.security.SecurityException || e instanceof IllegalStateException) {   // a secret, or the mTLS key does not open
-                throw new HelperException(HelperError.INVALID, e.getMessage());
-            }
-            throw e;
+            if (e instanceof HelperException h) throw h;
+            if (e instanceof IOException io) throw io;
+            // a secret that cannot be given, or a service certificate that cannot be made or opened
+            throw new HelperException(HelperError.INVALID, e.getMessage());
         }
     }
 

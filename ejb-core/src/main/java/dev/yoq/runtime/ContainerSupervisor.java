@@ -130,7 +130,7 @@ public class ContainerSupervisor {
                 secretDelivery.beforeStart(client, id);   // its files as they are now (a host restart empties their tmpfs)
                 ContainerState state = client.start(id);
                 bus.submit(new Command.RecordContainerStarted(id, state.pid(), true, state.startedAtMs()));
-            } catch (HelperException | IOException | dev.yoq.security.SecurityException e) {
+            } catch (IOException | RuntimeException e) {   // the helper's, a secret's, or a certificate that could not be made
                 LOG.warning("restart of container " + id + " failed: " + e.getMessage());
                 bus.submit(new Command.RecordContainerEnded(id, null, null, false, "restart failed: " + e.getMessage(), null, now));
                 int streak = streaks.merge(id, 1, Integer::sum);

@@ -158,12 +158,17 @@ public class SecretDelivery {
         for (String id : ids) redeliver(id, "secret " + name);
     }
 
-    /** A container's files and variables again, as they are now (a secret or its service's certificate changed). */
-    public synchronized void redeliver(String containerId, String why) {
+    /**
+     * A container's files and variables again, as they are now (a secret or its service's certificate changed);
+     * false, logged without a value, when they could not be given.
+     */
+    public synchronized boolean redeliver(String containerId, String why) {
         try (NodeClient client = node.open()) {
             send(client, containerId, true);
-        } catch (IOException | HelperException | SecurityException | IllegalStateException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, why + ": container " + containerId + " keeps its old files: " + e.getMessage());
+            return false;
         }
     }
 

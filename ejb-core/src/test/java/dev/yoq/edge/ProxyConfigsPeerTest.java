@@ -31,6 +31,16 @@ class ProxyConfigsPeerTest {
     }
 
     @Test
+    void a_wildcard_certificate_asks_for_the_services_under_it_with_the_strictest_posture() {
+        List<ServiceRecord> services = List.of(service("shop", "web", "shop.example.test", "warn"), service("shop", "api", "api.example.test", "require"),
+                service("blog", "web", "blog.other.test", "require"));
+        assertThat(ProxyConfigs.peerOfCertificate("*.example.test", services)).isEqualTo("require");
+        assertThat(ProxyConfigs.peerOfCertificate("shop.example.test", services)).isEqualTo("warn");
+        assertThat(ProxyConfigs.peerOfCertificate("*.nothing.test", services)).isEqualTo("off");
+        assertThat(ProxyConfigs.peerOfCertificate("*.test", List.of(service("a", "b", "x.y.test", "require")))).as("one label only").isEqualTo("off");
+    }
+
+    @Test
     void without_mtls_nothing_is_asked_and_no_ca_is_sent() {
         JsonNode config = ProxyConfigs.build(List.of(service("blog", "web", "blog.test", "off")), List.of(),
                 List.of(new ProxyConfigs.Cert("blog.test", "C", "K")), Map.of(), ServerSettings.Edge.DEFAULTS);

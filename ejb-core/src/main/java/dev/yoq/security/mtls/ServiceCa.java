@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -43,7 +42,6 @@ public final class ServiceCa {
     /** A leaf is valid from slightly before it was made: a caller's clock a little behind still accepts it. */
     static final Duration BACKDATE = Duration.ofMinutes(5);
     public static final String SPIFFE_PREFIX = "spiffe://yoq-cluster/service/";
-    private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
     private ServiceCa() {}
 
@@ -86,10 +84,10 @@ public final class ServiceCa {
         }
     }
 
-    /** A leaf for {@code service} (a registry name: lower case letters, digits, '.', '_', '-'), signed by {@code ca}. */
+    /** A leaf for {@code service} (a registry name, 1-255 characters, any that an app or service name may hold), signed by {@code ca}. */
     public static Issued issue(Issued ca, String service, Instant now) {
-        if (service == null || !SERVICE.matcher(service).matches()) {
-            throw new IllegalArgumentException("service name for a certificate must be lower case letters, digits, '.', '_' or '-', got " + service);
+        if (service == null || service.isEmpty() || service.length() > 255 || service.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new IllegalArgumentException("a service certificate needs a name of 1-255 printable characters, got " + service);
         }
         return leaf(ca, service, new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId(service))),
                 new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}, LEAF_LIFETIME, now);
@@ -130,8 +128,18 @@ public final class ServiceCa {
         return createCa(new X500Principal("CN=" + commonName), now);
     }
 
+    /** The service's URI: its name as one path segment, every character but A-Z a-z 0-9 . _ - ~ percent-encoded (UTF-8). */
     public static String spiffeId(String service) {
-        return SPIFFE_PREFIX + service;
+        StringBuilder b = new StringBuilder(SPIFFE_PREFIX);
+        for (byte x : service.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char ch = (char) (x & 0xff);
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-' || ch == '~') {
+                b.append(ch);
+            } else {
+                b.append('%').append(String.format("%02X", x & 0xff));
+            }
+        }
+        return b.toString();
     }
 
     /** Whether a leaf should be replaced now: at most a third of its lifetime is left (or it is not valid yet). */

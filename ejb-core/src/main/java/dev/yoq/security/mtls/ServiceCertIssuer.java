@@ -60,15 +60,25 @@ public class ServiceCertIssuer {
         }
     }
 
-    /** One round; returns how many leaves were issued. */
+    /** Replicas whose new certificate could not be given (the helper was away): tried again every round. */
+    private final java.util.Set<String> undelivered = new java.util.LinkedHashSet<>();
+
+    /** One round; returns how many leaves were issued. One service's failure never stops the others'. */
     public synchronized int issueDue(Instant now) {
         if (!certs.enabled()) return 0;
         certs.ca();
         int issued = 0;
         for (String service : certs.services()) {
-            if (!certs.ensureLeaf(service, now, true)) continue;
-            issued++;
-            for (String id : certs.replicas(service)) delivery.redeliver(id, "service " + service + "'s new certificate");
+            try {
+                if (!certs.ensureLeaf(service, now, true)) continue;
+                issued++;
+                undelivered.addAll(certs.replicas(service));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "service mTLS: no certificate for service " + service + " this round: " + e.getMessage());
+            }
+        }
+        for (String id : java.util.List.copyOf(undelivered)) {
+            if (delivery.redeliver(id, "a new service certificate") || !certs.live(id)) undelivered.remove(id);
         }
         certs.prune();
         return issued;

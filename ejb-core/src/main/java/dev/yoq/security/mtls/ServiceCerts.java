@@ -108,8 +108,10 @@ public class ServiceCerts {
         String service = serviceOf(containerId);
         if (service == null || !enabled()) return Map.of();
         ensureLeaf(service, Instant.now(), false);
-        Object[] r = (Object[]) em.createNativeQuery("SELECT cert_pem, encrypted_key, key_nonce, key_tag FROM service_certs WHERE service = ?1")
-                .setParameter(1, service).getSingleResult();
+        List<?> rows = em.createNativeQuery("SELECT cert_pem, encrypted_key, key_nonce, key_tag FROM service_certs WHERE service = ?1")
+                .setParameter(1, service).getResultList();
+        if (rows.isEmpty()) throw new IllegalStateException("service " + service + " has no certificate (removed meanwhile?)");
+        Object[] r = (Object[]) rows.get(0);
         byte[] key = keys.cipher().open(LEAF_KEY_LABEL + service, (byte[]) r[2], (byte[]) r[1], (byte[]) r[3]);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(CERT_FILE, ((String) r[0]).getBytes(StandardCharsets.US_ASCII));
@@ -145,6 +147,12 @@ public class ServiceCerts {
                         + "AND s.workload_name = c.workload_name WHERE s.service_name = ?1 AND c.workload_kind = 'service' "
                         + "AND c.status IN ('created', 'running')").setParameter(1, service).getResultList();
         return ids;
+    }
+
+    /** Whether the container still exists, created or running (a new certificate is still owed to it). */
+    public boolean live(String containerId) {
+        return !em.createNativeQuery("SELECT id FROM containers WHERE id = ?1 AND status IN ('created', 'running')")
+                .setParameter(1, containerId).getResultList().isEmpty();
     }
 
     /** Forgets the leaves of services that are gone. */

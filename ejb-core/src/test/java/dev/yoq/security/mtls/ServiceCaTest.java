@@ -61,9 +61,13 @@ class ServiceCaTest {
     }
 
     @Test
-    void aServiceNameThatCannotBeAUriIsRefused() {
+    void anyNameAnAppMayHaveBecomesOnePathSegmentAndOnlyEmptyOrControlCharactersAreRefused() throws Exception {
         ServiceCa.Issued ca = ServiceCa.createCa(NOW);
-        for (String bad : new String[] {"", "A-b", "a/b", "a b", "../x", null}) {
+        assertThat(ServiceCa.issue(ca, "MyShop-web", NOW).cert().getSubjectAlternativeNames())
+                .containsExactly(List.of(6, "spiffe://yoq-cluster/service/MyShop-web"));
+        assertThat(ServiceCa.spiffeId("my app/x")).isEqualTo("spiffe://yoq-cluster/service/my%20app%2Fx");
+        assertThat(ServiceCa.spiffeId("é")).isEqualTo("spiffe://yoq-cluster/service/%C3%A9");
+        for (String bad : new String[] {"", "a\nb", "x".repeat(256), null}) {
             assertThatThrownBy(() -> ServiceCa.issue(ca, bad, NOW)).isInstanceOf(IllegalArgumentException.class);
         }
     }

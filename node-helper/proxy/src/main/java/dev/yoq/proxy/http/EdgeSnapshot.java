@@ -43,16 +43,17 @@ public record EdgeSnapshot(EdgeConfig config, RouteTable routes, Map<String, Ssl
     }
 
     /**
-     * A domain whose service takes client certificates (tls.peer warn or require) asks for one and verifies it
-     * against the service CA: require fails the handshake without one, warn lets the client in (the request is
-     * counted). Without the CA (not made yet) the domain's certificate is left out: its clients fail, none unverified.
+     * A domain a service with tls.peer warn or require is served on asks for a client certificate and verifies one
+     * against the service CA (a certificate of another CA fails the handshake). It only asks: each request is then
+     * held to the posture of the services its route reaches ({@code ProxyHandler}), so one domain can carry
+     * services of different postures. Without the CA (not made yet) the domain is left out: it fails closed.
      */
     static SslContext context(EdgeConfig.Certificate c, boolean tls12, String peerCa) throws Exception {
         SslContextBuilder b = SslContextBuilder.forServer(
                         new ByteArrayInputStream(c.certPem().getBytes(StandardCharsets.US_ASCII)),
                         new ByteArrayInputStream(c.keyPem().getBytes(StandardCharsets.US_ASCII)));
         if (!"off".equals(c.peer())) {
-            b.clientAuth("require".equals(c.peer()) ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            b.clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL);
             if (peerCa == null) throw new IllegalStateException("tls.peer is " + c.peer() + " but there is no service CA to verify clients with yet");
             b.trustManager((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(peerCa.getBytes(StandardCharsets.US_ASCII))));

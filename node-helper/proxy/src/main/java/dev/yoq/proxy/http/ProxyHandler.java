@@ -71,7 +71,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             write(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, Responses.ROUTE_NOT_FOUND), keepAlive, started, req, null);
             return;
         }
-        String peer = snapshot.config().peer(route.service());
+        String peer = strictestPeer(snapshot.config(), route);
         if (!"off".equals(peer) && Edge.verifiedPeer(ctx.channel()) == null) {
             edge.stats.peerUnverified.increment();
             if ("require".equals(peer)) {   // plain HTTP, or TLS without a certificate the service CA signed
@@ -116,6 +116,22 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         WebSocketTunnel.open(ctx, req, endpoint, route.connectTimeoutMs(),
                 refused -> writeResponse(ctx, clientResponse(refused, req.method()), false),
                 e -> Forwarder.upstreamRequest(route, req, info, e));
+    }
+
+    /**
+     * The strictest tls.peer of every service the route can reach: its own, each weighted backend and the mirror, so
+     * no route of a relaxed service carries a caller without a certificate to one that requires it.
+     */
+    static String strictestPeer(dev.yoq.proxy.config.EdgeConfig config, Route route) {
+        String strictest = config.peer(route.service());
+        java.util.List<String> reached = new java.util.ArrayList<>();
+        route.backends().forEach(b -> reached.add(b.service()));
+        if (route.mirror() != null) reached.add(route.mirror());
+        for (String service : reached) {
+            String p = config.peer(service);
+            if ("require".equals(p) || ("warn".equals(p) && "off".equals(strictest))) strictest = p;
+        }
+        return strictest;
     }
 
     /** The ACME listener's answers and the loop check; null when the request is to be routed. */

@@ -95,28 +95,39 @@ public final class WireguardOverlay {
      * may be a VIP's backends off this node. Read from the interface's routes at most every 10 s (and right after an
      * apply), so an interface that went away, or an apply that failed half way, stops sending VIP traffic off the
      * node by another route. A read that fails (an {@code ip} command timing out on a loaded machine) keeps the last
-     * answer and is tried again on the next call: cached as "no routes", it dropped every remote backend of every
-     * cluster service on this node until the next read (a service with none left loses its name here).
+     * answer, tried again {@link #RETRY_NS} later; cached as "no routes", it dropped every remote backend of every
+     * cluster service on this node until the next read. Reads that keep failing for {@link #STALE_NS} drop them.
      */
     public boolean carries(String address) {
+        long now = System.nanoTime();
         Carried c = carried;
-        if (c == null || System.nanoTime() - c.readAt() > CARRIED_FOR_NS) {
-            c = readCarried(c);
+        if ((c == null || now - c.readAt() > CARRIED_FOR_NS) && now - retryAfter >= 0) {
+            Carried read = readCarried();
+            if (read != null) {
+                carried = read;
+                c = read;
+            } else {
+                retryAfter = now + RETRY_NS;
+            }
         }
+        if (c == null || now - c.readAt() > STALE_NS) return false;
         for (String p : c.prefixes()) if (dev.yoq.node.protocol.NodeNames.contains(p, address)) return true;
         return false;
     }
 
-    private Carried readCarried(Carried last) {
+    static final long RETRY_NS = 2_000_000_000L, STALE_NS = 60_000_000_000L;
+    /** When a failed read may be tried again (System.nanoTime). */
+    private volatile long retryAfter = System.nanoTime();
+
+    /** The routes now, or null when they could not be read. */
+    private Carried readCarried() {
         try {
             List<String> prefixes = exists()
                     ? subnets(OverlayConfig.routes(run(List.of("ip", "-4", "-o", "route", "show", "dev", iface), "read the routes")))
                     : List.of();
-            Carried c = new Carried(prefixes, System.nanoTime());
-            carried = c;
-            return c;
+            return new Carried(prefixes, System.nanoTime());
         } catch (IOException | RuntimeException e) {
-            return last == null ? new Carried(List.of(), 0) : last;   // not stored as read: the next call reads again
+            return null;
         }
     }
 
