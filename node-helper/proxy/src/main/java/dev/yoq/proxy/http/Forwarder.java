@@ -42,8 +42,14 @@ final class Forwarder {
     record Outcome(FullHttpResponse response, String backend, String endpoint, int attempts) {
     }
 
-    /** The request as the client sent it: host (port stripped), Host header, scheme, client address. */
-    record RequestInfo(String host, String hostHeader, String scheme, String client) {
+    /**
+     * The request as the client sent it: host (port stripped), Host header, scheme, client address, and the service
+     * a verified client certificate names (service mTLS; "" for one of the CA without a service URI), else null.
+     */
+    record RequestInfo(String host, String hostHeader, String scheme, String client, String peerService) {
+        RequestInfo(String host, String hostHeader, String scheme, String client) {
+            this(host, hostHeader, scheme, client, null);
+        }
     }
 
     Forwarder(Edge edge, EdgeSnapshot snapshot, Route route, FullHttpRequest request, RequestInfo info, EventLoop loop,
@@ -153,6 +159,8 @@ final class Forwarder {
         return t instanceof UpstreamPool.UpstreamException ? t : new UpstreamPool.UpstreamException(String.valueOf(t), false, false, t);
     }
 
+    static final String PEER_SERVICE_HEADER = "x-yoq-peer-service";
+
     /** The request as the upstream sees it: rewritten path, Host per preserve_host, X-Forwarded-*, the loop marker. */
     FullHttpRequest upstreamRequest(String endpoint) {
         return upstreamRequest(route, request, info, endpoint);
@@ -171,6 +179,9 @@ final class Forwarder {
         h.set("x-forwarded-host", info.hostHeader() == null ? "" : info.hostHeader());
         h.set("x-forwarded-proto", info.scheme());
         h.set(Headers.LOOP_MARKER, "1");
+        // who called, as the service CA vouched for it; a client's own header of that name never passes
+        h.remove(PEER_SERVICE_HEADER);
+        if (info.peerService() != null) h.set(PEER_SERVICE_HEADER, info.peerService());
         if (UpstreamPool.isGrpc(request)) h.set("te", "trailers");   // hop-by-hop, but gRPC servers require it
         if (up.content().isReadable() || Headers.hasBody(request.method())) {
             h.setInt(HttpHeaderNames.CONTENT_LENGTH, up.content().readableBytes());

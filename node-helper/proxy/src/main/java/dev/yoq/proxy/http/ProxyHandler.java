@@ -72,7 +72,8 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String peer = strictestPeer(snapshot.config(), route);
-        if (!"off".equals(peer) && Edge.verifiedPeer(ctx.channel()) == null) {
+        String peerService = "off".equals(peer) ? null : Edge.verifiedPeer(ctx.channel());
+        if (!"off".equals(peer) && peerService == null) {
             edge.stats.peerUnverified.increment();
             if ("require".equals(peer)) {   // plain HTTP, or TLS without a certificate the service CA signed
                 req.release();
@@ -81,7 +82,7 @@ final class ProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         String scheme = listener == Edge.Listener.HTTPS ? "https" : "http";
-        var info = new Forwarder.RequestInfo(host, hostHeader, scheme, Edge.clientAddress(ctx.channel()));
+        var info = new Forwarder.RequestInfo(host, hostHeader, scheme, Edge.clientAddress(ctx.channel()), peerService);
         HttpMethod method = req.method();
         String uri = req.uri();
         if (h1 && WebSocketTunnel.isUpgrade(req)) {

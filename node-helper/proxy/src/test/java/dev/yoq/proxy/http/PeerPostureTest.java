@@ -25,4 +25,20 @@ class PeerPostureTest {
         EdgeConfig none = config("{}", "{\"service\":\"shop-api\",\"name\":\"r\",\"host\":\"a\"}");
         assertThat(ProxyHandler.strictestPeer(none, none.routes().get(0))).isEqualTo("off");
     }
+
+    @Test
+    void the_upstream_learns_the_verified_caller_and_never_a_name_the_client_wrote() throws Exception {
+        EdgeConfig c = config("{}", "{\"service\":\"shop-api\",\"name\":\"r\",\"host\":\"a\"}");
+        var request = new io.netty.handler.codec.http.DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.GET, "/");
+        request.headers().set("X-Yoq-Peer-Service", "forged");
+        var verified = Forwarder.upstreamRequest(c.routes().get(0), request,
+                new Forwarder.RequestInfo("a", "a", "https", "10.0.0.9", "shop-web"), "10.42.0.5:80");
+        assertThat(verified.headers().getAll("x-yoq-peer-service")).containsExactly("shop-web");
+        var anonymous = Forwarder.upstreamRequest(c.routes().get(0), request, new Forwarder.RequestInfo("a", "a", "http", "10.0.0.9"), "10.42.0.5:80");
+        assertThat(anonymous.headers().contains("x-yoq-peer-service")).isFalse();
+        verified.release();
+        anonymous.release();
+        request.release();
+    }
 }
