@@ -62,6 +62,7 @@ final class ClusterAgentsLane implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("YOQ_DATA_DIR", data.toString());
         pb.environment().put("YOQ_LOCAL_TOKEN", YoqServer.token());
+        pb.environment().put("YOQ_API_PLAIN_HTTP", "1");   // the lab's cluster servers speak plain HTTP (docs/security.md)
         Process p = pb.start();
         agents.add(p);
         return p;
@@ -94,14 +95,14 @@ final class ClusterAgentsLane implements AutoCloseable {
                 + "[worker.ok]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"echo migrated $GREETING\"]\n"
                 + "env = [\"GREETING=hello-" + seconds + "\"]\nrequired_labels = [\"tier=lane\"]\n"
                 + "[worker.bad]\nimage = \"" + image + "\"\ncommand = [\"sh\", \"-c\", \"exit 3\"]\nrequired_labels = [\"tier=lane\"]\n");
-        return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+        return CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", server, "--token", token, "up", "-f", manifest.toString());
     }
 
     /** {@code yoq up} of an app of one cron, {@code tick}, printing "tick" every {@code every}. */
     CliIT.Run upCron(String server, String token, String app, String every) throws Exception {
         Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app + "-cron")).resolve("manifest.toml"),
                 "app = \"" + app + "\"\n[cron.tick]\nimage = \"" + image + "\"\ncommand = [\"echo\", \"tick\"]\nevery = \"" + every + "\"\n");
-        return CliIT.yoq(java.util.Map.of(), "--server", server, "--token", token, "up", "-f", manifest.toString());
+        return CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", server, "--token", token, "up", "-f", manifest.toString());
     }
 
     CliIT.Run tryUp(String server, String token, String app, String seconds) throws Exception {

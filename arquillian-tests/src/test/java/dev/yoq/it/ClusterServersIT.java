@@ -119,7 +119,7 @@ class ClusterServersIT {
         assertThat(peers).hasSize(3);
         for (JsonNode p : peers) assertThat(p.path("reachable").asInt()).as(p.toString()).isEqualTo(1);
 
-        CliIT.Run preflight = CliIT.yoq(java.util.Map.of(), "upgrade", "preflight", "--server", address(leader), "--token", API_TOKEN);
+        CliIT.Run preflight = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "upgrade", "preflight", "--server", address(leader), "--token", API_TOKEN);
         assertThat(preflight.exit()).as(preflight.out() + preflight.err()).isZero();
         assertThat(preflight.out()).contains("pass  version-skew  all 3 servers run").contains("clock-skew")
                 .contains("bpf-headroom");
@@ -223,7 +223,7 @@ class ClusterServersIT {
                 .header("Authorization", "Bearer " + JOIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(withJoinToken.statusCode()).isEqualTo(401);
 
-        CliIT.Run nodes = CliIT.yoq(java.util.Map.of(), "nodes", "--server", address(follower), "--token", API_TOKEN);
+        CliIT.Run nodes = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "nodes", "--server", address(follower), "--token", API_TOKEN);
         assertThat(nodes.exit()).as(nodes.err()).isZero();
         assertThat(nodes.out()).contains("ID").contains("STATUS").contains(a1Id).contains(a2Id).contains("active");
 
@@ -382,10 +382,10 @@ class ClusterServersIT {
 
             // a worker's run goes to an agent that takes work (a1 is drained); the CLI follows it to its exit code, and
             // the ended runs keep their containers (their output) while they are on record
-            CliIT.Run ok = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "ok");
+            CliIT.Run ok = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "ok");
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.err()).contains("worker ok succeeded").contains("on agent " + a2 + ": exited with code 0");
-            CliIT.Run bad = CliIT.yoq(java.util.Map.of(), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "bad");
+            CliIT.Run bad = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", address(lead), "--token", API_TOKEN, "run-worker", "--app", app, "bad");
             assertThat(bad.exit()).as(bad.out() + bad.err()).isEqualTo(3);
             assertThat(bad.err()).contains("worker bad failed with exit code 3");
             JsonNode runs = get(lead, "/apps/" + app + "/runs");
@@ -433,14 +433,14 @@ class ClusterServersIT {
                 assertThat(r.path("kind").asText()).isEqualTo("cron");
                 assertThat(runIds.add(r.path("id").asText())).isTrue();
             }
-            CliIT.Run cronDown = CliIT.yoq(java.util.Map.of(), "--server", address(last), "--token", API_TOKEN, "down", "--app", cronApp);
+            CliIT.Run cronDown = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", address(last), "--token", API_TOKEN, "down", "--app", cronApp);
             assertThat(cronDown.exit()).as(cronDown.out() + cronDown.err()).isZero();
             awaitCondition(() -> ClusterAgentsLane.agentContainers().keySet().stream().noneMatch(n -> n.endsWith("-tick")), Duration.ofSeconds(30),
                     "the cron's containers removed with its app");
             Thread.sleep(11_000);
             assertThat(get(last, "/apps/" + cronApp + "/runs")).as("no slot runs after down").isEmpty();
 
-            CliIT.Run down = CliIT.yoq(java.util.Map.of(), "--server", address(last), "--token", API_TOKEN, "down", "--app", app);
+            CliIT.Run down = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", address(last), "--token", API_TOKEN, "down", "--app", app);
             assertThat(down.exit()).as(down.out() + down.err()).isZero();
             awaitCondition(() -> ClusterAgentsLane.agentContainers().isEmpty(), Duration.ofSeconds(30), "agents removed the app's containers");
         }

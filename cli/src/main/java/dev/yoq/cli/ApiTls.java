@@ -46,18 +46,45 @@ final class ApiTls {
      * certificate yet), each with a warning. {@code YOQ_API_TLS=off} keeps a loopback server plain.
      */
     static Mode decide(Map<String, String> env, String host, boolean clusterServer) {
-        String forced = env.getOrDefault("YOQ_API_TLS", "");
-        if (forced.equals("on")) return new Mode(true, null);
-        if (loopback(host)) return new Mode(false, null);
+        boolean forced = env.getOrDefault("YOQ_API_TLS", "").equals("on");
         String exposed = "the API listens on " + host + " with plain HTTP: tokens cross the network readable";
-        if (clusterServer) return new Mode(false, "warning: " + exposed + " (HTTPS for cluster servers is not built yet: docs/security.md)");
+        if (clusterServer) {   // its peers and agents speak plain HTTP to it: TLS would cut the cluster apart
+            return new Mode(false, forced || !loopback(host)
+                    ? "warning: " + exposed + " (HTTPS for cluster servers is not built yet: docs/security.md)" : null);
+        }
+        if (forced) return new Mode(true, null);
+        if (loopback(host)) return new Mode(false, null);
         if ("1".equals(env.get("YOQ_API_PLAIN_HTTP"))) return new Mode(false, "warning: " + exposed + " (YOQ_API_PLAIN_HTTP=1)");
         return new Mode(true, null);
     }
 
+    /**
+     * Loopback: {@code localhost}, or an IP literal (never a name: {@code 127.0.0.1.example.com} is a name) that is a
+     * loopback address. Read without any DNS lookup.
+     */
     static boolean loopback(String host) {
         String h = host == null ? "" : host.strip();
-        return h.isEmpty() || h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.isEmpty() || h.equalsIgnoreCase("localhost")) return true;
+        InetAddress literal = ipLiteral(h);
+        return literal != null && literal.isLoopbackAddress();
+    }
+
+    /** The address an IPv4 or IPv6 literal names, or null for anything else (a name is never looked up). */
+    static InetAddress ipLiteral(String text) {
+        boolean v4 = text.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+        boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) return null;
+        try {
+            return InetAddress.getByName(text);   // a literal: parsed, not resolved
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The listen addresses that mean every interface. */
+    static boolean wildcard(String host) {
+        return host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("*") || host.equals("::") || host.equals("[::]");
     }
 
     static Path dir(Path dataRoot) {
@@ -87,21 +114,56 @@ final class ApiTls {
         char[] password;
         try {
             String certFile = env.get("YOQ_API_TLS_CERT"), keyFile = env.get("YOQ_API_TLS_KEY");
-            if (certFile != null && keyFile != null) {   // the operator's: read again at every start
+            if ((certFile == null) != (keyFile == null)) {
+                throw new CliException("YOQ_API_TLS_CERT and YOQ_API_TLS_KEY go together: set both (your certificate chain and its key) or neither");
+            }
+            if (certFile != null) {   // the operator's: read again at every start
                 password = newPassword();
+                writePrivate(saved, new String(password).getBytes(StandardCharsets.US_ASCII));   // first: a store never lacks its password
                 operators(Path.of(certFile), Path.of(keyFile), store, ca, password);
-                writePrivate(saved, new String(password).getBytes(StandardCharsets.US_ASCII));
             } else if (Files.exists(store) && Files.exists(ca) && Files.exists(saved)) {
                 password = Files.readString(saved).strip().toCharArray();
             } else {
                 password = newPassword();
-                made(host, env, store, ca, password);
                 writePrivate(saved, new String(password).getBytes(StandardCharsets.US_ASCII));
+                made(host, env, store, ca, password);
             }
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new CliException("cannot make the API's certificate in " + dir + ": " + e.getMessage(), e);
         }
         writePrivate(dir.resolve(INCLUDE_FILE), include(store, password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What is wrong with the certificate a start reuses: it does not name the address the API now listens on, or it
+     * expires within 30 days (its CA's key is gone, so only a new pair helps); null when nothing is.
+     */
+    static String staleCertificate(Path dataRoot, String host) {
+        Path dir = dir(dataRoot);
+        try {
+            char[] password = Files.readString(dir.resolve(".password")).strip().toCharArray();
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(dir.resolve(STORE_FILE))) {
+                ks.load(in, password);
+            }
+            java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) ks.getCertificate("yoq-api");
+            if (cert == null) return null;   // the operator's own, under another alias
+            String renew = " (stop the server, remove " + dir + " and start it again for a new one; clients then need the new " + CA_FILE + ")";
+            if (cert.getNotAfter().toInstant().isBefore(Instant.now().plus(Duration.ofDays(30)))) {
+                return "warning: the API's certificate expires " + cert.getNotAfter().toInstant() + renew;
+            }
+            if (!wildcard(host)) {
+                String h = host.strip().replaceAll("^\\[|]$", "");
+                InetAddress literal = ipLiteral(h);
+                String wanted = literal != null ? literal.getHostAddress() : h;
+                boolean named = cert.getSubjectAlternativeNames() != null && cert.getSubjectAlternativeNames().stream()
+                        .anyMatch(san -> wanted.equalsIgnoreCase(String.valueOf(san.get(1))));
+                if (!named) return "warning: the API's certificate does not name " + h + ", where the API now listens" + renew;
+            }
+            return null;
+        } catch (IOException | GeneralSecurityException e) {
+            return "warning: cannot read the API's certificate in " + dir + ": " + e.getMessage();
+        }
     }
 
     private static char[] newPassword() {
@@ -121,7 +183,13 @@ final class ApiTls {
         for (String extra : env.getOrDefault("YOQ_API_TLS_SANS", "").split(",")) {
             String e = extra.strip();
             if (e.isEmpty()) continue;
-            if (e.matches("[0-9.]+|[0-9a-fA-F:]+")) ips.add(e); else names.add(e);
+            if (ipLiteral(e) != null) {
+                ips.add(ipLiteral(e).getHostAddress());
+            } else if (e.matches("(?i)[a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+                names.add(e);
+            } else {
+                throw new CliException("YOQ_API_TLS_SANS: " + e + " is neither an IP address nor a DNS name");
+            }
         }
         ServiceCa.Issued server = ServiceCa.issueServer(caCert, "yoq-api", List.copyOf(ips), List.copyOf(names), SERVER_LIFETIME, now);
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -178,13 +246,15 @@ final class ApiTls {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Liberty's side: the TLS feature, the keystore, TLS 1.2+ only, and the API port as HTTPS (plain HTTP off). */
+    /** Liberty's side: the TLS feature, the keystore (Liberty's default protocols), and the API port as HTTPS (plain HTTP off). */
     static String include(Path store, char[] password) {
         return "<server>\n"
                 + "  <!-- written by yoq server start: HTTPS on the API (docs/security.md); removed when it is off -->\n"
                 + "  <featureManager><feature>transportSecurity-1.0</feature></featureManager>\n"
                 + "  <keyStore id=\"defaultKeyStore\" location=\"" + xml(store.toString()) + "\" type=\"PKCS12\" password=\"" + new String(password) + "\"/>\n"
-                + "  <ssl id=\"defaultSSLConfig\" keyStoreRef=\"defaultKeyStore\" sslProtocol=\"TLSv1.2\" enabledProtocols=\"TLSv1.2 TLSv1.3\"/>\n"
+                // trustDefaultCerts: Liberty's TLS becomes the JVM's default for outbound HTTPS too (image pulls), which must
+                // keep trusting the public CAs, not only this keystore
+                + "  <ssl id=\"defaultSSLConfig\" keyStoreRef=\"defaultKeyStore\" trustDefaultCerts=\"true\"/>\n"
                 + "  <httpEndpoint id=\"defaultHttpEndpoint\" httpPort=\"-1\" httpsPort=\"${yoq.api.port}\"/>\n"
                 + "</server>\n";
     }
@@ -193,16 +263,19 @@ final class ApiTls {
         return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
     }
 
-    /** The addresses a client may use: {@code host} itself, or every IPv4 address of this machine for 0.0.0.0. */
+    /** The addresses a client may use: {@code host} itself, or every address of this machine for a wildcard. */
     private static void addresses(String host, Set<String> ips, Set<String> names) {
-        if (host != null && !host.isBlank() && !host.equals("0.0.0.0")) {
-            if (host.matches("[0-9.]+")) ips.add(host); else names.add(host);
+        if (!wildcard(host)) {
+            String h = host.strip().replaceAll("^\\[|]$", "");
+            InetAddress literal = ipLiteral(h);
+            if (literal != null) ips.add(literal.getHostAddress()); else names.add(h);
             return;
         }
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof Inet4Address) ips.add(a.getHostAddress());
+                    // a link-local IPv6 address needs its interface to be dialled: not a name a certificate can hold
+                    if (a instanceof Inet4Address || !a.isLinkLocalAddress()) ips.add(a.getHostAddress().replaceAll("%.*$", ""));
                 }
             }
             names.add(InetAddress.getLocalHost().getHostName());

@@ -37,7 +37,9 @@ final class ApiTransport {
             }
             return null;
         }
-        Path ca = ApiTls.trustedCa(env, dataRoot);
+        // the local server's own CA for it (YOQ_CA names a remote server's), else YOQ_CA or the local one
+        Path local = ApiTls.dir(dataRoot).resolve(ApiTls.CA_FILE);
+        Path ca = loopback && ApiTls.localServerTls(dataRoot) && Files.exists(local) ? local : ApiTls.trustedCa(env, dataRoot);
         if (ca == null) {
             throw new CliException("no CA to verify " + server.host() + ":" + server.port() + " with: set YOQ_CA to a copy of the server's "
                     + "<data dir>/tls/api-ca.crt");

@@ -233,7 +233,15 @@ public final class LocalServer {
         ApiTls.Mode mode = ApiTls.decide(childEnv, host, clusterServer);
         apiWarning = mode.warning();
         try {
-            if (mode.tls()) ApiTls.enable(layout.root(), host, childEnv); else ApiTls.disable(layout.root());
+            if (mode.tls()) {
+                ApiTls.enable(layout.root(), host, childEnv);
+                if (childEnv.get("YOQ_API_TLS_CERT") == null) {
+                    String stale = ApiTls.staleCertificate(layout.root(), host);
+                    if (stale != null) apiWarning = stale;
+                }
+            } else {
+                ApiTls.disable(layout.root());
+            }
         } catch (IOException e) {
             throw new CliException("cannot prepare HTTPS for the API in " + ApiTls.dir(layout.root()) + ": " + e.getMessage(), e);
         }

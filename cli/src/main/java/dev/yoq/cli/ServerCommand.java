@@ -24,8 +24,11 @@ public class ServerCommand {
         return ServerStarter.readiness(yoq.options.server());
     }
 
+    /** The local server's address as a URL: https when its last start turned HTTPS on (docs/security.md). */
     String where() {
-        return "http://" + yoq.options.server();
+        ServerAddress a = yoq.options.server();
+        String scheme = a.scheme() != null ? a.scheme() : ApiTls.localServerTls(yoq.options.layout().root()) ? "https" : "http";
+        return scheme + "://" + a.host() + ":" + a.port();
     }
 
     @Command(name = "start", description = "Start the local server and wait until it is ready (idempotent).")

@@ -29,6 +29,36 @@ class ApiTlsTest {
         ApiTls.Mode cluster = ApiTls.decide(Map.of(), "0.0.0.0", true);
         assertThat(cluster.tls()).isFalse();
         assertThat(cluster.warning()).contains("not built yet");
+        assertThat(ApiTls.decide(Map.of("YOQ_API_TLS", "on"), "0.0.0.0", true).tls()).as("its peers and agents speak plain HTTP").isFalse();
+    }
+
+    @Test
+    void loopbackIsLocalhostOrALoopbackLiteralNeverANameThatLooksLikeOne() {
+        for (String yes : new String[] {"127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]", "LOCALHOST"}) {
+            assertThat(ApiTls.loopback(yes)).as(yes).isTrue();
+        }
+        for (String no : new String[] {"127.0.0.1.nip.io", "127.attacker.example", "localhost.", "10.0.0.5", "::ffff:10.0.0.1", "1270.0.0.1", "example.com"}) {
+            assertThat(ApiTls.loopback(no)).as(no).isFalse();
+        }
+        assertThat(ApiTls.wildcard("*")).isTrue();
+        assertThat(ApiTls.wildcard("::")).isTrue();
+        assertThat(ApiTls.wildcard("10.0.0.5")).isFalse();
+    }
+
+    @Test
+    void badExtraNamesAndAHalfGivenOperatorCertificateAreClearErrors() {
+        assertThatThrownBy(() -> ApiTls.enable(data, "10.1.2.3", Map.of("YOQ_API_TLS_SANS", "ok.example,bad name")))
+                .isInstanceOf(CliException.class).hasMessageContaining("YOQ_API_TLS_SANS: bad name is neither");
+        assertThatThrownBy(() -> ApiTls.enable(data, "10.1.2.3", Map.of("YOQ_API_TLS_CERT", "/x.pem")))
+                .isInstanceOf(CliException.class).hasMessageContaining("go together");
+    }
+
+    @Test
+    void aReusedCertificateThatNoLongerNamesTheAddressIsWarnedAbout() throws Exception {
+        ApiTls.enable(data, "127.0.0.1", Map.of());
+        assertThat(ApiTls.staleCertificate(data, "127.0.0.1")).isNull();
+        assertThat(ApiTls.staleCertificate(data, "10.9.8.7")).contains("does not name 10.9.8.7", "remove");
+        assertThat(ApiTls.staleCertificate(data, "0.0.0.0")).as("every address: not checkable").isNull();
     }
 
     @Test
@@ -68,5 +98,7 @@ class ApiTlsTest {
         assertThat(ApiTransport.forServer(ServerAddress.parse("127.0.0.1:7700"), true, Map.of(), data)).as("loopback, local server plain").isNull();
         assertThatThrownBy(() -> ApiTransport.forServer(ServerAddress.parse("10.0.0.5:7700"), true, Map.of(), data))
                 .as("beyond loopback: HTTPS, and a CA to verify it with").hasMessageContaining("no CA to verify 10.0.0.5:7700");
+        assertThatThrownBy(() -> ApiTransport.forServer(ServerAddress.parse("http://127.0.0.1.nip.io:7700"), true, Map.of(), data))
+                .as("a name is not loopback").hasMessageContaining("refusing to send the API token");
     }
 }
