@@ -28,8 +28,10 @@ class ApiTlsIT {
     static Path home;
 
     static Map<String, String> env(String... extra) {
+        // a socket of its own that no helper serves: this server must never talk to a live yoq's helper
         Map<String, String> env = new HashMap<>(Map.of("YOQ_SERVER_NAME", NAME, "YOQ_API_PORT", String.valueOf(PORT),
-                "YOQ_HOME", home.resolve("data").toString(), "YOQ_NODE_HELPER", "off", "YOQ_PROXY", "off"));
+                "YOQ_HOME", home.resolve("data").toString(), "YOQ_NODE_HELPER", "off", "YOQ_PROXY", "off",
+                "YOQ_NODE_SOCKET", home.resolve("run").resolve("node.sock").toString()));
         for (int i = 0; i < extra.length; i += 2) env.put(extra[i], extra[i + 1]);
         return env;
     }
