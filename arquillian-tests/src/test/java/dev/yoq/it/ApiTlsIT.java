@@ -49,6 +49,8 @@ class ApiTlsIT {
     @AfterAll
     static void stopAndRemove() throws Exception {
         CliIT.yoq(env(), "server", "stop");
+        Path log = SERVERS.resolve(NAME).resolve("logs").resolve("messages.log");   // kept for a failure's reader
+        if (Files.exists(log)) Files.copy(log, Path.of("target", "ApiTlsIT-messages.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ServerLifecycleIT.deleteTree(SERVERS.resolve(NAME));
     }
 
@@ -78,7 +80,9 @@ class ApiTlsIT {
         CliIT.Run made = EdgeAppIT.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
                 "/CN=stranger", "-days", "1", "-keyout", home.resolve("stranger.key").toString(), "-out", stranger.toString());
         assertThat(made.exit()).as(made.err()).isZero();
-        CliIT.Run wrong = CliIT.yoq(env("YOQ_CA", stranger.toString()), "--server", "https://127.0.0.1:" + PORT, "ps");
+        // (from a client whose own data directory has no server: YOQ_CA is then the CA it trusts)
+        CliIT.Run wrong = CliIT.yoq(env("YOQ_CA", stranger.toString(), "YOQ_HOME", home.resolve("client").toString()),
+                "--server", "https://127.0.0.1:" + PORT, "--token", "a".repeat(64), "ps");
         assertThat(wrong.exit()).isNotZero();
         assertThat(wrong.err()).contains("TLS with 127.0.0.1:" + PORT + " failed");
 
@@ -88,7 +92,8 @@ class ApiTlsIT {
         assertThat(refused.err()).contains("refusing to send the API token over plain HTTP to 192.0.2.1:7700");
 
         // started again without HTTPS: plain HTTP on loopback, the include gone, the CA kept for a later start
-        assertThat(CliIT.yoq(env(), "server", "stop").exit()).isZero();
+        CliIT.Run stop = CliIT.yoq(env(), "server", "stop");
+        assertThat(stop.exit()).as(stop.out() + stop.err()).isZero();
         CliIT.Run again = CliIT.yoq(env(), "server", "start");
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(tls.resolve("liberty-tls.xml")).doesNotExist();

@@ -189,7 +189,9 @@ public final class LocalServer {
         Path helper = helperOff() ? null : helperLauncher();
         if (helper != null) childEnv.put("YOQ_NODE_COMMAND", helper.toString());   // the server restarts a silent helper
         boolean clusterServer = clusterEnv(childEnv);
-        if (action.equals("start")) apiTls(childEnv, clusterServer);
+        // Liberty keeps the merged configuration in its workarea and does not notice an optional include coming or
+        // going: when HTTPS is turned on or off, the start is a clean one
+        if (action.equals("start") && apiTls(childEnv, clusterServer)) command.add("--clean");
         String kept = keptSubnet();
         if (kept != null) childEnv.put("YOQ_SUBNET", kept);   // and so to the helper the server restarts
         try {
@@ -227,11 +229,15 @@ public final class LocalServer {
         return apiWarning;
     }
 
-    /** HTTPS on the API or not for this start ({@link ApiTls#decide}): its files are made or its include removed. */
-    private void apiTls(Map<String, String> childEnv, boolean clusterServer) {
+    /**
+     * HTTPS on the API or not for this start ({@link ApiTls#decide}): its files are made or its include removed.
+     * Returns whether that changed since the last start.
+     */
+    private boolean apiTls(Map<String, String> childEnv, boolean clusterServer) {
         String host = childEnv.getOrDefault("YOQ_API_HOST", "127.0.0.1");
         ApiTls.Mode mode = ApiTls.decide(childEnv, host, clusterServer);
         apiWarning = mode.warning();
+        boolean before = ApiTls.localServerTls(layout.root());
         try {
             if (mode.tls()) {
                 ApiTls.enable(layout.root(), host, childEnv);
@@ -245,6 +251,7 @@ public final class LocalServer {
         } catch (IOException e) {
             throw new CliException("cannot prepare HTTPS for the API in " + ApiTls.dir(layout.root()) + ": " + e.getMessage(), e);
         }
+        return before != ApiTls.localServerTls(layout.root());
     }
 
     /** Liberty's names for the two formats we offer: JSON lines, or its plain text ("simple"). */
