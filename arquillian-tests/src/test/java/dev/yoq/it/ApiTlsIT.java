@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +37,7 @@ class ApiTlsIT {
 
     @BeforeAll
     static void copyTheProductionServer() throws Exception {
-        Path to = SERVERS.resolve(NAME);
-        ServerLifecycleIT.deleteTree(to);
-        Files.createDirectories(to.resolve("apps"));
-        for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env", "apps/yoq-ear.ear")) {
-            Files.copy(SERVERS.resolve("yoq").resolve(file), to.resolve(file));
-        }
+        ServerLifecycleIT.copyProductionServer(NAME);
     }
 
     @AfterAll

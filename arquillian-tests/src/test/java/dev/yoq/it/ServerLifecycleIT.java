@@ -49,8 +49,13 @@ class ServerLifecycleIT {
     @BeforeAll
     static void copyTheProductionServer() throws Exception {
         Files.createDirectories(nodeSocket().getParent());
+        copyProductionServer(NAME);
+    }
+
+    /** A copy of the production server definition ("yoq", with its EAR) under {@code name}, replacing an old one. */
+    static void copyProductionServer(String name) throws Exception {
         Path from = SERVERS.resolve("yoq");
-        Path to = SERVERS.resolve(NAME);
+        Path to = SERVERS.resolve(name);
         deleteTree(to);
         Files.createDirectories(to.resolve("apps"));
         for (String file : List.of("server.xml", "common.xml", "jvm.options", "bootstrap.properties", "server.env",

@@ -2,7 +2,6 @@ package dev.yoq.cli;
 
 import dev.yoq.security.mtls.ServiceCa;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -192,50 +191,35 @@ final class ApiTls {
             }
         }
         ServiceCa.Issued server = ServiceCa.issueServer(caCert, "yoq-api", List.copyOf(ips), List.copyOf(names), SERVER_LIFETIME, now);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("yoq-api", ServiceCa.privateKey(server.keyPkcs8()), password, new Certificate[] {server.cert(), caCert.cert()});
-        storeAtomically(ks, store, password);
-        Files.writeString(ca, caCert.certPem());
-        Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
+        write(store, ca, ServiceCa.privateKey(server.keyPkcs8()), new Certificate[] {server.cert(), caCert.cert()}, caCert.cert(), password);
     }
 
-    /** The operator's chain (PEM, leaf first) and PKCS#8 key; the chain's last certificate is what clients trust. */
+    /**
+     * The operator's chain (PEM, leaf first) and key, checked as `yoq cert install` checks one (the key is the
+     * leaf's, PKCS#8 or the traditional forms, not expired); the chain's last certificate is what clients trust.
+     */
     private static void operators(Path certFile, Path keyFile, Path store, Path ca, char[] password) throws IOException, GeneralSecurityException {
-        List<? extends Certificate> chain;
-        try (var in = Files.newInputStream(certFile)) {
-            chain = List.copyOf(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
-        }
-        if (chain.isEmpty()) throw new CliException("YOQ_API_TLS_CERT: no certificate in " + certFile);
-        String pem = Files.readString(keyFile).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-        byte[] der;
+        dev.yoq.edge.CertificatePem.Pair pair;
         try {
-            der = java.util.Base64.getDecoder().decode(pem);
+            pair = dev.yoq.edge.CertificatePem.pair(Files.readString(certFile), Files.readString(keyFile), Instant.now());
         } catch (IllegalArgumentException e) {
-            throw new CliException("YOQ_API_TLS_KEY: " + keyFile + " is not a PKCS#8 PEM key (openssl pkcs8 -topk8 -nocrypt converts one)");
+            throw new CliException("YOQ_API_TLS_CERT/YOQ_API_TLS_KEY (" + certFile + ", " + keyFile + "): " + e.getMessage());
         }
-        String algorithm = chain.get(0).getPublicKey().getAlgorithm();
-        java.security.PrivateKey key = java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        List<java.security.cert.X509Certificate> chain = pair.chain();
+        write(store, ca, pair.privateKey(), chain.toArray(Certificate[]::new), chain.get(chain.size() - 1), password);
+    }
+
+    /** The keystore (0600, by rename) and the CA file clients trust (0644). */
+    private static void write(Path store, Path ca, java.security.PrivateKey key, Certificate[] chain, Certificate trusted, char[] password)
+            throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("yoq-api", key, password, chain.toArray(Certificate[]::new));
-        storeAtomically(ks, store, password);
-        Files.writeString(ca, ServiceCa.pem("CERTIFICATE", chain.get(chain.size() - 1).getEncoded()));
+        ks.setKeyEntry("yoq-api", key, password, chain);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ks.store(bytes, password);
+        writePrivate(store, bytes.toByteArray());
+        Files.writeString(ca, ServiceCa.pem("CERTIFICATE", trusted.getEncoded()));
         Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
-    }
-
-    private static void storeAtomically(KeyStore ks, Path store, char[] password) throws IOException, GeneralSecurityException {
-        Path tmp = temp(store.getParent());
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ks.store(out, password);
-        }
-        Files.move(tmp, store, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static Path temp(Path dir) {
-        return dir.resolve(STORE_FILE + ".tmp");
     }
 
     private static void writePrivate(Path file, byte[] content) throws IOException {

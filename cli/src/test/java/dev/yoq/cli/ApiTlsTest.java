@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,20 @@ class ApiTlsTest {
                 .isInstanceOf(CliException.class).hasMessageContaining("YOQ_API_TLS_SANS: bad name is neither");
         assertThatThrownBy(() -> ApiTls.enable(data, "10.1.2.3", Map.of("YOQ_API_TLS_CERT", "/x.pem")))
                 .isInstanceOf(CliException.class).hasMessageContaining("go together");
+    }
+
+    @Test
+    void theOperatorsCertificateIsCheckedAsCertInstallChecksOneAndItsLastCertificateIsWhatClientsTrust() throws Exception {
+        var ca = dev.yoq.security.mtls.ServiceCa.createCa("ops-ca", java.time.Instant.now());
+        var server = dev.yoq.security.mtls.ServiceCa.issueServer(ca, "api", List.of("10.1.2.3"), List.of(), java.time.Duration.ofDays(30), java.time.Instant.now());
+        var other = dev.yoq.security.mtls.ServiceCa.issueServer(ca, "api", List.of("10.1.2.3"), List.of(), java.time.Duration.ofDays(30), java.time.Instant.now());
+        Path chain = Files.writeString(data.resolve("chain.pem"), server.certPem() + ca.certPem());
+        Path wrongKey = Files.writeString(data.resolve("wrong.key"), other.keyPem());
+        assertThatThrownBy(() -> ApiTls.enable(data, "10.1.2.3", Map.of("YOQ_API_TLS_CERT", chain.toString(), "YOQ_API_TLS_KEY", wrongKey.toString())))
+                .isInstanceOf(CliException.class).hasMessageContaining("the key does not match the certificate");
+        Path key = Files.writeString(data.resolve("api.key"), server.keyPem());
+        ApiTls.enable(data, "10.1.2.3", Map.of("YOQ_API_TLS_CERT", chain.toString(), "YOQ_API_TLS_KEY", key.toString()));
+        assertThat(dev.yoq.security.mtls.ServiceCa.parse(Files.readString(data.resolve("tls").resolve("api-ca.crt")))).isEqualTo(ca.cert());
     }
 
     @Test

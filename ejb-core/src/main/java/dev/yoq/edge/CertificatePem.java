@@ -71,19 +71,39 @@ public final class CertificatePem {
         String d = domain(domain);
         String prefix = "certificate for " + d + ": ";
         try {
-            if (utf8Length(certPem) > MAX_CERT_BYTES) throw new IllegalArgumentException("the certificate PEM is larger than 64 KiB");
-            if (utf8Length(keyPem) > MAX_KEY_BYTES) throw new IllegalArgumentException("the key PEM is larger than 16 KiB");
-            List<X509Certificate> chain = chain(certPem);
-            X509Certificate leaf = chain.get(0);
-            byte[] pkcs8 = keyDer(keyPem);
-            checkPair(leaf, pkcs8);
-            checkCovers(leaf, d);
-            Instant notAfter = leaf.getNotAfter().toInstant();
-            if (now.isAfter(notAfter)) throw new IllegalArgumentException("the certificate expired on " + notAfter);
-            return new Checked(d, notAfter.getEpochSecond(), pem(chain), pem("PRIVATE KEY", pkcs8));
+            Pair pair = pair(certPem, keyPem, now);
+            checkCovers(pair.chain().get(0), d);
+            return new Checked(d, pair.chain().get(0).getNotAfter().toInstant().getEpochSecond(), pem(pair.chain()), pem("PRIVATE KEY", pair.pkcs8()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + e.getMessage(), e);
         }
+    }
+
+    /** A chain (leaf first) and its key as PKCS#8 DER; the key never leaves through toString. */
+    public record Pair(List<X509Certificate> chain, byte[] pkcs8) {
+        public PrivateKey privateKey() {
+            return CertificatePem.privateKey(pkcs8);
+        }
+
+        @Override
+        public String toString() {
+            return "Pair[" + chain.get(0).getSubjectX500Principal() + "]";
+        }
+    }
+
+    /**
+     * The checks that name no domain: sizes, a readable chain, a readable unencrypted key that is the leaf's, not
+     * expired at {@code now}. For a certificate that is not served by domain (the API's: `yoq server start`).
+     */
+    public static Pair pair(String certPem, String keyPem, Instant now) {
+        if (utf8Length(certPem) > MAX_CERT_BYTES) throw new IllegalArgumentException("the certificate PEM is larger than 64 KiB");
+        if (utf8Length(keyPem) > MAX_KEY_BYTES) throw new IllegalArgumentException("the key PEM is larger than 16 KiB");
+        List<X509Certificate> chain = chain(certPem);
+        byte[] pkcs8 = keyDer(keyPem);
+        checkPair(chain.get(0), pkcs8);
+        Instant notAfter = chain.get(0).getNotAfter().toInstant();
+        if (now.isAfter(notAfter)) throw new IllegalArgumentException("the certificate expired on " + notAfter);
+        return new Pair(List.copyOf(chain), pkcs8);
     }
 
     private static List<X509Certificate> chain(String text) {

@@ -35,7 +35,12 @@ public final class SecretCipher {
             XChaCha20Poly1305Parameters.create(XChaCha20Poly1305Parameters.Variant.NO_PREFIX);
 
     /** A sealed value, split as the {@code secrets} table keeps it; {@code keyId}: the keyset key that sealed it. */
-    public record Sealed(byte[] nonce, byte[] ciphertext, byte[] tag, int keyId) {}
+    public record Sealed(byte[] nonce, byte[] ciphertext, byte[] tag, int keyId) {
+        /** Its parts as base64, the form commands carry them in. */
+        public String nonceBase64() { return java.util.Base64.getEncoder().encodeToString(nonce); }
+        public String ciphertextBase64() { return java.util.Base64.getEncoder().encodeToString(ciphertext); }
+        public String tagBase64() { return java.util.Base64.getEncoder().encodeToString(tag); }
+    }
 
     private final Path keyFile;
     private volatile KeysetHandle keyset;

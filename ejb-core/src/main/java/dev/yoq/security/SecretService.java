@@ -9,7 +9,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -160,8 +159,7 @@ public class SecretService {
         } catch (IllegalStateException e) {
             throw new SecurityException(SecurityException.Kind.UNAVAILABLE, e.getMessage());
         }
-        Base64.Encoder b64 = Base64.getEncoder();
-        return bus.submit(new Command.PutSecret(name, b64.encodeToString(s.nonce()), b64.encodeToString(s.ciphertext()),
-                b64.encodeToString(s.tag()), s.keyId(), action, actor, System.currentTimeMillis()));
+        return bus.submit(new Command.PutSecret(name, s.nonceBase64(), s.ciphertextBase64(), s.tagBase64(), s.keyId(), action, actor,
+                System.currentTimeMillis()));
     }
 }

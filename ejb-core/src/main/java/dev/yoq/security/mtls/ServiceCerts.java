@@ -10,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +70,21 @@ public class ServiceCerts {
         long now = System.currentTimeMillis();
         ServiceCa.Issued ca = ServiceCa.createCa(Instant.ofEpochMilli(now));
         SecretCipher.Sealed s = keys.cipher().seal(CA_KEY_LABEL, ca.keyPkcs8());
-        Base64.Encoder b64 = Base64.getEncoder();
-        bus.submit(new Command.PutServiceCa(ca.certPem(), b64.encodeToString(s.nonce()), b64.encodeToString(s.ciphertext()),
-                b64.encodeToString(s.tag()), s.keyId(), ca.notAfter().toEpochMilli(), now));
+        bus.submit(new Command.PutServiceCa(ca.certPem(), s.nonceBase64(), s.ciphertextBase64(), s.tagBase64(), s.keyId(),
+                ca.notAfter().toEpochMilli(), now));
         return ca;
     }
 
     public LeafView leafView(String service) {
+        String pem = leafPem(service);
+        if (pem == null) return null;
+        var cert = ServiceCa.parse(pem);
+        return new LeafView(service, ServiceCa.spiffeId(service), pem, cert.getNotBefore().getTime(), cert.getNotAfter().getTime());
+    }
+
+    private String leafPem(String service) {
         List<?> rows = em.createNativeQuery("SELECT cert_pem FROM service_certs WHERE service = ?1").setParameter(1, service).getResultList();
-        if (rows.isEmpty()) return null;
-        var cert = ServiceCa.parse((String) rows.get(0));
-        return new LeafView(service, ServiceCa.spiffeId(service), (String) rows.get(0), cert.getNotBefore().getTime(), cert.getNotAfter().getTime());
+        return rows.isEmpty() ? null : (String) rows.get(0);
     }
 
     /**
@@ -90,13 +93,12 @@ public class ServiceCerts {
      * replica starting meanwhile could not.
      */
     public synchronized boolean ensureLeaf(String service, Instant now, boolean rotate) {
-        List<?> rows = em.createNativeQuery("SELECT cert_pem FROM service_certs WHERE service = ?1").setParameter(1, service).getResultList();
-        if (!rows.isEmpty() && !(rotate && ServiceCa.due(ServiceCa.parse((String) rows.get(0)), now))) return false;
+        String pem = leafPem(service);
+        if (pem != null && !(rotate && ServiceCa.due(ServiceCa.parse(pem), now))) return false;
         ServiceCa.Issued leaf = ServiceCa.issue(ca(), service, now);
         SecretCipher.Sealed s = keys.cipher().seal(LEAF_KEY_LABEL + service, leaf.keyPkcs8());
-        Base64.Encoder b64 = Base64.getEncoder();
-        bus.submit(new Command.PutServiceCert(service, leaf.certPem(), b64.encodeToString(s.nonce()), b64.encodeToString(s.ciphertext()),
-                b64.encodeToString(s.tag()), s.keyId(), leaf.notAfter().toEpochMilli(), now.toEpochMilli()));
+        bus.submit(new Command.PutServiceCert(service, leaf.certPem(), s.nonceBase64(), s.ciphertextBase64(), s.tagBase64(), s.keyId(),
+                leaf.notAfter().toEpochMilli(), now.toEpochMilli()));
         return true;
     }
 
