@@ -53,7 +53,8 @@ class ClusterRoutesIT {
     @Test
     void cluster_only_actions_are_400_not_running_in_cluster_mode() throws Exception {
         for (String path : new String[] {"/agents/register", "/deploy", "/cluster/step-down", "/cluster/propose",
-                "/agents/0a1b2c3d4e5f/heartbeat", "/agents/0a1b2c3d4e5f/drain", "/agents/0a1b2c3d4e5f/assignments/x/status"}) {
+                "/agents/0a1b2c3d4e5f/heartbeat", "/agents/0a1b2c3d4e5f/drain", "/agents/0a1b2c3d4e5f/assignments/x/status",
+                "/agents/0a1b2c3d4e5f/assignments/x/secrets"}) {
             HttpResponse<String> r = post(path);
             assertThat(r.statusCode()).as(path).isEqualTo(400);
             assertThat(r.body()).as(path).isEqualTo("{\"error\":\"not running in cluster mode\"}");

@@ -440,12 +440,57 @@ class ClusterServersIT {
             Thread.sleep(11_000);
             assertThat(get(last, "/apps/" + cronApp + "/runs")).as("no slot runs after down").isEmpty();
 
+            int other = rest.stream().filter(id -> id != last).findFirst().orElseThrow();
+            secretsReachWorkOnAgentsAndFollowANewValue(lane, last, other, app + "s");
+
             CliIT.Run down = CliIT.yoq(java.util.Map.of("YOQ_API_PLAIN_HTTP", "1"), "--server", address(last), "--token", API_TOKEN, "down", "--app", app);
             assertThat(down.exit()).as(down.out() + down.err()).isZero();
             awaitCondition(() -> ClusterAgentsLane.agentContainers().isEmpty(), Duration.ofSeconds(30), "agents removed the app's containers");
         }
     }
 
+    /**
+     * A secret set on one server, used by a replica on an agent as a file and a variable, changed on another server:
+     * the replica's file changes in place; removing the secret is refused while work uses it; after down the agent's
+     * copy on its node goes and the secret can be removed.
+     */
+    private void secretsReachWorkOnAgentsAndFollowANewValue(ClusterAgentsLane lane, int leader, int other, String app) throws Exception {
+        String name = "itclu-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        java.util.Map<String, String> plain = java.util.Map.of("YOQ_API_PLAIN_HTTP", "1");
+        CliIT.Run set = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "secret", "set", name, "--value", "first-Value-1");
+        assertThat(set.exit()).as(set.out() + set.err()).isZero();
+        awaitCondition(() -> get(other, "/v1/secrets").toString().contains("\"" + name + "\""), Duration.ofSeconds(20),
+                "the secret listed on another server");
+        Path manifest = Files.writeString(Files.createDirectories(tmp.resolve(app)).resolve("manifest.toml"), "app = \"" + app + "\"\n"
+                + "[service.vault]\nimage = \"" + lane.image + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 3600 & wait\"]\n"
+                + "replicas = 1\ncpu = 100\nmemory_mb = 32\nsecrets = [\"" + name + "\"]\nenv_secrets = [\"DB_PASS=" + name + "\"]\n"
+                + "required_labels = [\"tier=lane\"]\n");
+        CliIT.Run up = CliIT.yoq(plain, "--server", address(other), "--token", API_TOKEN, "up", "-f", manifest.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        String vault = ClusterAgentsLane.agentContainers().keySet().stream().filter(n -> n.endsWith("-vault")).findFirst().orElseThrow();
+        assertThat(ClusterAgentsLane.execIn(vault, "cat", "/run/secrets/" + name)).isEqualTo("first-Value-1");
+        assertThat(ClusterAgentsLane.execIn(vault, "sh", "-c", "echo \"var=$DB_PASS\"")).contains("var=first-Value-1");
+
+        CliIT.Run changed = CliIT.yoq(plain, "--server", address(other), "--token", API_TOKEN, "secret", "set", name, "--value", "second-Value-2");
+        assertThat(changed.exit()).as(changed.out() + changed.err()).isZero();
+        awaitCondition(() -> ClusterAgentsLane.execIn(vault, "cat", "/run/secrets/" + name).equals("second-Value-2"), Duration.ofSeconds(30),
+                "the running replica's file changed in place", () -> lane.agentLog(1) + lane.agentLog(2));
+        assertThat(ClusterAgentsLane.agentContainers()).as("the same container, not a new one").containsKey(vault);
+
+        CliIT.Run inUse = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "secret", "rm", name);
+        assertThat(inUse.exit()).isNotZero();
+        assertThat(inUse.err()).contains("in use by work on agents (" + app + "/vault)");
+        CliIT.Run down = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "down", "--app", app);
+        assertThat(down.exit()).as(down.out() + down.err()).isZero();
+        awaitCondition(() -> !YoqServer.get("/v1/secrets", YoqServer.token()).body().contains("\"" + name + "\""), Duration.ofSeconds(60),
+                "the agent's copy on its node removed once no work there uses it", () -> lane.agentLog(1) + lane.agentLog(2));
+        CliIT.Run rm = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "secret", "rm", name);
+        assertThat(rm.exit()).as(rm.out() + rm.err()).isZero();
+        String logs = lane.agentLog(1) + lane.agentLog(2);
+        assertThat(logs).contains("secret " + name + " copied to this node").doesNotContain("first-Value-1").doesNotContain("second-Value-2");
+    }
+
+    // --- helpers ---
     // --- helpers ---
 
     /** How many of the app's runs on agents ended with {@code outcome}, as server {@code id} lists them. */

@@ -228,7 +228,7 @@ class SecurityIT {
 
     static final java.util.regex.Pattern AGENTS_OWN = java.util.regex.Pattern.compile(
             "GET /agents/[^/]+/(assignments|services|policies|routes)|GET /wireguard/peers|POST /agents/[^/]+/heartbeat"
-                    + "|POST /agents/[^/]+/assignments/[^/]+/status");
+                    + "|POST /agents/[^/]+/assignments/[^/]+/(status|secrets)");
 
     /** Every route the server serves, from its own OpenAPI document, with made-up ids (nothing they name exists). */
     static List<String[]> everyRoute() throws Exception {

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 final class AgentRunner {
     private final ApiClient local;
+    private final AgentSecretsSync secrets;
     /** The same server with an hour to answer: a start pulls the image first. */
     private final ApiClient starts;
     private final PrintStream out;
@@ -37,6 +38,13 @@ final class AgentRunner {
     private final ThreadLocal<ApiClient> probeClient;
 
     AgentRunner(ApiClient local, ApiClient starts, java.util.function.Supplier<ApiClient> probeClients, PrintStream out, PrintStream err) {
+        this(local, starts, probeClients, out, err, null);
+    }
+
+    /** {@code secretsFile}: where the copies of cluster secrets this agent made are listed (null: not kept). */
+    AgentRunner(ApiClient local, ApiClient starts, java.util.function.Supplier<ApiClient> probeClients, PrintStream out, PrintStream err,
+                java.nio.file.Path secretsFile) {
+        this.secrets = new AgentSecretsSync(secretsFile, out);
         this.local = local;
         this.starts = starts;
         this.probeClient = ThreadLocal.withInitial(probeClients);
@@ -73,8 +81,10 @@ final class AgentRunner {
     String cycle(ApiClient cluster, String agentId) {
         List<AgentWork.Assignment> assignments = new ArrayList<>();
         Map<String, String> recorded = new java.util.HashMap<>();   // where the servers think each replica runs
+        Map<String, Map<String, String>> secretVersions = new java.util.HashMap<>();
         for (JsonNode a : cluster.get("/agents/" + agentId + "/assignments").json()) {
             recorded.put(a.path("id").asText(), a.path("ip_address").asText(""));
+            secretVersions.put(a.path("id").asText(), AgentSecretsSync.versions(a));
             assignments.add(new AgentWork.Assignment(a.path("id").asText(), a.path("status").asText(), a.path("image").asText(),
                     a.path("command").asText(""), a.path("cpu_limit").asLong(1000), a.path("memory_limit_mb").asLong(256),
                     a.path("workload_name").asText(null), details(a),
@@ -101,9 +111,11 @@ final class AgentRunner {
         actions.addAll(moved(assignments, containers, agentId, actions, recorded, addresses));
         // reports and removals first: a start may pull an image for minutes
         actions.sort(java.util.Comparator.comparing(a -> a instanceof AgentWork.Start));
+        secrets.follow(cluster, local, agentId, assignments, actions, secretVersions, this::problem);
         for (AgentWork.Action action : actions) {
             if (action instanceof AgentWork.Start s) {
                 try {
+                    secrets.ensure(cluster, local, agentId, s.assignment().id(), secretVersions.get(s.assignment().id()));
                     JsonNode made = starts.post("/containers", runBody(s, readyVolumes(starts, s.assignment().details().volumes()))).json();
                     out.println("started " + s.name() + " (" + made.path("id").asText() + ") for assignment " + s.assignment().id());
                 } catch (CliException e) {
@@ -283,7 +295,8 @@ final class AgentRunner {
                     v.path("read_only").asBoolean(false)));
         }
         return new AgentWork.Details(strings(a.path("env")), strings(a.path("cap_add")), strings(a.path("cap_drop")),
-                a.path("user_namespace").asBoolean(false), dev.yoq.cluster.work.RunDetails.healthCheck(a), volumes);
+                a.path("user_namespace").asBoolean(false), dev.yoq.cluster.work.RunDetails.healthCheck(a), volumes,
+                strings(a.path("secrets")), strings(a.path("env_secrets")));
     }
 
     /**
@@ -328,6 +341,8 @@ final class AgentRunner {
         body.put("memory_bytes", Math.max(1, a.memoryLimitMb()) << 20);
         body.put("cpus", Math.max(1, a.cpuLimit()) / 1000.0);
         body.put("network", true);
+        if (!a.details().secrets().isEmpty()) body.put("secrets", a.details().secrets());   // this node's copies (AgentSecretsSync)
+        if (!a.details().envSecrets().isEmpty()) body.put("env_secrets", a.details().envSecrets());
         AgentWork.Details d = a.details();
         if (!d.env().isEmpty()) body.put("env", d.env());
         if (!d.capAdd().isEmpty()) body.put("cap_add", d.capAdd());

@@ -21,13 +21,21 @@ final class AgentWork {
 
     private AgentWork() {}
 
-    /** What the container gets besides image, command and limits (spec §5.3's assignment fields). */
+    /**
+     * What the container gets besides image, command and limits (spec §5.3's assignment fields); {@code secrets} and
+     * {@code envSecrets} name secrets, whose copies on this node {@link AgentSecretsSync} keeps.
+     */
     record Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck,
-                   List<Volume> volumes) {
+                   List<Volume> volumes, List<String> secrets, List<String> envSecrets) {
         static final Details NONE = new Details(List.of(), List.of(), List.of(), false, null, List.of());
 
         Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck) {
             this(env, capAdd, capDrop, userNamespace, healthCheck, List.of());
+        }
+
+        Details(List<String> env, List<String> capAdd, List<String> capDrop, boolean userNamespace, Manifest.HealthCheck healthCheck,
+                List<Volume> volumes) {
+            this(env, capAdd, capDrop, userNamespace, healthCheck, volumes, List.of(), List.of());
         }
     }
 

@@ -101,7 +101,8 @@ public class JoinCommand implements Callable<Integer> {
         // follower still catching up could answer an older list, and the agent would stop what it should run
         java.util.concurrent.atomic.AtomicReference<ServerAddress> leader = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<String> agentId = new java.util.concurrent.atomic.AtomicReference<>(id);
-        AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), this::localClient, yoq.out, yoq.err);
+        AgentRunner runner = new AgentRunner(localClient(), localClient().patient(), this::localClient, yoq.out, yoq.err,
+                idFile.resolveSibling("secrets"));
         Thread work = new Thread(() -> runner.loop(() -> leader.get() == null ? null : client(leader.get(), credential.get()), agentId::get,
                 hint -> current.set(ServerAddress.parse(hint)), HEARTBEAT_MS), "agent-work");
         work.setDaemon(true);

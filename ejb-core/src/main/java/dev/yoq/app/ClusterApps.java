@@ -48,11 +48,6 @@ final class ClusterApps {
                         + " cannot be used on a cluster (its path is on the machine that runs yoq up); use a named volume ([volume.<name>])");
             }
         }
-        if (!c.secrets().isEmpty() || !c.envSecrets().isEmpty()) {
-            // the sealed values are replicated, but each server's secrets.key is its own, so no agent could open them
-            throw new AppException(AppException.Kind.INVALID, what + ": secrets cannot be given to work on a cluster's agents yet "
-                    + "(docs/security.md); run the app on a single node, or pass the value another way");
-        }
         String image = c.image();
         if (image == null || image.isBlank() || image.startsWith("/") || image.startsWith(".")) {
             throw new AppException(AppException.Kind.INVALID, what + ": on a cluster the image must be a "

@@ -245,6 +245,17 @@ public class ClusterInfo {
         return c == null ? null : c.token();
     }
 
+    /**
+     * The 32-byte key that encrypts the cluster's secrets keyset ({@link dev.yoq.security.ClusterKeysets}): derived, as
+     * the servers' Raft key is, from the join token and the servers' API token, so every server has it and no agent does.
+     */
+    public byte[] secretsKeysetKey() {
+        ClusterConfig c = config;
+        if (c == null) throw new IllegalStateException("not running in cluster mode");
+        return ClusterKey.forServers(c.token(), tokens.adminTokenForPeers())
+                .tag("yoq-secrets-keyset".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     public int apiPort() {
         ClusterConfig c = config;
         return c == null ? 0 : c.apiPort();

@@ -22,8 +22,9 @@ import java.util.Set;
 
 /**
  * Seals and opens secret values with XChaCha20-Poly1305 (Google Tink, no output prefix: 24-byte nonce, ciphertext,
- * 16-byte tag, as spec §5.6 lays them out) under the node's keyset file {@code secrets.key} (Tink's JSON keyset,
- * created on first use, mode 0600; a file that group or others can read is refused). The secret's name is the
+ * 16-byte tag, as spec §5.6 lays them out) under a keyset from its {@link KeysetStore}: a single node's keyset file
+ * {@code secrets.key} (Tink's JSON keyset, created on first use, mode 0600; a file that group or others can read is
+ * refused), or the keyset a cluster's servers share ({@link ClusterKeysets}). The secret's name is the
  * associated data, so a sealed value copied onto another secret's row does not open. A key rotation adds a new
  * primary key and keeps the old ones, so values sealed before it still open until they are sealed again.
  * Thread-safe; plain Java, no container types.
@@ -42,7 +43,26 @@ public final class SecretCipher {
         public String tagBase64() { return java.util.Base64.getEncoder().encodeToString(tag); }
     }
 
-    private final Path keyFile;
+    /**
+     * Where the keyset lives: a node's {@code secrets.key} file, or a cluster's replicated row ({@link ClusterKeysets}).
+     * {@code load} makes the first keyset when there is none; {@code replace} refuses (IllegalStateException) when the
+     * stored keyset is no longer {@code current}, so a rotation never overwrites another's.
+     */
+    public interface KeysetStore {
+        KeysetHandle load() throws GeneralSecurityException, IOException;
+
+        void replace(KeysetHandle current, KeysetHandle rotated) throws GeneralSecurityException, IOException;
+
+        /** What holds the keyset, for error messages: "this node's secrets.key". */
+        String describe();
+
+        /** Whether another process replaced the keyset since {@code cached} was read (a cluster's other servers). */
+        default boolean replacedSince(KeysetHandle cached) {
+            return false;
+        }
+    }
+
+    private final KeysetStore store;
     private volatile KeysetHandle keyset;
 
     static {
@@ -54,11 +74,16 @@ public final class SecretCipher {
     }
 
     public SecretCipher(Path keyFile) {
-        this.keyFile = keyFile;
+        this(new FileStore(keyFile));
+    }
+
+    public SecretCipher(KeysetStore store) {
+        this.store = store;
     }
 
     public Sealed seal(String name, byte[] value) {
         KeysetHandle k = keyset();
+        if (store.replacedSince(k)) k = reload();   // seal under the newest primary key, as a rotation promised
         try {
             byte[] all = k.getPrimitive(RegistryConfiguration.get(), Aead.class).encrypt(value, ad(name));
             int n = all.length;
@@ -75,10 +100,18 @@ public final class SecretCipher {
         System.arraycopy(nonce, 0, all, 0, nonce.length);
         System.arraycopy(ciphertext, 0, all, nonce.length, ciphertext.length);
         System.arraycopy(tag, 0, all, nonce.length + ciphertext.length, tag.length);
+        KeysetHandle k = keyset();
         try {
-            return keyset().getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
+            return k.getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("secret " + name + " does not decrypt with this node's " + keyFile.getFileName()
+            // another server may have rotated a shared keyset since this one read it: read it again, once
+            try {
+                KeysetHandle fresh = reload();
+                if (fresh != k) return fresh.getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
+            } catch (GeneralSecurityException | IllegalStateException again) {
+                // as below
+            }
+            throw new IllegalStateException("secret " + name + " does not decrypt with " + store.describe()
                     + " (another node's key, or the row was altered)");
         }
     }
@@ -90,14 +123,20 @@ public final class SecretCipher {
     /** Adds a fresh primary key (the old ones stay, to open what they sealed) and saves the keyset; returns its id. */
     public synchronized int rotateKey() {
         try {
-            KeysetHandle rotated = KeysetHandle.newBuilder(keyset())
+            KeysetHandle current = reload();
+            KeysetHandle rotated = KeysetHandle.newBuilder(current)
                     .addEntry(KeysetHandle.generateEntryFromParameters(PARAMETERS).withRandomId().makePrimary()).build();
-            write(rotated, true);
+            store.replace(current, rotated);
             keyset = rotated;
             return rotated.getPrimary().getId();
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot rotate " + keyFile + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot rotate " + store.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A fresh keyset of one primary key, for a store making its first. */
+    static KeysetHandle newKeyset() throws GeneralSecurityException {
+        return KeysetHandle.generateNew(PARAMETERS);
     }
 
     private static byte[] ad(String name) {
@@ -108,13 +147,38 @@ public final class SecretCipher {
         KeysetHandle k = keyset;
         if (k != null) return k;
         synchronized (this) {
-            if (keyset == null) keyset = loadOrCreate();
+            if (keyset == null) keyset = load();
             return keyset;
         }
     }
 
-    private KeysetHandle loadOrCreate() {
+    private synchronized KeysetHandle reload() {
+        keyset = load();
+        return keyset;
+    }
+
+    private KeysetHandle load() {
         try {
+            return store.load();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot read " + store.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code secrets.key}: Tink's JSON keyset in a file only root reads. */
+    private record FileStore(Path keyFile) implements KeysetStore {
+        @Override
+        public String describe() {
+            return "this node's " + keyFile.getFileName();
+        }
+
+        @Override
+        public void replace(KeysetHandle current, KeysetHandle rotated) throws GeneralSecurityException, IOException {
+            write(rotated, true);
+        }
+
+        @Override
+        public KeysetHandle load() throws GeneralSecurityException, IOException {
             if (!Files.exists(keyFile)) {
                 try {
                     write(KeysetHandle.generateNew(PARAMETERS), false);
@@ -128,28 +192,26 @@ public final class SecretCipher {
                         + "): chmod 600 it; secrets stay sealed until then");
             }
             return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(keyFile), InsecureSecretKeyAccess.get());
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot read " + keyFile + ": " + e.getMessage(), e);
         }
-    }
 
-    /** Written to a 0600 temporary file first, then moved into place, so a crash never leaves half a keyset. */
-    private void write(KeysetHandle k, boolean replace) throws IOException, GeneralSecurityException {
-        Files.createDirectories(keyFile.getParent());
-        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, TinkJsonProtoKeysetFormat.serializeKeyset(k, InsecureSecretKeyAccess.get()), StandardOpenOption.TRUNCATE_EXISTING);
-        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        if (replace) {
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            try {
-                Files.createLink(keyFile, tmp);   // fails if another process created the key meanwhile
-            } finally {
-                Files.deleteIfExists(tmp);
+        /** Written to a 0600 temporary file first, then moved into place, so a crash never leaves half a keyset. */
+        private void write(KeysetHandle k, boolean replace) throws IOException, GeneralSecurityException {
+            Files.createDirectories(keyFile.getParent());
+            Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, TinkJsonProtoKeysetFormat.serializeKeyset(k, InsecureSecretKeyAccess.get()), StandardOpenOption.TRUNCATE_EXISTING);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            if (replace) {
+                Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                try {
+                    Files.createLink(keyFile, tmp);   // fails if another process created the key meanwhile
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
         }
     }

@@ -40,17 +40,6 @@ public class SecretService {
     @Inject
     dev.yoq.cluster.ClusterInfo cluster;
 
-    /**
-     * Each server's secrets.key is its own, so a value sealed on one server would not open on another: until the
-     * key is shared through the cluster, the store works on a single node only.
-     */
-    private void singleNode() {
-        if (cluster.clustered()) {
-            throw new SecurityException(SecurityException.Kind.INVALID, "secrets are not built for clusters yet: each server's "
-                    + "secrets.key is its own (docs/security.md); use them on a single node");
-        }
-    }
-
     public static String checkName(String name) {
         if (name == null || name.isEmpty()) throw new SecurityException(SecurityException.Kind.INVALID, "name: missing");
         if (!NAME.matcher(name).matches()) {
@@ -71,7 +60,6 @@ public class SecretService {
 
     /** Stores (or replaces) a secret; returns true when it is new. Running containers that mount it see the new value. */
     public boolean set(String name, byte[] value, String actor) {
-        singleNode();
         checkName(name);
         if (value.length > MAX_VALUE_BYTES) {
             throw new SecurityException(SecurityException.Kind.INVALID, "secret " + name + ": value is " + value.length
@@ -84,7 +72,6 @@ public class SecretService {
 
     /** Seals the secret again under the current key, with a fresh nonce (spec: {@code secret rotate}). */
     public void rotate(String name, String actor) {
-        singleNode();
         put(checkName(name), value(name), "secret_rotate", actor);
         delivery.changed(name);
     }
@@ -94,7 +81,6 @@ public class SecretService {
      * way leaves the rest sealed under the old key, which the keyset still holds: running it again finishes.
      */
     public int rotateKey(String actor) {
-        singleNode();
         int keyId = keys.cipher().rotateKey();
         int sealed = 0;
         List<String> failed = new java.util.ArrayList<>();
@@ -118,6 +104,11 @@ public class SecretService {
     /** Refused (409, naming them) while containers have it: they could not start again without it. */
     public void remove(String name, String actor) {
         checkName(name);
+        List<String> assigned = assignedUses(name);
+        if (!assigned.isEmpty()) {
+            throw new SecurityException(SecurityException.Kind.CONFLICT, "secret " + name + " is in use by work on agents ("
+                    + String.join(", ", assigned) + "): take their app down first");
+        }
         delivery.whileUnused(name, () -> {
             try {
                 bus.submit(new Command.RemoveSecret(name, actor, System.currentTimeMillis()));
@@ -125,6 +116,19 @@ public class SecretService {
                 throw new SecurityException(SecurityException.Kind.NOT_FOUND, e.getMessage());
             }
         });
+    }
+
+    /** On a cluster: the workloads on agents, as {@code app/workload}, whose placed work has the secret. */
+    private List<String> assignedUses(String name) {
+        if (!cluster.clustered()) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        for (Object row : em.createNativeQuery("SELECT app_name, workload_name, details FROM assignments WHERE status IN ('pending', 'running') "
+                + "AND details LIKE ?1").setParameter(1, "%secrets%").getResultList()) {
+            Object[] r = (Object[]) row;
+            String use = r[0] + "/" + r[1];
+            if (dev.yoq.cluster.work.RunDetails.secrets((String) r[2]).contains(name) && !out.contains(use)) out.add(use);
+        }
+        return out;
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

@@ -167,6 +167,19 @@ public sealed interface Command<R> {
     }
 
     /**
+     * A cluster's secrets keyset, encrypted under the servers' derived key (base64), made or replaced: applied only when
+     * the keyset on record has primary key {@code expectedPrimaryKeyId} (0: none yet), so two servers making the first
+     * one, or rotating at once, cannot overwrite each other; the loser is refused and reads the winner's.
+     */
+    record PutSecretKeyset(String encryptedKeyset, int primaryKeyId, int expectedPrimaryKeyId, String actor, long at)
+            implements Command<Void> {
+        @Override
+        public String toString() {
+            return "PutSecretKeyset[primary=" + Integer.toUnsignedString(primaryKeyId) + "]";
+        }
+    }
+
+    /**
      * The service CA, made once (refused when there is one): its certificate and its private key sealed by the
      * node's secrets cipher (base64 of nonce, ciphertext, tag). Node-local, as the key that seals it is.
      */

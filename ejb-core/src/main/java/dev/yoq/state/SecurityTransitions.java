@@ -20,6 +20,7 @@ final class SecurityTransitions {
             em.persist(new AuditEntry(c.at(), c.actor(), "secret_delete", c.name(), "ok"));
             return null;
         }
+        if (command instanceof Command.PutSecretKeyset c) return putKeyset(c, em);
         if (command instanceof Command.CreateToken c) return createToken(c, em);
         if (command instanceof Command.RevokeToken c) {
             int done = em.createNativeQuery("UPDATE tokens SET revoked_at = ?1 WHERE name = ?2 AND revoked_at IS NULL")
@@ -71,6 +72,21 @@ final class SecurityTransitions {
                 .executeUpdate();
         em.persist(new AuditEntry(c.at(), c.actor(), c.action(), c.name(), "ok"));
         return fresh;
+    }
+
+    private static Void putKeyset(Command.PutSecretKeyset c, EntityManager em) {
+        java.util.List<?> rows = em.createNativeQuery("SELECT primary_key_id FROM secret_keysets WHERE id = 1").getResultList();
+        int current = rows.isEmpty() ? 0 : ((Number) rows.get(0)).intValue();
+        if (current != c.expectedPrimaryKeyId()) {
+            throw new CommandRejectedException("the cluster's secrets keyset changed meanwhile (primary key "
+                    + Integer.toUnsignedString(current) + ", not " + Integer.toUnsignedString(c.expectedPrimaryKeyId()) + ")");
+        }
+        em.createNativeQuery("INSERT OR REPLACE INTO secret_keysets (id, keyset, primary_key_id, updated_at) VALUES (1, ?1, ?2, ?3)")
+                .setParameter(1, Base64.getDecoder().decode(c.encryptedKeyset())).setParameter(2, c.primaryKeyId())
+                .setParameter(3, c.at()).executeUpdate();
+        em.persist(new AuditEntry(c.at(), c.actor(), rows.isEmpty() ? "secret_keyset_create" : "secret_key_rotate_cluster",
+                "key " + Integer.toUnsignedString(c.primaryKeyId()), "ok"));
+        return null;
     }
 
     private static Void createToken(Command.CreateToken c, EntityManager em) {

@@ -61,7 +61,7 @@ public final class StateMachine {
                 || command instanceof Command.RemoveAssignments) {
             return (R) AssignmentTransitions.apply(command, em);
         }
-        if (command instanceof Command.PutSecret || command instanceof Command.RemoveSecret
+        if (command instanceof Command.PutSecret || command instanceof Command.RemoveSecret || command instanceof Command.PutSecretKeyset
                 || command instanceof Command.CreateToken || command instanceof Command.RevokeToken
                 || command instanceof Command.PruneAudit || command instanceof Command.PutServiceCa
                 || command instanceof Command.PutServiceCert || command instanceof Command.PruneServiceCerts) {

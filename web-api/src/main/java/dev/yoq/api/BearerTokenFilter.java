@@ -28,7 +28,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     private static final Set<String> PUBLIC_GET = Set.of("version");
     private static final java.util.regex.Pattern AGENT_GET = java.util.regex.Pattern.compile("agents/[0-9a-f]{1,64}/(assignments|services|policies|routes)|wireguard/peers");
     private static final java.util.regex.Pattern AGENT_POST = java.util.regex.Pattern.compile(
-            "agents/[0-9a-f]{1,64}/heartbeat|agents/[0-9a-f]{1,64}/assignments/[0-9a-zA-Z_-]{1,128}/status");
+            "agents/[0-9a-f]{1,64}/heartbeat|agents/[0-9a-f]{1,64}/assignments/[0-9a-zA-Z_-]{1,128}/(status|secrets)");
 
     @Inject
     ApiTokens tokens;

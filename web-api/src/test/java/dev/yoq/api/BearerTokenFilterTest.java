@@ -26,6 +26,8 @@ class BearerTokenFilterTest {
         assertThat(BearerTokenFilter.isAgentSurface("PUT", "agents/0123456789ab/routes")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/servicesx")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/assignments/a1/status")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/assignments/a1/secrets")).isTrue();
+        assertThat(BearerTokenFilter.isAgentSurface("GET", "agents/0123456789ab/assignments/a1/secrets")).isFalse();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "wireguard/peers")).isTrue();
         assertThat(BearerTokenFilter.isAgentSurface("GET", "agents")).isFalse();              // spec: join token on GET /agents → 401
         assertThat(BearerTokenFilter.isAgentSurface("POST", "agents/0123456789ab/drain")).isFalse();

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What a service's replica needs on its agent besides image, command and limits, as the JSON stored with its
  * assignment and served to the agent: {@code env}, {@code cap_add}, {@code cap_drop}, {@code user_namespace} and
- * {@code health_check} (the manifest's keys, times in seconds), and {@code volumes}: each named volume it mounts with
+ * {@code health_check} (the manifest's keys, times in seconds), {@code secrets} and {@code env_secrets} (names only), and {@code volumes}: each named volume it mounts with
  * its declaration ({@code name}, {@code target}, {@code driver}, and {@code path}, {@code server}, {@code options}
  * where the driver has them, {@code read_only} when mounted {@code :ro}), which the agent's node readies before the container starts. The agent gates its
  * {@code running} report on the health check.
@@ -36,6 +36,8 @@ public final class RunDetails {
         strings(o, "cap_add", c.capAdd());
         strings(o, "cap_drop", c.capDrop());
         if (c.userns()) o.put("user_namespace", true);
+        strings(o, "secrets", c.secrets());          // names only: the agent asks for the values (AgentSecrets)
+        strings(o, "env_secrets", c.envSecrets());
         ArrayNode mounts = JSON.createArrayNode();
         for (Manifest.Mount m : c.volumes()) {
             if (!"named".equals(m.kind())) continue;   // a cluster refuses bind mounts at apply
@@ -49,6 +51,27 @@ public final class RunDetails {
         }
         if (!mounts.isEmpty()) o.set("volumes", mounts);
         return o;
+    }
+
+    /**
+     * Every secret a run's details name, as files ({@code secrets}) or as variables ({@code env_secrets},
+     * {@code VAR=name} or {@code name}), each once.
+     */
+    public static List<String> secrets(String detailsJson) {
+        List<String> out = new java.util.ArrayList<>();
+        if (detailsJson == null || !detailsJson.contains("secrets")) return out;
+        try {
+            com.fasterxml.jackson.databind.JsonNode d = JSON.readTree(detailsJson);
+            d.path("secrets").forEach(v -> add(out, v.asText()));
+            d.path("env_secrets").forEach(v -> add(out, v.asText().substring(v.asText().indexOf('=') + 1)));
+        } catch (JsonProcessingException e) {   // written by of() above: unreadable only if tampered with
+            throw new IllegalStateException("run details: " + e.getOriginalMessage());
+        }
+        return out;
+    }
+
+    private static void add(List<String> out, String name) {
+        if (!name.isEmpty() && !out.contains(name)) out.add(name);
     }
 
     /** The local volumes a run mounts (by name), from its details' JSON: each keeps the run on the agent that has it. */

@@ -27,7 +27,8 @@ public final class Migrations {
                 Migration.fromResource(15, "cluster_services", "V015__cluster_services.sql"),
                 Migration.fromResource(16, "cluster_volumes", "V016__cluster_volumes.sql"),
                 Migration.fromResource(17, "secrets_tokens", "V017__secrets_tokens.sql"),
-                Migration.fromResource(18, "service_mtls", "V018__service_mtls.sql"));
+                Migration.fromResource(18, "service_mtls", "V018__service_mtls.sql"),
+                Migration.fromResource(19, "secret_keysets", "V019__secret_keysets.sql"));
     }
 
     public static int latestVersion() {

@@ -83,6 +83,22 @@ class ClusterServiceRowsTest {
     }
 
     @Test
+    void run_details_name_the_secrets_never_their_values_and_list_each_once() throws Exception {
+        Manifest m = ManifestLoader.parse("""
+                app = "shop"
+                [service.web]
+                image = "reg/web:1"
+                secrets = ["db-pass", "tls.key"]
+                env_secrets = ["DB_PASSWORD=db-pass", "API_KEY=api"]
+                """, "m.toml", "x", k -> null).manifest();
+        String json = RunDetails.of(m.services().get(0), List.of());
+        assertThat(json).isEqualTo("{\"secrets\":[\"db-pass\",\"tls.key\"],\"env_secrets\":[\"DB_PASSWORD=db-pass\",\"API_KEY=api\"]}");
+        assertThat(RunDetails.secrets(json)).containsExactly("db-pass", "tls.key", "api");
+        assertThat(RunDetails.secrets("{\"env\":[\"A=b\"]}")).isEmpty();
+        assertThat(RunDetails.secrets(null)).isEmpty();
+    }
+
+    @Test
     void run_details_carry_each_named_volume_with_its_declaration_and_name_the_local_ones() throws Exception {
         Manifest m = ManifestLoader.parse("""
                 app = "shop"

@@ -55,6 +55,8 @@ public class AgentsResource {
     @EJB
     AgentService agents;
     @EJB
+    dev.yoq.security.AgentSecrets agentSecrets;
+    @EJB
     dev.yoq.cluster.ClusterGossip gossip;
 
     @GET
@@ -129,7 +131,29 @@ public class AgentsResource {
     public Response assignments(@PathParam("id") String id) {
         Response bad = checked(id);
         if (bad != null) return bad;
-        return Response.ok(assignmentsJson(agents.assignments(id))).build();
+        return Response.ok(assignmentsJson(agents.assignments(id), agentSecrets::versions)).build();
+    }
+
+    /**
+     * The values of the secrets an assignment's work names, each sealed to {@code public_key} (the agent's own HPKE
+     * key, docs/security.md): {@code {"secrets":[{"name","version","sealed"}]}}; audited secret_deliver.
+     */
+    @POST
+    @Path("{id}/assignments/{aid}/secrets")
+    @Operation(summary = "An assignment's secrets, sealed to the agent's key (cluster only)")
+    public Response assignmentSecrets(@PathParam("id") String id, @PathParam("aid") String aid, JsonObject body) {
+        Response bad = checked(id);
+        if (bad != null) return bad;
+        String key = text(body, "public_key");
+        if (key == null || key.length() > dev.yoq.security.AgentSealing.MAX_PUBLIC_KEY_CHARS) {
+            return ErrorBody.response(400, "public_key: missing, or longer than " + dev.yoq.security.AgentSealing.MAX_PUBLIC_KEY_CHARS + " characters", null);
+        }
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (dev.yoq.security.AgentSecrets.Sealed s : agentSecrets.sealFor(id, aid, key, System.currentTimeMillis())) {
+            out.add(Json.createObjectBuilder().add("name", s.name()).add("version", s.version())
+                    .add("sealed", java.util.Base64.getEncoder().encodeToString(s.sealed())));
+        }
+        return Response.ok(Json.createObjectBuilder().add("secrets", out).build()).build();
     }
 
     @POST
@@ -289,7 +313,8 @@ public class AgentsResource {
      * Assignment rows to the spec's shape; the stored run details ({@code env}, {@code cap_add}, {@code cap_drop},
      * {@code user_namespace}, {@code health_check}) become fields of their own, present only when set.
      */
-    static JsonArray assignmentsJson(List<Map<String, Object>> rows) {
+    /** {@code versions}: each secret's version by name, given to an assignment whose work has secrets ({@code secret_versions}). */
+    static JsonArray assignmentsJson(List<Map<String, Object>> rows, java.util.function.Function<List<String>, Map<String, String>> versions) {
         JsonArrayBuilder out = Json.createArrayBuilder();
         for (Map<String, Object> row : rows) {
             Map<String, Object> plain = new java.util.LinkedHashMap<>(row);
@@ -299,6 +324,8 @@ public class AgentsResource {
                 try (jakarta.json.JsonReader r = Json.createReader(new java.io.StringReader(text))) {
                     r.readObject().forEach(o::add);
                 }
+                List<String> secrets = dev.yoq.cluster.work.RunDetails.secrets(text);
+                if (!secrets.isEmpty()) o.add("secret_versions", Json.createObjectBuilder(new java.util.LinkedHashMap<String, Object>(versions.apply(secrets))));
             }
             out.add(o);
         }

@@ -56,7 +56,8 @@ final class ContainerJson {
                 strings(o, "ports"), longValue(o, "memory_bytes"), longValue(o, "pids"),
                 o.containsKey("cpu_weight") && !o.isNull("cpu_weight") ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longValue(o, "cpu_weight"))) : null,
                 o.containsKey("cpus") && !o.isNull("cpus") ? number(o, "cpus").doubleValue() : null,
-                string(o, "restart"), bool(o, "network"), bool(o, "user_namespace"), strings(o, "cap_add"), strings(o, "cap_drop"));
+                string(o, "restart"), bool(o, "network"), bool(o, "user_namespace"), strings(o, "cap_add"), strings(o, "cap_drop"),
+                strings(o, "secrets"), strings(o, "env_secrets"));
     }
 
     static List<String> strings(JsonObject o, String key) {

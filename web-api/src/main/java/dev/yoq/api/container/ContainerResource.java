@@ -49,9 +49,15 @@ public class ContainerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create and start a container (yoq's route; the original ran containers in the CLI). "
             + "Body: target (rootfs directory), command[], name, env[], volumes[{source,target,read_only}], "
-            + "memory_bytes, pids, cpu_weight, cpus, restart (no|always|on-failure), network")
+            + "memory_bytes, pids, cpu_weight, cpus, restart (no|always|on-failure), network, secrets[] and env_secrets[VAR=name] "
+            + "(stored secrets by name: files under /run/secrets, variables; needs secrets:read too)")
     public Response run(JsonObject body) {
         dev.yoq.runtime.RunRequest request = ContainerJson.runRequest(body);
+        boolean withSecrets = !request.secrets().isEmpty() || !request.envSecrets().isEmpty();
+        if (withSecrets && servletRequest != null && !dev.yoq.api.Callers.grants(servletRequest, "secrets:read")) {
+            // whoever runs a container with a secret can read it inside: as good as reading the value
+            return dev.yoq.api.ErrorBody.response(403, "missing scope: secrets:read", null);
+        }
         var view = containers.run(request);
         if (!request.volumes().isEmpty()) {   // a host path into a container is a sensitive act of its own
             audit.record(dev.yoq.api.Callers.actor(servletRequest), "host_path_mount", view.id() + ": " + String.join(", ",
