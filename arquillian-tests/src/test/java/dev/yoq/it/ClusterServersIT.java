@@ -465,17 +465,36 @@ class ClusterServersIT {
                 + "[service.vault]\nimage = \"" + lane.image + "\"\ncommand = [\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 3600 & wait\"]\n"
                 + "replicas = 1\ncpu = 100\nmemory_mb = 32\nsecrets = [\"" + name + "\"]\nenv_secrets = [\"DB_PASS=" + name + "\"]\n"
                 + "required_labels = [\"tier=lane\"]\n");
-        CliIT.Run up = CliIT.yoq(plain, "--server", address(other), "--token", API_TOKEN, "up", "-f", manifest.toString());
+        CliIT.Run up = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "up", "-f", manifest.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
         String vault = ClusterAgentsLane.agentContainers().keySet().stream().filter(n -> n.endsWith("-vault")).findFirst().orElseThrow();
         assertThat(ClusterAgentsLane.execIn(vault, "cat", "/run/secrets/" + name)).isEqualTo("first-Value-1");
         assertThat(ClusterAgentsLane.execIn(vault, "sh", "-c", "echo \"var=$DB_PASS\"")).contains("var=first-Value-1");
 
+        // only the agent itself gets the values: not another agent's token, not the API token
+        JsonNode placed = null;
+        for (String id : List.of(lane.agentId(1), lane.agentId(2))) {
+            for (JsonNode a : ClusterAgentsLane.assignments(address(leader), id, API_TOKEN)) if (a.path("app_name").asText().equals(app)) placed = a;
+        }
+        assertThat(placed).isNotNull();
+        assertThat(placed.path("secret_versions").path(name).asText()).matches("[0-9a-f]{16}");
+        String owner = placed.path("agent_id").asText(), intruder = owner.equals(lane.agentId(1)) ? lane.agentToken(2) : lane.agentToken(1);
+        String fetch = "/agents/" + owner + "/assignments/" + placed.path("id").asText() + "/secrets";
+        String someKey = "{\"public_key\":\"" + dev.yoq.security.AgentSealing.publicKey(dev.yoq.security.AgentSealing.newKey()) + "\"}";
+        HttpResponse<String> byIntruder = YoqServer.HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(leader) + fetch))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + intruder).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(someKey)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(byIntruder.statusCode()).as("another agent's token").isEqualTo(401);
+        HttpResponse<String> admin = post(leader, fetch, someKey);
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(403);
+        assertThat(admin.body()).doesNotContain("first-Value-1");
+        ClusterAgentsLane.execIn(vault, "touch", "/tmp/same-container");
         CliIT.Run changed = CliIT.yoq(plain, "--server", address(other), "--token", API_TOKEN, "secret", "set", name, "--value", "second-Value-2");
         assertThat(changed.exit()).as(changed.out() + changed.err()).isZero();
         awaitCondition(() -> ClusterAgentsLane.execIn(vault, "cat", "/run/secrets/" + name).equals("second-Value-2"), Duration.ofSeconds(30),
                 "the running replica's file changed in place", () -> lane.agentLog(1) + lane.agentLog(2));
-        assertThat(ClusterAgentsLane.agentContainers()).as("the same container, not a new one").containsKey(vault);
+        assertThat(ClusterAgentsLane.execIn(vault, "sh", "-c", "test -f /tmp/same-container && echo kept")).as("the same container, not a new one")
+                .contains("kept");
 
         CliIT.Run inUse = CliIT.yoq(plain, "--server", address(leader), "--token", API_TOKEN, "secret", "rm", name);
         assertThat(inUse.exit()).isNotZero();
@@ -490,7 +509,6 @@ class ClusterServersIT {
         assertThat(logs).contains("secret " + name + " copied to this node").doesNotContain("first-Value-1").doesNotContain("second-Value-2");
     }
 
-    // --- helpers ---
     // --- helpers ---
 
     /** How many of the app's runs on agents ended with {@code outcome}, as server {@code id} lists them. */

@@ -115,7 +115,7 @@ final class AgentRunner {
         for (AgentWork.Action action : actions) {
             if (action instanceof AgentWork.Start s) {
                 try {
-                    secrets.ensure(cluster, local, agentId, s.assignment().id(), secretVersions.get(s.assignment().id()));
+                    secrets.ensureForStart(cluster, local, agentId, s.assignment().id(), secretVersions.get(s.assignment().id()));
                     JsonNode made = starts.post("/containers", runBody(s, readyVolumes(starts, s.assignment().details().volumes()))).json();
                     out.println("started " + s.name() + " (" + made.path("id").asText() + ") for assignment " + s.assignment().id());
                 } catch (CliException e) {

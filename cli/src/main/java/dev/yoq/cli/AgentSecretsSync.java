@@ -68,24 +68,58 @@ final class AgentSecretsSync {
     void ensure(ApiClient cluster, ApiClient local, String agentId, String assignmentId, Map<String, String> versions) {
         if (versions == null || stale(versions, held).isEmpty() || nodeIsClusterServer(local)) return;
         JsonNode reply = cluster.post("/agents/" + agentId + "/assignments/" + assignmentId + "/secrets", Map.of("public_key", publicKey)).json();
+        Set<String> theNodes = null;
         for (JsonNode s : reply.path("secrets")) {
             String name = s.path("name").asText();
-            byte[] value;
-            try {
-                value = AgentSealing.open(key, AgentSealing.context(agentId, name), Base64.getDecoder().decode(s.path("sealed").asText()));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new CliException("secret " + name + " from the servers does not open with this agent's key");
+            if (!versions.containsKey(name)) continue;   // only what this work names: a reply cannot add to the node's store
+            if (!held.containsKey(name)) {
+                if (theNodes == null) theNodes = localNames(local);
+                if (theNodes.contains(name)) {
+                    throw new CliException("this node's own secret store has a secret named " + name + " that this agent did not "
+                            + "copy there: rename one of them (the agent never replaces or removes the node's own secrets)");
+                }
+                held.put(name, "");   // before the copy exists: a crash after it leaves nothing this agent forgets to remove
+                save();
             }
-            try {
-                local.post("/v1/secrets", Map.of("name", name, "value_base64", Base64.getEncoder().encodeToString(value)));
-            } finally {
-                java.util.Arrays.fill(value, (byte) 0);
-            }
-            boolean fresh = !held.containsKey(name);
+            copy(local, agentId, name, s.path("sealed").asText());
+            boolean fresh = held.get(name).isEmpty();
             held.put(name, s.path("version").asText());
             save();
-            out.println((fresh ? "secret " + name + " copied to this node" : "secret " + name + " changed: this node's copy updated"));
+            out.println(fresh ? "secret " + name + " copied to this node" : "secret " + name + " changed: this node's copy updated");
         }
+    }
+
+    /**
+     * Before work starts: a copy the node's store lost (another agent on the node removed it, or the operator did) is
+     * fetched again rather than trusted.
+     */
+    void ensureForStart(ApiClient cluster, ApiClient local, String agentId, String assignmentId, Map<String, String> versions) {
+        if (versions == null || versions.isEmpty() || nodeIsClusterServer(local)) return;
+        Set<String> present = localNames(local);
+        versions.keySet().forEach(name -> {
+            if (held.containsKey(name) && !present.contains(name)) held.put(name, "");
+        });
+        ensure(cluster, local, agentId, assignmentId, versions);
+    }
+
+    private void copy(ApiClient local, String agentId, String name, String sealed) {
+        byte[] value;
+        try {
+            value = AgentSealing.open(key, AgentSealing.context(agentId, name), Base64.getDecoder().decode(sealed));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new CliException("secret " + name + " from the servers does not open with this agent's key");
+        }
+        try {
+            local.post("/v1/secrets", Map.of("name", name, "value_base64", Base64.getEncoder().encodeToString(value)));
+        } finally {
+            java.util.Arrays.fill(value, (byte) 0);
+        }
+    }
+
+    private static Set<String> localNames(ApiClient local) {
+        Set<String> names = new java.util.HashSet<>();
+        local.get("/v1/secrets").json().forEach(n -> names.add(n.asText()));
+        return names;
     }
 
     /**
@@ -130,8 +164,16 @@ final class AgentSecretsSync {
         }
     }
 
+    /** Asked once; an answer that is not 2xx is not kept, and nothing is copied until the node's server says. */
     private boolean nodeIsClusterServer(ApiClient local) {
-        if (nodeIsClusterServer == null) nodeIsClusterServer = local.probeWithToken("/cluster/status").status() / 100 == 2;
+        if (nodeIsClusterServer == null) {
+            ApiClient.Reply r = local.probeWithToken("/cluster/status");
+            if (r.status() / 100 != 2) {
+                throw new CliException("this node's server does not say whether it is a cluster server (GET /cluster/status: "
+                        + r.status() + ")");
+            }
+            nodeIsClusterServer = r.json().path("cluster").asBoolean(false);
+        }
         return nodeIsClusterServer;
     }
 

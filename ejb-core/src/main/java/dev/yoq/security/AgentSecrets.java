@@ -44,6 +44,11 @@ public class AgentSecrets {
      * longer wanted (its work is over), 404 for a secret removed since the apply.
      */
     public List<Sealed> sealFor(String agentId, String assignmentId, String publicKey, long now) {
+        List<?> own = em.createNativeQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
+        if (own.isEmpty() || ((String) own.get(0)).isEmpty()) {   // an agent from before agent tokens answers to the shared join token
+            throw new SecurityException(SecurityException.Kind.FORBIDDEN, "agent " + agentId + " has no token of its own: "
+                    + "run yoq join again so that it registers anew, then its work gets its secrets");
+        }
         List<?> rows = em.createNativeQuery("SELECT status, details FROM assignments WHERE id = ?1 AND agent_id = ?2")
                 .setParameter(1, assignmentId).setParameter(2, agentId).getResultList();
         if (rows.isEmpty()) throw new SecurityException(SecurityException.Kind.NOT_FOUND, "no such assignment on agent " + agentId);

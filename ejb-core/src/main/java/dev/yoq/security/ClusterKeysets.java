@@ -51,6 +51,11 @@ public final class ClusterKeysets implements SecretCipher.KeysetStore {
     }
 
     @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
     public boolean replacedSince(KeysetHandle cached) {
         Stored stored = read.get();
         return stored != null && stored.primaryKeyId() != cached.getPrimary().getId();

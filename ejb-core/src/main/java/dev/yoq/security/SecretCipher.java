@@ -56,7 +56,12 @@ public final class SecretCipher {
         /** What holds the keyset, for error messages: "this node's secrets.key". */
         String describe();
 
-        /** Whether another process replaced the keyset since {@code cached} was read (a cluster's other servers). */
+        /** Whether others may replace the keyset (a cluster's other servers): then a value that does not open reads it again. */
+        default boolean shared() {
+            return false;
+        }
+
+        /** Whether another process replaced the keyset since {@code cached} was read. */
         default boolean replacedSince(KeysetHandle cached) {
             return false;
         }
@@ -104,15 +109,19 @@ public final class SecretCipher {
         try {
             return k.getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
         } catch (GeneralSecurityException e) {
-            // another server may have rotated a shared keyset since this one read it: read it again, once
-            try {
-                KeysetHandle fresh = reload();
-                if (fresh != k) return fresh.getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
-            } catch (GeneralSecurityException | IllegalStateException again) {
-                // as below
-            }
+            byte[] value = store.shared() ? openReloaded(name, all) : null;
+            if (value != null) return value;
             throw new IllegalStateException("secret " + name + " does not decrypt with " + store.describe()
                     + " (another node's key, or the row was altered)");
+        }
+    }
+
+    /** Another server may have rotated a shared keyset since this one read it: read it again, once; null if it still fails. */
+    private byte[] openReloaded(String name, byte[] all) {
+        try {
+            return reload().getPrimitive(RegistryConfiguration.get(), Aead.class).decrypt(all, ad(name));
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            return null;
         }
     }
 
@@ -123,7 +132,7 @@ public final class SecretCipher {
     /** Adds a fresh primary key (the old ones stay, to open what they sealed) and saves the keyset; returns its id. */
     public synchronized int rotateKey() {
         try {
-            KeysetHandle current = reload();
+            KeysetHandle current = store.shared() ? reload() : keyset();
             KeysetHandle rotated = KeysetHandle.newBuilder(current)
                     .addEntry(KeysetHandle.generateEntryFromParameters(PARAMETERS).withRandomId().makePrimary()).build();
             store.replace(current, rotated);

@@ -30,9 +30,12 @@ class AgentSealingTest {
     }
 
     @Test
-    void the_public_key_is_short_and_holds_no_private_part() {
+    void the_public_key_is_short_and_holds_no_private_part() throws Exception {
         String pub = AgentSealing.publicKey(AgentSealing.newKey());
         assertThat(pub.length()).isLessThan(200);
+        KeysetHandle parsed = TinkProtoKeysetFormat.parseKeysetWithoutSecret(Base64.getDecoder().decode(pub));
+        assertThat(parsed.getPrimary().getKey()).isInstanceOf(com.google.crypto.tink.hybrid.HpkePublicKey.class);
+        assertThat(parsed.getPrimary().getKey().getIdRequirementOrNull()).isNull();
     }
 
     @Test

@@ -81,11 +81,27 @@ class ClusterKeysetsTest extends BusTestBase {
     }
 
     @Test
-    void the_row_holds_the_keyset_encrypted_not_the_key() throws Exception {
-        SecretCipher a = server(WRAP);
-        SecretCipher.Sealed s = a.seal("db", VALUE);
+    void the_row_holds_the_keyset_encrypted_and_only_the_servers_key_opens_it() throws Exception {
+        server(WRAP).seal("db", VALUE);
         byte[] row = stored().encrypted();
-        assertThat(new String(row, StandardCharsets.ISO_8859_1)).doesNotContain("type.googleapis.com/google.crypto.tink.XChaCha20Poly1305Key");
-        assertThat(s.keyId()).isEqualTo(a.primaryKeyId());
+        assertThatThrownBy(() -> com.google.crypto.tink.TinkProtoKeysetFormat.parseKeyset(row, com.google.crypto.tink.InsecureSecretKeyAccess.get()))
+                .as("not a keyset in the clear").isInstanceOf(java.security.GeneralSecurityException.class);
+        assertThatThrownBy(() -> com.google.crypto.tink.TinkProtoKeysetFormat.parseEncryptedKeyset(row,
+                new com.google.crypto.tink.subtle.XChaCha20Poly1305(OTHER_WRAP), "yoq-secrets-keyset".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(java.security.GeneralSecurityException.class);
+        assertThat(com.google.crypto.tink.TinkProtoKeysetFormat.parseEncryptedKeyset(row, new com.google.crypto.tink.subtle.XChaCha20Poly1305(WRAP),
+                "yoq-secrets-keyset".getBytes(StandardCharsets.US_ASCII)).size()).isEqualTo(1);
+    }
+
+    @Test
+    void a_server_that_lost_the_race_to_make_the_first_keyset_uses_the_winners() throws Exception {
+        SecretCipher winner = server(WRAP);
+        SecretCipher.Sealed s = winner.seal("db", VALUE);
+        int[] reads = {0};
+        // the loser's first look comes before the winner's keyset was applied where it reads
+        SecretCipher loser = new SecretCipher(new ClusterKeysets(WRAP, () -> reads[0]++ == 0 ? null : stored(), bus::submit, () -> 2_000L));
+        assertThat(loser.open("db", s.nonce(), s.ciphertext(), s.tag())).isEqualTo(VALUE);
+        assertThat(reads[0]).as("refused, then read again").isEqualTo(2);
+        assertThat(db.count("SELECT COUNT(*) FROM secret_keysets")).isEqualTo(1);
     }
 }

@@ -144,6 +144,10 @@ public class AgentsResource {
     public Response assignmentSecrets(@PathParam("id") String id, @PathParam("aid") String aid, JsonObject body) {
         Response bad = checked(id);
         if (bad != null) return bad;
+        if (!dev.yoq.api.Callers.JOIN_TOKEN.equals(dev.yoq.api.Callers.actor(servletRequest))) {
+            // values leave a server only sealed to the agent that runs the work, never to an operator's key
+            return ErrorBody.response(403, "an assignment's secrets are given to its agent only (its own token)", null);
+        }
         String key = text(body, "public_key");
         if (key == null || key.length() > dev.yoq.security.AgentSealing.MAX_PUBLIC_KEY_CHARS) {
             return ErrorBody.response(400, "public_key: missing, or longer than " + dev.yoq.security.AgentSealing.MAX_PUBLIC_KEY_CHARS + " characters", null);

@@ -32,6 +32,8 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
     static final java.util.regex.Pattern ON_AGENTS = java.util.regex.Pattern.compile(
             "apps/apply|apps/[^/]+/(down|rollback)|apps/[^/]+/rollout/(pause|resume|cancel)|apps/[^/]+/workers/[^/]+/run");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    /** An agent's fetch of its work's secrets changes nothing replicated (its audit entry is the server's own). */
+    static final java.util.regex.Pattern AGENT_SECRETS = java.util.regex.Pattern.compile("agents/[^/]+/assignments/[^/]+/secrets");
 
     @Inject
     ClusterInfo cluster;
@@ -42,7 +44,7 @@ public class ClusterWriteFilter implements ContainerRequestFilter {
     static Refusal decide(boolean clustered, boolean leads, String leader, String method, String path) {
         if (!clustered || READS.contains(method)) return null;
         String route = path.startsWith("/") ? path.substring(1) : path;
-        if (REPLICATED_ROUTES.stream().noneMatch(r -> under(route, r))) return null;
+        if (REPLICATED_ROUTES.stream().noneMatch(r -> under(route, r)) || AGENT_SECRETS.matcher(route).matches()) return null;
         if ((under(route, "apps") && !ON_AGENTS.matcher(route).matches()) || under(route, "deploy")) return new Refusal(APPS_NOT_YET, null);
         if (!leads) return new Refusal("not leader", leader);   // the leader's address only while one is known
         return null;

@@ -18,6 +18,9 @@ class ClusterWriteFilterTest {
         assertThat(ClusterWriteFilter.decide(true, false, null, "DELETE", "/v1/certificates/a.test"))
                 .isEqualTo(new ClusterWriteFilter.Refusal("not leader", null));
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "containers")).isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "agents/0a1b/assignments/x/secrets"))
+                .as("an agent's fetch of its secrets writes nothing replicated").isNull();
+        assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "agents/0a1b/assignments/x/status")).isNotNull();
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "POST", "v1/policiesx")).isNull();
         assertThat(ClusterWriteFilter.decide(true, true, "10.0.0.1:7700", "POST", "v1/policies")).isNull();
         assertThat(ClusterWriteFilter.decide(true, false, "10.0.0.1:7700", "DELETE", "v1/tokens/ci"))
