@@ -229,8 +229,47 @@ class EdgeAppIT {
             assertThat(listed.path("source").asText()).isEqualTo("acme");
             assertThat(listed.path("managed").asBoolean()).isTrue();
             assertThat(listed.toString()).doesNotContain("PRIVATE KEY");
+            dns01WithASecretForTheHook(pebble);
         } finally {
             PrivilegedLane.yoq("cert", "rm", "acme.yoq.test");
+            PrivilegedLane.yoq("cert", "rm", "dns.yoq.test");
+        }
+    }
+
+    /**
+     * DNS-01 through an exec hook given a secret from the store as a variable: the hook publishes the record at
+     * challtestsrv and sees the value; the certificate's stored settings name the secret only; once the secret is
+     * removed a renewal fails naming the variable and the secret.
+     */
+    private void dns01WithASecretForTheHook(dev.yoq.edge.Pebble pebble) throws Exception {
+        String name = "dnstoken-" + Long.toHexString(System.nanoTime() & 0xffffff), value = "cf-Secret-" + System.nanoTime();
+        CliIT.Run set = PrivilegedLane.yoq("secret", "set", name, "--value", value);
+        assertThat(set.exit()).as(set.out() + set.err()).isZero();
+        Path seen = tmp.resolve("hook-token");
+        Path hook = Files.writeString(tmp.resolve("dns-hook.sh"), String.join("\n", "#!/bin/sh", "mgmt=\"$1\"; action=\"$2\"",
+                "printf '%s' \"$TOKEN\" > " + seen,
+                "case \"$action\" in",
+                "  present) curl -sf -X POST -d \"{\\\"host\\\":\\\"$YOQ_ACME_RECORD\\\",\\\"value\\\":\\\"$YOQ_ACME_VALUE\\\"}\" \"$mgmt/set-txt\" ;;",
+                "  cleanup) curl -sf -X POST -d \"{\\\"host\\\":\\\"$YOQ_ACME_RECORD\\\"}\" \"$mgmt/clear-txt\" ;;",
+                "esac", ""));
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try {
+            String body = "{\"email\":\"ops@yoq.test\",\"directory_url\":\"" + pebble.directory() + "\",\"challenge\":\"dns-01\","
+                    + "\"dns_provider\":\"exec\",\"dns_hook\":[\"" + hook + "\",\"" + pebble.challManagement() + "\"],"
+                    + "\"dns_poll_interval_secs\":1,\"dns_propagation_timeout_secs\":5,\"dns_secrets\":{\"TOKEN\":\"" + name + "\"}}";
+            HttpResponse<String> issued = YoqServer.send(HttpRequest.newBuilder(YoqServer.uri("/v1/certificates/dns.yoq.test/provision"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .timeout(Duration.ofSeconds(150)), YoqServer.token());
+            assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+            assertThat(Files.readString(seen)).as("the hook's TOKEN").isEqualTo(value);
+            String listed = YoqServer.get("/v1/certificates", YoqServer.token()).body();
+            assertThat(listed).contains("dns.yoq.test").doesNotContain(value);
+            assertThat(PrivilegedLane.yoq("secret", "rm", name).exit()).isZero();
+            CliIT.Run renew = PrivilegedLane.yoq("cert", "renew", "dns.yoq.test");
+            assertThat(renew.exit()).isNotZero();
+            assertThat(renew.err()).contains("dns secret TOKEN: secret not found: " + name);
+        } finally {
+            PrivilegedLane.yoq("secret", "rm", name);
         }
     }
 

@@ -76,8 +76,9 @@ final class CertAcmeOptions {
             hook = new ArrayList<>(List.of(dnsHook));
             hook.addAll(dnsHookArgs);
         }
+        Map<String, String> secrets = pairs("--dns-secret", dnsSecrets);
         return new AcmeRequest(email != null ? email : defaultEmail, staging ? Boolean.TRUE : null, null, dnsProvider != null ? AcmeRequest.DNS_01 : null,
-                dnsProvider, hook, propagationTimeoutSecs, pollIntervalSecs);
+                dnsProvider, hook, propagationTimeoutSecs, pollIntervalSecs, secrets.isEmpty() ? null : secrets);
     }
 
     /** The API body: only the fields given. */
@@ -90,18 +91,15 @@ final class CertAcmeOptions {
         if (r.dnsHook() != null) body.put("dns_hook", r.dnsHook());
         if (r.propagationTimeoutSecs() != null) body.put("dns_propagation_timeout_secs", r.propagationTimeoutSecs());
         if (r.pollIntervalSecs() != null) body.put("dns_poll_interval_secs", r.pollIntervalSecs());
+        if (r.dnsSecrets() != null) body.put("dns_secrets", r.dnsSecrets());
         return body;
     }
 
-    /** What the provider needs (§3.8); exec cannot take secrets while yoq has no secret store. */
+    /** What the provider needs (§3.8). */
     private void providerKeys(Map<String, String> secrets, Map<String, String> config) {
         if (dnsProvider.equals(AcmeRequest.EXEC)) {
             if (dnsHook == null) throw new CliException("the exec dns provider needs --dns-hook PATH");
-            if (!secrets.isEmpty()) {
-                throw new CliException("--dns-secret: yoq has no secret store yet, so the hook cannot be given secrets; let it read its "
-                        + "credentials from its own environment or files");
-            }
-            return;
+            return;   // its --dns-secret pairs become the hook's variables, the values from the secret store
         }
         if (dnsHook != null || !dnsHookArgs.isEmpty()) throw new CliException("--dns-hook is only used with --dns-provider exec");
         for (String k : SECRETS.get(dnsProvider)) {

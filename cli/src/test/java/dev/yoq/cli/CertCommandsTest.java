@@ -134,8 +134,7 @@ class CertCommandsTest {
                 {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-propagation-timeout-secs", "4294967296",
                         "--dns-propagation-timeout-secs: must be 1-4294967295, got 4294967296"},
                 {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-config", "=x", "--dns-config: expected key=value, got '=x'"},
-                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-secret", "token=cf", "--dns-secret: yoq has no secret store yet, so the "
-                        + "hook cannot be given secrets; let it read its credentials from its own environment or files"},
+                {"--dns-provider", "exec", "--dns-hook", "/bin/hook", "--dns-secret", "token", "--dns-secret: expected key=value, got 'token'"},
                 {"--dns-provider", "cloudflare", "--dns-config", "zone_id=z", "dns provider cloudflare needs --dns-secret api_token=SECRETNAME"},
                 {"--dns-provider", "route53", "--dns-secret", "access_key_id=a", "--dns-secret", "secret_access_key=s",
                         "dns provider route53 needs --dns-config hosted_zone_id=VALUE"},

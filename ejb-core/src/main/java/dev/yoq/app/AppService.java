@@ -84,7 +84,7 @@ public class AppService {
     /**
      * {@code holds}: which scopes the caller holds. A manifest that gives its workloads secrets takes
      * {@code secrets:read} (or a token that may only deploy could read any secret through them); one whose ACME uses
-     * an exec DNS hook takes {@code *} (the hook is a command the server runs).
+     * the exec DNS hook takes {@code *} (the hook is a command the server runs).
      */
     public Release apply(String snapshotJson, String actor, java.util.function.Predicate<String> holds) {
         Manifest m = checkHostPaths(read(snapshotJson));
@@ -94,14 +94,14 @@ public class AppService {
         }
         if (runsDnsHook(m) && !holds.test("*")) {
             throw new dev.yoq.security.SecurityException(dev.yoq.security.SecurityException.Kind.FORBIDDEN,
-                    "missing scope: * (tls.acme.dns.hook is a command the server runs)");
+                    "missing scope: * (tls.acme.dns runs a hook command on the server)");
         }
         return apply(m, "apply", null, actor);
     }
 
     private static boolean runsDnsHook(Manifest m) {
         return m.services().stream().anyMatch(s -> s.tls() != null && s.tls().acme() != null && s.tls().acme().dns() != null
-                && !s.tls().acme().dns().hook().isEmpty());
+                && (!s.tls().acme().dns().hook().isEmpty() || !s.tls().acme().dns().secrets().isEmpty()));
     }
 
     private static boolean usesSecrets(Manifest m) {

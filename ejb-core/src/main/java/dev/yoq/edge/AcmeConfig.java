@@ -13,13 +13,20 @@ import java.util.List;
  * {@code cert list} shows).
  */
 public record AcmeConfig(String email, String directoryUrl, String challenge, String provider, List<String> hook,
-                         Long propagationTimeoutSecs, Long pollIntervalSecs) {
+                         Long propagationTimeoutSecs, Long pollIntervalSecs, java.util.Map<String, String> secrets) {
     /** §3.8's defaults. */
     public static final long PROPAGATION_SECS = 300, POLL_SECS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public AcmeConfig {
         hook = hook == null ? null : List.copyOf(hook);
+        secrets = secrets == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secrets));
+    }
+
+    /** Without DNS secrets (variable → secret name, given to the exec hook). */
+    public AcmeConfig(String email, String directoryUrl, String challenge, String provider, List<String> hook,
+                      Long propagationTimeoutSecs, Long pollIntervalSecs) {
+        this(email, directoryUrl, challenge, provider, hook, propagationTimeoutSecs, pollIntervalSecs, null);
     }
 
     public boolean dns() {
@@ -49,7 +56,8 @@ public record AcmeConfig(String email, String directoryUrl, String challenge, St
         if (provider.equals(AcmeRequest.EXEC) && (hook == null || hook.isEmpty())) throw AcmeRequest.bad("the exec dns provider needs a hook command (dns_hook)");
         Long propagation = first(req.propagationTimeoutSecs(), baseDns ? base.propagationTimeoutSecs() : null, PROPAGATION_SECS);
         Long poll = first(req.pollIntervalSecs(), baseDns ? base.pollIntervalSecs() : null, POLL_SECS);
-        return new AcmeConfig(email, directory, challenge, provider, hook, propagation, poll);
+        java.util.Map<String, String> secrets = req.dnsSecrets() != null ? req.dnsSecrets() : baseDns ? base.secrets() : null;
+        return new AcmeConfig(email, directory, challenge, provider, hook, propagation, poll, secrets);
     }
 
     @SafeVarargs
@@ -64,6 +72,7 @@ public record AcmeConfig(String email, String directoryUrl, String challenge, St
         if (hook == null) o.putNull("hook");
         else hook.forEach(o.putArray("hook")::add);
         o.put("propagation_timeout_secs", propagationTimeoutSecs).put("poll_interval_secs", pollIntervalSecs);
+        if (!secrets.isEmpty()) secrets.forEach(o.putObject("secrets")::put);   // names only: the values stay in the store
         return o.toString();
     }
 
@@ -76,8 +85,10 @@ public record AcmeConfig(String email, String directoryUrl, String challenge, St
                 hook = new ArrayList<>();
                 for (JsonNode a : o.get("hook")) hook.add(a.asText());
             }
+            java.util.Map<String, String> secrets = new java.util.TreeMap<>();
+            o.path("secrets").fields().forEachRemaining(e -> secrets.put(e.getKey(), e.getValue().asText()));
             return new AcmeConfig(text(o, "email"), text(o, "directory_url"), text(o, "challenge"), text(o, "provider"), hook,
-                    number(o, "propagation_timeout_secs"), number(o, "poll_interval_secs"));
+                    number(o, "propagation_timeout_secs"), number(o, "poll_interval_secs"), secrets);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("stored ACME settings are not readable: " + e.getMessage(), e);
         }

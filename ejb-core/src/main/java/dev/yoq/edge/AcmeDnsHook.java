@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * The {@code exec} DNS provider: DNS-01 records are published by a command of the user's (§3.8). The hook runs
  * with its argv plus the action ({@code present} or {@code cleanup}) as last argument, the server's environment
  * plus {@code YOQ_ACME_CHALLENGE=dns-01}, {@code YOQ_ACME_ACTION}, {@code YOQ_ACME_DOMAIN}, {@code YOQ_ACME_RECORD}
- * (the record's name with its final dot), {@code YOQ_ACME_VALUE} and {@code YOQ_ACME_DIRECTORY_URL}, and at most
+ * (the record's name with its final dot), {@code YOQ_ACME_VALUE} and {@code YOQ_ACME_DIRECTORY_URL}, plus the DNS
+ * secrets' variables with their values from the secret store (then an error quotes none of its output), and at most
  * {@value #HOOK_SECONDS} s. After {@code present} succeeds, it waits one poll interval (at most the propagation
  * timeout) for the record to reach the CA's resolvers, then lets the CA look. Plain Java.
  */
@@ -30,14 +31,26 @@ public final class AcmeDnsHook implements AcmeIssuer.Dns01 {
     private final String directoryUrl;
     private final Duration settle;
     private final int hookSeconds;
+    /** Variables from the secret store; with any, an error quotes none of the hook's output. */
+    private final Map<String, String> secretEnv;
 
     /** {@code settle}: how long to wait after {@code present} (the caller passes min(poll interval, propagation timeout)). */
     public AcmeDnsHook(List<String> argv, String domain, String directoryUrl, Duration settle) {
-        this(argv, domain, directoryUrl, settle, HOOK_SECONDS);
+        this(argv, domain, directoryUrl, settle, HOOK_SECONDS, Map.of());
+    }
+
+    /** {@code secretEnv}: the DNS secrets' variables, with their values from the secret store. */
+    public AcmeDnsHook(List<String> argv, String domain, String directoryUrl, Duration settle, Map<String, String> secretEnv) {
+        this(argv, domain, directoryUrl, settle, HOOK_SECONDS, secretEnv);
     }
 
     /** With another limit on each hook run: for tests. */
     AcmeDnsHook(List<String> argv, String domain, String directoryUrl, Duration settle, int hookSeconds) {
+        this(argv, domain, directoryUrl, settle, hookSeconds, Map.of());
+    }
+
+    AcmeDnsHook(List<String> argv, String domain, String directoryUrl, Duration settle, int hookSeconds, Map<String, String> secretEnv) {
+        this.secretEnv = Map.copyOf(secretEnv);
         if (argv == null || argv.isEmpty()) throw new IllegalArgumentException("the exec DNS provider needs a hook command");
         this.argv = List.copyOf(argv);
         this.domain = domain;
@@ -70,6 +83,7 @@ public final class AcmeDnsHook implements AcmeIssuer.Dns01 {
         command.add(action);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
+        env.putAll(secretEnv);
         env.put("YOQ_ACME_CHALLENGE", "dns-01");
         env.put("YOQ_ACME_ACTION", action);
         env.put("YOQ_ACME_DOMAIN", domain);
@@ -87,10 +101,10 @@ public final class AcmeDnsHook implements AcmeIssuer.Dns01 {
                 p.destroyForcibly();
                 children.forEach(ProcessHandle::destroyForcibly);
                 p.waitFor(2, TimeUnit.SECONDS);
-                throw new IOException("dns hook " + argv.get(0) + " " + action + " did not finish within " + hookSeconds + " s" + tail(out));
+                throw new IOException("dns hook " + argv.get(0) + " " + action + " did not finish within " + hookSeconds + " s" + quoted(out));
             }
             if (p.exitValue() != 0) {
-                throw new IOException("dns hook " + argv.get(0) + " " + action + " exited with status " + p.exitValue() + tail(out));
+                throw new IOException("dns hook " + argv.get(0) + " " + action + " exited with status " + p.exitValue() + quoted(out));
             }
         } finally {
             Files.deleteIfExists(out);
@@ -103,6 +117,15 @@ public final class AcmeDnsHook implements AcmeIssuer.Dns01 {
         } catch (IOException e) {
             throw new IOException("dns hook " + argv.get(0) + " " + action + " cannot start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What an error quotes of the hook's output: its end, unless the hook was given secrets. Cutting values out of a
+     * tail is not safe (a value cut by the tail's start, printed trimmed, re-encoded or inside another), so then
+     * nothing of it is quoted.
+     */
+    private String quoted(Path out) throws IOException {
+        return secretEnv.isEmpty() ? tail(out) : " (its output is not quoted, as the hook was given secrets: run it by hand to see it)";
     }
 
     /** The end of what the hook printed, for the error message: usually the line that says what went wrong. */

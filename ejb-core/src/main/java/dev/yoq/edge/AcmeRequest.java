@@ -8,7 +8,8 @@ import java.util.List;
  * no server, so the CLI's preflight and the server refuse exactly the same requests with the same words.
  */
 public record AcmeRequest(String email, Boolean staging, String directoryUrl, String challenge, String dnsProvider,
-                          List<String> dnsHook, Long propagationTimeoutSecs, Long pollIntervalSecs) {
+                          List<String> dnsHook, Long propagationTimeoutSecs, Long pollIntervalSecs,
+                          java.util.Map<String, String> dnsSecrets) {
     public static final String HTTP_01 = "http-01", DNS_01 = "dns-01", EXEC = "exec";
     public static final List<String> PROVIDERS = List.of("cloudflare", "route53", "gcloud", EXEC);
     /** §3.8: intervals are 1 .. 2^32-1 seconds. */
@@ -17,20 +18,29 @@ public record AcmeRequest(String email, Boolean staging, String directoryUrl, St
 
     public AcmeRequest {
         dnsHook = dnsHook == null ? null : List.copyOf(dnsHook);
+        dnsSecrets = dnsSecrets == null ? null : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(dnsSecrets));
     }
 
+    /** Without DNS secrets. */
+    public AcmeRequest(String email, Boolean staging, String directoryUrl, String challenge, String dnsProvider,
+                       List<String> dnsHook, Long propagationTimeoutSecs, Long pollIntervalSecs) {
+        this(email, staging, directoryUrl, challenge, dnsProvider, dnsHook, propagationTimeoutSecs, pollIntervalSecs, null);
+    }
+
+    /** A DNS secret's variable: a shell name the hook's own {@code YOQ_ACME_*} cannot be shadowed by. */
+    static final java.util.regex.Pattern SECRET_VAR = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
     /**
-     * What a manifest's {@code [service.*.tls.acme]} asks for (the snapshot has the directory resolved already).
-     * Refused (IllegalArgumentException) with {@code dns.secrets}: yoq has no secret store to take them from.
+     * What a manifest's {@code [service.*.tls.acme]} asks for (the snapshot has the directory resolved already); the
+     * DNS secrets are {@code key = secret name} pairs, given to the exec hook as variables.
      */
     public static AcmeRequest fromManifest(dev.yoq.manifest.Manifest.Acme a) {
         dev.yoq.manifest.Manifest.AcmeDns d = a.dns();
         if (d == null) return new AcmeRequest(a.email(), null, a.directoryUrl(), a.challenge(), null, null, null, null);
-        if (!d.secrets().isEmpty()) {
-            throw bad("tls.acme.dns.secrets: yoq has no secret store yet; let the hook read its credentials from its own environment or files");
-        }
+        java.util.Map<String, String> secrets = new java.util.TreeMap<>();
+        d.secrets().forEach(kv -> secrets.put(kv.key(), kv.value()));
         return new AcmeRequest(a.email(), null, a.directoryUrl(), a.challenge(), d.provider(), d.hook().isEmpty() ? null : d.hook(),
-                d.propagationTimeoutSecs(), d.pollIntervalSecs());
+                d.propagationTimeoutSecs(), d.pollIntervalSecs(), secrets.isEmpty() ? null : secrets);
     }
 
     /** Refuses what no server could run; an {@link IllegalArgumentException} saying what is wrong. */
@@ -53,6 +63,15 @@ public record AcmeRequest(String email, Boolean staging, String directoryUrl, St
         if (dnsHook != null && dnsHook.stream().anyMatch(a -> a == null || a.isEmpty())) throw bad("dns_hook: an argument is empty");
         checkSecs("dns_propagation_timeout_secs", propagationTimeoutSecs);
         checkSecs("dns_poll_interval_secs", pollIntervalSecs);
+        if (dnsSecrets != null && !dnsSecrets.isEmpty()) {
+            if (HTTP_01.equals(challenge)) throw bad("the dns provider settings are only used with the dns-01 challenge");
+            dnsSecrets.forEach((k, name) -> {
+                if (!SECRET_VAR.matcher(k).matches() || k.startsWith("YOQ_ACME_")) {
+                    throw bad("dns_secrets: " + k + " is not a variable name a hook can be given (A-Z a-z 0-9 _, not YOQ_ACME_*)");
+                }
+                if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) throw bad("dns_secrets: " + k + ": '" + name + "' is not a secret name");
+            });
+        }
         return this;
     }
 

@@ -59,6 +59,9 @@ public class AcmeService {
     @Resource
     TimerService timers;
     @EJB
+    dev.yoq.security.SecretService secrets;
+
+    @EJB
     dev.yoq.server.ServerStartup startup;
     @EJB
     EdgeSync edge;
@@ -118,7 +121,11 @@ public class AcmeService {
             failures.remove(d);
             return r;
         } catch (CertificateStoreException e) {
-            if (e.kind() == CertificateStoreException.Kind.UPSTREAM) failed(d, e.getMessage());
+            // the timer's renewals record every failure (a DNS secret removed since is one): cert list shows it, with a backoff
+            if (e.kind() == CertificateStoreException.Kind.UPSTREAM || "local".equals(actor)) failed(d, e.getMessage());
+            if (e.kind() != CertificateStoreException.Kind.UPSTREAM && "local".equals(actor)) {
+                bus.submit(new Command.RecordAudit(actor, "certificate_renew", d, "failed: " + e.getMessage(), System.currentTimeMillis()));
+            }
             throw e;
         }
     }
@@ -216,6 +223,40 @@ public class AcmeService {
         }
     }
 
+    private static boolean holdsNul(byte[] value) {
+        for (byte b : value) if (b == 0) return true;
+        return false;
+    }
+
+    /** The kernel takes at most 128 KiB for one variable (name, '=' and value). */
+    static final int MAX_DNS_SECRET_BYTES = 120 << 10;
+
+    /** The DNS secrets' values, read from the store now (so a rotated one is used at the next renewal). */
+    private java.util.Map<String, String> secretEnv(AcmeConfig config) {
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        config.secrets().forEach((variable, name) -> {
+            try {
+                byte[] value = secrets.value(name);
+                // checked here: the JDK's refusal of such a variable quotes the value
+                if (holdsNul(value)) {
+                    throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "dns secret " + variable + ": secret " + name
+                            + " holds a NUL byte, which no environment variable can");
+                }
+                if (value.length > MAX_DNS_SECRET_BYTES) {
+                    throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "dns secret " + variable + ": secret " + name
+                            + " is " + value.length + " bytes, more than a variable takes (" + MAX_DNS_SECRET_BYTES + ")");
+                }
+                env.put(variable, java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value)).toString());
+            } catch (dev.yoq.security.SecurityException e) {
+                throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "dns secret " + variable + ": " + e.getMessage());
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "dns secret " + variable + ": secret " + name
+                        + " is not UTF-8 text, which a variable must be");
+            }
+        });
+        return env;
+    }
+
     /** How the challenge is answered; INVALID for what cannot be (a provider not built, the ACME listener off). */
     private AcmeIssuer.Challenges challenges(String domain, AcmeConfig config) {
         if (config.dns()) {
@@ -223,7 +264,7 @@ public class AcmeService {
                 throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "dns provider " + config.provider() + " is not built: use exec");
             }
             long settle = Math.min(config.pollIntervalSecs(), config.propagationTimeoutSecs());
-            return new AcmeDnsHook(config.hook(), domain, config.directoryUrl(), Duration.ofSeconds(settle));
+            return new AcmeDnsHook(config.hook(), domain, config.directoryUrl(), Duration.ofSeconds(settle), secretEnv(config));
         }
         if (startup.settings().edge().acmePort() == 0) {
             throw new CertificateStoreException(CertificateStoreException.Kind.INVALID, "the http-01 challenge is answered by yoq-proxy's ACME "

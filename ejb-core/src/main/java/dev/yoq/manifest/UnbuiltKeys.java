@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Manifest keys that parse and validate but that nothing acts on yet (the hardening issue: nothing is accepted
  * silently). Each present key gives one warning naming it, until the issue that builds it removes its line
- * here: tls.acme.dns's providers other than exec and its secrets, gpu and
+ * here: tls.acme.dns's providers other than exec, gpu and
  * gpu_mesh, [training.*], [backup], and the latency and error-rate alerts (they need the L7 proxy).
  */
 public final class UnbuiltKeys {
@@ -18,9 +18,6 @@ public final class UnbuiltKeys {
         if (dns == null) return;
         if (List.of("cloudflare", "route53", "gcloud").contains(dns.provider())) {
             warn(problems, at + ".provider", "dns provider " + dns.provider() + " is not built: use exec");
-        }
-        if (!dns.secrets().isEmpty()) {
-            warn(problems, at + ".secrets", "secrets are not given to the hook yet (yoq has no secret store): let it read its credentials itself");
         }
     }
 

@@ -69,7 +69,7 @@ class AcmeConfigTest {
     }
 
     @Test
-    void a_manifests_tls_acme_becomes_a_request_and_its_secrets_are_refused() {
+    void a_manifests_tls_acme_becomes_a_request_with_its_secrets_by_name() {
         var http = new dev.yoq.manifest.Manifest.Acme("ops@a.test", LE, "http-01", null);
         assertThat(AcmeRequest.fromManifest(http)).isEqualTo(req("ops@a.test", null, LE, "http-01", null, null, null, null));
         var exec = new dev.yoq.manifest.Manifest.Acme("ops@a.test", LE, "dns-01", new dev.yoq.manifest.Manifest.AcmeDns("exec", List.of(), List.of(),
@@ -77,7 +77,15 @@ class AcmeConfigTest {
         assertThat(AcmeRequest.fromManifest(exec)).isEqualTo(req("ops@a.test", null, LE, "dns-01", "exec", List.of("/bin/hook", "x"), 60L, 2L));
         var secrets = new dev.yoq.manifest.Manifest.Acme("ops@a.test", LE, "dns-01", new dev.yoq.manifest.Manifest.AcmeDns("exec",
                 List.of(new dev.yoq.manifest.Manifest.KeyValue("token", "cf")), List.of(), List.of("/bin/hook"), 60, 2));
-        assertThatThrownBy(() -> AcmeRequest.fromManifest(secrets))
-                .hasMessage("tls.acme.dns.secrets: yoq has no secret store yet; let the hook read its credentials from its own environment or files");
+        AcmeRequest r = AcmeRequest.fromManifest(secrets);
+        assertThat(r.dnsSecrets()).containsExactly(java.util.Map.entry("token", "cf"));
+        AcmeConfig c = AcmeConfig.resolve("a.test", r, null, LE, null);
+        assertThat(c.secrets()).containsExactly(java.util.Map.entry("token", "cf"));
+        assertThat(AcmeConfig.fromJson(c.toJson())).as("stored by name, read back").isEqualTo(c);
+        assertThat(AcmeConfig.resolve("a.test", AcmeRequest.NONE, c, LE, null).secrets()).as("a renewal keeps them").isEqualTo(c.secrets());
+        assertThatThrownBy(() -> new AcmeRequest(null, null, null, "dns-01", "exec", List.of("/h"), null, null,
+                java.util.Map.of("YOQ_ACME_VALUE", "cf")).check()).hasMessageStartingWith("dns_secrets: YOQ_ACME_VALUE is not a variable name");
+        assertThatThrownBy(() -> new AcmeRequest(null, null, null, "dns-01", "exec", List.of("/h"), null, null,
+                java.util.Map.of("TOKEN", "../x")).check()).hasMessage("dns_secrets: TOKEN: '../x' is not a secret name");
     }
 }

@@ -37,6 +37,19 @@ class AcmeDnsHookTest {
     }
 
     @Test
+    void the_dns_secrets_are_variables_of_the_hook_and_an_error_then_quotes_none_of_its_output() throws Exception {
+        Path seen = dir.resolve("seen");
+        // printed trimmed and cut in two: no redaction could be trusted to catch every form of a value
+        Path hook = script("printf '%s' \"$CF_TOKEN\" > " + seen + "; echo \"token $(echo $CF_TOKEN | cut -c1-4) $(echo $CF_TOKEN | cut -c5-)\" >&2; exit 2");
+        AcmeDnsHook h = new AcmeDnsHook(List.of(hook.toString()), "a.test", "https://ca.test/dir", Duration.ZERO,
+                java.util.Map.of("CF_TOKEN", "s3cr3t-cf"));
+        assertThatThrownBy(() -> h.present("_acme-challenge.a.test.", "V")).isInstanceOf(IOException.class)
+                .hasMessage("dns hook " + hook + " present exited with status 2 (its output is not quoted, as the hook was given secrets: "
+                        + "run it by hand to see it)");
+        assertThat(java.nio.file.Files.readString(seen)).as("the hook had the value").isEqualTo("s3cr3t-cf");
+    }
+
+    @Test
     void present_waits_the_settle_time_after_the_hook() throws Exception {
         AcmeDnsHook h = new AcmeDnsHook(List.of("/bin/true"), "a.test", "https://ca.test/dir", Duration.ofMillis(300));
         long start = System.nanoTime();

@@ -71,7 +71,7 @@ public final class Pebble implements AutoCloseable {
         return URI.create("https://localhost:" + acmePort + "/dir");
     }
 
-    String challManagement() {
+    public String challManagement() {
         return "http://127.0.0.1:" + challManagementPort;
     }
 

@@ -13,13 +13,13 @@ import java.util.Set;
 
 /**
  * The body of {@code POST /v1/certificates/{domain}/provision|renew}: {@code {"email","staging","directory_url",
- * "challenge","dns_provider","dns_hook":[...],"dns_propagation_timeout_secs","dns_poll_interval_secs"}}, every
+ * "challenge","dns_provider","dns_hook":[...],"dns_propagation_timeout_secs","dns_poll_interval_secs","dns_secrets":{VAR:name}}}, every
  * field optional (absent or null: not given). Types are checked here, values by {@link AcmeRequest#check()}; both
  * refusals are INVALID (400) naming the field. Unknown fields are refused too: a misspelt one must not be ignored.
  */
 final class AcmeBody {
     static final Set<String> FIELDS = Set.of("email", "staging", "directory_url", "challenge", "dns_provider", "dns_hook",
-            "dns_propagation_timeout_secs", "dns_poll_interval_secs");
+            "dns_propagation_timeout_secs", "dns_poll_interval_secs", "dns_secrets");
 
     private AcmeBody() {}
 
@@ -28,7 +28,8 @@ final class AcmeBody {
             if (!FIELDS.contains(key)) throw invalid("unknown field " + key + " (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
         }
         AcmeRequest r = new AcmeRequest(text(o, "email"), bool(o, "staging"), text(o, "directory_url"), text(o, "challenge"),
-                text(o, "dns_provider"), strings(o, "dns_hook"), whole(o, "dns_propagation_timeout_secs"), whole(o, "dns_poll_interval_secs"));
+                text(o, "dns_provider"), strings(o, "dns_hook"), whole(o, "dns_propagation_timeout_secs"), whole(o, "dns_poll_interval_secs"),
+                names(o, "dns_secrets"));
         try {
             return r.check();
         } catch (IllegalArgumentException e) {
@@ -65,6 +66,19 @@ final class AcmeBody {
             }
         }
         throw invalid(key + " must be a whole number of seconds");
+    }
+
+    /** {@code {"VAR": "secret-name", ...}}: names only, never a value. */
+    private static java.util.Map<String, String> names(JsonObject o, String key) {
+        JsonValue v = o.get(key);
+        if (absent(v)) return null;
+        if (!(v instanceof JsonObject m)) throw invalid(key + " must be an object of variable: secret name");
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        m.forEach((k, item) -> {
+            if (!(item instanceof JsonString s)) throw invalid(key + "." + k + " must be a secret's name");
+            out.put(k, s.getString());
+        });
+        return out;
     }
 
     private static List<String> strings(JsonObject o, String key) {

@@ -105,11 +105,12 @@ public class CertificateResource {
         return issued(acme.renew(domain, request, dev.yoq.api.Callers.actor(servletRequest)));
     }
 
-    /** A DNS hook is a command the server runs: setting one takes {@code *}. */
+    /** A DNS hook is a command the server runs, given secrets from the store: setting one takes {@code *}. */
     private AcmeRequest hookAllowed(AcmeRequest request) {
-        if (request.dnsHook() != null && servletRequest != null && !dev.yoq.api.Callers.grants(servletRequest, "*")) {
+        if ((request.dnsHook() != null || request.dnsSecrets() != null) && servletRequest != null
+                && !dev.yoq.api.Callers.grants(servletRequest, "*")) {
             throw new jakarta.ws.rs.ForbiddenException(dev.yoq.api.ErrorBody.response(403,
-                    "missing scope: * (a dns_hook is a command the server runs)", null));
+                    "missing scope: * (a dns_hook is a command the server runs, and dns_secrets hand it secrets)", null));
         }
         return request;
     }

@@ -48,7 +48,9 @@ class AcmeBodyTest {
                 {"{\"directory_url\":\"ftp://ca.test/dir\"}", "directory_url: not an http(s) URL: ftp://ca.test/dir"},
                 {"{\"email\":\"nobody\"}", "email: not an email address: nobody"},
                 {"{\"dns_secret\":[\"api_token=cf\"]}", "unknown field dns_secret (known: challenge, directory_url, dns_hook, dns_poll_interval_secs, "
-                        + "dns_propagation_timeout_secs, dns_provider, email, staging)"}};
+                        + "dns_propagation_timeout_secs, dns_provider, dns_secrets, email, staging)"},
+                {"{\"dns_secrets\":[\"api_token=cf\"]}", "dns_secrets must be an object of variable: secret name"},
+                {"{\"dns_secrets\":{\"TOKEN\":1}}", "dns_secrets.TOKEN must be a secret's name"}};
         for (String[] c : cases) {
             assertThatThrownBy(() -> parse(c[0])).as(c[0])
                     .isInstanceOfSatisfying(CertificateStoreException.class, e -> assertThat(e.kind()).isEqualTo(CertificateStoreException.Kind.INVALID))
