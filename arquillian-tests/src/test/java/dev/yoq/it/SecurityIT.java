@@ -311,6 +311,8 @@ class SecurityIT {
                 "{\"challenge\":\"dns-01\",\"dns_provider\":\"exec\",\"dns_hook\":[\"/bin/true\"],\"dns_secrets\":{\"T\":\"db-" + R + "\"}}", certs);
         assertThat(hook.statusCode()).as("a hook is a command the server runs, given secrets: it takes *").isEqualTo(403);
         assertThat(hook.body()).isEqualTo("{\"error\":\"missing scope: * (a dns_hook is a command the server runs, and dns_secrets hand it secrets)\"}");
+        HttpResponse<String> secretsAlone = call("POST", "/v1/certificates/hook-" + R + ".test/renew", "{\"dns_secrets\":{\"T\":\"db-" + R + "\"}}", certs);
+        assertThat(secretsAlone.statusCode()).as("handing a stored hook other secrets takes * too").isEqualTo(403);
         byte[] db = Files.readAllBytes(YoqServer.DATA_DIR.resolve("yoq.db"));
         Path wal = YoqServer.DATA_DIR.resolve("yoq.db-wal");
         String stored = new String(db, StandardCharsets.ISO_8859_1) + (Files.exists(wal) ? new String(Files.readAllBytes(wal), StandardCharsets.ISO_8859_1) : "");

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * restarted agent removes what it no longer needs and leaves the node's other secrets alone.
  */
 final class AgentSecretsSync {
+    /** How the list writes a copy whose version is not known yet (made, or being made, when the agent stopped). */
+    private static final String UNKNOWN = "-";
     private final KeysetHandle key = AgentSealing.newKey();
     private final String publicKey = AgentSealing.publicKey(key);
     private final Path file;
@@ -154,6 +156,12 @@ final class AgentSecretsSync {
 
     /** Removes the copies no wanted work names; one still in use by a container that drains is tried again next time. */
     void prune(ApiClient local, Collection<String> wanted) {
+        if (held.isEmpty()) return;
+        if (nodeIsClusterServer(local)) {   // its store is the cluster's now: what was copied is the cluster's own secret
+            held.clear();
+            save();
+            return;
+        }
         for (String name : unused(held, wanted)) {
             ApiClient.Reply r = local.probeDelete("/v1/secrets/" + name);
             if (r.status() / 100 == 2 || r.status() == 404) {
@@ -190,7 +198,9 @@ final class AgentSecretsSync {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] parts = line.strip().split(" ");
-                if (parts.length == 2 && dev.yoq.node.protocol.SecretNames.SECRET.matcher(parts[0]).matches()) out.put(parts[0], parts[1]);
+                if (parts.length == 2 && dev.yoq.node.protocol.SecretNames.SECRET.matcher(parts[0]).matches()) {
+                    out.put(parts[0], parts[1].equals(UNKNOWN) ? "" : parts[1]);
+                }
             }
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
@@ -201,7 +211,7 @@ final class AgentSecretsSync {
     private void save() {
         if (file == null) return;
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(held).forEach((name, version) -> text.append(name).append(' ').append(version).append('\n'));
+        new TreeMap<>(held).forEach((name, version) -> text.append(name).append(' ').append(version.isEmpty() ? UNKNOWN : version).append('\n'));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

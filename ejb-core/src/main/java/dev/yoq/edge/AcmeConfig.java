@@ -47,6 +47,9 @@ public record AcmeConfig(String email, String directoryUrl, String challenge, St
                 AcmeRequest.HTTP_01);
         if (!challenge.equals(AcmeRequest.DNS_01)) {
             if (domain.startsWith("*.")) throw AcmeRequest.bad("a wildcard certificate needs the dns-01 challenge (and a dns provider)");
+            if (req.dnsSecrets() != null && !req.dnsSecrets().isEmpty()) {   // else they would be dropped without a word
+                throw AcmeRequest.bad("dns_secrets are given to the exec DNS hook of the dns-01 challenge, and this order uses " + challenge);
+            }
             return new AcmeConfig(email, directory, challenge, null, null, null, null);
         }
         boolean baseDns = base != null && base.dns();

@@ -121,11 +121,7 @@ public class AcmeService {
             failures.remove(d);
             return r;
         } catch (CertificateStoreException e) {
-            // the timer's renewals record every failure (a DNS secret removed since is one): cert list shows it, with a backoff
-            if (e.kind() == CertificateStoreException.Kind.UPSTREAM || "local".equals(actor)) failed(d, e.getMessage());
-            if (e.kind() != CertificateStoreException.Kind.UPSTREAM && "local".equals(actor)) {
-                bus.submit(new Command.RecordAudit(actor, "certificate_renew", d, "failed: " + e.getMessage(), System.currentTimeMillis()));
-            }
+            if (e.kind() == CertificateStoreException.Kind.UPSTREAM) failed(d, e.getMessage());
             throw e;
         }
     }
@@ -150,7 +146,13 @@ public class AcmeService {
             if (only != null && !only.contains(d)) continue;
             try {
                 renew(d, AcmeRequest.NONE, "local");
+            } catch (CertificateStoreException e) {
+                // renew() recorded the CA's refusals; the rest (a DNS secret removed since, settings that no longer
+                // resolve) are recorded here too, so cert list shows them and the domain backs off
+                if (e.kind() != CertificateStoreException.Kind.UPSTREAM && e.kind() != CertificateStoreException.Kind.CONFLICT) timerFailed(d, e);
+                LOG.warning("acme: renewing " + d + " failed: " + e.getMessage());
             } catch (RuntimeException e) {
+                timerFailed(d, e);
                 LOG.warning("acme: renewing " + d + " failed: " + e.getMessage());
             }
         }
@@ -182,6 +184,11 @@ public class AcmeService {
                         + next.backoffMs() / 60_000 + " min): " + e.getMessage());
             }
         }
+    }
+
+    private void timerFailed(String domain, RuntimeException e) {
+        failed(domain, String.valueOf(e.getMessage()));
+        bus.submit(new Command.RecordAudit("local", "certificate_renew", domain, "failed: " + e.getMessage(), System.currentTimeMillis()));
     }
 
     /** Records the failure and asks the timer service for a retry when the backoff ends. */

@@ -47,7 +47,7 @@ public class AgentSecrets {
         List<?> own = em.createNativeQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE id = ?1").setParameter(1, agentId).getResultList();
         if (own.isEmpty() || ((String) own.get(0)).isEmpty()) {   // an agent from before agent tokens answers to the shared join token
             throw new SecurityException(SecurityException.Kind.FORBIDDEN, "agent " + agentId + " has no token of its own: "
-                    + "run yoq join again so that it registers anew, then its work gets its secrets");
+                    + "remove <data dir>/cluster/agent_id on its node and run yoq join again, so that it registers anew with a token of its own");
         }
         List<?> rows = em.createNativeQuery("SELECT status, details FROM assignments WHERE id = ?1 AND agent_id = ?2")
                 .setParameter(1, assignmentId).setParameter(2, agentId).getResultList();

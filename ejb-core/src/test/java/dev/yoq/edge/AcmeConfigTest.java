@@ -87,5 +87,8 @@ class AcmeConfigTest {
                 java.util.Map.of("YOQ_ACME_VALUE", "cf")).check()).hasMessageStartingWith("dns_secrets: YOQ_ACME_VALUE is not a variable name");
         assertThatThrownBy(() -> new AcmeRequest(null, null, null, "dns-01", "exec", List.of("/h"), null, null,
                 java.util.Map.of("TOKEN", "../x")).check()).hasMessage("dns_secrets: TOKEN: '../x' is not a secret name");
+        assertThatThrownBy(() -> AcmeConfig.resolve("a.test", new AcmeRequest(null, null, null, null, null, null, null, null,
+                java.util.Map.of("TOKEN", "cf")), null, LE, null)).as("secrets on an http-01 order are not dropped silently")
+                .hasMessageContaining("dns_secrets are given to the exec DNS hook");
     }
 }

@@ -88,7 +88,7 @@ public class CertificateResource {
     @Path("{domain}/provision")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Obtain the domain's certificate from an ACME CA now (HTTP-01 through the proxy, or DNS-01 with the exec provider): "
-            + "body {email,staging,directory_url,challenge,dns_provider,dns_hook,dns_propagation_timeout_secs,dns_poll_interval_secs}, all "
+            + "body {email,staging,directory_url,challenge,dns_provider,dns_hook,dns_propagation_timeout_secs,dns_poll_interval_secs,dns_secrets}, all "
             + "optional -> {status:issued,domain,not_after}; 400 bad request, 409 an order already running, 502 the CA unreachable or refusing")
     public JsonObject provision(@PathParam("domain") String domain, InputStream body) throws IOException {
         AcmeRequest request = hookAllowed(AcmeBody.parse(read(body)));
