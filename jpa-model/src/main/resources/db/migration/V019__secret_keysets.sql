@@ -8,3 +8,5 @@ CREATE TABLE secret_keysets (
     primary_key_id  INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 );
+
+-- From this version on cluster_ca (V018) is replicated too: sealed by this keyset, one service CA serves every server.

@@ -144,6 +144,17 @@ class ClusterServersIT {
         assertThat(post(leader, "/deploy", "{}").body()).contains("not available on a cluster yet");
         HttpResponse<String> rollback = post(leader, "/apps/shop/rollback", "{}");
         assertThat(rollback.statusCode()).as("a cluster serves rollback: this app has nothing to go back to").isEqualTo(404);
+
+        // the cluster's one service CA: made by the leader, replicated, the same on every server
+        awaitCondition(() -> {
+            java.util.Set<String> cas = new java.util.HashSet<>();
+            for (int id = 1; id <= 3; id++) {
+                HttpResponse<String> ca = YoqServer.HTTP.send(request(id, "/cluster/ca").GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (ca.statusCode() != 200) return false;
+                cas.add(YoqServer.JSON.readTree(ca.body()).path("cert_pem").asText());
+            }
+            return cas.size() == 1 && cas.iterator().next().startsWith("-----BEGIN CERTIFICATE-----");
+        }, Duration.ofSeconds(90), "one service CA on every server");
     }
 
     @Test

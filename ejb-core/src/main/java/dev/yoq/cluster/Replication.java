@@ -18,14 +18,14 @@ public final class Replication {
     /** The tables every server holds alike: restored from a snapshot, compared by the cluster tests. */
     public static final List<String> REPLICATED_TABLES = List.of(
             "deployments", "workload_runs", "apps_down", "network_policies",
-            "certificates", "certificate_acme_config", "acme_accounts", "secrets", "secret_keysets", "tokens",
+            "certificates", "certificate_acme_config", "acme_accounts", "secrets", "secret_keysets", "tokens", "cluster_ca",
             "agents", "assignments", "wireguard_peers", "cluster_services", "cluster_volumes",
             "raft_applied", "raft_commands");
 
     /** One node's own facts, kept when a snapshot from another server is installed. */
     public static final List<String> NODE_LOCAL_TABLES = List.of(
             "nodes", "audit_log", "containers", "ip_allocations", "port_mappings", "images", "volumes",
-            "services", "service_endpoints", "container_secrets", "cluster_ca", "service_certs");
+            "services", "service_endpoints", "container_secrets", "service_certs");
 
     private static final Set<Class<?>> REPLICATED_COMMANDS = Set.of(
             Command.SetPolicy.class, Command.RemovePolicy.class,
@@ -33,7 +33,7 @@ public final class Replication {
             Command.CompactReleases.class, Command.RecordWorkloadRun.class, Command.SetWorkloadRunContainer.class,
             Command.FinishWorkloadRun.class, Command.MarkAppDown.class,
             Command.PutCertificate.class, Command.RemoveCertificate.class, Command.PutAcmeConfig.class,
-            Command.PutAcmeAccount.class, Command.PutSecret.class, Command.RemoveSecret.class, Command.PutSecretKeyset.class,
+            Command.PutAcmeAccount.class, Command.PutSecret.class, Command.RemoveSecret.class, Command.PutSecretKeyset.class, Command.PutServiceCa.class,
             Command.CreateToken.class, Command.RevokeToken.class,
             Command.RegisterAgent.class, Command.RecordHeartbeats.class, Command.DrainAgent.class,
             Command.MarkAgentsOffline.class, Command.ForgetAgents.class, Command.SetAgentLabels.class,

@@ -181,7 +181,8 @@ public sealed interface Command<R> {
 
     /**
      * The service CA, made once (refused when there is one): its certificate and its private key sealed by the
-     * node's secrets cipher (base64 of nonce, ciphertext, tag). Node-local, as the key that seals it is.
+     * secrets cipher (base64 of nonce, ciphertext, tag). Replicated: on a cluster the servers share the keyset that
+     * seals it, so every server holds the one CA.
      */
     record PutServiceCa(String certPem, String nonce, String ciphertext, String tag, int keyId, long notAfter, long at)
             implements Command<Void> {

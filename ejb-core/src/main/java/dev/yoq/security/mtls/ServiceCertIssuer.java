@@ -65,6 +65,7 @@ public class ServiceCertIssuer {
 
     /** One round; returns how many leaves were issued. One service's failure never stops the others'. */
     public synchronized int issueDue(Instant now) {
+        if (certs.clusterCaDue()) certs.ca();   // a cluster's one CA, made by its leader (leaves for work on agents: not yet)
         if (!certs.enabled()) return 0;
         certs.ca();
         int issued = 0;

@@ -47,9 +47,14 @@ public class ServiceCerts {
     public record LeafView(String service, String spiffeId, String certPem, long notBefore, long notAfter) {}
 
     public boolean enabled() {
-        if (cluster.clustered()) return false;   // the sealing key is the node's own: clusters are not built yet
+        if (cluster.clustered()) return false;   // leaves for work on agents and the agents' proxies are not built yet
         if ("1".equals(System.getenv("YOQ_SERVICE_MTLS"))) return true;
         return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM services WHERE tls_peer <> 'off'").getSingleResult()).longValue() > 0;
+    }
+
+    /** On a cluster: its leader makes the CA once, replicated with its key sealed by the keyset the servers share. */
+    public boolean clusterCaDue() {
+        return cluster.leadsStartedCluster() && caView() == null;
     }
 
     public CaView caView() {
