@@ -794,7 +794,10 @@ class ClusterServersIT {
                 try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY rowid")) {
                     ResultSetMetaData md = rs.getMetaData();
                     while (rs.next()) {
-                        for (int col = 1; col <= md.getColumnCount(); col++) sha.update(String.valueOf(rs.getObject(col)).getBytes());
+                        for (int col = 1; col <= md.getColumnCount(); col++) {
+                            Object v = rs.getObject(col);   // a BLOB by its bytes: String.valueOf would give the array's identity
+                            sha.update(v instanceof byte[] bytes ? bytes : String.valueOf(v).getBytes());
+                        }
                     }
                 }
             }
