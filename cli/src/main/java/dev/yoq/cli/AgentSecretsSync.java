@@ -74,6 +74,7 @@ final class AgentSecretsSync {
         for (JsonNode s : reply.path("secrets")) {
             String name = s.path("name").asText();
             if (!versions.containsKey(name)) continue;   // only what this work names: a reply cannot add to the node's store
+            if (s.path("version").asText().equals(held.get(name))) continue;   // unchanged: its files need no rewrite
             if (!held.containsKey(name)) {
                 if (theNodes == null) theNodes = localNames(local);
                 if (theNodes.contains(name)) {
@@ -92,8 +93,7 @@ final class AgentSecretsSync {
     }
 
     /**
-     * Before work starts: a copy the node's store lost (another agent on the node removed it, or the operator did) is
-     * fetched again rather than trusted.
+     * Before work starts: a copy the node's store lost (removed by hand) is fetched again rather than trusted.
      */
     void ensureForStart(ApiClient cluster, ApiClient local, String agentId, String assignmentId, Map<String, String> versions) {
         if (versions == null || versions.isEmpty() || nodeIsClusterServer(local)) return;
